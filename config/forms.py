@@ -1,0 +1,23 @@
+from django import forms
+from django.forms.widgets import Input
+
+# NL Design System (Utrecht) classes per widget type, so templates stay plain.
+_WIDGET_CLASSES = {
+    forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",
+    forms.Select: "utrecht-select utrecht-select--html-select",
+    forms.CheckboxInput: "utrecht-checkbox utrecht-checkbox--html-input",
+    forms.ClearableFileInput: "portal-file-input",
+    Input: "utrecht-textbox utrecht-textbox--html-input",
+}
+
+
+class NLDesignFormMixin:
+    """Give every widget the NL Design System class that fits it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            for widget_type, css_class in _WIDGET_CLASSES.items():
+                if isinstance(field.widget, widget_type):
+                    field.widget.attrs.setdefault("class", css_class)
+                    break

@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from config import mailbox
+
+urlpatterns = [
+    path("beheer/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("medewerkers/", include("staff.urls")),
+    path("", include("residents.urls")),
+]
+
+if settings.MAILBOX_ENABLED:
+    urlpatterns += [
+        path("dev/mailbox/", mailbox.mailbox_list, name="mailbox_list"),
+        path("dev/mailbox/<str:mail_id>/", mailbox.mailbox_detail, name="mailbox_detail"),
+    ]

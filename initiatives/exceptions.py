@@ -1,0 +1,15 @@
+from django.utils.translation import gettext as _
+
+
+class InvalidTransition(Exception):
+    """The dream's status may not change as asked; the message says why, for the user."""
+
+    def __init__(self, current_label: str, target_label: str) -> None:
+        super().__init__(
+            _("A dream with status “%(current)s” cannot become “%(target)s”.")
+            % {"current": current_label, "target": target_label}
+        )
+
+
+class NotAllowed(Exception):
+    """The user may not do this to this dream; the message says why, for the user."""

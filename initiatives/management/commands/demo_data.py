@@ -1,0 +1,545 @@
+"""
+Create a believable municipality to try the portal with: Heusden's villages, themes,
+the Dromenfonds, demo accounts, and dreams in every status with their timelines.
+
+Safe to run twice: what exists is left alone. The dreams are history, so they are
+written with past timestamps here rather than replayed through the services.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.models import User
+from accounts.roles import Role
+from initiatives.models import Dream, EventKind, Fund, Neighbourhood, Theme, TimelineEvent
+from initiatives.statuses import Status
+
+VILLAGES = [
+    "Drunen",
+    "Vlijmen",
+    "Heusden",
+    "Nieuwkuijk",
+    "Haarsteeg",
+    "Elshout",
+    "Oudheusden",
+    "Hedikhuizen",
+    "Doeveren",
+    "Herpt",
+    "Heesbeen",
+]
+THEMES = [
+    "Spelen en sport",
+    "Groen",
+    "Verkeersveiligheid",
+    "Zorg en naoberschap",
+    "Cultuur",
+    "Duurzaamheid",
+]
+DEMO_PASSWORD = "dromen-doen-demo"  # noqa: S105 - demo accounts on the embedded default only
+STAFF = [
+    ("sanne.devries@heusden.example", "Sanne de Vries", Role.ENABLER),
+    ("youssef.elamrani@heusden.example", "Youssef El Amrani", Role.ENABLER),
+    ("petra.communicatie@heusden.example", "Petra van Dijk", Role.COMMUNICATIONS),
+    ("marco.manager@heusden.example", "Marco Verhoeven", Role.MANAGER),
+    ("beheer@heusden.example", "Ingrid Beheer", Role.ADMINISTRATOR),
+]
+RESIDENT_EMAIL = "bewoner@heusden.example"
+OTHER_RESIDENTS = [
+    ("fam.jansen@example.nl", "Familie Jansen"),
+    ("wijkcomite.vlijmen@example.nl", "Wijkcomité Vlijmen-Oost"),
+    ("ahmed.b@example.nl", "Ahmed Bouzid"),
+    ("linda.vermeulen@example.nl", "Linda Vermeulen"),
+]
+
+# (title, village, theme, status, days ago, enabler index, public, own contribution)
+DREAMS = [
+    (
+        "Een jeu-de-boulesbaan bij het Dorpshuis",
+        "Haarsteeg",
+        "Spelen en sport",
+        Status.REALISED,
+        220,
+        0,
+        True,
+        "Wij leggen de baan samen aan en houden hem bij. De seniorenclub organiseert elke week een toernooi.",
+    ),
+    (
+        "Bloemenlint langs de Maas",
+        "Heusden",
+        "Groen",
+        Status.REALISED,
+        190,
+        1,
+        True,
+        "Twintig buren zaaien en wieden. Wij zorgen dat de bloemen water krijgen in de zomer.",
+    ),
+    (
+        "Buitenbibliotheek in Nieuwkuijk",
+        "Nieuwkuijk",
+        "Cultuur",
+        Status.REALISED,
+        160,
+        0,
+        True,
+        "Mijn man timmert het kastje, ik zorg dat er altijd boeken in staan.",
+    ),
+    (
+        "Repair Café in Drunen",
+        "Drunen",
+        "Duurzaamheid",
+        Status.REALISED,
+        140,
+        1,
+        False,
+        "Vijf vrijwilligers repareren één zaterdag per maand spullen van buurtbewoners.",
+    ),
+    (
+        "Veilig oversteken bij de basisschool",
+        "Vlijmen",
+        "Verkeersveiligheid",
+        Status.IN_PROGRESS,
+        75,
+        0,
+        False,
+        "Ouders staan in de ochtend als klaar-over bij de school. Wij maken zelf een rooster.",
+    ),
+    (
+        "Moestuin voor de hele straat",
+        "Elshout",
+        "Groen",
+        Status.IN_PROGRESS,
+        60,
+        1,
+        False,
+        "Wij graven de bakken, zaaien en oogsten samen met de buren.",
+    ),
+    (
+        "Zonnepanelen op het clubhuis",
+        "Herpt",
+        "Duurzaamheid",
+        Status.IN_PROGRESS,
+        55,
+        0,
+        False,
+        "De club zoekt zelf een installateur en regelt de helft van het geld met een actie.",
+    ),
+    (
+        "Koffieochtend voor ouderen",
+        "Oudheusden",
+        "Zorg en naoberschap",
+        Status.IN_CONVERSATION,
+        30,
+        1,
+        False,
+        "Ik schenk de koffie en haal mensen op die slecht ter been zijn.",
+    ),
+    (
+        "Trapveldje opknappen",
+        "Drunen",
+        "Spelen en sport",
+        Status.IN_CONVERSATION,
+        26,
+        0,
+        False,
+        "De jongeren uit de buurt willen helpen met schilderen en opruimen.",
+    ),
+    (
+        "Wandelroute langs de oude vestingwerken",
+        "Heusden",
+        "Cultuur",
+        Status.IN_CONVERSATION,
+        21,
+        1,
+        False,
+        "Ik schrijf de teksten voor de bordjes, de historische kring helpt met de feiten.",
+    ),
+    (
+        "Bankje bij de bushalte",
+        "Heesbeen",
+        "Zorg en naoberschap",
+        Status.PICKED_UP,
+        9,
+        0,
+        False,
+        "Ik vraag de buren om mee te betalen aan een mooi bankje.",
+    ),
+    (
+        "Minder hard rijden in de Kerkstraat",
+        "Nieuwkuijk",
+        "Verkeersveiligheid",
+        Status.PICKED_UP,
+        7,
+        1,
+        False,
+        "Wij hangen zelf spandoeken op en doen mee aan een snelheidsmeting.",
+    ),
+    (
+        "Buurtfeest op de Markt",
+        "Vlijmen",
+        "Cultuur",
+        Status.PAUSED,
+        45,
+        0,
+        False,
+        "Het wijkcomité organiseert het feest en zoekt zelf sponsors.",
+    ),
+    (
+        "Speeltuin voor kleine kinderen",
+        "Hedikhuizen",
+        "Spelen en sport",
+        Status.SUBMITTED,
+        1,
+        None,
+        False,
+        "Wij willen samen met andere ouders de speeltuin schoonhouden.",
+    ),
+    (
+        "Fruitbomen in het park",
+        "Doeveren",
+        "Groen",
+        Status.SUBMITTED,
+        2,
+        None,
+        False,
+        "Ik plant de bomen met mijn buren en wij snoeien ze elk jaar.",
+    ),
+    (
+        "Deelauto voor het dorp",
+        "Herpt",
+        "Duurzaamheid",
+        Status.SUBMITTED,
+        4,
+        None,
+        False,
+        "Ik regel de afspraken met de dorpsgenoten die meedoen.",
+    ),
+    (
+        "Jongerenplek bij de sporthal",
+        "Drunen",
+        "Spelen en sport",
+        Status.SUBMITTED,
+        6,
+        None,
+        False,
+        "Wij maken zelf de afspraken over opruimen en tijden.",
+    ),
+    (
+        "Boodschappendienst voor buren",
+        "Elshout",
+        "Zorg en naoberschap",
+        Status.SUBMITTED,
+        0,
+        None,
+        False,
+        "Tien vrijwilligers doen om de beurt boodschappen.",
+    ),
+    (
+        "Kunstwerk op de rotonde",
+        "Vlijmen",
+        "Cultuur",
+        Status.NOT_POSSIBLE,
+        120,
+        1,
+        False,
+        "Een kunstenaar uit het dorp ontwerpt het kunstwerk.",
+    ),
+    (
+        "Parkeerverbod in de hele wijk",
+        "Drunen",
+        "Verkeersveiligheid",
+        Status.NOT_POSSIBLE,
+        100,
+        0,
+        False,
+        "Ik vraag handtekeningen op bij de buren.",
+    ),
+    (
+        "Hondenlosloopveld",
+        "Haarsteeg",
+        "Groen",
+        Status.WITHDRAWN,
+        80,
+        1,
+        False,
+        "Ik maak een groep hondenbezitters die het veld schoonhoudt.",
+    ),
+    (
+        "Kerstmarkt in Oudheusden",
+        "Oudheusden",
+        "Cultuur",
+        Status.WITHDRAWN,
+        65,
+        None,
+        False,
+        "De ondernemers willen de kramen regelen.",
+    ),
+    (
+        "Bloembakken in de Hoogstraat",
+        "Vlijmen",
+        "Groen",
+        Status.REALISED,
+        250,
+        0,
+        True,
+        "Elke bewoner zorgt voor de bak voor zijn eigen huis.",
+    ),
+    (
+        "Fietsenstalling bij het station",
+        "Nieuwkuijk",
+        "Duurzaamheid",
+        Status.IN_PROGRESS,
+        40,
+        1,
+        False,
+        "Wij vragen de fietsersbond om mee te denken.",
+    ),
+    (
+        "Voorleesuurtje in de bibliotheek",
+        "Heusden",
+        "Cultuur",
+        Status.IN_CONVERSATION,
+        16,
+        0,
+        False,
+        "Ik lees elke woensdag voor aan peuters.",
+    ),
+    (
+        "AED in de buurt",
+        "Heesbeen",
+        "Zorg en naoberschap",
+        Status.PICKED_UP,
+        3,
+        1,
+        False,
+        "Twaalf buren volgen een reanimatiecursus.",
+    ),
+    (
+        "Natuurspeelplaats bij de school",
+        "Elshout",
+        "Spelen en sport",
+        Status.PAUSED,
+        50,
+        1,
+        False,
+        "De ouderraad helpt bij de aanleg op een zaterdag.",
+    ),
+    (
+        "Insectenhotel in het park",
+        "Drunen",
+        "Groen",
+        Status.UNCONFIRMED,
+        0,
+        None,
+        False,
+        "Mijn klas bouwt het hotel tijdens de les techniek.",
+    ),
+]
+
+# The path each status was reached by.
+PATHS = {
+    Status.UNCONFIRMED: [],
+    Status.SUBMITTED: [],
+    Status.PICKED_UP: [Status.PICKED_UP],
+    Status.IN_CONVERSATION: [Status.PICKED_UP, Status.IN_CONVERSATION],
+    Status.IN_PROGRESS: [Status.PICKED_UP, Status.IN_CONVERSATION, Status.IN_PROGRESS],
+    Status.PAUSED: [Status.PICKED_UP, Status.IN_CONVERSATION, Status.PAUSED],
+    Status.REALISED: [
+        Status.PICKED_UP,
+        Status.IN_CONVERSATION,
+        Status.IN_PROGRESS,
+        Status.REALISED,
+    ],
+    Status.NOT_POSSIBLE: [Status.PICKED_UP, Status.IN_CONVERSATION, Status.NOT_POSSIBLE],
+    Status.WITHDRAWN: [Status.WITHDRAWN],
+}
+STEP_TEXT = {
+    Status.PICKED_UP: "Ik heb je droom opgepakt en ben vanaf nu je vaste contactpersoon. Ik bel je deze week.",
+    Status.IN_CONVERSATION: "Fijn dat we elkaar spraken op locatie. We zoeken samen uit wat er nodig is.",
+    Status.IN_PROGRESS: "We hebben een plan: jullie doen het werk, de gemeente regelt de vergunning en een bijdrage.",
+    Status.REALISED: "Het is gelukt! Dank voor jullie inzet voor de buurt.",
+    Status.PAUSED: "We wachten op antwoord van de woningcorporatie. Ik laat het je weten zodra ik meer weet.",
+    Status.NOT_POSSIBLE: "Helaas kan deze droom niet doorgaan. In de brief van onze communicatieadviseur lees je waarom.",
+    Status.WITHDRAWN: "De plannen zijn veranderd, daarom trekken we de droom in.",
+}
+
+
+class Command(BaseCommand):
+    help = "Create demo data for Heusden (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--quiet-accounts", action="store_true", help="Do not print the accounts."
+        )
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        villages = {
+            name: Neighbourhood.objects.get_or_create(slug=slugify(name), defaults={"name": name})[
+                0
+            ]
+            for name in VILLAGES
+        }
+        themes = {
+            name: Theme.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
+            for name in THEMES
+        }
+        year = timezone.localdate().year
+        Fund.objects.get_or_create(
+            name="Dromenfonds", year=year, defaults={"amount": Decimal("150000")}
+        )
+
+        staff = [self._staff(email, name, role) for email, name, role in STAFF]
+        enablers = staff[:2]
+        resident, _ = User.objects.get_or_create(
+            email=RESIDENT_EMAIL, defaults={"full_name": "Anna Bewoner", "phone": "06 12345678"}
+        )
+        others = [
+            User.objects.get_or_create(email=email, defaults={"full_name": name})[0]
+            for email, name in OTHER_RESIDENTS
+        ]
+
+        created = 0
+        residents = [resident, *others]
+        for index, (title, village, theme, status, days_ago, enabler, public, own) in enumerate(
+            DREAMS
+        ):
+            owner = residents[index % len(residents)]
+            if Dream.objects.filter(title=title, resident=owner).exists():
+                continue
+            self._dream(
+                owner=owner,
+                title=title,
+                village=villages[village],
+                theme=themes[theme],
+                status=status,
+                days_ago=days_ago,
+                enabler=enablers[enabler] if enabler is not None else None,
+                public=public,
+                own=own,
+            )
+            created += 1
+
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new dreams)."))
+        if not options["quiet_accounts"]:
+            self._print_accounts()
+
+    def _staff(self, email: str, name: str, role: str) -> User:
+        user, created = User.objects.get_or_create(
+            email=email, defaults={"full_name": name, "is_staff": True}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.is_superuser = role == Role.ADMINISTRATOR
+            user.save()
+        user.groups.add(Group.objects.get(name=role))
+        return user
+
+    def _dream(
+        self, *, owner, title, village, theme, status, days_ago, enabler, public, own
+    ) -> None:
+        now = timezone.now()
+        start = now - timedelta(days=days_ago, hours=3)
+        dream = Dream.objects.create(
+            resident=owner,
+            title=title,
+            neighbourhood=village,
+            theme=theme,
+            story=(
+                f"{title}: dat zou ons dorp mooier en gezelliger maken. "
+                "Veel buren willen meedoen, maar we weten niet goed hoe we moeten beginnen."
+            ),
+            own_contribution=own,
+            needs_from_municipality="Advies, hulp bij de vergunning en misschien een kleine bijdrage.",
+            show_publicly=public,
+            status=Status.UNCONFIRMED,
+            created_at=start,
+            contact_name=owner.full_name,
+        )
+        if status == Status.UNCONFIRMED:
+            return
+        events = [
+            TimelineEvent(
+                dream=dream,
+                kind=EventKind.SUBMITTED,
+                public=True,
+                actor=owner,
+                to_status=Status.SUBMITTED,
+                created_at=start,
+            )
+        ]
+        path = PATHS[status]
+        if status == Status.WITHDRAWN and enabler:
+            path = [Status.PICKED_UP, Status.WITHDRAWN]
+        span = max(days_ago, 1)
+        step = timedelta(days=span / (len(path) + 1))
+        previous = Status.SUBMITTED
+        when = start
+        fields = {"submitted_at": start}
+        for target in path:
+            when = when + step
+            actor = owner if target == Status.WITHDRAWN else enabler
+            events.append(
+                TimelineEvent(
+                    dream=dream,
+                    kind=EventKind.STATUS_CHANGED,
+                    public=True,
+                    actor=actor,
+                    from_status=previous,
+                    to_status=target,
+                    body=STEP_TEXT[target],
+                    created_at=when,
+                )
+            )
+            if target == Status.PICKED_UP:
+                fields["picked_up_at"] = when
+            if target == Status.IN_CONVERSATION:
+                fields["first_contact_at"] = when
+            previous = target
+        if enabler:
+            events.append(
+                TimelineEvent(
+                    dream=dream,
+                    kind=EventKind.NOTE,
+                    public=False,
+                    actor=enabler,
+                    created_at=when,
+                    body="Interne notitie: eerst de buren en de wijkagent spreken.",
+                )
+            )
+        TimelineEvent.objects.bulk_create(events)
+        fields.update(
+            status=status,
+            contact=enabler,
+            last_public_update_at=max(e.created_at for e in events if e.public),
+            closed_at=when
+            if status in (Status.REALISED, Status.NOT_POSSIBLE, Status.WITHDRAWN)
+            else None,
+        )
+        Dream.objects.filter(pk=dream.pk).update(**fields)
+
+    def _print_accounts(self) -> None:
+        self.stdout.write("")
+        self.stdout.write("Demo accounts")
+        self.stdout.write("-------------")
+        self.stdout.write(f"  Resident        {RESIDENT_EMAIL}")
+        self.stdout.write(
+            "                  sign in at /inloggen/ and open the link in /dev/mailbox/"
+        )
+        labels = {
+            Role.ENABLER: "MogelijkMaker",
+            Role.COMMUNICATIONS: "Communications",
+            Role.MANAGER: "Manager",
+            Role.ADMINISTRATOR: "Administrator",
+        }
+        for email, _name, role in STAFF:
+            self.stdout.write(f"  {labels[role]:<15} {email}  password: {DEMO_PASSWORD}")
+        self.stdout.write(
+            "  Staff sign in at /medewerkers/inloggen/; the administrator also at /beheer/."
+        )
+        self.stdout.write("")

@@ -1,0 +1,193 @@
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from config.forms import NLDesignFormMixin
+from initiatives import photos, selectors
+from initiatives.models import Dream
+
+# Browsers hint at the types they may pick; the content is checked on the server regardless.
+PHOTO_ACCEPT = "image/jpeg,image/png"
+
+
+class SignInForm(NLDesignFormMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        error_messages={
+            "required": _("Fill in your email address."),
+            "invalid": _("Fill in a valid email address, like name@example.nl."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Up to DREAM_PHOTO_MAX_COUNT JPEG or PNG photos, each checked by its content."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultiplePhotoInput(attrs={"accept": PHOTO_ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(uploads) > settings.DREAM_PHOTO_MAX_COUNT:
+            raise ValidationError(
+                ngettext_lazy(
+                    "You can add at most %(max)d photo.",
+                    "You can add at most %(max)d photos.",
+                    "max",
+                ),
+                params={"max": settings.DREAM_PHOTO_MAX_COUNT},
+                code="too_many",
+            )
+        errors = []
+        for upload in uploads:
+            try:
+                photos.photo_check(upload)
+            except ValidationError as exc:
+                errors.extend(exc.error_list)
+        if errors:
+            raise ValidationError(errors)
+        return uploads
+
+
+REQUIRED = {
+    "title": _("Give your dream a short title."),
+    "story": _("Tell us what your dream is."),
+    "own_contribution": _("Tell us what you will do yourself."),
+    "needs_from_municipality": _("Tell us what you need from the municipality."),
+    "neighbourhood": _("Choose the village or neighbourhood."),
+    "theme": _("Choose the theme that fits best."),
+}
+
+
+class DreamForm(NLDesignFormMixin, forms.ModelForm):
+    photos = MultiplePhotoField(
+        label=_("Photos (optional)"),
+        required=False,
+        help_text=_("At most 5 photos, JPEG or PNG, each at most 10 MB."),
+    )
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        help_text=_("We send you a link to confirm your dream. We do not share your address."),
+        error_messages={
+            "required": _("Fill in your email address, so we can reach you."),
+            "invalid": _("Fill in a valid email address, like name@example.nl."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    class Meta:
+        model = Dream
+        fields = [
+            "title",
+            "story",
+            "own_contribution",
+            "needs_from_municipality",
+            "neighbourhood",
+            "location",
+            "theme",
+            "show_publicly",
+            "contact_name",
+            "contact_phone",
+        ]
+        labels = {
+            "title": _("Title of your dream"),
+            "story": _("Your dream"),
+            "own_contribution": _("What will you do yourself?"),
+            "needs_from_municipality": _("What do you need from the municipality?"),
+            "neighbourhood": _("Village or neighbourhood"),
+            "location": _("Street or spot (optional)"),
+            "theme": _("Theme"),
+            "show_publicly": _("My dream may be shown on this website once it has come true"),
+            "contact_name": _("Your name (optional)"),
+            "contact_phone": _("Your phone number (optional)"),
+        }
+        help_texts = {
+            "title": _("For example: “A bench by the pond in the park”."),
+            "story": _("What do you dream of for your street or village? Why is it important?"),
+            "own_contribution": _(
+                "A dream is yours: what will you and your neighbours do to make it happen?"
+            ),
+            "needs_from_municipality": _("For example: advice, a permit, money, materials."),
+            "location": _("Where should it happen?"),
+            "show_publicly": _(
+                "We only show the title, the village and your story, not your name."
+            ),
+            "contact_phone": _("So your MogelijkMaker can call you."),
+        }
+        widgets = {
+            "story": forms.Textarea(attrs={"rows": 6}),
+            "own_contribution": forms.Textarea(attrs={"rows": 4}),
+            "needs_from_municipality": forms.Textarea(attrs={"rows": 4}),
+            "contact_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "contact_phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        }
+
+    def __init__(self, *args, signed_in: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if signed_in:
+            del self.fields["email"]
+        self.fields["neighbourhood"].queryset = selectors.neighbourhood_list()
+        self.fields["theme"].queryset = selectors.theme_list()
+        self.fields["neighbourhood"].empty_label = _("Choose…")
+        self.fields["theme"].empty_label = _("Choose…")
+        for name, message in REQUIRED.items():
+            self.fields[name].error_messages["required"] = message
+            self.fields[name].error_messages["invalid_choice"] = message
+        for name in (
+            "title",
+            "story",
+            "own_contribution",
+            "needs_from_municipality",
+            "location",
+            "contact_name",
+            "contact_phone",
+        ):
+            field = self.fields[name]
+            field.error_messages["max_length"] = _(
+                "Use at most %(limit_value)d characters (you used %(show_value)d)."
+            )
+
+    def clean_contact_phone(self) -> str:
+        phone = self.cleaned_data["contact_phone"].strip()
+        digits = [c for c in phone if c.isdigit()]
+        if phone and (len(digits) < 10 or any(c not in "0123456789+-() " for c in phone)):
+            raise ValidationError(
+                _("Fill in a phone number with at least 10 digits, like 06 12345678."),
+                code="invalid_phone",
+            )
+        return phone
+
+
+class MessageForm(NLDesignFormMixin, forms.Form):
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": _("Write a message first."),
+            "max_length": _("Use at most %(limit_value)d characters (you used %(show_value)d)."),
+        },
+    )
+
+
+class WithdrawForm(NLDesignFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you withdraw your dream?"),
+        max_length=1000,
+        help_text=_("Your MogelijkMaker reads this. It helps us learn."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Tell us briefly why you withdraw your dream."),
+            "max_length": _("Use at most %(limit_value)d characters (you used %(show_value)d)."),
+        },
+    )

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from residents import views
+
+app_name = "residents"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("inloggen/", views.sign_in, name="sign_in"),
+    path("inloggen/verstuurd/", views.sign_in_sent, name="sign_in_sent"),
+    path("inloggen/link/", views.sign_in_link, name="sign_in_link"),
+    path("uitloggen/", views.sign_out, name="sign_out"),
+    path("dromen/nieuw/", views.dream_create, name="dream_create"),
+    path("dromen/nieuw/bevestig-je-mail/", views.dream_check_mail, name="dream_check_mail"),
+    path("dromen/<int:pk>/bevestigen/", views.dream_confirm, name="dream_confirm"),
+    path("dromen/<int:pk>/ingediend/", views.dream_submitted, name="dream_submitted"),
+    path("mijn-dromen/", views.my_dreams, name="my_dreams"),
+    path("mijn-dromen/<int:pk>/", views.dream_detail, name="dream_detail"),
+    path("mijn-dromen/<int:pk>/bericht/", views.dream_message, name="dream_message"),
+    path("mijn-dromen/<int:pk>/intrekken/", views.dream_withdraw, name="dream_withdraw"),
+    path("mijn-dromen/<int:pk>/fotos/<int:photo_pk>/", views.dream_photo, name="dream_photo"),
+]

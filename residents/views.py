@@ -1,0 +1,239 @@
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
+from sesame.utils import get_user
+
+from initiatives import selectors, services
+from initiatives.exceptions import InvalidTransition, NotAllowed
+from initiatives.models import Dream, DreamPhoto
+from initiatives.statuses import OPEN, RESIDENT_EXPLANATION, WITHDRAWABLE, Status
+from residents.forms import DreamForm, MessageForm, SignInForm, WithdrawForm
+
+
+def _safe_next(request, candidate: str | None, fallback: str) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
+
+
+@require_GET
+def home(request) -> HttpResponse:
+    return render(
+        request,
+        "residents/home.html",
+        {"realised_dreams": selectors.dreams_realised_public(limit=3)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request) -> HttpResponse:
+    next_url = _safe_next(request, request.GET.get("next") or request.POST.get("next"), "")
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.sign_in_link_send(
+            email=form.cleaned_data["email"], next_url=next_url, language=get_language()
+        )
+        request.session["sign_in_email"] = form.cleaned_data["email"]
+        return redirect("residents:sign_in_sent")
+    return render(request, "residents/sign_in.html", {"form": form, "next": next_url})
+
+
+@require_GET
+def sign_in_sent(request) -> HttpResponse:
+    return render(
+        request, "residents/sign_in_sent.html", {"email": request.session.get("sign_in_email", "")}
+    )
+
+
+@require_GET
+def sign_in_link(request) -> HttpResponse:
+    """Sign in with the one-time link from the mail, then go where the link says."""
+    user = get_user(request)  # checks the token, its age and that it was not used before
+    if user is None:
+        return render(
+            request, "residents/sign_in_link_invalid.html", {"form": SignInForm()}, status=400
+        )
+    login(request, user, backend="sesame.backends.ModelBackend")
+    return redirect(_safe_next(request, request.GET.get("next"), reverse("residents:my_dreams")))
+
+
+@require_POST
+def sign_out(request) -> HttpResponse:
+    logout(request)
+    messages.success(request, _("You are signed out."))
+    return redirect("residents:home")
+
+
+@require_http_methods(["GET", "POST"])
+def dream_create(request) -> HttpResponse:
+    signed_in = request.user.is_authenticated
+    form = DreamForm(request.POST or None, request.FILES or None, signed_in=signed_in)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            resident = (
+                request.user
+                if signed_in
+                else services.resident_get_or_create(email=data["email"], language=get_language())
+            )
+            dream = services.dream_submit(
+                resident=resident,
+                title=data["title"],
+                story=data["story"],
+                own_contribution=data["own_contribution"],
+                needs_from_municipality=data["needs_from_municipality"],
+                neighbourhood=data["neighbourhood"],
+                theme=data["theme"],
+                location=data["location"],
+                show_publicly=data["show_publicly"],
+                contact_name=data["contact_name"],
+                contact_phone=data["contact_phone"],
+                photo_uploads=data["photos"],
+                confirmed=signed_in,
+            )
+        if signed_in:
+            return redirect("residents:dream_submitted", pk=dream.pk)
+        request.session["sign_in_email"] = data["email"]
+        return redirect("residents:dream_check_mail")
+    return render(request, "residents/dream_form.html", {"form": form})
+
+
+@require_GET
+def dream_check_mail(request) -> HttpResponse:
+    return render(
+        request,
+        "residents/dream_check_mail.html",
+        {"email": request.session.get("sign_in_email", "")},
+    )
+
+
+def _own_dream(request, pk: int) -> Dream:
+    try:
+        return selectors.dream_for_resident(resident=request.user, pk=pk)
+    except Dream.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dream_confirm(request, pk: int) -> HttpResponse:
+    dream = _own_dream(request, pk)
+    if dream.status != Status.UNCONFIRMED:
+        return redirect("residents:dream_detail", pk=dream.pk)
+    if request.method == "POST":
+        services.dream_confirm(dream=dream, by=request.user)
+        return redirect("residents:dream_submitted", pk=dream.pk)
+    return render(request, "residents/dream_confirm.html", {"dream": dream})
+
+
+@login_required
+@require_GET
+def dream_submitted(request, pk: int) -> HttpResponse:
+    dream = _own_dream(request, pk)
+    return render(
+        request,
+        "residents/dream_submitted.html",
+        {"dream": dream, "pick_up_deadline": services.pick_up_deadline(dream)},
+    )
+
+
+@login_required
+@require_GET
+def my_dreams(request) -> HttpResponse:
+    return render(
+        request,
+        "residents/my_dreams.html",
+        {"dreams": selectors.dreams_of_resident(resident=request.user)},
+    )
+
+
+def _detail_context(dream: Dream, **extra) -> dict:
+    return {
+        "dream": dream,
+        "explanation": RESIDENT_EXPLANATION[dream.status],
+        "can_withdraw": dream.status in WITHDRAWABLE,
+        "can_message": dream.status in OPEN,
+        "message_form": extra.pop("message_form", MessageForm()),
+        "withdraw_form": extra.pop("withdraw_form", WithdrawForm()),
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+def dream_detail(request, pk: int) -> HttpResponse:
+    dream = _own_dream(request, pk)
+    return render(request, "residents/dream_detail.html", _detail_context(dream))
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def dream_message(request, pk: int) -> HttpResponse:
+    dream = _own_dream(request, pk)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.dream_message_from_resident(
+                dream=dream, by=request.user, body=form.cleaned_data["body"]
+            )
+        except NotAllowed as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your message has been sent to your MogelijkMaker."))
+            if not request.htmx:
+                return redirect(reverse("residents:dream_detail", args=[pk]) + "#tijdlijn")
+            dream = _own_dream(request, pk)
+            form = MessageForm()
+    context = _detail_context(dream, message_form=form)
+    if request.htmx:
+        return render(request, "residents/dream_detail.html#conversation", context)
+    return render(request, "residents/dream_detail.html", context, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dream_withdraw(request, pk: int) -> HttpResponse:
+    dream = _own_dream(request, pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dream_withdraw(
+                dream=dream, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except (InvalidTransition, NotAllowed) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your dream has been withdrawn."))
+            if request.htmx:
+                return HttpResponseClientRedirect(reverse("residents:dream_detail", args=[pk]))
+            return redirect("residents:dream_detail", pk=pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "residents/dream_withdraw.html", {"dream": dream, "form": form}, status=status
+    )
+
+
+@login_required
+@require_GET
+def dream_photo(request, pk: int, photo_pk: int) -> HttpResponse:
+    """Serve a photo of the resident's own dream; never from a public URL."""
+    try:
+        photo = selectors.photo_for_resident(resident=request.user, dream_pk=pk, photo_pk=photo_pk)
+    except DreamPhoto.DoesNotExist:
+        raise Http404 from None
+    response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

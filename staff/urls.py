@@ -1,0 +1,3 @@
+# The MogelijkMakers' workspace arrives with its own issue; the prefix is reserved here.
+app_name = "staff"
+urlpatterns: list = []

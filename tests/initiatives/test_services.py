@@ -1,0 +1,250 @@
+import pytest
+from django.core import mail
+from django.db import transaction
+
+from initiatives import services
+from initiatives.exceptions import InvalidTransition, NotAllowed
+from initiatives.models import Dream, EventKind, OutboxMail, TimelineEvent
+from initiatives.statuses import ALLOWED, WITHDRAWABLE, Status
+from tests.conftest import image_bytes
+from tests.factories import DreamFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _submit(resident, neighbourhood, theme, *, confirmed=True, **overrides):
+    data = {
+        "resident": resident,
+        "title": "Bankje bij de vijver",
+        "story": "Ouderen willen daar graag even zitten.",
+        "own_contribution": "Ik verf het bankje elk voorjaar.",
+        "needs_from_municipality": "Toestemming om het te plaatsen.",
+        "neighbourhood": neighbourhood,
+        "theme": theme,
+        "confirmed": confirmed,
+    }
+    data.update(overrides)
+    return services.dream_submit(**data)
+
+
+class TestDreamSubmit:
+    def test_signed_in_resident_hands_in_at_once_with_one_confirmation_mail(
+        self, resident, neighbourhood, theme, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            dream = _submit(resident, neighbourhood, theme)
+
+        dream.refresh_from_db()
+        assert dream.status == Status.SUBMITTED
+        assert dream.submitted_at is not None
+        assert dream.last_public_update_at is not None
+        event = dream.events.get()
+        assert (event.kind, event.public, event.actor) == (EventKind.SUBMITTED, True, resident)
+        assert [m.to for m in mail.outbox] == [[resident.email]]
+        sent = mail.outbox[0]
+        assert "Bankje bij de vijver" in sent.subject
+        assert "Ingediend" in sent.body  # the mail names the new status in words
+        assert "2 werkdagen" in sent.body or "uiterlijk" in sent.body  # and when to expect what
+        assert "/inloggen/link/?sesame=" in sent.body
+
+    def test_anonymous_dream_is_kept_until_the_address_is_confirmed(
+        self, resident, neighbourhood, theme, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            dream = _submit(resident, neighbourhood, theme, confirmed=False)
+
+        dream.refresh_from_db()
+        assert dream.status == Status.UNCONFIRMED
+        assert not dream.events.exists()
+        assert len(mail.outbox) == 1
+        assert f"/dromen/{dream.pk}/bevestigen/" in mail.outbox[0].body.replace("%2F", "/")
+
+    def test_confirm_hands_in_once(
+        self, resident, neighbourhood, theme, django_capture_on_commit_callbacks
+    ):
+        dream = _submit(resident, neighbourhood, theme, confirmed=False)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.dream_confirm(dream=dream, by=resident)
+            services.dream_confirm(dream=dream, by=resident)
+
+        dream.refresh_from_db()
+        assert dream.status == Status.SUBMITTED
+        assert dream.events.filter(kind=EventKind.SUBMITTED).count() == 1
+        assert len(mail.outbox) == 1
+
+    def test_someone_else_cannot_confirm(self, resident, other_resident, neighbourhood, theme):
+        dream = _submit(resident, neighbourhood, theme, confirmed=False)
+        with pytest.raises(NotAllowed):
+            services.dream_confirm(dream=dream, by=other_resident)
+        dream.refresh_from_db()
+        assert dream.status == Status.UNCONFIRMED
+
+    def test_a_rolled_back_submission_leaves_nothing_and_sends_nothing(
+        self, resident, neighbourhood, theme, django_capture_on_commit_callbacks
+    ):
+        with (
+            django_capture_on_commit_callbacks(execute=True) as callbacks,
+            pytest.raises(RuntimeError),
+            transaction.atomic(),
+        ):
+            _submit(resident, neighbourhood, theme)
+            raise RuntimeError("something after the submission failed")
+
+        assert callbacks == []
+        assert not Dream.objects.exists()
+        assert not OutboxMail.objects.exists()
+        assert mail.outbox == []
+
+    def test_photos_are_stored_without_their_metadata(self, resident, neighbourhood, theme):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from PIL import Image
+
+        exif = Image.Exif()
+        exif[0x010F] = "SpyCam"  # Make
+        exif[0x8825] = {2: (52.0, 22.0, 1.0)}  # GPSInfo: latitude
+        upload = SimpleUploadedFile("tuin.jpg", image_bytes("JPEG", exif=exif.tobytes()))
+
+        dream = _submit(resident, neighbourhood, theme, photo_uploads=[upload])
+
+        photo = dream.photos.get()
+        assert photo.content_type == "image/jpeg"
+        with photo.image.open("rb") as stored, Image.open(stored) as image:
+            assert dict(image.getexif()) == {}
+        assert b"SpyCam" not in photo.image.open("rb").read()
+
+    def test_too_many_photos_store_nothing(self, resident, neighbourhood, theme):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        uploads = [SimpleUploadedFile(f"{n}.png", image_bytes("PNG")) for n in range(6)]
+        with pytest.raises(ValueError):
+            _submit(resident, neighbourhood, theme, photo_uploads=uploads)
+        assert not Dream.objects.exists()
+
+    def test_text_is_stored_as_typed_not_interpreted(self, resident, neighbourhood, theme):
+        dream = _submit(resident, neighbourhood, theme, title="<script>alert(1)</script>")
+        assert Dream.objects.get(pk=dream.pk).title == "<script>alert(1)</script>"
+
+
+class TestDreamWithdraw:
+    @pytest.mark.parametrize("status", list(Status))
+    def test_withdraw_is_allowed_exactly_where_the_status_table_says(self, resident, status):
+        dream = DreamFactory(resident=resident, status=status)
+        if status in WITHDRAWABLE:
+            services.dream_withdraw(dream=dream, by=resident, reason="Het is al geregeld.")
+            dream.refresh_from_db()
+            assert dream.status == Status.WITHDRAWN
+            assert dream.closed_at is not None
+            event = dream.events.get()
+            assert (event.from_status, event.to_status) == (status, Status.WITHDRAWN)
+            assert event.body == "Het is al geregeld."
+            assert event.public
+        else:
+            with pytest.raises(InvalidTransition) as excinfo:
+                services.dream_withdraw(dream=dream, by=resident, reason="Toch niet.")
+            assert "Ingetrokken" in str(excinfo.value) or "Withdrawn" in str(excinfo.value)
+            dream.refresh_from_db()
+            assert dream.status == status
+            assert not dream.events.exists()
+
+    def test_the_table_lets_every_open_status_be_withdrawn(self):
+        closed = {Status.REALISED, Status.NOT_POSSIBLE, Status.WITHDRAWN}
+        assert {s for s in Status if s not in closed} == set(WITHDRAWABLE)
+        assert all(ALLOWED[s] == set() for s in closed)
+
+    def test_only_the_resident_can_withdraw(self, dream, other_resident):
+        with pytest.raises(NotAllowed):
+            services.dream_withdraw(dream=dream, by=other_resident, reason="Weg ermee")
+        dream.refresh_from_db()
+        assert dream.status == Status.SUBMITTED
+
+    def test_a_reason_is_required(self, dream, resident):
+        with pytest.raises(ValueError):
+            services.dream_withdraw(dream=dream, by=resident, reason="   ")
+        dream.refresh_from_db()
+        assert dream.status == Status.SUBMITTED
+
+    def test_the_mogelijkmaker_is_told(self, resident, enabler, django_capture_on_commit_callbacks):
+        dream = DreamFactory(resident=resident, status=Status.PICKED_UP, contact=enabler)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.dream_withdraw(dream=dream, by=resident, reason="We verhuizen.")
+        assert [m.to for m in mail.outbox] == [[enabler.email]]
+        assert "We verhuizen." in mail.outbox[0].body
+
+
+class TestMessageFromResident:
+    def test_message_lands_on_the_timeline_and_reaches_the_mogelijkmaker(
+        self, resident, enabler, django_capture_on_commit_callbacks
+    ):
+        dream = DreamFactory(resident=resident, status=Status.IN_CONVERSATION, contact=enabler)
+        with django_capture_on_commit_callbacks(execute=True):
+            event = services.dream_message_from_resident(
+                dream=dream, by=resident, body="Dinsdag kan ik ook."
+            )
+        assert event.public and event.kind == EventKind.MESSAGE_FROM_RESIDENT
+        assert [m.to for m in mail.outbox] == [[enabler.email]]
+
+    def test_no_messages_on_a_closed_dream(self, resident):
+        dream = DreamFactory(resident=resident, status=Status.REALISED)
+        with pytest.raises(NotAllowed):
+            services.dream_message_from_resident(dream=dream, by=resident, body="Hallo?")
+        assert not TimelineEvent.objects.exists()
+
+
+class TestTimelineIsAppendOnly:
+    def test_events_cannot_be_changed_or_deleted(self, dream, resident):
+        event = TimelineEvent.objects.create(dream=dream, kind=EventKind.NOTE, public=False)
+        event.body = "rewritten"
+        with pytest.raises(TypeError):
+            event.save()
+        with pytest.raises(TypeError):
+            event.delete()
+        with pytest.raises(TypeError):
+            TimelineEvent.objects.filter(pk=event.pk).update(body="x")
+        with pytest.raises(TypeError):
+            TimelineEvent.objects.all().delete()
+
+
+class TestSignInLink:
+    def test_unknown_address_gets_an_account_and_a_link(self, django_capture_on_commit_callbacks):
+        from accounts.models import User
+
+        with django_capture_on_commit_callbacks(execute=True):
+            services.sign_in_link_send(email="Nieuw@Example.NL")
+        user = User.objects.get(email="nieuw@example.nl")
+        assert not user.has_usable_password()
+        assert [m.to for m in mail.outbox] == [["nieuw@example.nl"]]
+        assert "/inloggen/link/?sesame=" in mail.outbox[0].body
+
+    def test_known_address_gets_the_same_kind_of_mail(
+        self, resident, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.sign_in_link_send(email=resident.email)
+        assert [m.to for m in mail.outbox] == [[resident.email]]
+
+
+class TestOutbox:
+    def test_sending_twice_sends_once(self, resident, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.sign_in_link_send(email=resident.email)
+        row = OutboxMail.objects.get()
+        services.outbox_mail_send(outbox_id=row.pk)
+        row.refresh_from_db()
+        assert row.state == OutboxMail.State.SENT
+        assert row.attempts == 1
+        assert len(mail.outbox) == 1
+
+    def test_a_failing_mail_server_leaves_the_row_pending_then_failed(self, resident, settings):
+        settings.MAILERS = {
+            "default": {"BACKEND": "tests.initiatives.failing_mail.AlwaysFailingBackend"}
+        }
+        services.sign_in_link_send(email=resident.email)  # no commit here: nothing enqueued
+        row = OutboxMail.objects.get()
+        with pytest.raises(services.MailDeliveryFailed):
+            services.outbox_mail_send(outbox_id=row.pk)
+        row.refresh_from_db()
+        assert (row.state, row.attempts) == (OutboxMail.State.PENDING, 1)
+        assert "refused" in row.last_error
+        services.outbox_mail_mark_failed(outbox_id=row.pk, error="gave up")
+        row.refresh_from_db()
+        assert row.state == OutboxMail.State.FAILED
