@@ -19,7 +19,7 @@ def dreams_of_resident(*, resident: User) -> QuerySet[Dream]:
     """Return the resident's own dreams, newest first, ready to list."""
     return (
         Dream.objects.filter(resident=resident)
-        .select_related("neighbourhood", "theme", "contact")
+        .select_related("resident", "neighbourhood", "theme", "contact")
         .order_by("-created_at", "-id")
     )
 

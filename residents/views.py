@@ -40,7 +40,7 @@ def home(request) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sign_in(request) -> HttpResponse:
     next_url = _safe_next(request, request.GET.get("next") or request.POST.get("next"), "")
-    form = SignInForm(request.POST or None)
+    form = SignInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.sign_in_link_send(
             email=form.cleaned_data["email"], next_url=next_url, language=get_language()
@@ -79,7 +79,10 @@ def sign_out(request) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def dream_create(request) -> HttpResponse:
     signed_in = request.user.is_authenticated
-    form = DreamForm(request.POST or None, request.FILES or None, signed_in=signed_in)
+    posted = request.method == "POST"
+    form = DreamForm(
+        request.POST if posted else None, request.FILES if posted else None, signed_in=signed_in
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with transaction.atomic():
@@ -207,7 +210,7 @@ def dream_message(request, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def dream_withdraw(request, pk: int) -> HttpResponse:
     dream = _own_dream(request, pk)
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.dream_withdraw(
