@@ -12,7 +12,13 @@ _WIDGET_CLASSES = {
 
 
 class NLDesignFormMixin:
-    """Give every widget the NL Design System class that fits it."""
+    """Give every widget the NL Design System class that fits it.
+
+    Browsers' own validation is off: the server's Dutch messages beside each field are
+    clearer, and an empty required field must not look wrong before anything was sent.
+    """
+
+    use_required_attribute = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

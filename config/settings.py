@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "django_htmx",
     "accounts",
     "initiatives",
@@ -91,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.portal",
+                "staff.context_processors.staff_access",
             ],
         },
     },
@@ -230,3 +232,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Grants above this amount (euro) wait for a manager's approval; editable in the admin.
+GRANT_APPROVAL_LIMIT = os.environ.get("GRANT_APPROVAL_LIMIT", "2500")

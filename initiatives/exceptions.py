@@ -13,3 +13,11 @@ class InvalidTransition(Exception):
 
 class NotAllowed(Exception):
     """The user may not do this to this dream; the message says why, for the user."""
+
+
+class AlreadyPickedUp(NotAllowed):
+    """Someone else was first: the message names who has the dream."""
+
+
+class InsufficientFunds(NotAllowed):
+    """The fund's balance cannot cover the grant."""

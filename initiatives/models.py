@@ -42,6 +42,14 @@ class Fund(models.Model):
     amount = models.DecimalField(
         _("yearly amount"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
     )
+    committed = models.DecimalField(
+        _("committed"),
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        editable=False,
+        help_text=_("Granted or awaiting approval; kept by the services, never typed in."),
+    )
 
     class Meta:
         ordering = ["-year", "name"]
@@ -52,10 +60,19 @@ class Fund(models.Model):
             models.CheckConstraint(
                 condition=models.Q(amount__gte=0), name="fund_amount_not_negative"
             ),
+            # The database itself refuses a balance below zero, whatever the code does.
+            models.CheckConstraint(
+                condition=models.Q(committed__gte=0, committed__lte=models.F("amount")),
+                name="fund_balance_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.year}"
+
+    @property
+    def balance(self):
+        return self.amount - self.committed
 
 
 class Dream(models.Model):
@@ -151,8 +168,18 @@ class EventKind(models.TextChoices):
     SUBMITTED = "submitted", _("Dream handed in")
     STATUS_CHANGED = "status_changed", _("Status changed")
     MESSAGE_FROM_RESIDENT = "message_from_resident", _("Message from the resident")
-    MESSAGE_TO_RESIDENT = "message_to_resident", _("Message to the resident")
+    MESSAGE_TO_RESIDENT = "message_to_resident", _("Message from your MogelijkMaker")
     NOTE = "note", _("Internal note")
+    CONTACT_MOMENT = "contact_moment", _("Contact moment")
+    PRACTICE = "practice", _("Working practice updated")
+    REVIEW = "review", _("Core-value review")
+    GRANT = "grant", _("Budget granted")
+    GRANT_REQUESTED = "grant_requested", _("Budget awaiting approval")
+    GRANT_REJECTED = "grant_rejected", _("Budget not approved")
+    DECISION_PROPOSED = "decision_proposed", _("Proposed: not possible")
+    DECISION_LETTER = "decision_letter", _("Decision letter")
+    HANDOVER = "handover", _("Handed over")
+    CONTACT_CHANGED = "contact_changed", _("New MogelijkMaker")
 
 
 class TimelineEventQuerySet(models.QuerySet):
@@ -245,3 +272,261 @@ class OutboxMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to_email}"
+
+
+class ServicePromises(models.Model):
+    """The promises to residents and the grant limit, set by the functional administrator.
+
+    One row; the environment's PROMISE_* settings are the defaults when it is created.
+    """
+
+    pick_up_working_days = models.PositiveSmallIntegerField(_("picked up within (working days)"))
+    first_contact_working_days = models.PositiveSmallIntegerField(
+        _("first contact within (working days)")
+    )
+    silence_days = models.PositiveSmallIntegerField(
+        _("longest silence towards the resident (days)")
+    )
+    grant_approval_limit = models.DecimalField(
+        _("grants above this amount need a manager's approval"), max_digits=12, decimal_places=2
+    )
+
+    class Meta:
+        verbose_name = _("service promises")
+        verbose_name_plural = _("service promises")
+
+    def __str__(self) -> str:
+        return str(_("Service promises"))
+
+
+class ContactMoment(models.Model):
+    class Kind(models.TextChoices):
+        PHONE = "phone", _("Phone call")
+        VISIT = "visit", _("Visit on location")
+        MEETING = "meeting", _("Meeting")
+
+    dream = models.ForeignKey(
+        Dream, on_delete=models.PROTECT, related_name="contact_moments", verbose_name=_("dream")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    date = models.DateField(_("date"))
+    summary = models.TextField(_("summary"), max_length=2000)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("contact moment")
+        verbose_name_plural = _("contact moments")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date}"
+
+
+class WorkingPractice(models.TextChoices):
+    """The five vital working practices ("Publieke bricoleurs")."""
+
+    MAPPING = "mapping", _("Mapping the situation")
+    RELATIONSHIPS = "relationships", _("Working on relationships")
+    SHARED_SOLUTIONS = "shared_solutions", _("Working on shared solutions")
+    OUTSIDE_INSIDE = "outside_inside", _("Connecting outside to inside and back")
+    PRACTICAL_SUPPORT = "practical_support", _("Practical support")
+
+
+class PracticeNote(models.Model):
+    dream = models.ForeignKey(
+        Dream, on_delete=models.PROTECT, related_name="practices", verbose_name=_("dream")
+    )
+    practice = models.CharField(_("practice"), max_length=20, choices=WorkingPractice.choices)
+    done = models.BooleanField(_("done"), default=False)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        ordering = ["dream", "practice"]
+        verbose_name = _("working practice")
+        verbose_name_plural = _("working practices")
+        constraints = [
+            models.UniqueConstraint(fields=["dream", "practice"], name="practice_once_per_dream")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_practice_display()
+
+
+class CoreValue(models.TextChoices):
+    CUSTOMER = "customer", "De Klant Centraal"
+    RESPONSIBILITY = "responsibility", "Aanspreken en Verantwoordelijkheid"
+    DIALOGUE = "dialogue", "Dialoog en Samenwerking"
+
+
+class Verdict(models.TextChoices):
+    SUPPORTS = "supports", _("Supports")
+    TENSION = "tension", _("Tension")
+    NOT_RELEVANT = "not_relevant", _("Not relevant")
+
+
+class Review(models.Model):
+    """A core-value review of a dream. Revising adds a version; earlier ones are kept."""
+
+    dream = models.ForeignKey(
+        Dream, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("dream")
+    )
+    version = models.PositiveSmallIntegerField(_("version"))
+    is_current = models.BooleanField(_("current"), default=True)
+    customer_verdict = models.CharField("De Klant Centraal", max_length=15, choices=Verdict.choices)
+    customer_reasoning = models.TextField(_("reasoning"), max_length=2000)
+    responsibility_verdict = models.CharField(
+        "Aanspreken en Verantwoordelijkheid", max_length=15, choices=Verdict.choices
+    )
+    responsibility_reasoning = models.TextField(_("reasoning"), max_length=2000)
+    dialogue_verdict = models.CharField(
+        "Dialoog en Samenwerking", max_length=15, choices=Verdict.choices
+    )
+    dialogue_reasoning = models.TextField(_("reasoning"), max_length=2000)
+    dilemma = models.TextField(_("dilemma"), max_length=3000, blank=True)
+    discussed_with = models.CharField(_("discussed with"), max_length=300, blank=True)
+    has_tension = models.BooleanField(_("has a tension"), default=False, editable=False)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["dream", "-version"]
+        verbose_name = _("core-value review")
+        verbose_name_plural = _("core-value reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["dream", "version"], name="review_version_unique"),
+            models.UniqueConstraint(
+                fields=["dream"],
+                condition=models.Q(is_current=True),
+                name="review_one_current_per_dream",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["dream"],
+                condition=models.Q(is_current=True, has_tension=True),
+                name="review_current_tension",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dream} v{self.version}"
+
+    def verdicts(self) -> list[tuple[str, str, str]]:
+        """Return (value label, verdict, reasoning) for the three core values."""
+        return [
+            (
+                value.label,
+                getattr(self, f"{value.value}_verdict"),
+                getattr(self, f"{value.value}_reasoning"),
+            )
+            for value in CoreValue
+        ]
+
+
+class Grant(models.Model):
+    class State(models.TextChoices):
+        AWAITING_APPROVAL = "awaiting_approval", _("Awaiting a manager's approval")
+        GRANTED = "granted", _("Granted")
+        REJECTED = "rejected", _("Not approved")
+
+    dream = models.ForeignKey(
+        Dream, on_delete=models.PROTECT, related_name="grants", verbose_name=_("dream")
+    )
+    fund = models.ForeignKey(
+        Fund, on_delete=models.PROTECT, related_name="grants", verbose_name=_("fund")
+    )
+    amount = models.DecimalField(
+        _("amount"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0.01)]
+    )
+    purpose = models.CharField(_("purpose"), max_length=300)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("approved by"),
+    )
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="grant_amount_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"€ {self.amount} {self.purpose}"
+
+
+class Decision(models.Model):
+    """A *not possible* decision: proposed by the MogelijkMaker, worded and signed by
+    a communications advisor. Only the signed letter reaches the resident."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Awaiting the letter")
+        SIGNED = "signed", _("Signed and sent")
+
+    dream = models.ForeignKey(
+        Dream, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("dream")
+    )
+    reasons = models.TextField(_("reasons"), max_length=5000)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PROPOSED
+    )
+    letter = models.TextField(_("letter"), max_length=10000, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("signed by"),
+    )
+    signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["proposed_at", "id"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dream"],
+                condition=models.Q(state="proposed"),
+                name="decision_one_open_per_dream",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="proposed")
+                | (models.Q(signed_by__isnull=False) & ~models.Q(letter="")),
+                name="decision_signed_has_letter_and_signer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dream}: {self.get_state_display()}"

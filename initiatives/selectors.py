@@ -52,3 +52,255 @@ def dreams_realised_public(*, limit: int = 3) -> QuerySet[Dream]:
         .select_related("neighbourhood", "theme")
         .order_by("-closed_at", "-id")[:limit]
     )
+
+
+def service_promises():
+    """Return the service promises, creating them from the settings' defaults once."""
+    from decimal import Decimal
+
+    from django.conf import settings
+
+    from initiatives.models import ServicePromises
+
+    promises, _ = ServicePromises.objects.get_or_create(
+        pk=1,
+        defaults={
+            "pick_up_working_days": settings.PROMISE_PICK_UP_WORKING_DAYS,
+            "first_contact_working_days": settings.PROMISE_FIRST_CONTACT_WORKING_DAYS,
+            "silence_days": settings.PROMISE_SILENCE_DAYS,
+            "grant_approval_limit": Decimal(settings.GRANT_APPROVAL_LIMIT),
+        },
+    )
+    return promises
+
+
+# --- staff side --------------------------------------------------------------------------------
+
+
+def enablers() -> QuerySet[User]:
+    """Return the active MogelijkMakers, by name."""
+    from accounts.roles import Role
+
+    return User.objects.filter(is_active=True, is_staff=True, groups__name=Role.ENABLER).order_by(
+        "full_name", "email"
+    )
+
+
+def triage_queue() -> QuerySet[Dream]:
+    """Return the dreams nobody has picked up yet, oldest first."""
+    return (
+        Dream.objects.filter(status=Status.SUBMITTED)
+        .select_related("neighbourhood", "theme")
+        .order_by("submitted_at", "id")
+    )
+
+
+def _overdue_q():
+    """Dreams whose pick-up or first-contact promise is broken today."""
+    from datetime import datetime, time, timedelta
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from initiatives.working_days import latest_day_now_overdue
+
+    promises = service_promises()
+    today = timezone.localdate()
+
+    def end_of(day):
+        return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+    pick_up_cutoff = end_of(latest_day_now_overdue(today, promises.pick_up_working_days))
+    contact_cutoff = end_of(latest_day_now_overdue(today, promises.first_contact_working_days))
+    return Q(status=Status.SUBMITTED, submitted_at__lt=pick_up_cutoff) | Q(
+        status=Status.PICKED_UP, first_contact_at__isnull=True, picked_up_at__lt=contact_cutoff
+    )
+
+
+def _silent_q():
+    from datetime import timedelta
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from initiatives.statuses import OPEN
+
+    cutoff = timezone.now() - timedelta(days=service_promises().silence_days)
+    return Q(status__in=OPEN, last_public_update_at__lt=cutoff)
+
+
+def _with_tension_flag(queryset: QuerySet[Dream]) -> QuerySet[Dream]:
+    from django.db.models import Exists, OuterRef
+
+    from initiatives.models import Review
+
+    current_tension = Review.objects.filter(dream=OuterRef("pk"), is_current=True, has_tension=True)
+    return queryset.annotate(has_tension=Exists(current_tension))
+
+
+DREAM_SORTS = {
+    "oldest": ("submitted_at", "id"),
+    "newest": ("-submitted_at", "-id"),
+    "title": ("title", "id"),
+    "status": ("status", "submitted_at", "id"),
+    "silent": ("last_public_update_at", "id"),
+}
+
+
+def staff_dream_list(
+    *,
+    user: User,
+    statuses: list[str] | None = None,
+    neighbourhood: int | None = None,
+    theme: int | None = None,
+    contact: int | None = None,
+    mine: bool = False,
+    overdue: bool = False,
+    silent: bool = False,
+    tension: bool = False,
+    query: str = "",
+    sort: str = "newest",
+) -> QuerySet[Dream]:
+    """Return the dreams staff see in the list, filtered; every filter combines with the rest."""
+    from django.db import connection
+
+    dreams = Dream.objects.exclude(status=Status.UNCONFIRMED)
+    if statuses:
+        dreams = dreams.filter(status__in=statuses)
+    if neighbourhood:
+        dreams = dreams.filter(neighbourhood_id=neighbourhood)
+    if theme:
+        dreams = dreams.filter(theme_id=theme)
+    if contact:
+        dreams = dreams.filter(contact_id=contact)
+    if mine:
+        dreams = dreams.filter(contact=user)
+    if overdue:
+        dreams = dreams.filter(_overdue_q())
+    if silent:
+        dreams = dreams.filter(_silent_q())
+    dreams = _with_tension_flag(dreams)
+    if tension:
+        dreams = dreams.filter(has_tension=True)
+    query = query.strip()
+    if query:
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchVector
+
+            vector = SearchVector("title", "story", config="dutch")
+            dreams = dreams.annotate(search=vector).filter(
+                search=SearchQuery(query, config="dutch", search_type="websearch")
+            )
+        else:  # SQLite, the embedded default: a plain substring match
+            from django.db.models import Q
+
+            dreams = dreams.filter(Q(title__icontains=query) | Q(story__icontains=query))
+    return dreams.select_related("neighbourhood", "theme", "contact").order_by(
+        *DREAM_SORTS.get(sort, DREAM_SORTS["newest"])
+    )
+
+
+def dream_for_staff(*, pk: int) -> Dream:
+    """Return dream PK with everything the workspace shows, in a fixed number of queries."""
+    from initiatives.models import ContactMoment, Decision, Grant, PracticeNote, Review
+
+    return (
+        Dream.objects.exclude(status=Status.UNCONFIRMED)
+        .select_related("resident", "neighbourhood", "theme", "contact")
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=TimelineEvent.objects.select_related("actor").order_by(
+                    "-created_at", "-id"
+                ),
+                to_attr="timeline",
+            ),
+            Prefetch("photos", queryset=DreamPhoto.objects.order_by("created_at", "id")),
+            Prefetch(
+                "contact_moments",
+                queryset=ContactMoment.objects.select_related("by").order_by("-date", "-id"),
+            ),
+            Prefetch("practices", queryset=PracticeNote.objects.select_related("updated_by")),
+            Prefetch(
+                "reviews",
+                queryset=Review.objects.select_related("by").order_by("-version"),
+                to_attr="review_versions",
+            ),
+            Prefetch(
+                "grants",
+                queryset=Grant.objects.select_related("fund", "requested_by", "decided_by"),
+            ),
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.select_related("proposed_by", "signed_by"),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def photo_for_staff(*, dream_pk: int, photo_pk: int) -> DreamPhoto:
+    return DreamPhoto.objects.get(pk=photo_pk, dream_id=dream_pk)
+
+
+def funds_current() -> QuerySet:
+    """Return this year's funds, which grants can come from."""
+    from django.utils import timezone
+
+    from initiatives.models import Fund
+
+    return Fund.objects.filter(year=timezone.localdate().year).order_by("name")
+
+
+def decisions_awaiting_letter() -> QuerySet:
+    from initiatives.models import Decision
+
+    return (
+        Decision.objects.filter(state=Decision.State.PROPOSED)
+        .select_related("dream", "dream__neighbourhood", "proposed_by")
+        .order_by("proposed_at", "id")
+    )
+
+
+def decision_for_signing(*, pk: int):
+
+    return decisions_awaiting_letter().select_related("dream__resident").get(pk=pk)
+
+
+def grants_awaiting_approval() -> QuerySet:
+    from initiatives.models import Grant
+
+    return (
+        Grant.objects.filter(state=Grant.State.AWAITING_APPROVAL)
+        .select_related("dream", "fund", "requested_by")
+        .order_by("created_at", "id")
+    )
+
+
+def workload() -> QuerySet[User]:
+    """Return each MogelijkMaker with their open dreams per status, overdue and silent ones."""
+    from django.db.models import Count, Q
+
+    from initiatives.statuses import OPEN
+
+    def count(condition: Q) -> Count:
+        return Count("dreams_in_care", filter=condition, distinct=True)
+
+    in_care = Q(dreams_in_care__status__in=OPEN)
+    annotations = {
+        f"n_{status}": count(Q(dreams_in_care__status=status))
+        for status in (
+            Status.PICKED_UP,
+            Status.IN_CONVERSATION,
+            Status.IN_PROGRESS,
+            Status.PAUSED,
+        )
+    }
+    overdue = Q(dreams_in_care__in=Dream.objects.filter(_overdue_q()).values("pk"))
+    silent = Q(dreams_in_care__in=Dream.objects.filter(_silent_q()).values("pk"))
+    return enablers().annotate(
+        n_open=count(in_care),
+        n_overdue=count(overdue),
+        n_silent=count(silent),
+        **annotations,
+    )

@@ -8,6 +8,7 @@ it reads the status, and records what happened on the timeline.
 import smtplib
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -20,19 +21,42 @@ from django.utils.translation import gettext as _
 from sesame.utils import get_query_string
 
 from accounts.models import User
+from accounts.roles import Role, has_role
 from initiatives import photos
-from initiatives.exceptions import InvalidTransition, NotAllowed
+from initiatives.exceptions import (
+    AlreadyPickedUp,
+    InsufficientFunds,
+    InvalidTransition,
+    NotAllowed,
+)
 from initiatives.models import (
+    ContactMoment,
+    CoreValue,
+    Decision,
     Dream,
     DreamPhoto,
     EventKind,
+    Fund,
+    Grant,
     Neighbourhood,
     OutboxMail,
+    PracticeNote,
+    Review,
     Theme,
     TimelineEvent,
+    Verdict,
+    WorkingPractice,
 )
 from initiatives.notifications import mail_queue
-from initiatives.statuses import ALLOWED, CLOSED, Status
+from initiatives.statuses import (
+    ALLOWED,
+    CLOSED,
+    NEEDS_REVIEW,
+    OPEN,
+    RESIDENT_EXPLANATION,
+    STAFF_MOVES,
+    Status,
+)
 from initiatives.working_days import add_working_days
 
 
@@ -138,8 +162,10 @@ def _transition(*, dream: Dream, target: str, by: User | None, body: str = "") -
 
 def pick_up_deadline(dream: Dream) -> date:
     """Return the day by which the dream is promised to be picked up."""
+    from initiatives.selectors import service_promises
+
     submitted = timezone.localdate(dream.submitted_at or timezone.now())
-    return add_working_days(submitted, settings.PROMISE_PICK_UP_WORKING_DAYS)
+    return add_working_days(submitted, service_promises().pick_up_working_days)
 
 
 def _mark_submitted(dream: Dream, *, by: User) -> None:
@@ -292,6 +318,423 @@ def dream_message_from_resident(*, dream: Dream, by: User, body: str) -> Timelin
             context={"message": body},
         )
     return event
+
+
+# --- the MogelijkMakers' work ----------------------------------------------------------------
+
+
+def _notify_resident(dream: Dream, event: TimelineEvent) -> None:
+    """Mail the resident about a public event: what happened, the status in words, what next."""
+    mail_queue(
+        to=dream.resident,
+        template="resident_update",
+        dream=dream,
+        context={
+            "event": event,
+            "status_label": Status(dream.status).label,
+            "explanation": RESIDENT_EXPLANATION[dream.status],
+            "link": sign_in_link_build(
+                user=dream.resident,
+                next_url=reverse("residents:dream_detail", args=[dream.pk]),
+            ),
+        },
+    )
+
+
+def _require_role(user: User, *roles: str) -> None:
+    if user.is_superuser or any(has_role(user, role) for role in roles):
+        return
+    raise NotAllowed(_("Your role does not allow this."))
+
+
+def _require_open(dream: Dream) -> None:
+    if dream.status not in OPEN:
+        raise NotAllowed(
+            _("This dream is “%(status)s”: it can no longer be changed.")
+            % {"status": Status(dream.status).label}
+        )
+
+
+def _require_picked_up(dream: Dream) -> None:
+    _require_open(dream)
+    if dream.status == Status.SUBMITTED or dream.contact_id is None:
+        raise NotAllowed(_("Pick up this dream first."))
+
+
+def _require_current_review(dream: Dream, target: str) -> None:
+    if target in NEEDS_REVIEW and not dream.reviews.filter(is_current=True).exists():
+        raise NotAllowed(
+            _("Record a core-value review before the dream can become “%(status)s”.")
+            % {"status": Status(target).label}
+        )
+
+
+@transaction.atomic
+def dream_pick_up(*, dream: Dream, by: User) -> Dream:
+    """Make BY the dream's one face. Of two people at once, one wins; the other is told who."""
+    _require_role(by, Role.ENABLER)
+    dream = _lock(dream)  # the second of two simultaneous clicks waits here, then sees the first
+    if dream.contact_id is not None and dream.status != Status.SUBMITTED:
+        raise AlreadyPickedUp(
+            _("%(name)s has already picked up this dream.") % {"name": dream.contact}
+        )
+    _require_transition(dream, Status.PICKED_UP)
+    dream.contact = by
+    dream.picked_up_at = timezone.now()
+    dream.save(update_fields=["contact", "picked_up_at", "updated_at"])
+    event = _transition(
+        dream=dream,
+        target=Status.PICKED_UP,
+        by=by,
+        body=_("%(name)s has picked up your dream and is your contact from now on.")
+        % {"name": by.get_full_name()},
+    )
+    _notify_resident(dream, event)
+    return dream
+
+
+@transaction.atomic
+def dream_log_contact(
+    *, dream: Dream, by: User, kind: str, on: date, summary: str
+) -> ContactMoment:
+    """Record a call, visit or meeting. The first one starts the conversation."""
+    _require_role(by, Role.ENABLER)
+    dream = _lock(dream)
+    _require_picked_up(dream)
+    if on > timezone.localdate():
+        raise ValueError("A contact moment cannot be in the future.")
+    moment = ContactMoment.objects.create(
+        dream=dream, kind=kind, date=on, summary=summary.strip(), by=by
+    )
+    _record(
+        dream=dream,
+        kind=EventKind.CONTACT_MOMENT,
+        public=False,
+        actor=by,
+        body=f"{moment.get_kind_display()} ({on:%d-%m-%Y}): {moment.summary}",
+    )
+    if dream.first_contact_at is None:
+        dream.first_contact_at = timezone.now()  # stops the first-contact clock
+        dream.save(update_fields=["first_contact_at", "updated_at"])
+    if dream.status == Status.PICKED_UP:
+        event = _transition(
+            dream=dream,
+            target=Status.IN_CONVERSATION,
+            by=by,
+            body=_("We have spoken with you about your dream. Now we work it out together."),
+        )
+        _notify_resident(dream, event)
+    return moment
+
+
+@transaction.atomic
+def dream_send_message(*, dream: Dream, by: User, body: str) -> TimelineEvent:
+    """Send the resident a message; it is on their timeline and in their mail."""
+    _require_role(by, Role.ENABLER)
+    dream = _lock(dream)
+    _require_picked_up(dream)
+    body = body.strip()
+    if not body:
+        raise ValueError("A message cannot be empty.")
+    event = _record(
+        dream=dream, kind=EventKind.MESSAGE_TO_RESIDENT, public=True, actor=by, body=body
+    )
+    _notify_resident(dream, event)
+    return event
+
+
+@transaction.atomic
+def dream_add_note(*, dream: Dream, by: User, body: str) -> TimelineEvent:
+    """Write an internal note: staff only, never shown to the resident."""
+    _require_role(by, Role.ENABLER, Role.MANAGER, Role.COMMUNICATIONS)
+    dream = _lock(dream)
+    body = body.strip()
+    if not body:
+        raise ValueError("A note cannot be empty.")
+    return _record(dream=dream, kind=EventKind.NOTE, public=False, actor=by, body=body)
+
+
+@transaction.atomic
+def practice_update(
+    *, dream: Dream, by: User, practice: str, done: bool, note: str
+) -> PracticeNote:
+    """Tick off one of the five working practices, with a short note."""
+    _require_role(by, Role.ENABLER)
+    dream = _lock(dream)
+    _require_picked_up(dream)
+    item, _created = PracticeNote.objects.update_or_create(
+        dream=dream,
+        practice=practice,
+        defaults={
+            "done": done,
+            "note": note.strip(),
+            "updated_by": by,
+            "updated_at": timezone.now(),
+        },
+    )
+    state = _("done") if done else _("not done yet")
+    _record(
+        dream=dream,
+        kind=EventKind.PRACTICE,
+        public=False,
+        actor=by,
+        body=f"{WorkingPractice(practice).label}: {state}. {item.note}".strip(),
+    )
+    return item
+
+
+@transaction.atomic
+def review_record(
+    *,
+    dream: Dream,
+    by: User,
+    verdicts: dict[str, tuple[str, str]],
+    dilemma: str = "",
+    discussed_with: str = "",
+) -> Review:
+    """Record (or revise) the core-value review; every earlier version is kept.
+
+    VERDICTS maps each CoreValue to (Verdict, reasoning).
+    """
+    _require_role(by, Role.ENABLER)
+    dream = _lock(dream)
+    _require_picked_up(dream)
+    if set(verdicts) != set(CoreValue.values):
+        raise ValueError("A review needs a verdict for each of the three core values.")
+    fields = {}
+    for value, (verdict, reasoning) in verdicts.items():
+        if verdict not in Verdict.values or not reasoning.strip():
+            raise ValueError("Each verdict needs a valid choice and a reasoning.")
+        fields[f"{value}_verdict"] = verdict
+        fields[f"{value}_reasoning"] = reasoning.strip()
+    has_tension = any(verdict == Verdict.TENSION for verdict, _r in verdicts.values())
+    previous = dream.reviews.filter(is_current=True).first()
+    if previous:
+        Review.objects.filter(pk=previous.pk).update(is_current=False)
+    review = Review(
+        dream=dream,
+        version=(previous.version + 1) if previous else 1,
+        is_current=True,
+        dilemma=dilemma.strip(),
+        discussed_with=discussed_with.strip(),
+        has_tension=has_tension,
+        by=by,
+        **fields,
+    )
+    review.full_clean()
+    review.save()
+    summary = "; ".join(
+        f"{CoreValue(value).label}: {Verdict(verdict).label}"
+        for value, (verdict, _r) in verdicts.items()
+    )
+    _record(
+        dream=dream,
+        kind=EventKind.REVIEW,
+        public=False,
+        actor=by,
+        body=_("Version %(version)s. %(summary)s")
+        % {"version": review.version, "summary": summary},
+    )
+    return review
+
+
+@transaction.atomic
+def grant_create(*, dream: Dream, by: User, fund: Fund, amount: Decimal, purpose: str) -> Grant:
+    """Grant budget from FUND. Above the limit it waits for a manager; the money is held.
+
+    The fund row is locked, so two simultaneous grants cannot both spend the last euro;
+    the database's check on the fund refuses a negative balance in any case.
+    """
+    from initiatives.selectors import service_promises
+
+    _require_role(by, Role.ENABLER)
+    dream = _lock(dream)
+    _require_picked_up(dream)
+    if amount <= 0:
+        raise ValueError("The amount must be more than zero.")
+    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    if amount > fund.balance:
+        raise InsufficientFunds(
+            _("The %(fund)s has € %(balance)s left: not enough for € %(amount)s.")
+            % {"fund": fund, "balance": fund.balance, "amount": amount}
+        )
+    fund.committed += amount
+    fund.save(update_fields=["committed"])
+    needs_approval = amount > service_promises().grant_approval_limit
+    grant = Grant.objects.create(
+        dream=dream,
+        fund=fund,
+        amount=amount,
+        purpose=purpose.strip(),
+        requested_by=by,
+        state=Grant.State.AWAITING_APPROVAL if needs_approval else Grant.State.GRANTED,
+        decided_by=None if needs_approval else by,
+        decided_at=None if needs_approval else timezone.now(),
+    )
+    if needs_approval:
+        _record(
+            dream=dream,
+            kind=EventKind.GRANT_REQUESTED,
+            public=False,
+            actor=by,
+            body=_("€ %(amount)s from %(fund)s for: %(purpose)s. Waiting for a manager.")
+            % {"amount": amount, "fund": fund, "purpose": grant.purpose},
+        )
+    else:
+        _announce_grant(dream, grant, by)
+    return grant
+
+
+def _announce_grant(dream: Dream, grant: Grant, by: User) -> None:
+    event = _record(
+        dream=dream,
+        kind=EventKind.GRANT,
+        public=True,
+        actor=by,
+        body=_("€ %(amount)s from the %(fund)s for: %(purpose)s.")
+        % {"amount": grant.amount, "fund": grant.fund.name, "purpose": grant.purpose},
+    )
+    _notify_resident(dream, event)
+
+
+@transaction.atomic
+def grant_decide(*, grant: Grant, by: User, approve: bool) -> Grant:
+    """Approve or refuse a grant above the limit; a refusal frees the held money."""
+    _require_role(by, Role.MANAGER)
+    grant = Grant.objects.select_for_update().select_related("dream").get(pk=grant.pk)
+    if grant.state != Grant.State.AWAITING_APPROVAL:
+        raise NotAllowed(_("This grant has already been decided."))
+    dream = _lock(grant.dream)
+    fund = Fund.objects.select_for_update().get(pk=grant.fund_id)
+    grant.decided_by, grant.decided_at = by, timezone.now()
+    if approve:
+        grant.state = Grant.State.GRANTED
+        grant.save(update_fields=["state", "decided_by", "decided_at"])
+        _announce_grant(dream, grant, by)
+    else:
+        grant.state = Grant.State.REJECTED
+        grant.save(update_fields=["state", "decided_by", "decided_at"])
+        fund.committed -= grant.amount
+        fund.save(update_fields=["committed"])
+        _record(
+            dream=dream,
+            kind=EventKind.GRANT_REJECTED,
+            public=False,
+            actor=by,
+            body=_("€ %(amount)s for: %(purpose)s.")
+            % {"amount": grant.amount, "purpose": grant.purpose},
+        )
+    return grant
+
+
+@transaction.atomic
+def dream_move(*, dream: Dream, by: User, target: str, note: str = "") -> Dream:
+    """Move the dream on to one of the statuses a MogelijkMaker may choose directly."""
+    _require_role(by, Role.ENABLER)
+    dream = _lock(dream)
+    if target not in STAFF_MOVES.get(dream.status, []):
+        raise InvalidTransition(Status(dream.status).label, Status(target).label)
+    _require_current_review(dream, target)
+    event = _transition(dream=dream, target=target, by=by, body=note.strip())
+    _notify_resident(dream, event)
+    return dream
+
+
+@transaction.atomic
+def decision_propose(*, dream: Dream, by: User, reasons: str) -> Decision:
+    """Propose *not possible*; a communications advisor words and signs the letter."""
+    _require_role(by, Role.ENABLER)
+    dream = _lock(dream)
+    _require_picked_up(dream)
+    _require_transition(dream, Status.NOT_POSSIBLE)
+    _require_current_review(dream, Status.NOT_POSSIBLE)
+    if dream.decisions.filter(state=Decision.State.PROPOSED).exists():
+        raise NotAllowed(_("A decision for this dream is already waiting for its letter."))
+    if not reasons.strip():
+        raise ValueError("Reasons are required.")
+    decision = Decision.objects.create(dream=dream, reasons=reasons.strip(), proposed_by=by)
+    _record(
+        dream=dream,
+        kind=EventKind.DECISION_PROPOSED,
+        public=False,
+        actor=by,
+        body=decision.reasons,
+    )
+    return decision
+
+
+@transaction.atomic
+def decision_sign(*, decision: Decision, by: User, letter: str) -> Decision:
+    """Sign the letter: only now does the dream become *not possible* and the resident hear.
+
+    The letter is signed by the communications advisor, never by the MogelijkMaker.
+    """
+    _require_role(by, Role.COMMUNICATIONS)
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.state != Decision.State.PROPOSED:
+        raise NotAllowed(_("This decision has already been signed."))
+    if by.pk == decision.proposed_by_id:
+        raise NotAllowed(_("The letter must be signed by someone other than the MogelijkMaker."))
+    letter = letter.strip()
+    if not letter:
+        raise ValueError("The letter cannot be empty.")
+    dream = _lock(decision.dream)
+    _require_transition(dream, Status.NOT_POSSIBLE)
+    decision.state = Decision.State.SIGNED
+    decision.letter = letter
+    decision.signed_by = by
+    decision.signed_at = timezone.now()
+    decision.save(update_fields=["state", "letter", "signed_by", "signed_at"])
+    _transition(dream=dream, target=Status.NOT_POSSIBLE, by=by)
+    event = _record(
+        dream=dream,
+        kind=EventKind.DECISION_LETTER,
+        public=True,
+        actor=by,
+        body=f"{letter}\n\n{by.get_full_name()}\n" + _("Communications advisor"),
+    )
+    _notify_resident(dream, event)
+    return decision
+
+
+def _hand_over_one(*, dream: Dream, by: User, to: User, note: str) -> None:
+    dream = _lock(dream)
+    _require_picked_up(dream)
+    if dream.contact_id == to.pk:
+        return
+    previous = dream.contact
+    dream.contact = to
+    dream.save(update_fields=["contact", "updated_at"])
+    _record(
+        dream=dream,
+        kind=EventKind.HANDOVER,
+        public=False,
+        actor=by,
+        body=_("From %(from)s to %(to)s. %(note)s") % {"from": previous, "to": to, "note": note},
+    )
+    event = _record(
+        dream=dream,
+        kind=EventKind.CONTACT_CHANGED,
+        public=True,
+        actor=by,
+        body=_("%(name)s is your MogelijkMaker from now on.") % {"name": to.get_full_name()},
+    )
+    _notify_resident(dream, event)
+    mail_queue(to=to, template="staff_handed_over", dream=dream, context={"note": note, "by": by})
+
+
+@transaction.atomic
+def dreams_hand_over(*, dreams: Sequence[Dream], by: User, to: User, note: str) -> int:
+    """Hand DREAMS over to another MogelijkMaker with a note; all or none."""
+    _require_role(by, Role.ENABLER, Role.MANAGER)
+    if not has_role(to, Role.ENABLER):
+        raise NotAllowed(_("Dreams can only be handed over to a MogelijkMaker."))
+    note = note.strip()
+    if not note:
+        raise ValueError("A hand-over note is required.")
+    for dream in dreams:
+        _hand_over_one(dream=dream, by=by, to=to, note=note)
+    return len(dreams)
 
 
 # --- outgoing mail ---------------------------------------------------------------------------

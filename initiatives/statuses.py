@@ -78,3 +78,15 @@ RESIDENT_EXPLANATION: dict[str, str] = {
     ),
     Status.WITHDRAWN: _("You withdrew this dream. Nothing more will happen with it."),
 }
+
+# Moves a MogelijkMaker chooses directly in the workspace. The others happen through
+# their own action: picking up, the first contact moment, the signed decision letter,
+# and the resident's withdrawal.
+STAFF_MOVES: dict[str, list[str]] = {
+    Status.PICKED_UP: [Status.PAUSED],
+    Status.IN_CONVERSATION: [Status.IN_PROGRESS, Status.PAUSED],
+    Status.IN_PROGRESS: [Status.REALISED, Status.PAUSED],
+    Status.PAUSED: [Status.IN_CONVERSATION, Status.IN_PROGRESS],
+}
+# These need a core-value review first.
+NEEDS_REVIEW = frozenset({Status.IN_PROGRESS, Status.NOT_POSSIBLE})

@@ -32,3 +32,15 @@ def working_days_between(start: date, end: date) -> int:
     if end <= start:
         return 0
     return sum(1 for n in range(1, (end - start).days + 1) if is_working_day(start + timedelta(n)))
+
+
+def latest_day_now_overdue(today: date, days: int) -> date:
+    """Return the latest start day whose DAYS-working-day deadline lies before TODAY.
+
+    Anything that started on or before that day has broken the promise; used to turn
+    a working-day promise into one date filter in the database.
+    """
+    candidate = today - timedelta(days=1)
+    while add_working_days(candidate, days) >= today:
+        candidate -= timedelta(days=1)
+    return candidate

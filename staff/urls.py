@@ -1,3 +1,37 @@
-# The MogelijkMakers' workspace arrives with its own issue; the prefix is reserved here.
+from django.urls import path
+
+from staff import views
+
 app_name = "staff"
-urlpatterns: list = []
+urlpatterns = [
+    path("inloggen/", views.StaffLoginView.as_view(), name="login"),
+    path("uitloggen/", views.staff_logout, name="logout"),
+    path("", views.triage, name="triage"),
+    path("dromen/", views.dream_list, name="dream_list"),
+    path("dromen/selectie/", views.dream_bulk, name="dream_bulk"),
+    path("dromen/<int:pk>/", views.dream_workspace, name="dream_workspace"),
+    path("dromen/<int:pk>/oppakken/", views.pick_up, name="pick_up"),
+    path("dromen/<int:pk>/fotos/<int:photo_pk>/", views.dream_photo, name="dream_photo"),
+    path("dromen/<int:pk>/bericht/", views.dream_message, name="dream_message"),
+    path("dromen/<int:pk>/notitie/", views.dream_note, name="dream_note"),
+    path("dromen/<int:pk>/contact/", views.dream_contact, name="dream_contact"),
+    path(
+        "dromen/<int:pk>/werkpraktijk/<str:practice>/",
+        views.dream_practice,
+        name="dream_practice",
+    ),
+    path("dromen/<int:pk>/kernwaarden/", views.dream_review, name="dream_review"),
+    path("dromen/<int:pk>/budget/", views.dream_grant, name="dream_grant"),
+    path("dromen/<int:pk>/status/", views.dream_move, name="dream_move"),
+    path(
+        "dromen/<int:pk>/niet-mogelijk/",
+        views.dream_propose_not_possible,
+        name="dream_propose_not_possible",
+    ),
+    path("dromen/<int:pk>/overdragen/", views.dream_hand_over, name="dream_hand_over"),
+    path("besluiten/", views.decisions, name="decisions"),
+    path("besluiten/<int:pk>/", views.decision_sign, name="decision_sign"),
+    path("goedkeuringen/", views.approvals, name="approvals"),
+    path("goedkeuringen/<int:pk>/", views.approval_decide, name="approval_decide"),
+    path("werkvoorraad/", views.workload, name="workload"),
+]

@@ -296,8 +296,13 @@ class TestDreamDetail:
         with django_assert_max_num_queries(12) as few:
             client.get(f"/mijn-dromen/{dream.pk}/")
         TimelineEvent.objects.bulk_create(
-            TimelineEvent(dream=dream, kind=EventKind.MESSAGE_FROM_RESIDENT, public=True,
-                          actor=resident, body=f"bericht {n}")
+            TimelineEvent(
+                dream=dream,
+                kind=EventKind.MESSAGE_FROM_RESIDENT,
+                public=True,
+                actor=resident,
+                body=f"bericht {n}",
+            )
             for n in range(40)
         )
         with django_assert_max_num_queries(len(few.captured_queries)):
@@ -312,7 +317,9 @@ class TestDreamDetail:
     def test_message_by_htmx_returns_the_conversation_only(self, client, dream, resident):
         client.force_login(resident)
         response = client.post(
-            f"/mijn-dromen/{dream.pk}/bericht/", {"body": "Via htmx"}, headers={"HX-Request": "true"}
+            f"/mijn-dromen/{dream.pk}/bericht/",
+            {"body": "Via htmx"},
+            headers={"HX-Request": "true"},
         )
         content = response.content.decode()
         assert response.status_code == 200

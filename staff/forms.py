@@ -1,0 +1,317 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from config.forms import NLDesignFormMixin
+from initiatives import selectors
+from initiatives.models import ContactMoment, CoreValue, Neighbourhood, Theme, Verdict
+from initiatives.statuses import Status
+
+TOO_LONG = _("Use at most %(limit_value)d characters (you used %(show_value)d).")
+
+
+def _text(label, *, max_length, required=True, rows=3, help_text="", required_message=None):
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "required": required_message or _("This field is required."),
+            "max_length": TOO_LONG,
+        },
+    )
+
+
+class StaffAuthenticationForm(NLDesignFormMixin, AuthenticationForm):
+    """Email and password; only staff accounts may sign in here."""
+
+    error_messages = {
+        "invalid_login": _("This email address and password do not match. Please try again."),
+        "inactive": _("This account is not active."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Email address")
+        self.fields["username"].widget.attrs["autocomplete"] = "email"
+        self.fields["password"].label = _("Password")
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not user.is_staff:
+            # Same message as a wrong password: the form does not tell who works here.
+            raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+
+
+class DreamFilterForm(NLDesignFormMixin, forms.Form):
+    """The filters of the dream list; every field is optional and they combine."""
+
+    q = forms.CharField(label=_("Search in title and story"), required=False, max_length=200)
+    status = forms.MultipleChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[(s.value, s.label) for s in Status if s != Status.UNCONFIRMED],
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    neighbourhood = forms.ModelChoiceField(
+        label=_("Village or neighbourhood"), required=False, queryset=Neighbourhood.objects.none()
+    )
+    theme = forms.ModelChoiceField(label=_("Theme"), required=False, queryset=Theme.objects.none())
+    contact = forms.ModelChoiceField(
+        label=_("MogelijkMaker"), required=False, queryset=selectors.enablers().none()
+    )
+    mine = forms.BooleanField(label=_("Only mine"), required=False)
+    overdue = forms.BooleanField(label=_("Promise broken"), required=False)
+    silent = forms.BooleanField(label=_("Silent for 14+ days"), required=False)
+    tension = forms.BooleanField(label=_("Has a value tension"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("newest", _("Newest first")),
+            ("oldest", _("Oldest first")),
+            ("title", _("Title")),
+            ("status", _("Status")),
+            ("silent", _("Longest silent first")),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["neighbourhood"].queryset = selectors.neighbourhood_list()
+        self.fields["theme"].queryset = selectors.theme_list()
+        self.fields["contact"].queryset = selectors.enablers()
+        for name in ("neighbourhood", "theme", "contact"):
+            self.fields[name].empty_label = _("All")
+
+
+class HandOverForm(NLDesignFormMixin, forms.Form):
+    prefix = "handover"
+
+    to = forms.ModelChoiceField(
+        label=_("Hand over to"),
+        queryset=selectors.enablers().none(),
+        error_messages={"required": _("Choose a MogelijkMaker.")},
+    )
+    note = _text(
+        _("Hand-over note"),
+        max_length=2000,
+        help_text=_("What should your colleague know? The resident does not see this."),
+        required_message=_("Write a short hand-over note."),
+    )
+
+    def __init__(self, *args, exclude=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = selectors.enablers()
+        if exclude is not None:
+            people = people.exclude(pk=exclude.pk)
+        self.fields["to"].queryset = people
+        self.fields["to"].empty_label = _("Choose…")
+
+
+class MessageForm(NLDesignFormMixin, forms.Form):
+    prefix = "message"
+
+    body = _text(
+        _("Message to the resident"),
+        max_length=3000,
+        rows=4,
+        help_text=_("The resident sees this on their dream page and gets it by email."),
+        required_message=_("Write a message first."),
+    )
+
+
+class NoteForm(NLDesignFormMixin, forms.Form):
+    prefix = "note"
+
+    body = _text(
+        _("Internal note"),
+        max_length=3000,
+        help_text=_("Only staff see this."),
+        required_message=_("Write a note first."),
+    )
+
+
+class ContactMomentForm(NLDesignFormMixin, forms.Form):
+    prefix = "contact"
+
+    kind = forms.ChoiceField(
+        label=_("Kind of contact"),
+        choices=ContactMoment.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the kind of contact.")},
+    )
+    on = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("Fill in the date."),
+            "invalid": _("Fill in a date like 24-11-2026."),
+        },
+    )
+    summary = _text(
+        _("Short summary"),
+        max_length=2000,
+        required_message=_("Write a short summary of the contact."),
+    )
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if on > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return on
+
+
+class PracticeForm(NLDesignFormMixin, forms.Form):
+    done = forms.BooleanField(label=_("Done"), required=False)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": TOO_LONG},
+    )
+
+
+class ReviewForm(NLDesignFormMixin, forms.Form):
+    """One verdict and reasoning per core value, plus the dilemma and who it was discussed with."""
+
+    prefix = "review"
+
+    dilemma = _text(
+        _("Which dilemma does it raise?"),
+        max_length=3000,
+        required=False,
+        help_text=_("Dilemmas are there to be talked about; managers see every tension."),
+    )
+    discussed_with = forms.CharField(
+        label=_("Discussed with"),
+        required=False,
+        max_length=300,
+        error_messages={"max_length": TOO_LONG},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for value in CoreValue:
+            self.fields[f"{value.value}_verdict"] = forms.ChoiceField(
+                label=value.label,
+                choices=Verdict.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose a verdict for this core value.")},
+            )
+            self.fields[f"{value.value}_reasoning"] = _text(
+                _("Reasoning"),
+                max_length=2000,
+                rows=2,
+                required_message=_("Explain your verdict in a sentence or two."),
+            )
+        order = [f"{v.value}_{part}" for v in CoreValue for part in ("verdict", "reasoning")]
+        self.order_fields([*order, "dilemma", "discussed_with"])
+
+    def value_fields(self):
+        return [
+            (value.label, self[f"{value.value}_verdict"], self[f"{value.value}_reasoning"])
+            for value in CoreValue
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        has_tension = any(cleaned.get(f"{v.value}_verdict") == Verdict.TENSION for v in CoreValue)
+        if has_tension and not cleaned.get("dilemma", "").strip():
+            self.add_error("dilemma", _("A tension raises a dilemma: describe it."))
+        return cleaned
+
+    def verdicts(self) -> dict[str, tuple[str, str]]:
+        return {
+            value.value: (
+                self.cleaned_data[f"{value.value}_verdict"],
+                self.cleaned_data[f"{value.value}_reasoning"],
+            )
+            for value in CoreValue
+        }
+
+
+class GrantForm(NLDesignFormMixin, forms.Form):
+    prefix = "grant"
+
+    fund = forms.ModelChoiceField(
+        label=_("Fund"),
+        queryset=selectors.funds_current().none(),
+        error_messages={"required": _("Choose a fund.")},
+    )
+    amount = forms.DecimalField(
+        label=_("Amount in euro"),
+        min_value=1,
+        max_digits=10,
+        decimal_places=2,
+        localize=True,
+        error_messages={
+            "required": _("Fill in an amount."),
+            "invalid": _("Fill in an amount like 250 or 250,50."),
+            "min_value": _("The amount must be at least € 1."),
+            "max_digits": _("That amount is too large."),
+            "max_decimal_places": _("Use at most 2 decimals."),
+        },
+    )
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        max_length=300,
+        error_messages={"required": _("Say what the money is for."), "max_length": TOO_LONG},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fund"].queryset = selectors.funds_current()
+        self.fields["fund"].empty_label = None
+
+
+class MoveForm(NLDesignFormMixin, forms.Form):
+    prefix = "move"
+
+    target = forms.ChoiceField(label=_("New status"), choices=[], widget=forms.RadioSelect)
+    note = _text(
+        _("Message to the resident (optional)"),
+        max_length=2000,
+        required=False,
+        help_text=_("Say in plain words what the new step means."),
+    )
+
+    def __init__(self, *args, targets: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = [(t, Status(t).label) for t in targets]
+        self.fields["target"].error_messages["required"] = _("Choose the new status.")
+        self.fields["target"].error_messages["invalid_choice"] = _(
+            "That status is not possible from here."
+        )
+
+
+class ProposeNotPossibleForm(NLDesignFormMixin, forms.Form):
+    prefix = "propose"
+
+    reasons = _text(
+        _("Why is this dream not possible?"),
+        max_length=5000,
+        rows=4,
+        help_text=_("A communications advisor words the letter to the resident from this."),
+        required_message=_("Give the reasons."),
+    )
+
+
+class DecisionLetterForm(NLDesignFormMixin, forms.Form):
+    letter = _text(
+        _("Letter to the resident"),
+        max_length=10000,
+        rows=12,
+        help_text=_("Explain why, in plain words, so that the resident at least understands."),
+        required_message=_("Write the letter first."),
+    )
+
+
+class GrantDecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        choices=[("1", _("Approve")), ("0", _("Refuse"))], coerce=lambda v: v == "1"
+    )

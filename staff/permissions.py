@@ -1,0 +1,75 @@
+"""Who may do what on the staff side: the one place that says it.
+
+Each staff page or action belongs to an *area*; ACCESS lists the roles that may use it.
+Administrators (superusers) may use every area. Residents never reach the staff side:
+a signed-in resident gets 404, an anonymous visitor the staff sign-in page.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import reverse
+
+from accounts.roles import Role
+
+ENABLER, COMMS, MANAGER = Role.ENABLER, Role.COMMUNICATIONS, Role.MANAGER
+
+ACCESS: dict[str, frozenset[str]] = {
+    "triage": frozenset({ENABLER, MANAGER}),
+    "dream_list": frozenset({ENABLER, COMMS, MANAGER}),
+    "dream_view": frozenset({ENABLER, COMMS, MANAGER}),
+    "dream_work": frozenset({ENABLER}),  # pick up, contact, message, review, budget, status
+    "dream_note": frozenset({ENABLER, COMMS, MANAGER}),
+    "hand_over": frozenset({ENABLER, MANAGER}),
+    "export": frozenset({ENABLER, MANAGER}),
+    "decisions": frozenset({COMMS}),
+    "approvals": frozenset({MANAGER}),
+    "workload": frozenset({ENABLER, MANAGER}),
+}
+
+
+def roles_of(user) -> set[str]:
+    """Return the staff roles USER has (cached on the user for the request)."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return set()
+    if not hasattr(user, "_staff_roles"):
+        user._staff_roles = {group.name for group in user.groups.all()}
+        if user.is_superuser:
+            user._staff_roles.add(Role.ADMINISTRATOR)
+    return user._staff_roles
+
+
+def can(user, area: str) -> bool:
+    """Return whether USER may use AREA."""
+    roles = roles_of(user)
+    if not roles:
+        return False
+    if user.is_superuser or Role.ADMINISTRATOR in roles:
+        return True
+    return bool(roles & ACCESS[area])
+
+
+def staff_area(area: str) -> Callable:
+    """Let only staff with a role for AREA through."""
+    if area not in ACCESS:
+        raise ValueError(f"Unknown staff area: {area}")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), reverse("staff:login"))
+            if not user.is_staff:
+                raise Http404  # a resident does not learn that the staff side exists
+            if not can(user, area):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.staff_area = area
+        return wrapper
+
+    return decorator

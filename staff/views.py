@@ -1,0 +1,558 @@
+import csv
+from collections.abc import Iterator
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import LoginView
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+from initiatives import selectors, services
+from initiatives.exceptions import InvalidTransition, NotAllowed
+from initiatives.models import CoreValue, Decision, Dream, DreamPhoto, Grant, WorkingPractice
+from initiatives.statuses import STAFF_MOVES, Status
+from initiatives.working_days import add_working_days, working_days_between
+from staff import forms
+from staff.permissions import can, staff_area
+
+REFUSALS = (InvalidTransition, NotAllowed, ValueError)
+
+
+class StaffLoginView(LoginView):
+    template_name = "staff/login.html"
+    authentication_form = forms.StaffAuthenticationForm
+    redirect_authenticated_user = False
+
+    def get_default_redirect_url(self):
+        return reverse("staff:triage")
+
+
+@require_POST
+def staff_logout(request) -> HttpResponse:
+    logout(request)
+    messages.success(request, _("You are signed out."))
+    return redirect("staff:login")
+
+
+# --- triage -----------------------------------------------------------------------------------
+
+
+def _promise_rows(dreams) -> list[dict]:
+    """Pair each dream with its age in working days and whether the pick-up promise broke."""
+    promises = selectors.service_promises()
+    today = timezone.localdate()
+    rows = []
+    for dream in dreams:
+        submitted = timezone.localdate(dream.submitted_at)
+        deadline = add_working_days(submitted, promises.pick_up_working_days)
+        rows.append(
+            {
+                "dream": dream,
+                "age": working_days_between(submitted, today),
+                "deadline": deadline,
+                "late": today > deadline,
+            }
+        )
+    return rows
+
+
+@require_GET
+@staff_area("triage")
+def triage(request) -> HttpResponse:
+    return render(
+        request,
+        "staff/triage.html",
+        {"rows": _promise_rows(selectors.triage_queue()[:200])},
+    )
+
+
+@require_POST
+@staff_area("dream_work")
+@vary_on_headers("HX-Request")
+def pick_up(request, pk: int) -> HttpResponse:
+    dream = _dream_or_404(pk)
+    try:
+        services.dream_pick_up(dream=dream, by=request.user)
+    except REFUSALS as exc:
+        messages.error(request, str(exc))
+        if request.htmx:
+            return render(request, "staff/triage.html#pick-up-result", {"dream": dream})
+        return redirect("staff:triage")
+    messages.success(request, _("You have picked up “%(title)s”.") % {"title": dream.title})
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("staff:dream_workspace", args=[pk]))
+    return redirect("staff:dream_workspace", pk=pk)
+
+
+# --- all dreams -------------------------------------------------------------------------------
+
+PAGE_SIZE = 25
+
+
+def _filtered_dreams(request):
+    form = forms.DreamFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    dreams = selectors.staff_dream_list(
+        user=request.user,
+        statuses=data.get("status") or None,
+        neighbourhood=data["neighbourhood"].pk if data.get("neighbourhood") else None,
+        theme=data["theme"].pk if data.get("theme") else None,
+        contact=data["contact"].pk if data.get("contact") else None,
+        mine=data.get("mine", False),
+        overdue=data.get("overdue", False),
+        silent=data.get("silent", False),
+        tension=data.get("tension", False),
+        query=data.get("q", ""),
+        sort=data.get("sort") or "newest",
+    )
+    return form, dreams
+
+
+@require_GET
+@staff_area("dream_list")
+@vary_on_headers("HX-Request")
+def dream_list(request) -> HttpResponse:
+    form, dreams = _filtered_dreams(request)
+    page = Paginator(dreams, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query_string": query.urlencode(),
+        "hand_over_form": forms.HandOverForm(),
+        "can_hand_over": can(request.user, "hand_over"),
+        "can_export": can(request.user, "export"),
+    }
+    if request.htmx:
+        return render(request, "staff/dream_list.html#results", context)
+    return render(request, "staff/dream_list.html", context)
+
+
+def _csv_rows(dreams) -> Iterator[list[str]]:
+    yield [
+        _("Number"),
+        _("Title"),
+        _("Status"),
+        _("Village or neighbourhood"),
+        _("Theme"),
+        _("MogelijkMaker"),
+        _("Handed in"),
+        _("Last update for the resident"),
+    ]
+    for dream in dreams.iterator(chunk_size=2000):
+        yield [
+            str(dream.pk),
+            dream.title,
+            dream.get_status_display(),
+            dream.neighbourhood.name,
+            dream.theme.name,
+            dream.contact.get_full_name() if dream.contact else "",
+            timezone.localtime(dream.submitted_at).strftime("%Y-%m-%d %H:%M")
+            if dream.submitted_at
+            else "",
+            timezone.localtime(dream.last_public_update_at).strftime("%Y-%m-%d %H:%M")
+            if dream.last_public_update_at
+            else "",
+        ]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_safe(value: str) -> str:
+    # A cell starting with = + - @ would run as a formula in a spreadsheet.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+@require_POST
+@staff_area("dream_list")
+def dream_bulk(request) -> HttpResponse:
+    """Act on the selected dreams: export them as CSV, or hand them over."""
+    ids = [int(i) for i in request.POST.getlist("dream") if i.isdigit()]
+    action = request.POST.get("action")
+    back = reverse("staff:dream_list") + "?" + request.POST.get("query_string", "")
+    if not ids:
+        messages.error(request, _("Select one or more dreams first."))
+        return redirect(back)
+    selected = selectors.staff_dream_list(user=request.user, sort="oldest").filter(pk__in=ids)
+    if action == "export" and can(request.user, "export"):
+        writer = csv.writer(_Echo(), delimiter=";")
+        rows = (writer.writerow([_csv_safe(cell) for cell in row]) for row in _csv_rows(selected))
+        response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="dromen.csv"'
+        return response
+    if action == "hand_over" and can(request.user, "hand_over"):
+        form = forms.HandOverForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                messages.error(request, errors[0])
+            return redirect(back)
+        try:
+            count = services.dreams_hand_over(
+                dreams=list(selected),
+                by=request.user,
+                to=form.cleaned_data["to"],
+                note=form.cleaned_data["note"],
+            )
+        except REFUSALS as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(count)d dreams handed over to %(name)s.")
+                % {"count": count, "name": form.cleaned_data["to"].get_full_name()},
+            )
+        return redirect(back)
+    messages.error(request, _("Choose what to do with the selected dreams."))
+    return redirect(back)
+
+
+# --- the dream workspace ----------------------------------------------------------------------
+
+
+def _dream_or_404(pk: int) -> Dream:
+    try:
+        return selectors.dream_for_staff(pk=pk)
+    except Dream.DoesNotExist:
+        raise Http404 from None
+
+
+def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
+    practices = {item.practice: item for item in dream.practices.all()}
+    practice_rows = []
+    for practice in WorkingPractice:
+        item = practices.get(practice.value)
+        practice_rows.append(
+            {
+                "practice": practice,
+                "item": item,
+                "form": forms_in_use.get(f"practice_{practice.value}")
+                or forms.PracticeForm(
+                    prefix=practice.value,
+                    initial={"done": item.done, "note": item.note} if item else None,
+                ),
+            }
+        )
+    current_review = next((r for r in dream.review_versions if r.is_current), None)
+    review_initial = None
+    if current_review:
+        review_initial = {
+            "dilemma": current_review.dilemma,
+            "discussed_with": current_review.discussed_with,
+        }
+        for value in CoreValue:
+            review_initial[f"{value.value}_verdict"] = getattr(
+                current_review, f"{value.value}_verdict"
+            )
+            review_initial[f"{value.value}_reasoning"] = getattr(
+                current_review, f"{value.value}_reasoning"
+            )
+    open_decision = next(
+        (d for d in dream.decisions.all() if d.state == Decision.State.PROPOSED), None
+    )
+    moves = STAFF_MOVES.get(dream.status, [])
+    return {
+        "dream": dream,
+        "user_can_work": can(request.user, "dream_work"),
+        "user_can_note": can(request.user, "dream_note"),
+        "user_can_hand_over": can(request.user, "hand_over"),
+        "is_open": dream.status not in (Status.REALISED, Status.NOT_POSSIBLE, Status.WITHDRAWN),
+        "is_picked_up": dream.contact_id is not None and dream.status != Status.SUBMITTED,
+        "practice_rows": practice_rows,
+        "current_review": current_review,
+        "open_decision": open_decision,
+        "funds": selectors.funds_current(),
+        "moves": moves,
+        "message_form": forms_in_use.get("message_form") or forms.MessageForm(),
+        "note_form": forms_in_use.get("note_form") or forms.NoteForm(),
+        "contact_form": forms_in_use.get("contact_form")
+        or forms.ContactMomentForm(initial={"on": timezone.localdate()}),
+        "review_form": forms_in_use.get("review_form") or forms.ReviewForm(initial=review_initial),
+        "grant_form": forms_in_use.get("grant_form") or forms.GrantForm(),
+        "move_form": forms_in_use.get("move_form") or forms.MoveForm(targets=moves),
+        "propose_form": forms_in_use.get("propose_form") or forms.ProposeNotPossibleForm(),
+        "hand_over_form": forms_in_use.get("hand_over_form")
+        or forms.HandOverForm(exclude=dream.contact),
+    }
+
+
+@require_GET
+@staff_area("dream_view")
+def dream_workspace(request, pk: int) -> HttpResponse:
+    dream = _dream_or_404(pk)
+    return render(request, "staff/dream_workspace.html", _workspace_context(request, dream))
+
+
+@require_GET
+@staff_area("dream_view")
+def dream_photo(request, pk: int, photo_pk: int) -> HttpResponse:
+    try:
+        photo = selectors.photo_for_staff(dream_pk=pk, photo_pk=photo_pk)
+    except DreamPhoto.DoesNotExist:
+        raise Http404 from None
+    response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _workspace_action(request, pk: int, *, form_name: str, form, action, success: str):
+    """Run ACTION with the valid FORM; answer with the workspace (or its partial for htmx).
+
+    A refusal from the services or an invalid form keeps what was typed and shows why.
+    """
+    dream = _dream_or_404(pk)
+    if form.is_valid():
+        try:
+            action(dream, form.cleaned_data)
+        except REFUSALS as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, success)
+            if not request.htmx:
+                return redirect("staff:dream_workspace", pk=pk)
+            dream = _dream_or_404(pk)
+            return render(
+                request,
+                "staff/dream_workspace.html#workspace",
+                _workspace_context(request, dream),
+            )
+    context = _workspace_context(request, dream, **{form_name: form})
+    context["failed_form"] = form_name
+    if request.htmx:
+        return render(request, "staff/dream_workspace.html#workspace", context)
+    return render(request, "staff/dream_workspace.html", context, status=400)
+
+
+@require_POST
+@staff_area("dream_work")
+@vary_on_headers("HX-Request")
+def dream_message(request, pk: int) -> HttpResponse:
+    return _workspace_action(
+        request,
+        pk,
+        form_name="message_form",
+        form=forms.MessageForm(request.POST),
+        action=lambda dream, data: services.dream_send_message(
+            dream=dream, by=request.user, body=data["body"]
+        ),
+        success=_("Your message has been sent to the resident."),
+    )
+
+
+@require_POST
+@staff_area("dream_note")
+@vary_on_headers("HX-Request")
+def dream_note(request, pk: int) -> HttpResponse:
+    return _workspace_action(
+        request,
+        pk,
+        form_name="note_form",
+        form=forms.NoteForm(request.POST),
+        action=lambda dream, data: services.dream_add_note(
+            dream=dream, by=request.user, body=data["body"]
+        ),
+        success=_("Your internal note has been saved."),
+    )
+
+
+@require_POST
+@staff_area("dream_work")
+@vary_on_headers("HX-Request")
+def dream_contact(request, pk: int) -> HttpResponse:
+    return _workspace_action(
+        request,
+        pk,
+        form_name="contact_form",
+        form=forms.ContactMomentForm(request.POST),
+        action=lambda dream, data: services.dream_log_contact(
+            dream=dream, by=request.user, kind=data["kind"], on=data["on"], summary=data["summary"]
+        ),
+        success=_("The contact moment has been recorded."),
+    )
+
+
+@require_POST
+@staff_area("dream_work")
+@vary_on_headers("HX-Request")
+def dream_practice(request, pk: int, practice: str) -> HttpResponse:
+    if practice not in WorkingPractice.values:
+        raise Http404
+    return _workspace_action(
+        request,
+        pk,
+        form_name=f"practice_{practice}",
+        form=forms.PracticeForm(request.POST, prefix=practice),
+        action=lambda dream, data: services.practice_update(
+            dream=dream, by=request.user, practice=practice, done=data["done"], note=data["note"]
+        ),
+        success=_("“%(practice)s” has been updated.")
+        % {"practice": WorkingPractice(practice).label},
+    )
+
+
+@require_POST
+@staff_area("dream_work")
+@vary_on_headers("HX-Request")
+def dream_review(request, pk: int) -> HttpResponse:
+    form = forms.ReviewForm(request.POST)
+    return _workspace_action(
+        request,
+        pk,
+        form_name="review_form",
+        form=form,
+        action=lambda dream, data: services.review_record(
+            dream=dream,
+            by=request.user,
+            verdicts=form.verdicts(),
+            dilemma=data["dilemma"],
+            discussed_with=data["discussed_with"],
+        ),
+        success=_("The core-value review has been recorded."),
+    )
+
+
+@require_POST
+@staff_area("dream_work")
+@vary_on_headers("HX-Request")
+def dream_grant(request, pk: int) -> HttpResponse:
+    return _workspace_action(
+        request,
+        pk,
+        form_name="grant_form",
+        form=forms.GrantForm(request.POST),
+        action=lambda dream, data: services.grant_create(
+            dream=dream,
+            by=request.user,
+            fund=data["fund"],
+            amount=data["amount"],
+            purpose=data["purpose"],
+        ),
+        success=_("The budget has been recorded."),
+    )
+
+
+@require_POST
+@staff_area("dream_work")
+@vary_on_headers("HX-Request")
+def dream_move(request, pk: int) -> HttpResponse:
+    dream = _dream_or_404(pk)
+    return _workspace_action(
+        request,
+        pk,
+        form_name="move_form",
+        form=forms.MoveForm(request.POST, targets=STAFF_MOVES.get(dream.status, [])),
+        action=lambda dream, data: services.dream_move(
+            dream=dream, by=request.user, target=data["target"], note=data["note"]
+        ),
+        success=_("The status has been changed."),
+    )
+
+
+@require_POST
+@staff_area("dream_work")
+@vary_on_headers("HX-Request")
+def dream_propose_not_possible(request, pk: int) -> HttpResponse:
+    return _workspace_action(
+        request,
+        pk,
+        form_name="propose_form",
+        form=forms.ProposeNotPossibleForm(request.POST),
+        action=lambda dream, data: services.decision_propose(
+            dream=dream, by=request.user, reasons=data["reasons"]
+        ),
+        success=_("Your proposal is with the communications advisors. They write the letter."),
+    )
+
+
+@require_POST
+@staff_area("hand_over")
+@vary_on_headers("HX-Request")
+def dream_hand_over(request, pk: int) -> HttpResponse:
+    return _workspace_action(
+        request,
+        pk,
+        form_name="hand_over_form",
+        form=forms.HandOverForm(request.POST),
+        action=lambda dream, data: services.dreams_hand_over(
+            dreams=[dream], by=request.user, to=data["to"], note=data["note"]
+        ),
+        success=_("The dream has been handed over."),
+    )
+
+
+# --- decisions, approvals, workload -----------------------------------------------------------
+
+
+@require_GET
+@staff_area("decisions")
+def decisions(request) -> HttpResponse:
+    return render(
+        request, "staff/decisions.html", {"decisions": selectors.decisions_awaiting_letter()}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_area("decisions")
+def decision_sign(request, pk: int) -> HttpResponse:
+    try:
+        decision = selectors.decision_for_signing(pk=pk)
+    except Decision.DoesNotExist:
+        raise Http404 from None
+    form = forms.DecisionLetterForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_sign(
+                decision=decision, by=request.user, letter=form.cleaned_data["letter"]
+            )
+        except REFUSALS as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The letter has been signed and sent to the resident."))
+            return redirect("staff:decisions")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "staff/decision_sign.html", {"decision": decision, "form": form}, status=status
+    )
+
+
+@require_GET
+@staff_area("approvals")
+def approvals(request) -> HttpResponse:
+    return render(request, "staff/approvals.html", {"grants": selectors.grants_awaiting_approval()})
+
+
+@require_POST
+@staff_area("approvals")
+def approval_decide(request, pk: int) -> HttpResponse:
+    form = forms.GrantDecisionForm(request.POST)
+    try:
+        grant = selectors.grants_awaiting_approval().get(pk=pk)
+    except Grant.DoesNotExist:
+        messages.error(request, _("This grant has already been decided."))
+        return redirect("staff:approvals")
+    if not form.is_valid():
+        messages.error(request, _("Choose approve or refuse."))
+        return redirect("staff:approvals")
+    try:
+        services.grant_decide(grant=grant, by=request.user, approve=form.cleaned_data["approve"])
+    except REFUSALS as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your decision has been recorded."))
+    return redirect("staff:approvals")
+
+
+@require_GET
+@staff_area("workload")
+def workload(request) -> HttpResponse:
+    return render(request, "staff/workload.html", {"people": selectors.workload()})
