@@ -1,11 +1,16 @@
 from django.contrib import admin
 
 from initiatives.models import (
+    ContactMoment,
+    Decision,
     Dream,
     DreamPhoto,
     Fund,
+    Grant,
     Neighbourhood,
     OutboxMail,
+    Review,
+    ServicePromises,
     Theme,
     TimelineEvent,
 )
@@ -27,8 +32,9 @@ class ThemeAdmin(admin.ModelAdmin):
 
 @admin.register(Fund)
 class FundAdmin(admin.ModelAdmin):
-    list_display = ("name", "year", "amount")
+    list_display = ("name", "year", "amount", "committed", "balance")
     list_filter = ("year",)
+    readonly_fields = ("committed",)
 
 
 class TimelineEventInline(admin.TabularInline):
@@ -113,3 +119,62 @@ class OutboxMailAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(ServicePromises)
+class ServicePromisesAdmin(admin.ModelAdmin):
+    """One row of settings: it can be changed, not added twice or deleted."""
+
+    list_display = (
+        "__str__",
+        "pick_up_working_days",
+        "first_contact_working_days",
+        "silence_days",
+        "grant_approval_limit",
+    )
+
+    def has_add_permission(self, request) -> bool:
+        return not ServicePromises.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Records made through the workspace: readable here, changed only by the services."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Review)
+class ReviewAdmin(_ReadOnlyAdmin):
+    list_display = ("dream", "version", "is_current", "has_tension", "by", "created_at")
+    list_filter = ("is_current", "has_tension")
+    list_select_related = ("dream", "by")
+
+
+@admin.register(Grant)
+class GrantAdmin(_ReadOnlyAdmin):
+    list_display = ("dream", "fund", "amount", "state", "requested_by", "created_at")
+    list_filter = ("state", "fund")
+    list_select_related = ("dream", "fund", "requested_by")
+
+
+@admin.register(Decision)
+class DecisionAdmin(_ReadOnlyAdmin):
+    list_display = ("dream", "state", "proposed_by", "signed_by", "proposed_at")
+    list_filter = ("state",)
+    list_select_related = ("dream", "proposed_by", "signed_by")
+
+
+@admin.register(ContactMoment)
+class ContactMomentAdmin(_ReadOnlyAdmin):
+    list_display = ("dream", "kind", "date", "by")
+    list_select_related = ("dream", "by")

@@ -12,12 +12,27 @@ from decimal import Decimal
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
 from accounts.roles import Role
-from initiatives.models import Dream, EventKind, Fund, Neighbourhood, Theme, TimelineEvent
+from initiatives.models import (
+    ContactMoment,
+    Decision,
+    Dream,
+    EventKind,
+    Fund,
+    Grant,
+    Neighbourhood,
+    PracticeNote,
+    Review,
+    Theme,
+    TimelineEvent,
+    Verdict,
+    WorkingPractice,
+)
 from initiatives.statuses import Status
 
 VILLAGES = [
@@ -41,6 +56,12 @@ THEMES = [
     "Cultuur",
     "Duurzaamheid",
 ]
+LETTER = (
+    "Beste bewoner,\n\nDank je wel voor je droom en voor de gesprekken die we erover hadden. "
+    "Helaas kan je droom niet doorgaan. De plek is van de provincie en die staat er geen "
+    "kunstwerk toe, omdat het verkeer er veilig moet kunnen zien. We begrijpen dat dit "
+    "jammer is. Je MogelijkMaker denkt graag met je mee over een andere plek."
+)
 DEMO_PASSWORD = "dromen-doen-demo"  # noqa: S105 - demo accounts on the embedded default only
 STAFF = [
     ("sanne.devries@heusden.example", "Sanne de Vries", Role.ENABLER),
@@ -413,6 +434,7 @@ class Command(BaseCommand):
             if Dream.objects.filter(title=title, resident=owner).exists():
                 continue
             self._dream(
+                index=index,
                 owner=owner,
                 title=title,
                 village=villages[village],
@@ -441,7 +463,7 @@ class Command(BaseCommand):
         return user
 
     def _dream(
-        self, *, owner, title, village, theme, status, days_ago, enabler, public, own
+        self, *, index, owner, title, village, theme, status, days_ago, enabler, public, own
     ) -> None:
         now = timezone.now()
         start = now - timedelta(days=days_ago, hours=3)
@@ -522,6 +544,101 @@ class Command(BaseCommand):
             else None,
         )
         Dream.objects.filter(pk=dream.pk).update(**fields)
+        if enabler:
+            self._staff_work(dream=dream, status=status, enabler=enabler, when=when, index=index)
+
+    def _staff_work(self, *, dream, status, enabler, when, index) -> None:
+        """Add what a MogelijkMaker's work leaves behind: contact, review, grant, decision."""
+        if status in (Status.SUBMITTED, Status.PICKED_UP, Status.WITHDRAWN):
+            return
+        ContactMoment.objects.create(
+            dream=dream,
+            kind=ContactMoment.Kind.VISIT,
+            date=timezone.localdate(when),
+            summary="Op locatie gekeken met de bewoner en twee buren.",
+            by=enabler,
+        )
+        PracticeNote.objects.create(
+            dream=dream,
+            practice=WorkingPractice.MAPPING,
+            done=True,
+            updated_by=enabler,
+            note="Gesproken met de wijkagent en de groenbeheerder.",
+        )
+        if status == Status.IN_CONVERSATION and index % 2:
+            return  # not every conversation has reached a review yet
+        tension = index % 3 == 0
+        Review.objects.create(
+            dream=dream,
+            version=1,
+            is_current=True,
+            by=enabler,
+            has_tension=tension,
+            customer_verdict=Verdict.SUPPORTS,
+            customer_reasoning="De vraag achter de vraag: buren willen elkaar vaker zien.",
+            responsibility_verdict=Verdict.TENSION if tension else Verdict.SUPPORTS,
+            responsibility_reasoning=(
+                "Wie onderhoudt het na de zomer? Dat is nog niet afgesproken."
+                if tension
+                else "De bewoners nemen het onderhoud op zich."
+            ),
+            dialogue_verdict=Verdict.SUPPORTS,
+            dialogue_reasoning="Samen met buurtvereniging en groenbeheer besproken.",
+            dilemma="Eigenaarschap bij bewoners of toch onderhoud door de gemeente?"
+            if tension
+            else "",
+            discussed_with="Teamleider en collega MogelijkMaker" if tension else "",
+        )
+        fund = Fund.objects.get(name="Dromenfonds", year=timezone.localdate().year)
+        if status in (Status.IN_PROGRESS, Status.REALISED):
+            amount = Decimal(500 + 250 * (index % 5))
+            Grant.objects.create(
+                dream=dream,
+                fund=fund,
+                amount=amount,
+                purpose="Materiaal en een buurtbijeenkomst",
+                state=Grant.State.GRANTED,
+                requested_by=enabler,
+                decided_by=enabler,
+                decided_at=when,
+            )
+            Fund.objects.filter(pk=fund.pk).update(committed=F("committed") + amount)
+        if status == Status.IN_PROGRESS and index % 2 == 0:
+            amount = Decimal("4000")
+            Grant.objects.create(
+                dream=dream,
+                fund=fund,
+                amount=amount,
+                purpose="Aanleg door een hovenier",
+                state=Grant.State.AWAITING_APPROVAL,
+                requested_by=enabler,
+            )
+            Fund.objects.filter(pk=fund.pk).update(committed=F("committed") + amount)
+        if status == Status.NOT_POSSIBLE:
+            comms = User.objects.get(email=STAFF[2][0])
+            Decision.objects.create(
+                dream=dream,
+                reasons="Past niet binnen de regels voor openbare ruimte.",
+                proposed_by=enabler,
+                state=Decision.State.SIGNED,
+                signed_by=comms,
+                signed_at=when,
+                letter=LETTER,
+            )
+            TimelineEvent.objects.create(
+                dream=dream,
+                kind=EventKind.DECISION_LETTER,
+                public=True,
+                actor=comms,
+                created_at=when,
+                body=f"{LETTER}\n\n{comms.full_name}\nCommunicatieadviseur",
+            )
+        if status == Status.IN_CONVERSATION and dream.title.startswith("Wandelroute"):
+            Decision.objects.create(
+                dream=dream,
+                proposed_by=enabler,
+                reasons="De route loopt over privégrond van drie eigenaren die niet willen meewerken.",
+            )
 
     def _print_accounts(self) -> None:
         self.stdout.write("")
