@@ -2,6 +2,8 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -129,6 +131,11 @@ class Dream(models.Model):
         indexes = [
             models.Index(fields=["resident", "-created_at"], name="dream_resident_recent"),
             models.Index(fields=["status", "submitted_at"], name="dream_status_submitted"),
+            models.Index(fields=["-submitted_at", "-id"], name="dream_newest"),
+            models.Index(fields=["contact", "status"], name="dream_contact_status"),
+            models.Index(fields=["last_public_update_at"], name="dream_last_public_update"),
+            # Dutch full-text search in the staff list; created on PostgreSQL only (migration 0003).
+            GinIndex(SearchVector("title", "story", config="dutch"), name="dream_search_dutch"),
         ]
         constraints = [
             models.CheckConstraint(
