@@ -1,5 +1,8 @@
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from initiatives import selectors
 
 
 def portal(request: HttpRequest) -> dict:
@@ -7,4 +10,6 @@ def portal(request: HttpRequest) -> dict:
     return {
         "municipality_name": settings.MUNICIPALITY_NAME,
         "mailbox_enabled": settings.MAILBOX_ENABLED,
+        # Read only by pages that state a promise, so other pages pay no query for it.
+        "promises": SimpleLazyObject(selectors.service_promises),
     }

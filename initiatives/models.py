@@ -468,7 +468,7 @@ class Grant(models.Model):
         related_name="+",
         null=True,
         blank=True,
-        verbose_name=_("approved by"),
+        verbose_name=_("decided by"),
     )
     created_at = models.DateTimeField(_("requested"), default=timezone.now)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)

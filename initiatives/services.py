@@ -15,9 +15,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from sesame.utils import get_query_string
 
 from accounts.models import User
@@ -184,6 +186,7 @@ def _mark_submitted(dream: Dream, *, by: User) -> None:
         template="dream_submitted",
         dream=dream,
         context={
+            "status_label": Status.SUBMITTED.label,
             "pick_up_deadline": pick_up_deadline(dream),
             "link": sign_in_link_build(
                 user=dream.resident,
@@ -323,6 +326,23 @@ def dream_message_from_resident(*, dream: Dream, by: User, body: str) -> Timelin
 # --- the MogelijkMakers' work ----------------------------------------------------------------
 
 
+def _resident_text(dream: Dream, message: str, **values) -> str:
+    """Return MESSAGE translated into the resident's language, for a public event.
+
+    The timeline keeps text as written, so what the resident reads is written in their
+    language, whatever language the staff member works in. Amounts are written the way
+    the resident reads numbers (250,00 in Dutch).
+    """
+    with translation.override(dream.resident.language or settings.LANGUAGE_CODE):
+        formatted = {
+            key: number_format(value, 2, force_grouping=True)
+            if isinstance(value, Decimal)
+            else value
+            for key, value in values.items()
+        }
+        return _(message) % formatted if formatted else _(message)
+
+
 def _notify_resident(dream: Dream, event: TimelineEvent) -> None:
     """Mail the resident about a public event: what happened, the status in words, what next."""
     mail_queue(
@@ -386,8 +406,11 @@ def dream_pick_up(*, dream: Dream, by: User) -> Dream:
         dream=dream,
         target=Status.PICKED_UP,
         by=by,
-        body=_("%(name)s has picked up your dream and is your contact from now on.")
-        % {"name": by.get_full_name()},
+        body=_resident_text(
+            dream,
+            gettext_noop("%(name)s has picked up your dream and is your contact from now on."),
+            name=by.get_full_name(),
+        ),
     )
     _notify_resident(dream, event)
     return dream
@@ -421,7 +444,12 @@ def dream_log_contact(
             dream=dream,
             target=Status.IN_CONVERSATION,
             by=by,
-            body=_("We have spoken with you about your dream. Now we work it out together."),
+            body=_resident_text(
+                dream,
+                gettext_noop(
+                    "We have spoken with you about your dream. Now we work it out together."
+                ),
+            ),
         )
         _notify_resident(dream, event)
     return moment
@@ -555,8 +583,12 @@ def grant_create(*, dream: Dream, by: User, fund: Fund, amount: Decimal, purpose
     fund = Fund.objects.select_for_update().get(pk=fund.pk)
     if amount > fund.balance:
         raise InsufficientFunds(
-            _("The %(fund)s has € %(balance)s left: not enough for € %(amount)s.")
-            % {"fund": fund, "balance": fund.balance, "amount": amount}
+            _("%(fund)s has € %(balance)s left: not enough for € %(amount)s.")
+            % {
+                "fund": fund.name,
+                "balance": number_format(fund.balance, 2, force_grouping=True),
+                "amount": number_format(amount, 2, force_grouping=True),
+            }
         )
     fund.committed += amount
     fund.save(update_fields=["committed"])
@@ -591,8 +623,13 @@ def _announce_grant(dream: Dream, grant: Grant, by: User) -> None:
         kind=EventKind.GRANT,
         public=True,
         actor=by,
-        body=_("€ %(amount)s from the %(fund)s for: %(purpose)s.")
-        % {"amount": grant.amount, "fund": grant.fund.name, "purpose": grant.purpose},
+        body=_resident_text(
+            dream,
+            gettext_noop("€ %(amount)s from %(fund)s for: %(purpose)s."),
+            amount=grant.amount,
+            fund=grant.fund.name,
+            purpose=grant.purpose,
+        ),
     )
     _notify_resident(dream, event)
 
@@ -691,7 +728,8 @@ def decision_sign(*, decision: Decision, by: User, letter: str) -> Decision:
         kind=EventKind.DECISION_LETTER,
         public=True,
         actor=by,
-        body=f"{letter}\n\n{by.get_full_name()}\n" + _("Communications advisor"),
+        body=f"{letter}\n\n{by.get_full_name()}\n"
+        + _resident_text(dream, gettext_noop("Communications advisor")),
     )
     _notify_resident(dream, event)
     return decision
@@ -717,7 +755,11 @@ def _hand_over_one(*, dream: Dream, by: User, to: User, note: str) -> None:
         kind=EventKind.CONTACT_CHANGED,
         public=True,
         actor=by,
-        body=_("%(name)s is your MogelijkMaker from now on.") % {"name": to.get_full_name()},
+        body=_resident_text(
+            dream,
+            gettext_noop("%(name)s is your MogelijkMaker from now on."),
+            name=to.get_full_name(),
+        ),
     )
     _notify_resident(dream, event)
     mail_queue(to=to, template="staff_handed_over", dream=dream, context={"note": note, "by": by})

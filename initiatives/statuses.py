@@ -55,7 +55,7 @@ RESIDENT_EXPLANATION: dict[str, str] = {
         "We sent you an email. Click the link in that email to hand in your dream."
     ),
     Status.SUBMITTED: _(
-        "We have received your dream. Within 2 working days a MogelijkMaker picks it up. "
+        "We have received your dream. Soon a MogelijkMaker picks it up. "
         "That person will be your contact."
     ),
     Status.PICKED_UP: _(

@@ -65,7 +65,7 @@ class DreamFilterForm(NLDesignFormMixin, forms.Form):
     )
     mine = forms.BooleanField(label=_("Only mine"), required=False)
     overdue = forms.BooleanField(label=_("Promise broken"), required=False)
-    silent = forms.BooleanField(label=_("Silent for 14+ days"), required=False)
+    silent = forms.BooleanField(label=_("Silent too long"), required=False)
     tension = forms.BooleanField(label=_("Has a value tension"), required=False)
     sort = forms.ChoiceField(
         label=_("Sort by"),

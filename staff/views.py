@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
@@ -63,8 +64,8 @@ def _promise_rows(dreams) -> list[dict]:
     return rows
 
 
-@require_GET
 @staff_area("triage")
+@require_GET
 def triage(request) -> HttpResponse:
     return render(
         request,
@@ -73,8 +74,8 @@ def triage(request) -> HttpResponse:
     )
 
 
-@require_POST
 @staff_area("dream_work")
+@require_POST
 @vary_on_headers("HX-Request")
 def pick_up(request, pk: int) -> HttpResponse:
     dream = _dream_or_404(pk)
@@ -115,8 +116,8 @@ def _filtered_dreams(request):
     return form, dreams
 
 
-@require_GET
 @staff_area("dream_list")
+@require_GET
 @vary_on_headers("HX-Request")
 def dream_list(request) -> HttpResponse:
     form, dreams = _filtered_dreams(request)
@@ -174,8 +175,8 @@ def _csv_safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
-@require_POST
 @staff_area("dream_list")
+@require_POST
 def dream_bulk(request) -> HttpResponse:
     """Act on the selected dreams: export them as CSV, or hand them over."""
     ids = [int(i) for i in request.POST.getlist("dream") if i.isdigit()]
@@ -209,7 +210,11 @@ def dream_bulk(request) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(count)d dreams handed over to %(name)s.")
+                ngettext(
+                    "%(count)d dream handed over to %(name)s.",
+                    "%(count)d dreams handed over to %(name)s.",
+                    count,
+                )
                 % {"count": count, "name": form.cleaned_data["to"].get_full_name()},
             )
         return redirect(back)
@@ -286,15 +291,15 @@ def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
     }
 
 
-@require_GET
 @staff_area("dream_view")
+@require_GET
 def dream_workspace(request, pk: int) -> HttpResponse:
     dream = _dream_or_404(pk)
     return render(request, "staff/dream_workspace.html", _workspace_context(request, dream))
 
 
-@require_GET
 @staff_area("dream_view")
+@require_GET
 def dream_photo(request, pk: int, photo_pk: int) -> HttpResponse:
     try:
         photo = selectors.photo_for_staff(dream_pk=pk, photo_pk=photo_pk)
@@ -333,8 +338,8 @@ def _workspace_action(request, pk: int, *, form_name: str, form, action, success
     return render(request, "staff/dream_workspace.html", context, status=400)
 
 
-@require_POST
 @staff_area("dream_work")
+@require_POST
 @vary_on_headers("HX-Request")
 def dream_message(request, pk: int) -> HttpResponse:
     return _workspace_action(
@@ -349,8 +354,8 @@ def dream_message(request, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @staff_area("dream_note")
+@require_POST
 @vary_on_headers("HX-Request")
 def dream_note(request, pk: int) -> HttpResponse:
     return _workspace_action(
@@ -365,8 +370,8 @@ def dream_note(request, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @staff_area("dream_work")
+@require_POST
 @vary_on_headers("HX-Request")
 def dream_contact(request, pk: int) -> HttpResponse:
     return _workspace_action(
@@ -381,8 +386,8 @@ def dream_contact(request, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @staff_area("dream_work")
+@require_POST
 @vary_on_headers("HX-Request")
 def dream_practice(request, pk: int, practice: str) -> HttpResponse:
     if practice not in WorkingPractice.values:
@@ -400,8 +405,8 @@ def dream_practice(request, pk: int, practice: str) -> HttpResponse:
     )
 
 
-@require_POST
 @staff_area("dream_work")
+@require_POST
 @vary_on_headers("HX-Request")
 def dream_review(request, pk: int) -> HttpResponse:
     form = forms.ReviewForm(request.POST)
@@ -421,8 +426,8 @@ def dream_review(request, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @staff_area("dream_work")
+@require_POST
 @vary_on_headers("HX-Request")
 def dream_grant(request, pk: int) -> HttpResponse:
     return _workspace_action(
@@ -441,8 +446,8 @@ def dream_grant(request, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @staff_area("dream_work")
+@require_POST
 @vary_on_headers("HX-Request")
 def dream_move(request, pk: int) -> HttpResponse:
     dream = _dream_or_404(pk)
@@ -458,8 +463,8 @@ def dream_move(request, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @staff_area("dream_work")
+@require_POST
 @vary_on_headers("HX-Request")
 def dream_propose_not_possible(request, pk: int) -> HttpResponse:
     return _workspace_action(
@@ -474,8 +479,8 @@ def dream_propose_not_possible(request, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @staff_area("hand_over")
+@require_POST
 @vary_on_headers("HX-Request")
 def dream_hand_over(request, pk: int) -> HttpResponse:
     return _workspace_action(
@@ -493,16 +498,16 @@ def dream_hand_over(request, pk: int) -> HttpResponse:
 # --- decisions, approvals, workload -----------------------------------------------------------
 
 
-@require_GET
 @staff_area("decisions")
+@require_GET
 def decisions(request) -> HttpResponse:
     return render(
         request, "staff/decisions.html", {"decisions": selectors.decisions_awaiting_letter()}
     )
 
 
-@require_http_methods(["GET", "POST"])
 @staff_area("decisions")
+@require_http_methods(["GET", "POST"])
 def decision_sign(request, pk: int) -> HttpResponse:
     try:
         decision = selectors.decision_for_signing(pk=pk)
@@ -525,14 +530,14 @@ def decision_sign(request, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
 @staff_area("approvals")
+@require_GET
 def approvals(request) -> HttpResponse:
     return render(request, "staff/approvals.html", {"grants": selectors.grants_awaiting_approval()})
 
 
-@require_POST
 @staff_area("approvals")
+@require_POST
 def approval_decide(request, pk: int) -> HttpResponse:
     form = forms.GrantDecisionForm(request.POST)
     try:
@@ -552,7 +557,7 @@ def approval_decide(request, pk: int) -> HttpResponse:
     return redirect("staff:approvals")
 
 
-@require_GET
 @staff_area("workload")
+@require_GET
 def workload(request) -> HttpResponse:
     return render(request, "staff/workload.html", {"people": selectors.workload()})
