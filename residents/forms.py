@@ -77,7 +77,9 @@ class DreamForm(NLDesignFormMixin, forms.ModelForm):
     email = forms.EmailField(
         label=_("Your email address"),
         max_length=254,
-        help_text=_("We send you a link to confirm your dream. We do not share your email address."),
+        help_text=_(
+            "We send you a link to confirm your dream. We do not share your email address."
+        ),
         error_messages={
             "required": _("Fill in your email address, so we can reach you."),
             "invalid": _("Fill in a valid email address, like name@example.nl."),
