@@ -64,6 +64,46 @@ def enabler(db):
 
 
 @pytest.fixture
+def mogelijkmaker(db):
+    from accounts.roles import Role
+    from tests.factories import StaffFactory
+
+    return StaffFactory(
+        email="mo@heusden.example", full_name="Mo El Amrani", roles=[Role.ENABLER]
+    )
+
+
+@pytest.fixture
+def other_mogelijkmaker(db):
+    from accounts.roles import Role
+    from tests.factories import StaffFactory
+
+    return StaffFactory(
+        email="petra@heusden.example", full_name="Petra Jansen", roles=[Role.ENABLER]
+    )
+
+
+@pytest.fixture
+def communications_advisor(db):
+    from accounts.roles import Role
+    from tests.factories import StaffFactory
+
+    return StaffFactory(
+        email="carla@heusden.example", full_name="Carla Communicatie", roles=[Role.COMMUNICATIONS]
+    )
+
+
+@pytest.fixture
+def manager(db):
+    from accounts.roles import Role
+    from tests.factories import StaffFactory
+
+    return StaffFactory(
+        email="maarten@heusden.example", full_name="Maarten Manager", roles=[Role.MANAGER]
+    )
+
+
+@pytest.fixture
 def dream(db, resident, neighbourhood, theme):
     from tests.factories import DreamFactory
 
@@ -77,3 +117,23 @@ def image_bytes(fmt: str = "JPEG", size=(40, 30), exif: bytes | None = None) -> 
     kwargs = {"exif": exif} if exif else {}
     image.save(out, format=fmt, **kwargs)
     return out.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _role_groups(request):
+    """Make sure the staff roles exist for every test that uses the database.
+
+    A data migration creates them, but transactional tests (the browser tests) empty
+    every table when they end, so later tests would find no roles.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if not marker and not {"db", "transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    if marker:
+        request.getfixturevalue("_django_db_marker")  # open database access first
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import Role
+
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
