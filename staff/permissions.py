@@ -53,7 +53,11 @@ def can(user, area: str) -> bool:
 
 
 def staff_area(area: str) -> Callable:
-    """Let only staff with a role for AREA through."""
+    """Let only staff with a role for AREA through.
+
+    Put it above @require_GET/@require_POST, so that who may enter is decided before the
+    method: otherwise a resident would get 405 instead of 404 and learn the URL exists.
+    """
     if area not in ACCESS:
         raise ValueError(f"Unknown staff area: {area}")
 

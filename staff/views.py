@@ -1,4 +1,5 @@
 import csv
+import re
 from collections.abc import Iterator
 
 from django.contrib import messages
@@ -179,7 +180,8 @@ def _csv_safe(value: str) -> str:
 @require_POST
 def dream_bulk(request) -> HttpResponse:
     """Act on the selected dreams: export them as CSV, or hand them over."""
-    ids = [int(i) for i in request.POST.getlist("dream") if i.isdigit()]
+    # Only plain ids: "²".isdigit() is true, and a 30-digit number overflows the database.
+    ids = [int(i) for i in request.POST.getlist("dream") if re.fullmatch(r"[0-9]{1,18}", i)]
     action = request.POST.get("action")
     back = reverse("staff:dream_list") + "?" + request.POST.get("query_string", "")
     if not ids:
@@ -316,11 +318,13 @@ def _workspace_action(request, pk: int, *, form_name: str, form, action, success
     A refusal from the services or an invalid form keeps what was typed and shows why.
     """
     dream = _dream_or_404(pk)
+    refusal = None
     if form.is_valid():
         try:
             action(dream, form.cleaned_data)
         except REFUSALS as exc:
-            form.add_error(None, str(exc))
+            refusal = str(exc)
+            form.add_error(None, refusal)
         else:
             messages.success(request, success)
             if not request.htmx:
@@ -333,6 +337,7 @@ def _workspace_action(request, pk: int, *, form_name: str, form, action, success
             )
     context = _workspace_context(request, dream, **{form_name: form})
     context["failed_form"] = form_name
+    context["refusal"] = refusal  # shown at the top when the form itself is no longer shown
     if request.htmx:
         return render(request, "staff/dream_workspace.html#workspace", context)
     return render(request, "staff/dream_workspace.html", context, status=400)

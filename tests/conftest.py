@@ -68,9 +68,7 @@ def mogelijkmaker(db):
     from accounts.roles import Role
     from tests.factories import StaffFactory
 
-    return StaffFactory(
-        email="mo@heusden.example", full_name="Mo El Amrani", roles=[Role.ENABLER]
-    )
+    return StaffFactory(email="mo@heusden.example", full_name="Mo El Amrani", roles=[Role.ENABLER])
 
 
 @pytest.fixture

@@ -1,9 +1,10 @@
 import factory
+from django.contrib.auth.models import Group
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import User
-from initiatives.models import Dream, Fund, Neighbourhood, Theme
+from initiatives.models import CoreValue, Dream, Fund, Neighbourhood, Review, Theme, Verdict
 from initiatives.statuses import Status
 
 
@@ -18,9 +19,20 @@ class UserFactory(DjangoModelFactory):
 
 
 class StaffFactory(UserFactory):
+    """A staff member; `StaffFactory(roles=[Role.ENABLER])` also gives them roles."""
+
+    class Meta:
+        skip_postgeneration_save = True  # roles are a many-to-many: nothing to save again
+
     email = factory.Sequence(lambda n: f"staff{n}@heusden.example")
     is_staff = True
     password = factory.django.Password("correct-horse-battery")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        for role in extracted or ():
+            # get_or_create: a transactional test's flush removes the migration's groups.
+            self.groups.add(Group.objects.get_or_create(name=role)[0])
 
 
 class NeighbourhoodFactory(DjangoModelFactory):
@@ -65,3 +77,24 @@ class DreamFactory(DjangoModelFactory):
     theme = factory.SubFactory(ThemeFactory)
     status = Status.SUBMITTED
     submitted_at = factory.LazyFunction(timezone.now)
+
+
+class ReviewFactory(DjangoModelFactory):
+    """A current core-value review in which every value supports the dream."""
+
+    class Meta:
+        model = Review
+
+    dream = factory.SubFactory(DreamFactory)
+    version = 1
+    is_current = True
+    customer_verdict = Verdict.SUPPORTS
+    customer_reasoning = "De bewoner staat centraal."
+    responsibility_verdict = Verdict.SUPPORTS
+    responsibility_reasoning = "De bewoner doet zelf veel."
+    dialogue_verdict = Verdict.SUPPORTS
+    dialogue_reasoning = "Samen met de buren bedacht."
+    has_tension = factory.LazyAttribute(
+        lambda o: Verdict.TENSION in {getattr(o, f"{value}_verdict") for value in CoreValue.values}
+    )
+    by = factory.SubFactory(StaffFactory)

@@ -1,0 +1,266 @@
+"""Who may open which staff page: every staff URL, for every role, with the expected answer.
+
+The expectations are written out below, on purpose not read from staff.permissions.ACCESS:
+a change to ACCESS, to a view's area or to staff/urls.py shows up here as a mismatch.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from initiatives import services
+from staff import urls as staff_urls
+from tests.staff.conftest import add_photo, review_verdicts
+
+pytestmark = pytest.mark.django_db
+
+ANONYMOUS, RESIDENT, ROLELESS = "anonymous", "resident", "roleless staff"
+ENABLER, COMMS, MANAGER, ADMIN = "MogelijkMaker", "communications", "manager", "administrator"
+ROLES = (ANONYMOUS, RESIDENT, ROLELESS, ENABLER, COMMS, MANAGER, ADMIN)
+
+TRIAGE = "/medewerkers/"
+DREAM_LIST = "/medewerkers/dromen/"
+APPROVALS = "/medewerkers/goedkeuringen/"
+WORKSPACE = "workspace"  # stands for /medewerkers/dromen/<the dream>/
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    location: str | None = None  # where a redirect must lead (a path prefix)
+
+
+@dataclass(frozen=True)
+class Expect:
+    roles: frozenset[str]  # who may use the URL; the administrator always may
+    get: Answer = Answer(200)  # the answer to GET for someone who may
+    post: Answer | None = None  # the answer to an empty POST for someone who may; None: no POST
+
+
+def _may(*roles: str, get: Answer = Answer(200), post: Answer | None = None) -> Expect:
+    return Expect(frozenset({*roles, ADMIN}), get, post)
+
+
+NOT_ALLOWED = Answer(405)  # GET on an endpoint that only takes POST
+INVALID = Answer(400)  # an empty form: the page again, with the errors
+BACK_TO_WORKSPACE = Answer(302, WORKSPACE)
+
+EXPECTED: dict[str, Expect] = {
+    "triage": _may(ENABLER, MANAGER),
+    "dream_list": _may(ENABLER, COMMS, MANAGER),
+    # Reached from the list; what may be done with the selection is checked inside the view.
+    "dream_bulk": _may(ENABLER, COMMS, MANAGER, get=NOT_ALLOWED, post=Answer(302, DREAM_LIST)),
+    "dream_workspace": _may(ENABLER, COMMS, MANAGER),
+    # The dream is already picked up: the answer is "someone has it", back to the triage.
+    "pick_up": _may(ENABLER, get=NOT_ALLOWED, post=Answer(302, TRIAGE)),
+    "dream_photo": _may(ENABLER, COMMS, MANAGER),
+    "dream_message": _may(ENABLER, get=NOT_ALLOWED, post=INVALID),
+    "dream_note": _may(ENABLER, COMMS, MANAGER, get=NOT_ALLOWED, post=INVALID),
+    "dream_contact": _may(ENABLER, get=NOT_ALLOWED, post=INVALID),
+    # Every field of a working practice is optional: an empty POST saves "not done yet".
+    "dream_practice": _may(ENABLER, get=NOT_ALLOWED, post=BACK_TO_WORKSPACE),
+    "dream_review": _may(ENABLER, get=NOT_ALLOWED, post=INVALID),
+    "dream_grant": _may(ENABLER, get=NOT_ALLOWED, post=INVALID),
+    "dream_move": _may(ENABLER, get=NOT_ALLOWED, post=INVALID),
+    "dream_propose_not_possible": _may(ENABLER, get=NOT_ALLOWED, post=INVALID),
+    "dream_hand_over": _may(ENABLER, MANAGER, get=NOT_ALLOWED, post=INVALID),
+    "decisions": _may(COMMS),
+    "decision_sign": _may(COMMS, post=INVALID),
+    "approvals": _may(MANAGER),
+    # No choice made: back to the list of grants with a message.
+    "approval_decide": _may(MANAGER, get=NOT_ALLOWED, post=Answer(302, APPROVALS)),
+    "workload": _may(ENABLER, MANAGER),
+}
+
+NOT_IN_THE_MATRIX = {"login", "logout"}  # open to everyone, tested in test_views.py
+
+
+def _staff_url_names() -> list[str]:
+    return [p.name for p in staff_urls.urlpatterns if p.name not in NOT_IN_THE_MATRIX]
+
+
+def test_every_staff_url_is_in_the_matrix():
+    names = _staff_url_names()
+    missing = sorted(set(names) - set(EXPECTED))
+    stale = sorted(set(EXPECTED) - set(names))
+    assert not missing, f"staff URLs without an expectation in EXPECTED: {missing}"
+    assert not stale, f"EXPECTED names URLs that staff/urls.py no longer has: {stale}"
+    assert len(names) == len(set(names)), "two staff URL patterns share a name"
+
+
+@pytest.fixture
+def world(resident, picked_up, enabler, fund):
+    """One dream with a photo, a review, a proposed decision and a grant awaiting approval."""
+    services.review_record(
+        dream=picked_up,
+        by=enabler,
+        verdicts=review_verdicts(),
+    )
+    decision = services.decision_propose(dream=picked_up, by=enabler, reasons="Geen plek.")
+    grant = services.grant_create(
+        dream=picked_up, by=enabler, fund=fund, amount=Decimal(3000), purpose="Bankjes"
+    )
+    photo = add_photo(picked_up)
+    return {"dream": picked_up, "photo": photo, "decision": decision, "grant": grant}
+
+
+@pytest.fixture
+def clients(resident, roleless_staff, enabler, comms, manager, administrator):
+    people = {
+        RESIDENT: resident,
+        ROLELESS: roleless_staff,
+        ENABLER: enabler,
+        COMMS: comms,
+        MANAGER: manager,
+        ADMIN: administrator,
+    }
+    result = {ANONYMOUS: Client()}
+    for role, person in people.items():
+        result[role] = Client()
+        result[role].force_login(person)
+    return result
+
+
+def _url(name: str, world) -> str:
+    pattern = next(p for p in staff_urls.urlpatterns if p.name == name)
+    values = {
+        "pk": world["dream"].pk,
+        "photo_pk": world["photo"].pk,
+        "practice": "mapping",
+    }
+    if name == "decision_sign":
+        values["pk"] = world["decision"].pk
+    if name == "approval_decide":
+        values["pk"] = world["grant"].pk
+    kwargs = {key: values[key] for key in pattern.pattern.converters}
+    return reverse(f"staff:{name}", kwargs=kwargs)
+
+
+def _expected(role: str, expect: Answer | None, url: str, allowed: set[str]) -> Answer:
+    if role == ANONYMOUS:
+        return Answer(302, "login")
+    if role == RESIDENT:
+        return Answer(404)  # a resident does not learn that the staff side exists
+    if role not in allowed:
+        return Answer(403)
+    assert expect is not None
+    return expect
+
+
+def _describe(response) -> str:
+    location = response.get("Location")
+    return f"{response.status_code}" + (f" → {location}" if location else "")
+
+
+def _matches(response, answer: Answer, url: str, workspace: str) -> bool:
+    if response.status_code != answer.status:
+        return False
+    if answer.location is None:
+        return True
+    location = response["Location"]
+    if answer.location == "login":
+        parts = urlsplit(location)
+        return parts.path == "/medewerkers/inloggen/" and parse_qs(parts.query).get("next") == [url]
+    target = workspace if answer.location == WORKSPACE else answer.location
+    return urlsplit(location).path == target
+
+
+def test_permission_matrix(world, clients, capsys):
+    workspace = reverse("staff:dream_workspace", args=[world["dream"].pk])
+    names = _staff_url_names()
+    mismatches: list[str] = []
+    requests = 0
+    for name in names:
+        expect = EXPECTED.get(name)
+        if expect is None:
+            mismatches.append(f"{name}: no expectation (add it to EXPECTED)")
+            continue
+        url = _url(name, world)
+        for role in ROLES:
+            client = clients[role]
+            checks = [("GET", client.get, expect.get)]
+            if expect.post is not None:
+                checks.append(("POST", client.post, expect.post))
+            for method, send, allowed_answer in checks:
+                answer = _expected(role, allowed_answer, url, expect.roles)
+                response = send(url)
+                requests += 1
+                if not _matches(response, answer, url, workspace):
+                    mismatches.append(
+                        f"{method} {url} ({name}) as {role}: expected {answer.status}"
+                        f"{' → ' + answer.location if answer.location else ''},"
+                        f" got {_describe(response)}"
+                    )
+    cells = len(names) * len(ROLES)
+    with capsys.disabled():
+        print(
+            f"\npermission matrix: {len(names)} URLs × {len(ROLES)} roles = {cells} checks"  # noqa: RUF001
+            f" ({requests} requests), {len(mismatches)} mismatches"
+        )
+    assert not mismatches, "permission matrix mismatches:\n" + "\n".join(mismatches)
+
+
+def test_allowed_pages_really_show_their_content(world, clients):
+    """The 200s of the matrix are the real pages, not an error page with status 200."""
+    dream = world["dream"]
+    for role in (ENABLER, COMMS, MANAGER, ADMIN):
+        content = clients[role].get(f"/medewerkers/dromen/{dream.pk}/").content.decode()
+        assert dream.title in content, role
+    photo = clients[COMMS].get(_url("dream_photo", world))
+    assert photo["Content-Type"] == "image/png"
+    assert b"".join(photo.streaming_content).startswith(b"\x89PNG")
+    assert "Geen plek." in clients[COMMS].get(_url("decision_sign", world)).content.decode()
+    assert "Bankjes" in clients[MANAGER].get(APPROVALS).content.decode()
+    assert "Sanne de Vries" in clients[MANAGER].get("/medewerkers/werkvoorraad/").content.decode()
+
+
+# The menu offers only what works: each link shows exactly when the role may open it.
+MENU = {
+    "/medewerkers/": {ENABLER, MANAGER, ADMIN},
+    "/medewerkers/dromen/": {ENABLER, COMMS, MANAGER, ADMIN},
+    "/medewerkers/besluiten/": {COMMS, ADMIN},
+    "/medewerkers/goedkeuringen/": {MANAGER, ADMIN},
+    "/medewerkers/werkvoorraad/": {ENABLER, MANAGER, ADMIN},
+}
+
+
+@pytest.mark.parametrize("role", [ENABLER, COMMS, MANAGER, ADMIN])
+def test_the_menu_offers_only_pages_the_role_may_open(world, clients, role):
+    content = clients[role].get(_url("dream_workspace", world)).content.decode()
+    nav = content.split("<nav", 1)[1].split("</nav>", 1)[0]
+    for href, roles in MENU.items():
+        assert (f'href="{href}"' in nav) == (role in roles), (role, href)
+
+
+class TestDjangoAdmin:
+    """/beheer/ is for the functional administrator only."""
+
+    def test_the_administrator_sees_the_admin(self, client, administrator):
+        client.force_login(administrator)
+        response = client.get("/beheer/")
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert "/beheer/initiatives/dream/" in content
+        assert "/beheer/accounts/user/" in content
+
+    def test_a_mogelijkmaker_cannot_see_the_admin_index(self, client, enabler):
+        client.force_login(enabler)
+        response = client.get("/beheer/")
+        assert response.status_code in (200, 302, 403)
+        content = response.content.decode()
+        assert "/beheer/initiatives/" not in content
+        assert "/beheer/accounts/" not in content
+        assert client.get("/beheer/accounts/user/").status_code in (302, 403)
+        assert client.get("/beheer/initiatives/dream/").status_code in (302, 403)
+
+    def test_a_resident_is_sent_to_the_admin_login(self, client, resident):
+        client.force_login(resident)
+        response = client.get("/beheer/")
+        assert response.status_code == 302
+        parts = urlsplit(response["Location"])
+        assert parts.path == "/beheer/login/"
+        assert parse_qs(parts.query)["next"] == ["/beheer/"]
