@@ -492,7 +492,7 @@ def dream_hand_over(request, pk: int) -> HttpResponse:
         request,
         pk,
         form_name="hand_over_form",
-        form=forms.HandOverForm(request.POST),
+        form=forms.HandOverForm(request.POST, exclude=_dream_or_404(pk).contact),
         action=lambda dream, data: services.dreams_hand_over(
             dreams=[dream], by=request.user, to=data["to"], note=data["note"]
         ),

@@ -119,6 +119,35 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+PHONE = {"width": 390, "height": 844}  # like an iPhone 12-15: where residents mostly are
+DESKTOP = {"width": 1280, "height": 900}  # staff work at a desk
+
+
+def _new_page(browser, viewport: dict):
+    """Return a page in a fresh Dutch context: no cookies or storage shared with others."""
+    context = browser.new_context(
+        locale="nl-NL",
+        timezone_id="Europe/Amsterdam",
+        viewport=viewport,
+        device_scale_factor=1,
+    )
+    context.set_default_timeout(10_000)
+    return context.new_page()
+
+
+def _close_pages(request, pages: list) -> None:
+    """Close the pages' contexts; after a failed test, keep a screenshot of each first."""
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        failures = output_dir() / "failures"
+        failures.mkdir(parents=True, exist_ok=True)
+        for number, page in enumerate(pages):
+            suffix = f"-{number}" if number else ""
+            screenshot(page, failures / f"{request.node.name}{suffix}.png")
+    for page in pages:
+        page.context.close()
+
+
 @pytest.fixture
 def page(browser, request):
     """Return a fresh page in its own context: no cookies or storage shared between tests.
@@ -126,27 +155,47 @@ def page(browser, request):
     A phone (390x844, like an iPhone 12-15) in Dutch: residents mostly come from their phone,
     and the narrow layout is where wrapping headers, tables and forms break first.
     """
-    context = browser.new_context(
-        locale="nl-NL",
-        timezone_id="Europe/Amsterdam",
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=1,
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
+    page = _new_page(browser, PHONE)
     yield page
-    report = getattr(request.node, "report_call", None)
-    if report is not None and report.failed:
-        failures = output_dir() / "failures"
-        failures.mkdir(parents=True, exist_ok=True)
-        screenshot(page, failures / f"{request.node.name}.png")
-    context.close()
+    _close_pages(request, [page])
+
+
+class Pages:
+    """Open pages in fresh contexts of their own: each is another person at another device.
+
+    `errors` collects, from every page opened here, the script errors and what the CSP
+    blocked, like the page_errors fixture does for `page`.
+    """
+
+    def __init__(self, browser):
+        self.browser = browser
+        self.opened: list = []
+        self.errors: list[str] = []
+
+    def open(self, viewport: dict = PHONE):
+        """Return a new page: on a phone (residents) unless VIEWPORT says otherwise."""
+        page = _new_page(self.browser, viewport)
+        self.opened.append(page)
+        watch_errors(page, self.errors)
+        return page
 
 
 @pytest.fixture
-def page_errors(page) -> list[str]:
-    """Return a list, filled as the test goes, of script errors and of what the CSP blocked."""
-    errors: list[str] = []
+def pages(browser, request):
+    """Return a Pages, to open a page per person; all are closed after the test."""
+    opened = Pages(browser)
+    yield opened
+    _close_pages(request, opened.opened)
+
+
+@pytest.fixture
+def staff_page(pages):
+    """Return a fresh page on a desktop screen (1280x900): staff work at a desk."""
+    return pages.open(DESKTOP)
+
+
+def watch_errors(page, errors: list[str]) -> None:
+    """Add PAGE's script errors and what the CSP blocked on it to ERRORS as they happen."""
 
     def on_console(message) -> None:
         if "Content Security Policy" in message.text:
@@ -154,6 +203,13 @@ def page_errors(page) -> list[str]:
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+
+
+@pytest.fixture
+def page_errors(page) -> list[str]:
+    """Return a list, filled as the test goes, of script errors and of what the CSP blocked."""
+    errors: list[str] = []
+    watch_errors(page, errors)
     return errors
 
 

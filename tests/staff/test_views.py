@@ -1172,16 +1172,6 @@ class TestTheResidentNeverSeesInternals:
                 assert secret not in text, f"{secret} shown to the resident in {where}"
             assert "@heusden.example" not in text, f"a staff email address in {where}"
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason=(
-            "BUG (outside staff/): User.get_full_name() falls back to the email address, and"
-            " residents/templates/residents/dream_detail.html, my_dreams.html, the"
-            " resident_update mail and the pick-up text in initiatives/services.py show"
-            " contact.get_full_name() / actor.get_full_name() to the resident. A staff account"
-            " made in the admin has no name (the admin's add form asks only email and password)."
-        ),
-    )
     def test_a_staff_member_without_a_name_does_not_leak_their_email(self, client, dream):
         nameless = make_staff("MogelijkMaker", email="zonder.naam@heusden.example", full_name="")
         services.dream_pick_up(dream=dream, by=nameless)
