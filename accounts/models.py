@@ -33,6 +33,12 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=username)
 
 
+class NotificationMode(models.TextChoices):
+    IMMEDIATE = "immediate", _("Every update at once")
+    DAILY = "daily", _("One email a day with the smaller updates")
+    ESSENTIAL = "essential", _("Only status changes and decisions")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in: a resident (by one-time link) or a staff member (by password)."""
 
@@ -41,6 +47,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     phone = models.CharField(_("phone number"), max_length=30, blank=True)
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    notification_mode = models.CharField(
+        _("email about my dreams"),
+        max_length=10,
+        choices=NotificationMode.choices,
+        default=NotificationMode.IMMEDIATE,
+        help_text=_("Status changes and decisions are always sent."),
     )
     is_staff = models.BooleanField(
         _("staff status"),
@@ -64,7 +77,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email
 
     def get_full_name(self) -> str:
-        return self.full_name or self.email
+        """Return the name to show. A staff member's email never stands in for their name,
+        because residents see who works on their dream."""
+        if self.full_name:
+            return self.full_name
+        return str(_("Municipality staff member")) if self.is_staff else self.email
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -194,6 +195,25 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 60
 CELERY_TASK_SOFT_TIME_LIMIT = 45
 CELERY_TIMEZONE = TIME_ZONE
+# Redis hands an unacknowledged task to another worker after this many seconds; every
+# countdown must stay below it (checked when a worker starts, see config/celery.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {"task": "initiatives.tasks.outbox_sweep", "schedule": 60.0},
+    "silence-rule": {
+        "task": "initiatives.tasks.silence_rule",
+        "schedule": crontab(minute=0, hour=9),
+    },
+    "promises-check": {
+        "task": "initiatives.tasks.promises_check",
+        "schedule": crontab(minute=5, hour="8-17", day_of_week="mon-fri"),
+    },
+    "daily-digest": {
+        "task": "initiatives.tasks.daily_digest",
+        "schedule": crontab(minute=0, hour=17),
+    },
+}
 
 # Service promises, in working days (weekends and Dutch public holidays skipped).
 PROMISE_PICK_UP_WORKING_DAYS = int(os.environ.get("PROMISE_PICK_UP_WORKING_DAYS", "2"))

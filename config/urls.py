@@ -2,11 +2,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from config import mailbox
+from config import health, mailbox
 
 urlpatterns = [
     path("beheer/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("health/", health.health, name="health"),
     path("medewerkers/", include("staff.urls")),
     path("", include("residents.urls")),
 ]

@@ -122,6 +122,16 @@ class Dream(models.Model):
     last_public_update_at = models.DateTimeField(
         _("last update for the resident"), null=True, blank=True
     )
+    # When the scheduled jobs last warned about this dream, so that they warn once.
+    silence_reminded_at = models.DateTimeField(
+        _("MogelijkMaker reminded of silence"), null=True, blank=True, editable=False
+    )
+    pick_up_flagged_at = models.DateTimeField(
+        _("managers told it was not picked up"), null=True, blank=True, editable=False
+    )
+    first_contact_reminded_at = models.DateTimeField(
+        _("MogelijkMaker reminded of first contact"), null=True, blank=True, editable=False
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -187,6 +197,7 @@ class EventKind(models.TextChoices):
     DECISION_LETTER = "decision_letter", _("Decision letter")
     HANDOVER = "handover", _("Handed over")
     CONTACT_CHANGED = "contact_changed", _("New MogelijkMaker")
+    STILL_ON_IT = "still_on_it", _("We are still working on it")
 
 
 class TimelineEventQuerySet(models.QuerySet):
@@ -250,7 +261,32 @@ class OutboxMail(models.Model):
         PENDING = "pending", _("Waiting to be sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        HELD_FOR_DIGEST = "held", _("Held for the daily email")
+        IN_DIGEST = "in_digest", _("Sent in the daily email")
+        SKIPPED = "skipped", _("Not sent: the recipient asked for essential mail only")
 
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )
+    essential = models.BooleanField(
+        _("essential"),
+        default=True,
+        help_text=_("Status changes, decisions and sign-in links always go out at once."),
+    )
+    digest_line = models.TextField(_("line in the daily email"), blank=True)
+    digest = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="digested",
+        verbose_name=_("sent in daily email"),
+    )
     to_email = models.EmailField(_("to"))
     subject = models.CharField(_("subject"), max_length=200)
     body_text = models.TextField(_("text"))
@@ -275,7 +311,10 @@ class OutboxMail(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("outgoing mail")
         verbose_name_plural = _("outgoing mail")
-        indexes = [models.Index(fields=["state", "created_at"], name="outbox_state_created")]
+        indexes = [
+            models.Index(fields=["state", "created_at"], name="outbox_state_created"),
+            models.Index(fields=["recipient", "state"], name="outbox_recipient_state"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to_email}"

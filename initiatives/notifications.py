@@ -1,45 +1,89 @@
-"""Mails to residents and staff, written to the outbox first and sent after commit."""
+"""Mails to residents and staff, written to the outbox first and sent after commit.
+
+Nothing is sent from inside a transaction: the outbox row is written with the change
+that caused it, and the delivery task is enqueued once that change has committed. If the
+broker is down at that moment, the sweeper finds the row and enqueues it again later.
+"""
 
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
-from accounts.models import User
+from accounts.models import NotificationMode, User
 from initiatives.models import Dream, OutboxMail
+from initiatives.tokens import unsubscribe_token_make
+
+
+def _resident_links(to: User) -> dict:
+    if to.is_staff:
+        return {}
+    return {
+        "preferences_url": settings.SITE_URL + reverse("residents:notification_preferences"),
+        "unsubscribe_url": settings.SITE_URL
+        + reverse("residents:unsubscribe", args=[unsubscribe_token_make(to)]),
+    }
+
+
+def _state_for(to: User, essential: bool) -> str:
+    """Return what happens to a mail for TO: sent now, held for the digest, or skipped."""
+    if essential or to.is_staff:
+        return OutboxMail.State.PENDING
+    if to.notification_mode == NotificationMode.DAILY:
+        return OutboxMail.State.HELD_FOR_DIGEST
+    if to.notification_mode == NotificationMode.ESSENTIAL:
+        return OutboxMail.State.SKIPPED
+    return OutboxMail.State.PENDING
 
 
 def mail_queue(
-    *, to: User, template: str, context: dict | None = None, dream: Dream | None = None
+    *,
+    to: User,
+    template: str,
+    context: dict | None = None,
+    dream: Dream | None = None,
+    essential: bool = True,
+    digest_line: str = "",
 ) -> OutboxMail:
     """Render mail TEMPLATE in the recipient's language, store it, and send it after commit.
 
     The outbox row is written in the caller's transaction: when that rolls back,
-    nothing is sent; when it commits, the delivery task is enqueued.
+    nothing is sent; when it commits, the delivery task is enqueued. A non-essential
+    mail follows the resident's choice: at once, in the daily email, or not at all.
     """
     full_context = {
         "recipient": to,
         "dream": dream,
         "site_url": settings.SITE_URL,
         "municipality_name": settings.MUNICIPALITY_NAME,
+        **_resident_links(to),
         **(context or {}),
     }
     with translation.override(to.language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"mail/{template}_subject.txt", full_context)
         body_text = render_to_string(f"mail/{template}.txt", full_context)
+        body_text += render_to_string("mail/_footer.txt", full_context)
         body_html = render_to_string(f"mail/{template}.html", full_context)
+    state = _state_for(to, essential)
     mail = OutboxMail.objects.create(
+        recipient=to,
         to_email=to.email,
         subject=" ".join(subject.split())[:200],
         body_text=body_text,
         body_html=body_html,
         dream=dream,
+        essential=essential,
+        digest_line=digest_line,
+        state=state,
     )
-    transaction.on_commit(lambda: _enqueue(mail.pk), robust=True)
+    if state == OutboxMail.State.PENDING:
+        transaction.on_commit(lambda: mail_enqueue(mail.pk), robust=True)
     return mail
 
 
-def _enqueue(outbox_id: int) -> None:
+def mail_enqueue(outbox_id: int) -> None:
+    """Hand outbox mail OUTBOX_ID to a worker. Safe to repeat: delivery checks the row."""
     from initiatives.tasks import mail_deliver
 
     mail_deliver.delay(outbox_id)

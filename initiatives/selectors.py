@@ -117,6 +117,20 @@ def _overdue_q():
     )
 
 
+def dreams_pick_up_overdue() -> QuerySet[Dream]:
+    """Return submitted dreams whose pick-up promise is broken today."""
+    from django.db.models import Q
+
+    return Dream.objects.filter(_overdue_q() & Q(status=Status.SUBMITTED))
+
+
+def dreams_first_contact_overdue() -> QuerySet[Dream]:
+    """Return picked-up dreams whose first-contact promise is broken today."""
+    from django.db.models import Q
+
+    return Dream.objects.filter(_overdue_q() & Q(status=Status.PICKED_UP))
+
+
 def _silent_q():
     from datetime import timedelta
 
@@ -142,7 +156,7 @@ DREAM_SORTS = {
     "oldest": ("submitted_at", "id"),
     "newest": ("-submitted_at", "-id"),
     "title": ("title", "id"),
-    "status": ("status", "submitted_at", "id"),
+    "status": ("status_order", "submitted_at", "id"),
     "silent": ("last_public_update_at", "id"),
 }
 
@@ -195,6 +209,15 @@ def staff_dream_list(
             from django.db.models import Q
 
             dreams = dreams.filter(Q(title__icontains=query) | Q(story__icontains=query))
+    if sort == "status":  # in the order a dream goes through, not alphabetically
+        from django.db.models import Case, IntegerField, Value, When
+
+        dreams = dreams.annotate(
+            status_order=Case(
+                *(When(status=status, then=Value(n)) for n, status in enumerate(Status)),
+                output_field=IntegerField(),
+            )
+        )
     return dreams.select_related("neighbourhood", "theme", "contact").order_by(
         *DREAM_SORTS.get(sort, DREAM_SORTS["newest"])
     )
@@ -304,3 +327,25 @@ def workload() -> QuerySet[User]:
         n_silent=count(silent),
         **annotations,
     )
+
+
+# --- outgoing mail ---------------------------------------------------------------------------
+
+
+def outbox_oldest_pending():
+    """Return when the oldest mail still waiting to be sent was written, or None."""
+    from initiatives.models import OutboxMail
+
+    row = (
+        OutboxMail.objects.filter(state=OutboxMail.State.PENDING)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return row
+
+
+def outbox_failed_count() -> int:
+    from initiatives.models import OutboxMail
+
+    return OutboxMail.objects.filter(state=OutboxMail.State.FAILED).count()

@@ -7,13 +7,14 @@ it reads the status, and records what happened on the timeline.
 
 import smtplib
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import number_format
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from sesame.utils import get_query_string
 
-from accounts.models import User
+from accounts.models import NotificationMode, User
 from accounts.roles import Role, has_role
 from initiatives import photos
 from initiatives.exceptions import (
@@ -290,6 +291,7 @@ def dream_withdraw(*, dream: Dream, by: User, reason: str) -> Dream:
     if not reason:
         raise ValueError("A reason is required.")
     _transition(dream=dream, target=Status.WITHDRAWN, by=by, body=reason)
+    _release_waiting_grants(dream, by)
     if dream.contact_id:
         mail_queue(
             to=dream.contact,
@@ -343,12 +345,20 @@ def _resident_text(dream: Dream, message: str, **values) -> str:
         return _(message) % formatted if formatted else _(message)
 
 
+# Always mailed at once; other updates follow the resident's choice (at once, daily, never).
+ESSENTIAL_EVENTS = frozenset({EventKind.STATUS_CHANGED, EventKind.DECISION_LETTER})
+
+
 def _notify_resident(dream: Dream, event: TimelineEvent) -> None:
     """Mail the resident about a public event: what happened, the status in words, what next."""
+    with translation.override(dream.resident.language or settings.LANGUAGE_CODE):
+        digest_line = f"{dream.title} — {event.get_kind_display()}: {event.body}"[:600]
     mail_queue(
         to=dream.resident,
         template="resident_update",
         dream=dream,
+        essential=event.kind in ESSENTIAL_EVENTS,
+        digest_line=digest_line,
         context={
             "event": event,
             "status_label": Status(dream.status).label,
@@ -617,6 +627,19 @@ def grant_create(*, dream: Dream, by: User, fund: Fund, amount: Decimal, purpose
     return grant
 
 
+def _release_waiting_grants(dream: Dream, by: User) -> None:
+    """A closed dream needs no money: refuse grants still waiting and free what they held."""
+    for grant in Grant.objects.select_for_update().filter(
+        dream=dream, state=Grant.State.AWAITING_APPROVAL
+    ):
+        fund = Fund.objects.select_for_update().get(pk=grant.fund_id)
+        fund.committed -= grant.amount
+        fund.save(update_fields=["committed"])
+        grant.state = Grant.State.REJECTED
+        grant.decided_by, grant.decided_at = by, timezone.now()
+        grant.save(update_fields=["state", "decided_by", "decided_at"])
+
+
 def _announce_grant(dream: Dream, grant: Grant, by: User) -> None:
     event = _record(
         dream=dream,
@@ -706,7 +729,8 @@ def decision_sign(*, decision: Decision, by: User, letter: str) -> Decision:
 
     The letter is signed by the communications advisor, never by the MogelijkMaker.
     """
-    _require_role(by, Role.COMMUNICATIONS)
+    if not has_role(by, Role.COMMUNICATIONS):  # no administrator bypass: the letter says who
+        raise NotAllowed(_("Only a communications advisor can sign this letter."))
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if decision.state != Decision.State.PROPOSED:
         raise NotAllowed(_("This decision has already been signed."))
@@ -723,6 +747,7 @@ def decision_sign(*, decision: Decision, by: User, letter: str) -> Decision:
     decision.signed_at = timezone.now()
     decision.save(update_fields=["state", "letter", "signed_by", "signed_at"])
     _transition(dream=dream, target=Status.NOT_POSSIBLE, by=by)
+    _release_waiting_grants(dream, by)
     event = _record(
         dream=dream,
         kind=EventKind.DECISION_LETTER,
@@ -777,6 +802,194 @@ def dreams_hand_over(*, dreams: Sequence[Dream], by: User, to: User, note: str) 
     for dream in dreams:
         _hand_over_one(dream=dream, by=by, to=to, note=note)
     return len(dreams)
+
+
+# --- keeping residents informed: scheduled work -----------------------------------------------
+
+
+@transaction.atomic
+def notification_mode_set(*, user: User, mode: str) -> User:
+    """Record how often USER wants non-essential mail; essential mail always goes."""
+    if mode not in NotificationMode.values:
+        raise ValueError("Unknown notification mode.")
+    user.notification_mode = mode
+    user.save(update_fields=["notification_mode"])
+    return user
+
+
+def outbox_sweep(*, grace_seconds: int = 60) -> list[int]:
+    """Return the mails still waiting after GRACE_SECONDS, so they can be enqueued again.
+
+    They were written, but their task never reached a worker (say, Redis was down at
+    commit time). Enqueueing one twice is harmless: delivery checks the row first.
+    """
+    cutoff = timezone.now() - timedelta(seconds=grace_seconds)
+    return list(
+        OutboxMail.objects.filter(state=OutboxMail.State.PENDING, created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:5000]
+    )
+
+
+def outbox_digest_send() -> int:
+    """Bundle each resident's held updates into one daily mail. Safe to run twice."""
+    recipients = (
+        OutboxMail.objects.filter(state=OutboxMail.State.HELD_FOR_DIGEST)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    sent = 0
+    for recipient_id in list(recipients):
+        with transaction.atomic():
+            held = list(
+                OutboxMail.objects.select_for_update(skip_locked=True)
+                .filter(recipient_id=recipient_id, state=OutboxMail.State.HELD_FOR_DIGEST)
+                .order_by("created_at", "id")
+            )
+            if not held:
+                continue  # another run took them
+            recipient = User.objects.get(pk=recipient_id)
+            digest = mail_queue(
+                to=recipient,
+                template="daily_digest",
+                context={"lines": [mail.digest_line or mail.subject for mail in held]},
+            )
+            OutboxMail.objects.filter(pk__in=[mail.pk for mail in held]).update(
+                state=OutboxMail.State.IN_DIGEST, digest=digest
+            )
+            sent += 1
+    return sent
+
+
+def _dream_link(dream: Dream) -> str:
+    return settings.SITE_URL + reverse("staff:dream_workspace", args=[dream.pk])
+
+
+def silence_rule_apply() -> dict[str, int]:
+    """Keep residents informed, also when there is no big news.
+
+    A few days before the silence limit the MogelijkMaker is reminded (once per silence);
+    at the limit the resident gets an automatic update naming their MogelijkMaker and the
+    current step, recorded on the timeline. Running it twice changes nothing more.
+    """
+    from initiatives.selectors import service_promises
+
+    promises = service_promises()
+    now = timezone.now()
+    remind_after = max(promises.silence_days - 4, 1)
+    reminded = updated = 0
+
+    to_remind = Dream.objects.filter(
+        status__in=OPEN,
+        contact__isnull=False,
+        last_public_update_at__lte=now - timedelta(days=remind_after),
+        last_public_update_at__gt=now - timedelta(days=promises.silence_days),
+    ).exclude(silence_reminded_at__gte=F("last_public_update_at"))
+    for dream_id in list(to_remind.values_list("pk", flat=True)):
+        with transaction.atomic():
+            dream = _lock(Dream(pk=dream_id))
+            if dream.silence_reminded_at and dream.silence_reminded_at >= (
+                dream.last_public_update_at or now
+            ):
+                continue
+            dream.silence_reminded_at = now
+            dream.save(update_fields=["silence_reminded_at"])
+            mail_queue(
+                to=dream.contact,
+                template="staff_silence_reminder",
+                dream=dream,
+                context={
+                    "days": (now - dream.last_public_update_at).days,
+                    "limit": promises.silence_days,
+                    "link": _dream_link(dream),
+                },
+            )
+            reminded += 1
+
+    silent = Dream.objects.filter(
+        status__in=OPEN, last_public_update_at__lte=now - timedelta(days=promises.silence_days)
+    )
+    for dream_id in list(silent.values_list("pk", flat=True)):
+        with transaction.atomic():
+            dream = _lock(Dream(pk=dream_id))
+            if dream.status not in OPEN or dream.last_public_update_at > now - timedelta(
+                days=promises.silence_days
+            ):
+                continue  # someone wrote to the resident in the meantime
+            if dream.contact_id:
+                body = _resident_text(
+                    dream,
+                    gettext_noop(
+                        "We are still working on your dream. Your MogelijkMaker is %(name)s. "
+                        "The current step: %(status)s."
+                    ),
+                    name=dream.contact.get_full_name(),
+                    status=_resident_status(dream),
+                )
+            else:
+                body = _resident_text(
+                    dream,
+                    gettext_noop(
+                        "We have not forgotten your dream. A MogelijkMaker will pick it up "
+                        "as soon as possible."
+                    ),
+                )
+            event = _record(
+                dream=dream, kind=EventKind.STILL_ON_IT, public=True, actor=None, body=body
+            )
+            _notify_resident(dream, event)
+            updated += 1
+    return {"reminded": reminded, "updated": updated}
+
+
+def _resident_status(dream: Dream) -> str:
+    with translation.override(dream.resident.language or settings.LANGUAGE_CODE):
+        return str(Status(dream.status).label)
+
+
+def promises_check() -> dict[str, int]:
+    """Flag broken service promises: not picked up in time (to the managers, once per
+    dream) and no first contact in time (to the MogelijkMaker, once per dream)."""
+    from accounts.roles import Role
+    from initiatives.selectors import dreams_first_contact_overdue, dreams_pick_up_overdue
+
+    now = timezone.now()
+    flagged = reminded = 0
+    with transaction.atomic():
+        late = list(
+            dreams_pick_up_overdue()
+            .filter(pick_up_flagged_at__isnull=True)
+            .select_for_update(skip_locked=True, of=("self",))
+        )
+        if late:
+            managers = User.objects.filter(
+                is_active=True, is_staff=True, groups__name=Role.MANAGER
+            ).distinct()
+            for manager in managers:
+                mail_queue(
+                    to=manager,
+                    template="staff_pick_up_overdue",
+                    context={"dreams": late, "links": [_dream_link(d) for d in late]},
+                )
+            Dream.objects.filter(pk__in=[d.pk for d in late]).update(pick_up_flagged_at=now)
+            flagged = len(late)
+    with transaction.atomic():
+        waiting = list(
+            dreams_first_contact_overdue()
+            .filter(first_contact_reminded_at__isnull=True)
+            .select_related("contact")
+            .select_for_update(skip_locked=True, of=("self",))
+        )
+        for dream in waiting:
+            mail_queue(
+                to=dream.contact,
+                template="staff_first_contact_overdue",
+                dream=dream,
+                context={"link": _dream_link(dream)},
+            )
+        Dream.objects.filter(pk__in=[d.pk for d in waiting]).update(first_contact_reminded_at=now)
+        reminded = len(waiting)
+    return {"flagged": flagged, "reminded": reminded}
 
 
 # --- outgoing mail ---------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from accounts.models import NotificationMode
 from config.forms import NLDesignFormMixin
 from initiatives import photos, selectors
 from initiatives.models import Dream
@@ -192,4 +193,14 @@ class WithdrawForm(NLDesignFormMixin, forms.Form):
             "required": _("Tell us briefly why you withdraw your dream."),
             "max_length": _("Use at most %(limit_value)d characters (you used %(show_value)d)."),
         },
+    )
+
+
+class NotificationPreferencesForm(NLDesignFormMixin, forms.Form):
+    mode = forms.ChoiceField(
+        label=_("How often do you want email about your dreams?"),
+        choices=NotificationMode.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Status changes and decisions always arrive at once."),
+        error_messages={"required": _("Choose one of the options.")},
     )

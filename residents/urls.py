@@ -18,4 +18,10 @@ urlpatterns = [
     path("mijn-dromen/<int:pk>/bericht/", views.dream_message, name="dream_message"),
     path("mijn-dromen/<int:pk>/intrekken/", views.dream_withdraw, name="dream_withdraw"),
     path("mijn-dromen/<int:pk>/fotos/<int:photo_pk>/", views.dream_photo, name="dream_photo"),
+    path(
+        "mijn-gegevens/meldingen/",
+        views.notification_preferences,
+        name="notification_preferences",
+    ),
+    path("afmelden/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -13,11 +13,19 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 from sesame.utils import get_user
 
+from accounts.models import NotificationMode
 from initiatives import selectors, services
 from initiatives.exceptions import InvalidTransition, NotAllowed
 from initiatives.models import Dream, DreamPhoto
 from initiatives.statuses import OPEN, RESIDENT_EXPLANATION, WITHDRAWABLE, Status
-from residents.forms import DreamForm, MessageForm, SignInForm, WithdrawForm
+from initiatives.tokens import unsubscribe_token_read
+from residents.forms import (
+    DreamForm,
+    MessageForm,
+    NotificationPreferencesForm,
+    SignInForm,
+    WithdrawForm,
+)
 
 
 def _safe_next(request, candidate: str | None, fallback: str) -> str:
@@ -240,3 +248,32 @@ def dream_photo(request, pk: int, photo_pk: int) -> HttpResponse:
     response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_preferences(request) -> HttpResponse:
+    form = NotificationPreferencesForm(
+        request.POST if request.method == "POST" else None,
+        initial={"mode": request.user.notification_mode},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.notification_mode_set(user=request.user, mode=form.cleaned_data["mode"])
+        messages.success(request, _("Your choice has been saved."))
+        return redirect("residents:notification_preferences")
+    return render(request, "residents/notification_preferences.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str) -> HttpResponse:
+    """Stop non-essential mail from a link in a mail, without signing in.
+
+    GET only asks; the change is a POST, so a mail scanner that opens links changes nothing.
+    """
+    user = unsubscribe_token_read(token)
+    if user is None:
+        return render(request, "residents/unsubscribe.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        services.notification_mode_set(user=user, mode=NotificationMode.ESSENTIAL)
+        return render(request, "residents/unsubscribe.html", {"done": True})
+    return render(request, "residents/unsubscribe.html", {"token": token})
