@@ -225,7 +225,14 @@ def staff_dream_list(
 
 def dream_for_staff(*, pk: int) -> Dream:
     """Return dream PK with everything the workspace shows, in a fixed number of queries."""
-    from initiatives.models import ContactMoment, Decision, Grant, PracticeNote, Review
+    from initiatives.models import (
+        ContactMoment,
+        Decision,
+        Grant,
+        OutboxMail,
+        PracticeNote,
+        Review,
+    )
 
     return (
         Dream.objects.exclude(status=Status.UNCONFIRMED)
@@ -256,6 +263,13 @@ def dream_for_staff(*, pk: int) -> Dream:
             Prefetch(
                 "decisions",
                 queryset=Decision.objects.select_related("proposed_by", "signed_by"),
+            ),
+            Prefetch(
+                "mails",
+                queryset=OutboxMail.objects.filter(state=OutboxMail.State.FAILED).order_by(
+                    "-created_at"
+                ),
+                to_attr="failed_mails",
             ),
         )
         .get(pk=pk)

@@ -1,0 +1,30 @@
+import pytest
+
+from initiatives import services
+from initiatives.models import OutboxMail
+from initiatives.statuses import Status
+from tests.factories import DreamFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_mail_that_could_not_be_delivered_is_shown_on_the_dream(client, enabler, resident):
+    dream = DreamFactory(resident=resident, status=Status.IN_CONVERSATION, contact=enabler)
+    services.dream_send_message(dream=dream, by=enabler, body="Kunnen we dinsdag bellen?")
+    row = OutboxMail.objects.get(dream=dream)
+    services.outbox_mail_mark_failed(outbox_id=row.pk, error="mailbox full")
+
+    client.force_login(enabler)
+    content = client.get(f"/medewerkers/dromen/{dream.pk}/").content.decode()
+    assert "kon niet worden afgeleverd" in content or "could not be delivered" in content
+    assert resident.email in content
+    assert row.subject in content
+
+
+def test_no_warning_when_every_mail_went_out(client, enabler, resident):
+    dream = DreamFactory(resident=resident, status=Status.IN_CONVERSATION, contact=enabler)
+    services.dream_send_message(dream=dream, by=enabler, body="Hallo")
+    client.force_login(enabler)
+    content = client.get(f"/medewerkers/dromen/{dream.pk}/").content.decode()
+    assert "could not be delivered" not in content
+    assert "kon niet worden afgeleverd" not in content
