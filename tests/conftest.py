@@ -125,10 +125,13 @@ def _role_groups(request):
     every table when they end, so later tests would find no roles.
     """
     marker = request.node.get_closest_marker("django_db")
-    if not marker and not {"db", "transactional_db", "live_server"} & set(request.fixturenames):
+    requested = [
+        name for name in ("transactional_db", "live_server", "db") if name in request.fixturenames
+    ]
+    if not marker and not requested:
         return
-    if marker:
-        request.getfixturevalue("_django_db_marker")  # open database access first
+    # Open database access first: autouse fixtures run before the ones a test asks for.
+    request.getfixturevalue("_django_db_marker" if marker else requested[0])
     from django.contrib.auth.models import Group
 
     from accounts.roles import Role
