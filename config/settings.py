@@ -209,6 +209,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "initiatives.tasks.promises_check",
         "schedule": crontab(minute=5, hour="8-17", day_of_week="mon-fri"),
     },
+    "weekly-report": {
+        "task": "initiatives.tasks.weekly_report",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
     "daily-digest": {
         "task": "initiatives.tasks.daily_digest",
         "schedule": crontab(minute=0, hour=17),

@@ -576,3 +576,25 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dream}: {self.get_state_display()}"
+
+
+class WeeklyReport(models.Model):
+    """The managers' weekly report, kept as built: the figures as JSON, and when."""
+
+    week_start = models.DateField(_("week starting"), unique=True)
+    figures = models.JSONField(_("figures"))
+    built_at = models.DateTimeField(_("built"), default=timezone.now)
+    mailed_at = models.DateTimeField(_("mailed to the managers"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-week_start"]
+        verbose_name = _("weekly report")
+        verbose_name_plural = _("weekly reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(week_start__week_day=2), name="report_starts_on_monday"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.figures.get("current", {}).get("week", str(self.week_start))

@@ -363,3 +363,230 @@ def outbox_failed_count() -> int:
     from initiatives.models import OutboxMail
 
     return OutboxMail.objects.filter(state=OutboxMail.State.FAILED).count()
+
+
+# --- the weekly report ("keek op de week") ---------------------------------------------------
+
+
+def week_bounds(monday):
+    """Return the aware start and end of the ISO week starting on MONDAY (Europe/Amsterdam)."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    start = timezone.make_aware(datetime.combine(monday, time.min))
+    end = timezone.make_aware(datetime.combine(monday + timedelta(days=7), time.min))
+    return start, end
+
+
+def _status_then(end):
+    """A subquery: the dream's status at moment END, read from its timeline."""
+    from django.db.models import OuterRef, Subquery
+
+    from initiatives.models import EventKind
+
+    return Subquery(
+        TimelineEvent.objects.filter(
+            dream=OuterRef("pk"),
+            created_at__lt=end,
+            kind__in=[EventKind.SUBMITTED, EventKind.STATUS_CHANGED],
+        )
+        .order_by("-created_at", "-id")
+        .values("to_status")[:1]
+    )
+
+
+def _working_day_stats(pairs, promised: int) -> dict:
+    """Share kept, median and 90th percentile of working days for (start, end) date pairs.
+
+    Working days skip Dutch holidays, which the database does not know; the pairs are the
+    events of one week, so this stays small whatever the size of the archive.
+    """
+    from statistics import median, quantiles
+
+    from initiatives.working_days import working_days_between
+
+    days = sorted(working_days_between(start, end) for start, end in pairs)
+    if not days:
+        return {"count": 0, "in_time_share": None, "median": None, "p90": None}
+    p90 = quantiles(days, n=10, method="inclusive")[-1] if len(days) > 1 else days[0]
+    return {
+        "count": len(days),
+        "in_time_share": round(sum(1 for d in days if d <= promised) / len(days), 3),
+        "median": float(median(days)),
+        "p90": float(p90),
+    }
+
+
+def weekly_figures(monday, *, detail: bool = True) -> dict:
+    """Return the figures of the week starting on MONDAY, computed from the history.
+
+    Everything is read as it was at the end of that week (statuses from the timeline), so
+    building a past week again gives the same figures. With DETAIL off, the lists (silent
+    dreams, tensions, reasons) are left out: that is what the previous week and the trend need.
+    """
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
+    from django.utils import timezone
+
+    from initiatives.models import Decision, EventKind, Fund, Grant, Review
+    from initiatives.statuses import OPEN
+
+    promises = service_promises()
+    start, end = week_bounds(monday)
+    in_week = Q(created_at__gte=start, created_at__lt=end)
+
+    submitted = Dream.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+    intake = {
+        "total": submitted.count(),
+        "by_neighbourhood": list(
+            submitted.values("neighbourhood__name")
+            .annotate(count=Count("id"))
+            .order_by("-count", "neighbourhood__name")
+            .values_list("neighbourhood__name", "count")
+        ),
+        "by_theme": list(
+            submitted.values("theme__name")
+            .annotate(count=Count("id"))
+            .order_by("-count", "theme__name")
+            .values_list("theme__name", "count")
+        ),
+    }
+
+    moves = dict(
+        TimelineEvent.objects.filter(in_week, kind=EventKind.STATUS_CHANGED)
+        .values("to_status")
+        .annotate(count=Count("id"))
+        .values_list("to_status", "count")
+    )
+    flow = {
+        "picked_up": moves.get(Status.PICKED_UP, 0),
+        "first_contact": Dream.objects.filter(
+            first_contact_at__gte=start, first_contact_at__lt=end
+        ).count(),
+        "in_progress": moves.get(Status.IN_PROGRESS, 0),
+        "realised": moves.get(Status.REALISED, 0),
+        "not_possible": moves.get(Status.NOT_POSSIBLE, 0),
+        "withdrawn": moves.get(Status.WITHDRAWN, 0),
+    }
+    then = Dream.objects.filter(submitted_at__lt=end).annotate(status_then=_status_then(end))
+    open_by_status = dict(
+        then.filter(status_then__in=OPEN)
+        .values("status_then")
+        .annotate(count=Count("id"))
+        .values_list("status_then", "count")
+    )
+    # In the order a dream goes through, so the stored JSON is the same on every build.
+    flow["open_by_status"] = {
+        status.value: open_by_status.get(status, 0) for status in Status if status in OPEN
+    }
+    flow["open_total"] = sum(open_by_status.values())
+
+    local = timezone.localdate
+    picked = TimelineEvent.objects.filter(
+        in_week, kind=EventKind.STATUS_CHANGED, to_status=Status.PICKED_UP
+    ).values_list("dream__submitted_at", "created_at")
+    contacted = Dream.objects.filter(
+        first_contact_at__gte=start, first_contact_at__lt=end, picked_up_at__isnull=False
+    ).values_list("picked_up_at", "first_contact_at")
+    promise_figures = {
+        "pick_up": _working_day_stats(
+            [(local(a), local(b)) for a, b in picked if a], promises.pick_up_working_days
+        ),
+        "first_contact": _working_day_stats(
+            [(local(a), local(b)) for a, b in contacted], promises.first_contact_working_days
+        ),
+    }
+
+    reviews = Review.objects.filter(in_week)
+    figures = {
+        "week": f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}",
+        "start": monday.isoformat(),
+        "end": (monday + timedelta(days=6)).isoformat(),
+        "intake": intake,
+        "flow": flow,
+        "promises": promise_figures,
+        "reviews": {
+            "count": reviews.count(),
+            "with_tension": reviews.filter(has_tension=True).count(),
+        },
+    }
+
+    granted = Grant.objects.filter(state=Grant.State.GRANTED, decided_at__lt=end)
+    money = []
+    for fund in (
+        Fund.objects.filter(year=monday.year)
+        .annotate(
+            week=Sum("grants__amount", filter=Q(grants__in=granted.filter(decided_at__gte=start))),
+            year_total=Sum("grants__amount", filter=Q(grants__in=granted)),
+        )
+        .order_by("name")
+    ):
+        cents = Decimal("0.01")
+        week_total = (fund.week or Decimal("0")).quantize(cents)
+        year_total = (fund.year_total or Decimal("0")).quantize(cents)
+        money.append(
+            {
+                "fund": fund.name,
+                "granted_week": str(week_total),
+                "granted_year": str(year_total),
+                "balance": str((fund.amount - year_total).quantize(cents)),
+            }
+        )
+    figures["money"] = money
+
+    if not detail:
+        return figures
+
+    last_public = Subquery(
+        TimelineEvent.objects.filter(dream=OuterRef("pk"), public=True, created_at__lt=end)
+        .values("dream")
+        .annotate(last=Max("created_at"))
+        .values("last")[:1]
+    )
+    silence_cutoff = end - timedelta(days=promises.silence_days)
+    figures["silence"] = [
+        {
+            "id": row["pk"],
+            "title": row["title"],
+            "contact": row["contact__full_name"] or row["contact__email"] or "",
+            "days": (end - row["last_public"]).days,
+        }
+        for row in then.filter(status_then__in=OPEN)
+        .annotate(last_public=last_public)
+        .filter(last_public__lt=silence_cutoff)
+        .order_by("last_public")
+        .values("pk", "title", "contact__full_name", "contact__email", "last_public")[:200]
+    ]
+    figures["tensions"] = [
+        {
+            "id": review.dream_id,
+            "title": review.dream.title,
+            "version": review.version,
+            "by": review.by.get_full_name(),
+            "values": [label for label, verdict, _r in review.verdicts() if verdict == "tension"],
+            "reasonings": [r for _l, verdict, r in review.verdicts() if verdict == "tension"],
+            "dilemma": review.dilemma,
+            "discussed_with": review.discussed_with,
+        }
+        for review in reviews.filter(has_tension=True)
+        .select_related("dream", "by")
+        .order_by("created_at", "id")
+    ]
+    figures["not_possible_reasons"] = [
+        {"id": dream_id, "title": title, "reasons": reasons}
+        for dream_id, title, reasons in Decision.objects.filter(
+            state=Decision.State.SIGNED, signed_at__gte=start, signed_at__lt=end
+        )
+        .order_by("signed_at")
+        .values_list("dream_id", "dream__title", "reasons")
+    ]
+    figures["workload"] = [
+        {"name": person.get_full_name(), "open": person.n_open}
+        for person in enablers().annotate(
+            n_open=Count("dreams_in_care", filter=Q(dreams_in_care__status__in=OPEN))
+        )
+    ]
+    return figures

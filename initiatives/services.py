@@ -48,6 +48,7 @@ from initiatives.models import (
     Theme,
     TimelineEvent,
     Verdict,
+    WeeklyReport,
     WorkingPractice,
 )
 from initiatives.notifications import mail_queue
@@ -990,6 +991,78 @@ def promises_check() -> dict[str, int]:
         Dream.objects.filter(pk__in=[d.pk for d in waiting]).update(first_contact_reminded_at=now)
         reminded = len(waiting)
     return {"flagged": flagged, "reminded": reminded}
+
+
+# --- the weekly report -----------------------------------------------------------------------
+
+
+def last_monday(today: date | None = None) -> date:
+    """Return the Monday of last week (the last complete ISO week)."""
+    today = today or timezone.localdate()
+    return today - timedelta(days=today.weekday() + 7)
+
+
+@transaction.atomic
+def weekly_report_build(*, monday: date) -> WeeklyReport:
+    """Build (or build again) the snapshot of the week starting on MONDAY.
+
+    The figures are read from the history as it was at the end of that week, with the
+    previous week beside them and the last 12 weeks as a trend.
+    """
+    from initiatives.selectors import weekly_figures
+
+    if monday.weekday() != 0:
+        raise ValueError("A report week starts on a Monday.")
+    if monday > last_monday():
+        raise ValueError("That week has not ended yet.")
+    trend = []
+    for weeks_back in range(11, -1, -1):
+        week = weekly_figures(monday - timedelta(weeks=weeks_back), detail=False)
+        trend.append(
+            {
+                "week": week["week"],
+                "intake": week["intake"]["total"],
+                "realised": week["flow"]["realised"],
+                "pick_up_share": week["promises"]["pick_up"]["in_time_share"],
+                "first_contact_share": week["promises"]["first_contact"]["in_time_share"],
+            }
+        )
+    figures = {
+        "current": weekly_figures(monday),
+        "previous": weekly_figures(monday - timedelta(weeks=1), detail=False),
+        "trend": trend,
+    }
+    report, _created = WeeklyReport.objects.update_or_create(
+        week_start=monday, defaults={"figures": figures, "built_at": timezone.now()}
+    )
+    return report
+
+
+@transaction.atomic
+def weekly_report_mail(*, monday: date) -> int:
+    """Mail the week's report to each manager, once: a second run sends nothing more."""
+    from accounts.roles import Role
+
+    report = WeeklyReport.objects.select_for_update().get(week_start=monday)
+    if report.mailed_at:
+        return 0
+    managers = list(
+        User.objects.filter(is_active=True, is_staff=True, groups__name=Role.MANAGER).distinct()
+    )
+    link = settings.SITE_URL + reverse("staff:report") + f"?week={monday.isoformat()}"
+    for manager in managers:
+        mail_queue(
+            to=manager,
+            template="staff_weekly_report",
+            context={
+                "figures": report.figures["current"],
+                "previous": report.figures["previous"],
+                "link": link,
+            },
+        )
+    report.mailed_at = timezone.now()
+    report.save(update_fields=["mailed_at"])
+    return len(managers)
 
 
 # --- outgoing mail ---------------------------------------------------------------------------

@@ -45,3 +45,11 @@ def promises_check() -> dict:
 @shared_task
 def daily_digest() -> int:
     return services.outbox_digest_send()
+
+
+@shared_task
+def weekly_report() -> int:
+    """Monday morning: build last week's report and mail it to the managers, once."""
+    monday = services.last_monday()
+    services.weekly_report_build(monday=monday)
+    return services.weekly_report_mail(monday=monday)
