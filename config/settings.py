@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_htmx",
+    "django_ratelimit",
     "accounts",
     "initiatives",
     "residents",
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",  # turns a hit limit into RATELIMIT_VIEW
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -182,10 +184,33 @@ else:
             },
         }
     }
+# MAIL_BACKEND replaces the mailer class above with another email backend, for example a
+# test double at the edge of the system (tests/initiatives/test_delivery.py).
+if os.environ.get("MAIL_BACKEND"):
+    MAILERS = {"default": {"BACKEND": os.environ["MAIL_BACKEND"]}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Dromen.Doen <dromen@heusden.example>")
+# A failed mail is tried again after this many seconds, doubling each time (initiatives/tasks.py).
+MAIL_RETRY_BASE_SECONDS = float(os.environ.get("MAIL_RETRY_BASE_SECONDS", "30"))
 
 # Celery. Without REDIS_URL tasks run in-process, so a newcomer needs no broker.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+# The cache holds rate-limit counters: shared by every web process when Redis is there.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Limits on forms that send mail or store data, per IP address and per email address.
+RATELIMIT_VIEW = "residents.views.rate_limited"
+if not REDIS_URL:
+    # The embedded default is one process: its own memory is the whole "shared" cache.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+RATELIMIT_SIGN_IN_PER_IP = os.environ.get("RATELIMIT_SIGN_IN_PER_IP", "20/h")
+RATELIMIT_SIGN_IN_PER_ADDRESS = os.environ.get("RATELIMIT_SIGN_IN_PER_ADDRESS", "5/h")
+RATELIMIT_DREAM_PER_IP = os.environ.get("RATELIMIT_DREAM_PER_IP", "20/h")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)

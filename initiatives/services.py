@@ -95,8 +95,12 @@ def sign_in_link_send(*, email: str, next_url: str = "", language: str = "") -> 
     tells a stranger who has an account here.
     """
     user = resident_get_or_create(email=email, language=language)
-    if not user.is_active:
-        return
+    if not user.is_active or user.is_staff:
+        return  # staff sign in with password and second factor, never by link
+    # A fresh unusable password changes what sesame's tokens are bound to: every link
+    # sent before this one stops working, so only the newest link signs in.
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
     link = sign_in_link_build(user=user, next_url=next_url or reverse("residents:my_dreams"))
     mail_queue(
         to=user,
@@ -1076,7 +1080,10 @@ def outbox_mail_send(*, outbox_id: int) -> None:
             return
         mail.attempts += 1
         message = EmailMultiAlternatives(
-            subject=mail.subject, body=mail.body_text, to=[mail.to_email]
+            subject=mail.subject,
+            body=mail.body_text,
+            to=[mail.to_email],
+            headers={"X-Outbox-Id": str(mail.pk)},  # which row a delivered copy came from
         )
         if mail.body_html:
             message.attach_alternative(mail.body_html, "text/html")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
+from django_ratelimit.decorators import ratelimit
 from sesame.utils import get_user
 
 from accounts.models import NotificationMode
@@ -45,7 +47,19 @@ def home(request) -> HttpResponse:
     )
 
 
+def _rate(setting: str):
+    """Read a rate from the settings when the request comes, so tests and deploys can set it."""
+    return lambda group, request: getattr(settings, setting)
+
+
+def rate_limited(request, exception) -> HttpResponse:
+    """Answer a visitor who sent a form too often: 429, with a page that says what to do."""
+    return render(request, "429.html", status=429)
+
+
 @require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=_rate("RATELIMIT_SIGN_IN_PER_IP"), method="POST", block=True)
+@ratelimit(key="post:email", rate=_rate("RATELIMIT_SIGN_IN_PER_ADDRESS"), method="POST", block=True)
 def sign_in(request) -> HttpResponse:
     next_url = _safe_next(request, request.GET.get("next") or request.POST.get("next"), "")
     form = SignInForm(request.POST if request.method == "POST" else None)
@@ -85,6 +99,8 @@ def sign_out(request) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=_rate("RATELIMIT_DREAM_PER_IP"), method="POST", block=True)
+@ratelimit(key="post:email", rate=_rate("RATELIMIT_SIGN_IN_PER_ADDRESS"), method="POST", block=True)
 def dream_create(request) -> HttpResponse:
     signed_in = request.user.is_authenticated
     posted = request.method == "POST"

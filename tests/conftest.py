@@ -9,6 +9,18 @@ os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache(settings, request):
+    """Give each test its own in-memory cache, so rate-limit counters never leak between
+    tests (and a test never empties the Redis database the Celery broker uses)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": request.node.nodeid,
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
 def _isolated_storage(settings, tmp_path):
     """Keep uploaded photos and mailbox files of a test in its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"

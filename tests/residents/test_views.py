@@ -397,3 +397,60 @@ class TestLanguage:
         assert 'lang="nl"' in client.get("/").content.decode()
         client.post("/i18n/setlang/", {"language": "en", "next": "/"})
         assert 'lang="en"' in client.get("/").content.decode()
+
+
+class TestRateLimits:
+    def test_too_many_sign_in_requests_for_one_address_get_429(
+        self, client, settings, django_capture_on_commit_callbacks
+    ):
+        settings.RATELIMIT_SIGN_IN_PER_ADDRESS = "3/h"
+        with django_capture_on_commit_callbacks(execute=True):
+            answers = [
+                client.post("/inloggen/", {"email": "veel@example.nl"}).status_code
+                for _ in range(4)
+            ]
+        assert answers == [302, 302, 302, 429]
+        assert len(mail.outbox) == 3
+        # Another address from the same place is still served.
+        assert client.post("/inloggen/", {"email": "ander@example.nl"}).status_code == 302
+
+    def test_too_many_sign_in_requests_from_one_ip_get_429_with_a_dutch_page(
+        self, client, settings
+    ):
+        settings.RATELIMIT_SIGN_IN_PER_IP = "2/h"
+        for n in range(2):
+            assert client.post("/inloggen/", {"email": f"a{n}@example.nl"}).status_code == 302
+        response = client.post("/inloggen/", {"email": "a9@example.nl"})
+        assert response.status_code == 429
+        assert "even wachten" in response.content.decode().lower()
+
+    def test_the_dream_form_is_limited_per_ip(self, client, settings, neighbourhood, theme):
+        settings.RATELIMIT_DREAM_PER_IP = "2/h"
+        data = _dream_post(neighbourhood, theme, email="x@example.nl")
+        assert client.post("/dromen/nieuw/", data).status_code == 302
+        assert client.post("/dromen/nieuw/", data).status_code == 302
+        assert client.post("/dromen/nieuw/", data).status_code == 429
+        assert Dream.objects.count() == 2
+
+
+class TestSignInLinkRules:
+    def test_a_new_link_makes_the_previous_one_stop_working(
+        self, client, resident, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post("/inloggen/", {"email": resident.email})
+            client.post("/inloggen/", {"email": resident.email})
+        first, second = (_link_from(message) for message in mail.outbox)
+        assert client.get(first).status_code == 400
+        assert client.get(second).status_code == 302
+
+    def test_staff_addresses_get_no_link_but_the_same_answer(
+        self, client, enabler, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/inloggen/", {"email": enabler.email})
+        assert response.status_code == 302
+        assert response["Location"] == "/inloggen/verstuurd/"
+        assert mail.outbox == []
+        enabler.refresh_from_db()
+        assert enabler.check_password("correct-horse-battery")
