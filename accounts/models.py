@@ -33,6 +33,10 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=username)
 
 
+# An erased account's address: the .invalid top-level domain never delivers (RFC 2606).
+ERASED_EMAIL_SUFFIX = "@invalid"
+
+
 class NotificationMode(models.TextChoices):
     IMMEDIATE = "immediate", _("Every update at once")
     DAILY = "daily", _("One email a day with the smaller updates")
@@ -81,7 +85,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         because residents see who works on their dream."""
         if self.full_name:
             return self.full_name
+        if self.is_erased:
+            return str(_("Erased account"))
         return str(_("Municipality staff member")) if self.is_staff else self.email
+
+    @property
+    def is_erased(self) -> bool:
+        """Whether the resident erased their account (initiatives.services.resident_erase)."""
+        return not self.is_active and self.email.endswith(ERASED_EMAIL_SUFFIX)
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email

@@ -5,7 +5,7 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from initiatives import selectors
 
@@ -47,7 +47,7 @@ def _outbox(database_ok: bool) -> dict:
 
 
 @never_cache
-@require_GET
+@require_safe
 def health(request: HttpRequest) -> JsonResponse:
     database = _database()
     report = {"database": database, "broker": _broker(), "outbox": _outbox(database["ok"])}

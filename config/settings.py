@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_htmx",
     "django_ratelimit",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "accounts",
     "initiatives",
     "residents",
@@ -71,11 +73,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): second factor done
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",  # turns a hit limit into RATELIMIT_VIEW
+    "staff.audit.StaffAuditMiddleware",  # records staff views of personal data and changes
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -126,6 +130,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Staff sign in with a password and a second factor (TOTP app). Never off in production.
+STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = "Dromen.Doen"
 
 # One-time sign-in links for residents (django-sesame).
 SESAME_MAX_AGE = 15 * 60
@@ -222,7 +230,19 @@ CELERY_TASK_SOFT_TIME_LIMIT = 45
 CELERY_TIMEZONE = TIME_ZONE
 # Redis hands an unacknowledged task to another worker after this many seconds; every
 # countdown must stay below it (checked when a worker starts, see config/celery.py).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    # A web request must not hang when Redis is away: the outbox row is written anyway
+    # and the sweeper sends it later, so give up publishing quickly.
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "initiatives.tasks.outbox_sweep", "schedule": 60.0},
@@ -241,6 +261,10 @@ CELERY_BEAT_SCHEDULE = {
     "daily-digest": {
         "task": "initiatives.tasks.daily_digest",
         "schedule": crontab(minute=0, hour=17),
+    },
+    "retention": {
+        "task": "initiatives.tasks.retention",
+        "schedule": crontab(minute=30, hour=3),  # at night, when nobody works on dreams
     },
 }
 
@@ -279,8 +303,24 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint (the weekly report's PDF) tells every layout step at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 # Grants above this amount (euro) wait for a manager's approval; editable in the admin.
 GRANT_APPROVAL_LIMIT = os.environ.get("GRANT_APPROVAL_LIMIT", "2500")
+
+# Privacy (AVG/GDPR). The personal data of a dream closed longer than RETENTION_MONTHS
+# ago is removed by the nightly retention job; audit log entries go after
+# AUDIT_RETENTION_MONTHS. Both are stated on the privacy page (/privacy/).
+RETENTION_MONTHS = int(os.environ.get("RETENTION_MONTHS", "12"))
+AUDIT_RETENTION_MONTHS = int(os.environ.get("AUDIT_RETENTION_MONTHS", "24"))
+# Where residents ask about their data: named on the privacy page.
+PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "privacy@heusden.example")
+# How many reverse proxies in front of the app add the client's address to
+# X-Forwarded-For. 0 (the default): REMOTE_ADDR is the client and the header, which
+# anyone can send, is ignored.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))

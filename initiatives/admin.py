@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from initiatives.models import (
+    AuditEntry,
     ContactMoment,
     Decision,
     Dream,
@@ -9,6 +10,7 @@ from initiatives.models import (
     Grant,
     Neighbourhood,
     OutboxMail,
+    RetentionLog,
     Review,
     ServicePromises,
     Theme,
@@ -178,3 +180,53 @@ class DecisionAdmin(_ReadOnlyAdmin):
 class ContactMomentAdmin(_ReadOnlyAdmin):
     list_display = ("dream", "kind", "date", "by")
     list_select_related = ("dream", "by")
+
+
+# --- privacy: the retention log and the audit log (read-only) ---------------------------------
+
+
+@admin.register(RetentionLog)
+class RetentionLogAdmin(_ReadOnlyAdmin):
+    """What the privacy services removed: written by them, only read here."""
+
+    list_display = (
+        "created_at",
+        "reason",
+        "dream",
+        "account",
+        "fields",
+        "photos",
+        "texts",
+        "mails",
+        "audit_entries",
+    )
+    list_filter = ("reason", ("created_at", admin.DateFieldListFilter))
+    list_select_related = ("dream", "account")
+    raw_id_fields = ("dream", "account")
+    show_full_result_count = False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(_ReadOnlyAdmin):
+    """Who saw or changed what. For administrators only, whatever permissions a group gets:
+    the log shows what colleagues looked at."""
+
+    list_display = ("created_at", "user", "action", "target", "method", "path", "status", "ip")
+    list_filter = (
+        "action",
+        "method",
+        "status",
+        ("created_at", admin.DateFieldListFilter),
+        ("user", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("user",)
+    search_fields = ("target", "path", "ip", "user__email", "user__full_name")
+    date_hierarchy = "created_at"
+    raw_id_fields = ("user",)
+    show_full_result_count = False
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser

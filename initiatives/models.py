@@ -132,6 +132,11 @@ class Dream(models.Model):
     first_contact_reminded_at = models.DateTimeField(
         _("MogelijkMaker reminded of first contact"), null=True, blank=True, editable=False
     )
+    # Set once the resident's personal data has been removed (retention or erasure),
+    # so the retention job handles each dream once.
+    anonymised_at = models.DateTimeField(
+        _("personal data removed"), null=True, blank=True, editable=False
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -208,6 +213,18 @@ class TimelineEventQuerySet(models.QuerySet):
 
     def delete(self):
         raise TypeError("Timeline events are append-only.")
+
+    def anonymise(self, *, text: str) -> int:
+        """Replace the text of these events with TEXT; return how many were changed.
+
+        The one exception to the append-only rule, mandated by the AVG/GDPR: the right to
+        erasure (article 17) and storage limitation (article 5(1)(e)) require that what a
+        resident wrote can be removed, while the history itself must stay intact for the
+        municipality. So only the text is replaced; who, when, what kind of event and
+        which status stay as they were. Called only by the privacy services in
+        initiatives/services.py (resident_erase, retention_apply), never by anything else.
+        """
+        return super().update(body=text)
 
 
 class TimelineEvent(models.Model):
@@ -598,3 +615,109 @@ class WeeklyReport(models.Model):
 
     def __str__(self) -> str:
         return self.figures.get("current", {}).get("week", str(self.week_start))
+
+
+# --- privacy: the retention log and the audit log ---------------------------------------------
+
+
+class RetentionLog(models.Model):
+    """What the privacy services removed, and when: the proof that personal data went.
+
+    It names fields and counts, never the removed values themselves.
+    """
+
+    class Reason(models.TextChoices):
+        RETENTION = "retention", _("Retention period ended")
+        ERASURE = "erasure", _("The resident erased their account")
+        AUDIT = "audit", _("Audit log entries past their retention period")
+
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
+    dream = models.ForeignKey(
+        Dream,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="retention_logs",
+        verbose_name=_("dream"),
+    )
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account"),
+    )
+    fields = models.JSONField(_("fields cleared"), default=list, blank=True)
+    photos = models.PositiveIntegerField(_("photos deleted"), default=0)
+    texts = models.PositiveIntegerField(_("timeline texts replaced"), default=0)
+    mails = models.PositiveIntegerField(_("mails deleted"), default=0)
+    audit_entries = models.PositiveIntegerField(_("audit log entries deleted"), default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("retention log entry")
+        verbose_name_plural = _("retention log")
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    """The audit log says who saw or changed what: it is added to, never rewritten."""
+
+    def update(self, **kwargs):
+        raise TypeError("Audit log entries are append-only.")
+
+    def delete(self):
+        raise TypeError("Audit log entries are append-only.")
+
+    def purge_before(self, moment) -> int:
+        """Delete the entries made before MOMENT; return how many went.
+
+        The one exception to the append-only rule, mandated by the AVG/GDPR (storage
+        limitation, article 5(1)(e)): the log holds personal data of staff and is kept
+        for AUDIT_RETENTION_MONTHS only. Called only by services.retention_apply().
+        """
+        deleted, _per_model = models.QuerySet.delete(self.filter(created_at__lt=moment))
+        return deleted
+
+
+class AuditEntry(models.Model):
+    """One staff view of a resident's personal data, or one staff change (a POST)."""
+
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    action = models.CharField(_("action"), max_length=50)
+    target = models.CharField(_("object"), max_length=200, blank=True)
+    method = models.CharField(_("method"), max_length=10)
+    path = models.CharField(_("address"), max_length=500)
+    status = models.PositiveSmallIntegerField(_("answer (HTTP status)"))
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        indexes = [models.Index(fields=["user", "-created_at"], name="audit_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.target}".strip()
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise TypeError("Audit log entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Audit log entries are append-only.")

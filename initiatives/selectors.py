@@ -408,9 +408,10 @@ def _working_day_stats(pairs, promised: int) -> dict:
 
     days = sorted(working_days_between(start, end) for start, end in pairs)
     if not days:
-        return {"count": 0, "in_time_share": None, "median": None, "p90": None}
+        return {"within": promised, "count": 0, "in_time_share": None, "median": None, "p90": None}
     p90 = quantiles(days, n=10, method="inclusive")[-1] if len(days) > 1 else days[0]
     return {
+        "within": promised,  # the promise as it was then: the snapshot says what it measured
         "count": len(days),
         "in_time_share": round(sum(1 for d in days if d <= promised) / len(days), 3),
         "median": float(median(days)),
@@ -471,13 +472,24 @@ def weekly_figures(monday, *, detail: bool = True) -> dict:
         "not_possible": moves.get(Status.NOT_POSSIBLE, 0),
         "withdrawn": moves.get(Status.WITHDRAWN, 0),
     }
-    then = Dream.objects.filter(submitted_at__lt=end).annotate(status_then=_status_then(end))
-    open_by_status = dict(
-        then.filter(status_then__in=OPEN)
-        .values("status_then")
-        .annotate(count=Count("id"))
-        .values_list("status_then", "count")
+    # A closed status is final, so a dream closed before the week began was closed at its end
+    # too: only the others need their status looked up in the timeline (most of an archive).
+    then = (
+        Dream.objects.filter(submitted_at__lt=end)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start))
+        .annotate(status_then=_status_then(end))
     )
+    # One pass over the timeline gives both the open dreams per status and, below, per
+    # MogelijkMaker: (status then, contact, count), a few rows whatever the archive's size.
+    open_then = list(
+        then.filter(status_then__in=OPEN)
+        .values("status_then", "contact")
+        .annotate(count=Count("id"))
+        .values_list("status_then", "contact", "count")
+    )
+    open_by_status: dict[str, int] = {}
+    for status, _contact, count in open_then:
+        open_by_status[status] = open_by_status.get(status, 0) + count
     # In the order a dream goes through, so the stored JSON is the same on every build.
     flow["open_by_status"] = {
         status.value: open_by_status.get(status, 0) for status in Status if status in OPEN
@@ -575,6 +587,21 @@ def weekly_figures(monday, *, detail: bool = True) -> dict:
         .select_related("dream", "by")
         .order_by("created_at", "id")
     ]
+    # A dilemma is for talking about too, also when no value is in tension.
+    figures["dilemmas"] = [
+        {
+            "id": review.dream_id,
+            "title": review.dream.title,
+            "version": review.version,
+            "by": review.by.get_full_name(),
+            "dilemma": review.dilemma,
+            "discussed_with": review.discussed_with,
+        }
+        for review in reviews.filter(has_tension=False)
+        .exclude(dilemma="")
+        .select_related("dream", "by")
+        .order_by("created_at", "id")
+    ]
     figures["not_possible_reasons"] = [
         {"id": dream_id, "title": title, "reasons": reasons}
         for dream_id, title, reasons in Decision.objects.filter(
@@ -583,10 +610,141 @@ def weekly_figures(monday, *, detail: bool = True) -> dict:
         .order_by("signed_at")
         .values_list("dream_id", "dream__title", "reasons")
     ]
+    # In someone's care at the end of the week: picked up and still open then (the timeline's
+    # status, not today's), per MogelijkMaker.
+    in_care: dict[int, int] = {}
+    for status, contact, count in open_then:
+        if status != Status.SUBMITTED and contact is not None:
+            in_care[contact] = in_care.get(contact, 0) + count
     figures["workload"] = [
-        {"name": person.get_full_name(), "open": person.n_open}
-        for person in enablers().annotate(
-            n_open=Count("dreams_in_care", filter=Q(dreams_in_care__status__in=OPEN))
-        )
+        {"name": person.get_full_name(), "open": in_care.get(person.pk, 0)} for person in enablers()
     ]
     return figures
+
+
+# --- privacy: what the portal holds about a resident -----------------------------------------
+
+
+def resident_data_export(*, resident: User) -> dict:
+    """Return everything the portal holds about RESIDENT that is theirs (AVG/GDPR article 15).
+
+    The account, each dream with its fields, the timeline the resident sees (messages
+    included), links to its photos and the mails sent to them. Never internal notes, contact
+    moments, reviews, staff contact details or anything about other residents. Photos are
+    links to the resident's own private photo addresses, not the images themselves: they
+    open once signed in, and the file stays small. Labels are in the active language;
+    times are aware datetimes (DjangoJSONEncoder writes them as ISO 8601).
+    """
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from accounts.models import NotificationMode
+    from initiatives.models import EventKind, OutboxMail
+
+    visible_events = TimelineEvent.objects.filter(public=True).select_related("actor")
+    dreams = dreams_of_resident(resident=resident).prefetch_related(
+        Prefetch(
+            "events", queryset=visible_events.order_by("created_at", "id"), to_attr="public_events"
+        ),
+        Prefetch("photos", queryset=DreamPhoto.objects.order_by("created_at", "id")),
+    )
+    languages = dict(settings.LANGUAGES)
+    messages = {EventKind.MESSAGE_FROM_RESIDENT, EventKind.MESSAGE_TO_RESIDENT}
+
+    def author(event: TimelineEvent) -> str:
+        if event.actor_id is None:
+            return "Dromen.Doen"  # a scheduled update, written by the portal itself
+        if event.actor_id == resident.pk:
+            return _("you")
+        return event.actor.get_full_name()  # staff: their name only, never their address
+
+    def status_label(value: str) -> str:
+        return str(Status(value).label) if value else ""
+
+    def dream_data(dream: Dream) -> dict:
+        timeline = [
+            {
+                "time": event.created_at,
+                "kind": event.kind,
+                "what": event.get_kind_display(),
+                "by": author(event),
+                "from_status": status_label(event.from_status),
+                "to_status": status_label(event.to_status),
+                "text": event.body,
+            }
+            for event in dream.public_events
+        ]
+        return {
+            "number": dream.pk,
+            "title": dream.title,
+            "story": dream.story,
+            "own_contribution": dream.own_contribution,
+            "needs_from_municipality": dream.needs_from_municipality,
+            "neighbourhood": dream.neighbourhood.name,
+            "theme": dream.theme.name,
+            "location": dream.location,
+            "show_publicly": dream.show_publicly,
+            "contact_name": dream.contact_name,
+            "contact_phone": dream.contact_phone,
+            "status": dream.status,
+            "status_label": status_label(dream.status),
+            "mogelijkmaker": dream.contact.get_full_name() if dream.contact_id else "",
+            "created_at": dream.created_at,
+            "submitted_at": dream.submitted_at,
+            "closed_at": dream.closed_at,
+            "photos": [
+                {
+                    "number": photo.pk,
+                    "url": settings.SITE_URL
+                    + reverse("residents:dream_photo", args=[dream.pk, photo.pk]),
+                    "content_type": photo.content_type,
+                    "width": photo.width,
+                    "height": photo.height,
+                    "added_at": photo.created_at,
+                }
+                for photo in dream.photos.all()
+            ],
+            "timeline": timeline,
+            "messages": [
+                {"time": item["time"], "by": item["by"], "text": item["text"]}
+                for item, event in zip(timeline, dream.public_events, strict=True)
+                if event.kind in messages
+            ],
+        }
+
+    mails = OutboxMail.objects.filter(recipient=resident).order_by("created_at", "id")
+    return {
+        "exported_at": timezone.now(),
+        "account": {
+            "email": resident.email,
+            "full_name": resident.full_name,
+            "phone": resident.phone,
+            "language": resident.language,
+            "language_label": str(languages.get(resident.language, resident.language)),
+            "notification_mode": resident.notification_mode,
+            "notification_mode_label": str(NotificationMode(resident.notification_mode).label),
+            "date_joined": resident.date_joined,
+            "last_login": resident.last_login,
+        },
+        "dreams": [dream_data(dream) for dream in dreams],
+        # Subjects and times only: the texts repeat the timeline and hold sign-in links.
+        "emails": [
+            {
+                "subject": mail.subject,
+                "to": mail.to_email,
+                "written_at": mail.created_at,
+                "sent_at": mail.sent_at,
+                "state": mail.get_state_display(),
+            }
+            for mail in mails
+        ],
+    }
+
+
+def dreams_withdrawn_on_erase(*, resident: User) -> QuerySet[Dream]:
+    """Return the resident's dreams that erasing the account would withdraw (still open)."""
+    from initiatives.statuses import WITHDRAWABLE
+
+    return dreams_of_resident(resident=resident).filter(status__in=WITHDRAWABLE)

@@ -7,7 +7,7 @@ it reads the status, and records what happened on the timeline.
 
 import smtplib
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -876,19 +876,30 @@ def silence_rule_apply() -> dict[str, int]:
     A few days before the silence limit the MogelijkMaker is reminded (once per silence);
     at the limit the resident gets an automatic update naming their MogelijkMaker and the
     current step, recorded on the timeline. Running it twice changes nothing more.
+
+    Days are counted by date, not by the hour: the job runs once a day (09:00), so an
+    update sent on 2 March at 15:30 is 14 days old on 16 March at 09:00, not on 17 March.
     """
     from initiatives.selectors import service_promises
 
     promises = service_promises()
     now = timezone.now()
+    today = timezone.localdate(now)
     remind_after = max(promises.silence_days - 4, 1)
     reminded = updated = 0
+
+    def days_old(days: int) -> datetime:
+        """Updates before this moment were sent DAYS or more calendar days ago."""
+        return timezone.make_aware(datetime.combine(today - timedelta(days=days - 1), time.min))
+
+    remind_before = days_old(remind_after)
+    silent_before = days_old(promises.silence_days)
 
     to_remind = Dream.objects.filter(
         status__in=OPEN,
         contact__isnull=False,
-        last_public_update_at__lte=now - timedelta(days=remind_after),
-        last_public_update_at__gt=now - timedelta(days=promises.silence_days),
+        last_public_update_at__lt=remind_before,
+        last_public_update_at__gte=silent_before,
     ).exclude(silence_reminded_at__gte=F("last_public_update_at"))
     for dream_id in list(to_remind.values_list("pk", flat=True)):
         with transaction.atomic():
@@ -904,22 +915,18 @@ def silence_rule_apply() -> dict[str, int]:
                 template="staff_silence_reminder",
                 dream=dream,
                 context={
-                    "days": (now - dream.last_public_update_at).days,
+                    "days": (today - timezone.localdate(dream.last_public_update_at)).days,
                     "limit": promises.silence_days,
                     "link": _dream_link(dream),
                 },
             )
             reminded += 1
 
-    silent = Dream.objects.filter(
-        status__in=OPEN, last_public_update_at__lte=now - timedelta(days=promises.silence_days)
-    )
+    silent = Dream.objects.filter(status__in=OPEN, last_public_update_at__lt=silent_before)
     for dream_id in list(silent.values_list("pk", flat=True)):
         with transaction.atomic():
             dream = _lock(Dream(pk=dream_id))
-            if dream.status not in OPEN or dream.last_public_update_at > now - timedelta(
-                days=promises.silence_days
-            ):
+            if dream.status not in OPEN or dream.last_public_update_at >= silent_before:
                 continue  # someone wrote to the resident in the meantime
             if dream.contact_id:
                 body = _resident_text(
@@ -1019,9 +1026,13 @@ def weekly_report_build(*, monday: date) -> WeeklyReport:
         raise ValueError("A report week starts on a Monday.")
     if monday > last_monday():
         raise ValueError("That week has not ended yet.")
+    # Each week is read once: the trend's last two weeks are this week and the previous one.
+    weeks = {0: weekly_figures(monday)}
     trend = []
     for weeks_back in range(11, -1, -1):
-        week = weekly_figures(monday - timedelta(weeks=weeks_back), detail=False)
+        if weeks_back not in weeks:
+            weeks[weeks_back] = weekly_figures(monday - timedelta(weeks=weeks_back), detail=False)
+        week = weeks[weeks_back]
         trend.append(
             {
                 "week": week["week"],
@@ -1031,11 +1042,7 @@ def weekly_report_build(*, monday: date) -> WeeklyReport:
                 "first_contact_share": week["promises"]["first_contact"]["in_time_share"],
             }
         )
-    figures = {
-        "current": weekly_figures(monday),
-        "previous": weekly_figures(monday - timedelta(weeks=1), detail=False),
-        "trend": trend,
-    }
+    figures = {"current": weeks[0], "previous": weeks[1], "trend": trend}
     report, _created = WeeklyReport.objects.update_or_create(
         week_start=monday, defaults={"figures": figures, "built_at": timezone.now()}
     )
@@ -1106,4 +1113,250 @@ def outbox_mail_mark_failed(*, outbox_id: int, error: str) -> None:
     """Give up on outbox mail OUTBOX_ID after its last try, so staff can see it."""
     OutboxMail.objects.filter(pk=outbox_id, state=OutboxMail.State.PENDING).update(
         state=OutboxMail.State.FAILED, last_error=error[:2000]
+    )
+
+
+# --- privacy (AVG/GDPR): erasure, retention and the audit log ---------------------------------
+#
+# These services are the only code that removes personal data. Two records are append-only
+# everywhere else, and each has one documented exception used only here:
+#   - TimelineEvent.objects.anonymise(text=...) replaces the *text* of events the resident
+#     wrote; who, when, what kind and which status stay, so the history still adds up.
+#   - AuditEntry.objects.purge_before(moment) deletes audit entries older than
+#     AUDIT_RETENTION_MONTHS.
+# Both are mandated by the AVG/GDPR (right to erasure, article 17; storage limitation,
+# article 5(1)(e)); nothing else may rewrite or delete those rows.
+
+# Dreams the municipality must keep (a decision was taken: archived case files). Their story
+# stays, without the personal data; the story of any other dream goes with the account.
+KEPT_DREAM_STATUSES = frozenset({Status.REALISED, Status.NOT_POSSIBLE})
+PERSONAL_DREAM_FIELDS = ("contact_name", "contact_phone", "location")
+STORY_DREAM_FIELDS = ("title", "story", "own_contribution", "needs_from_municipality")
+
+# What stands where a removed text was. Written in the portal's default language: only
+# staff read these rows once the resident's data is gone.
+ERASED_TEXT = gettext_noop("Removed at the resident's request.")
+EXPIRED_TEXT = gettext_noop("Removed: the retention period has ended.")
+ERASED_WITHDRAW_REASON = gettext_noop("The resident has erased their account.")
+
+
+def _default_language(message: str) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _(message)
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """Return MOMENT moved back MONTHS calendar months, in local time (31 March → 28/29 Feb)."""
+    import calendar
+
+    local = timezone.localtime(moment)
+    year, month_index = divmod(local.year * 12 + local.month - 1 - months, 12)
+    day = min(local.day, calendar.monthrange(year, month_index + 1)[1])
+    return local.replace(year=year, month=month_index + 1, day=day)
+
+
+def _files_delete(names: list[str]) -> None:
+    """Delete stored files NAMES; one that cannot be deleted is logged, not fatal."""
+    import logging
+
+    from initiatives.models import DreamPhoto
+
+    storage = DreamPhoto._meta.get_field("image").storage
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logging.getLogger(__name__).exception("Could not delete photo file %s", name)
+
+
+def _dream_photos_delete(dream: Dream) -> int:
+    """Remove the dream's photo rows now and their files once the transaction has committed.
+
+    The files go on commit: if the transaction rolls back, the rows are back and their
+    files must still be there.
+    """
+    photos_of_dream = list(DreamPhoto.objects.filter(dream=dream).only("pk", "image"))
+    if not photos_of_dream:
+        return 0
+    names = [photo.image.name for photo in photos_of_dream if photo.image.name]
+    DreamPhoto.objects.filter(pk__in=[photo.pk for photo in photos_of_dream]).delete()
+    transaction.on_commit(lambda: _files_delete(names))
+    return len(photos_of_dream)
+
+
+# Mails that are done with: their outbox row is only a delivery record by now.
+_HANDLED_MAIL_STATES = (
+    OutboxMail.State.SENT,
+    OutboxMail.State.FAILED,
+    OutboxMail.State.IN_DIGEST,
+    OutboxMail.State.SKIPPED,
+)
+
+
+def _dream_remove_personal_data(dream: Dream, *, reason: str, text: str, events, keep_story: bool):
+    """Remove the personal data of the (locked) DREAM and log what went; return the log row.
+
+    EVENTS are the timeline events whose text the resident wrote; their text becomes TEXT.
+    """
+    from initiatives.models import RetentionLog
+
+    cleared = [name for name in PERSONAL_DREAM_FIELDS if getattr(dream, name)]
+    for name in PERSONAL_DREAM_FIELDS:
+        setattr(dream, name, "")
+    fields = [*PERSONAL_DREAM_FIELDS, "anonymised_at", "updated_at"]
+    if not keep_story:
+        cleared += [name for name in STORY_DREAM_FIELDS if getattr(dream, name) != text]
+        for name in STORY_DREAM_FIELDS:
+            setattr(dream, name, text)
+        fields += STORY_DREAM_FIELDS
+    if reason == RetentionLog.Reason.ERASURE and dream.show_publicly:
+        # Erasing the account withdraws the consent to show the dream on the website.
+        cleared.append("show_publicly")
+        dream.show_publicly = False
+        fields.append("show_publicly")
+    dream.anonymised_at = timezone.now()
+    dream.save(update_fields=fields)
+    texts = events.anonymise(text=text)
+    mails, _per_model = OutboxMail.objects.filter(
+        dream=dream, state__in=_HANDLED_MAIL_STATES
+    ).delete()
+    return RetentionLog.objects.create(
+        reason=reason,
+        dream=dream,
+        fields=cleared,
+        photos=_dream_photos_delete(dream),
+        texts=texts,
+        mails=mails,
+    )
+
+
+@transaction.atomic
+def resident_erase(*, resident: User) -> None:
+    """Erase RESIDENT's account and personal data at their request (AVG/GDPR article 17).
+
+    Open dreams are withdrawn first. Every dream loses its contact details, location and
+    photos (the files too, once committed), and what the resident wrote on its timeline is
+    replaced by a neutral text. Realised and not-possible dreams are kept, anonymously, as
+    the municipality must keep them; other dreams lose their story as well. Mails to the
+    resident are deleted. The account stays as an empty, inactive row (the history points
+    at it) with an address that can never receive mail, so the old address is free to sign
+    up again. Staff accounts are not erased here: the functional administrator does that.
+    """
+    import uuid
+
+    from accounts.models import ERASED_EMAIL_SUFFIX
+    from initiatives.models import RetentionLog
+    from initiatives.statuses import WITHDRAWABLE
+
+    resident = User.objects.select_for_update().get(pk=resident.pk)
+    if resident.is_staff or resident.is_superuser:
+        raise NotAllowed(_("Staff accounts are removed by the functional administrator."))
+    if not resident.is_active:
+        raise NotAllowed(_("This account has already been erased."))
+    # The texts the resident wrote, gathered before the withdrawals below add their own
+    # (neutral) reason, which stays so staff can read why the dream stopped.
+    written = dict(
+        TimelineEvent.objects.filter(dream__resident=resident, actor=resident)
+        .exclude(body="")
+        .values_list("pk", "dream_id")
+    )
+    reason = _default_language(ERASED_WITHDRAW_REASON)
+    for dream in Dream.objects.filter(resident=resident, status__in=WITHDRAWABLE):
+        dream_withdraw(dream=dream, by=resident, reason=reason)
+
+    text = _default_language(ERASED_TEXT)
+    for dream in Dream.objects.select_for_update().filter(resident=resident).order_by("pk"):
+        _dream_remove_personal_data(
+            dream,
+            reason=RetentionLog.Reason.ERASURE,
+            text=text,
+            events=TimelineEvent.objects.filter(
+                pk__in=[pk for pk, dream_id in written.items() if dream_id == dream.pk]
+            ),
+            keep_story=dream.status in KEPT_DREAM_STATUSES,
+        )
+
+    # Nothing more goes to this person: not a pending mail, not a daily email.
+    mails, _per_model = OutboxMail.objects.filter(recipient=resident).delete()
+    cleared = ["email", "password"]
+    cleared += [name for name in ("full_name", "phone") if getattr(resident, name)]
+    resident.email = f"verwijderd-{uuid.uuid4().hex}{ERASED_EMAIL_SUFFIX}"  # unique, undeliverable
+    resident.full_name = ""
+    resident.phone = ""
+    resident.is_active = False
+    # Also ends every other session and makes outstanding sign-in links useless: both are
+    # bound to the password hash.
+    resident.set_unusable_password()
+    resident.save()
+    RetentionLog.objects.create(
+        reason=RetentionLog.Reason.ERASURE, account=resident, fields=cleared, mails=mails
+    )
+
+
+def retention_apply() -> dict[str, int]:
+    """Remove the personal data of dreams closed longer than RETENTION_MONTHS ago.
+
+    Contact details, location, photos (files too), the resident's texts on the timeline and
+    the delivery records of mails go; the dream and its history stay for the municipality.
+    Audit log entries older than AUDIT_RETENTION_MONTHS are deleted. Every removal is
+    logged in RetentionLog. Each dream is handled once: running it twice changes nothing more.
+    """
+    from initiatives.models import AuditEntry, RetentionLog
+
+    now = timezone.now()
+    cutoff = months_before(now, settings.RETENTION_MONTHS)
+    text = _default_language(EXPIRED_TEXT)
+    due = Dream.objects.filter(
+        status__in=CLOSED, closed_at__lt=cutoff, anonymised_at__isnull=True
+    ).order_by("closed_at", "pk")
+    dreams = 0
+    for dream_id in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            dream = _lock(Dream(pk=dream_id))
+            if dream.anonymised_at is not None:
+                continue  # another run got here first
+            _dream_remove_personal_data(
+                dream,
+                reason=RetentionLog.Reason.RETENTION,
+                text=text,
+                events=TimelineEvent.objects.filter(dream=dream, actor_id=dream.resident_id)
+                .exclude(body="")
+                .exclude(body=text),
+                keep_story=True,
+            )
+            dreams += 1
+
+    with transaction.atomic():
+        removed = AuditEntry.objects.purge_before(
+            months_before(now, settings.AUDIT_RETENTION_MONTHS)
+        )
+        if removed:
+            RetentionLog.objects.create(reason=RetentionLog.Reason.AUDIT, audit_entries=removed)
+    return {"dreams": dreams, "audit_entries": removed}
+
+
+def audit_record(
+    *,
+    user: User | None,
+    action: str,
+    target: str,
+    method: str,
+    path: str,
+    status: int,
+    ip: str | None,
+):
+    """Record that USER viewed personal data or tried a change on the staff side.
+
+    A single INSERT, so it needs no transaction of its own; called by staff/audit.py.
+    """
+    from initiatives.models import AuditEntry
+
+    return AuditEntry.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        action=action[:50],
+        target=target[:200],
+        method=method[:10],
+        path=path[:500],
+        status=status,
+        ip=ip,
     )

@@ -1,10 +1,11 @@
 """Celery tasks: thin, they take ids and call a service. Each is safe to run twice."""
 
 from celery import shared_task
+from django.conf import settings
 
 from initiatives import notifications, services
 
-RETRY_BASE_SECONDS = 30
+RETRY_BASE_SECONDS = settings.MAIL_RETRY_BASE_SECONDS  # 30 unless MAIL_RETRY_BASE_SECONDS says so
 MAX_RETRIES = 5
 # The longest wait before a retry. It must stay below the broker's visibility timeout,
 # or Redis hands the waiting task to a second worker (checked at start-up: config/celery.py).
@@ -53,3 +54,9 @@ def weekly_report() -> int:
     monday = services.last_monday()
     services.weekly_report_build(monday=monday)
     return services.weekly_report_mail(monday=monday)
+
+
+@shared_task
+def retention() -> dict:
+    """At night: remove personal data past its retention period (AVG/GDPR), once."""
+    return services.retention_apply()

@@ -204,3 +204,13 @@ class NotificationPreferencesForm(NLDesignFormMixin, forms.Form):
         help_text=_("Status changes and decisions always arrive at once."),
         error_messages={"required": _("Choose one of the options.")},
     )
+
+
+class EraseAccountForm(NLDesignFormMixin, forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Yes, I want to erase my account"),
+        help_text=_("You cannot undo this."),
+        error_messages={
+            "required": _("Tick the box if you are sure you want to erase your account."),
+        },
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from residents import views
+from residents import privacy_views, views
 
 app_name = "residents"
 urlpatterns = [
@@ -23,5 +23,11 @@ urlpatterns = [
         views.notification_preferences,
         name="notification_preferences",
     ),
+    path("mijn-gegevens/", privacy_views.my_data, name="my_data"),
+    path("mijn-gegevens/download.json", privacy_views.my_data_download, name="my_data_download"),
+    path("mijn-gegevens/overzicht/", privacy_views.my_data_overview, name="my_data_overview"),
+    path("mijn-gegevens/verwijderen/", privacy_views.my_data_erase, name="my_data_erase"),
+    path("mijn-gegevens/verwijderd/", privacy_views.my_data_erased, name="my_data_erased"),
+    path("privacy/", privacy_views.privacy, name="privacy"),
     path("afmelden/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from accounts.roles import Role
+from staff.two_factor import needs_second_factor, second_factor_redirect
 
 ENABLER, COMMS, MANAGER = Role.ENABLER, Role.COMMUNICATIONS, Role.MANAGER
 
@@ -28,6 +29,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "decisions": frozenset({COMMS}),
     "approvals": frozenset({MANAGER}),
     "workload": frozenset({ENABLER, MANAGER}),
+    "reports": frozenset({MANAGER}),  # the weekly report ("keek op de week")
 }
 
 
@@ -69,6 +71,8 @@ def staff_area(area: str) -> Callable:
                 return redirect_to_login(request.get_full_path(), reverse("staff:login"))
             if not user.is_staff:
                 raise Http404  # a resident does not learn that the staff side exists
+            if needs_second_factor(request):
+                return second_factor_redirect(request)
             if not can(user, area):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

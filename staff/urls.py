@@ -1,11 +1,17 @@
 from django.urls import path
 
-from staff import views
+from staff import report_views, two_factor, views
 
 app_name = "staff"
 urlpatterns = [
     path("inloggen/", views.StaffLoginView.as_view(), name="login"),
     path("uitloggen/", views.staff_logout, name="logout"),
+    path("inloggen/code/", two_factor.two_factor, name="two_factor"),
+    path(
+        "inloggen/tweestapsverificatie/",
+        two_factor.two_factor_setup,
+        name="two_factor_setup",
+    ),
     path("", views.triage, name="triage"),
     path("dromen/", views.dream_list, name="dream_list"),
     path("dromen/selectie/", views.dream_bulk, name="dream_bulk"),
@@ -34,4 +40,7 @@ urlpatterns = [
     path("goedkeuringen/", views.approvals, name="approvals"),
     path("goedkeuringen/<int:pk>/", views.approval_decide, name="approval_decide"),
     path("werkvoorraad/", views.workload, name="workload"),
+    path("rapportage/", report_views.report, name="report"),
+    path("rapportage/csv/", report_views.report_csv, name="report_csv"),
+    path("rapportage/pdf/", report_views.report_pdf, name="report_pdf"),
 ]

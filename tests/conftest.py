@@ -150,3 +150,33 @@ def _role_groups(request):
 
     for role in Role:
         Group.objects.get_or_create(name=role.value)
+
+
+def verify_second_factor(client, user) -> None:
+    """Give a signed-in staff member's test session a confirmed second factor, as the
+    code page does after a right code (the code flow itself is tested on its own)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=True, defaults={"name": "test"}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """Let Client.force_login also give staff their verified second factor, as the code
+    page does after a right code (the code flow itself is tested in test_two_factor.py)."""
+    from django.test import Client
+
+    force_login = Client.force_login
+
+    def force_login_with_second_factor(self, user, backend=None):
+        force_login(self, user, backend)
+        if user.is_staff:
+            verify_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login_with_second_factor)

@@ -122,6 +122,18 @@ def in_conversation_with_review(dream: Dream, enabler) -> Dream:
     return dream
 
 
+def current_code(user) -> str:
+    """Return the code USER's authenticator app shows now (creating their device once)."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=True, defaults={"name": "app"}
+    )
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():06d}"
+
+
 def staff_sign_in(page: Page, site: str, user, path: str = "/medewerkers/", check: str = ""):
     """Open PATH as an anonymous visitor and sign in as USER on the sign-in page it leads to.
 
@@ -136,6 +148,14 @@ def staff_sign_in(page: Page, site: str, user, path: str = "/medewerkers/", chec
     form.get_by_label("E-mailadres").fill(user.email)
     form.get_by_label("Wachtwoord").fill(PASSWORD)
     form.get_by_role("button", name="Inloggen").click()
+    # The second factor: the code an authenticator app would show for the user's device.
+    expect(page).to_have_url(re.compile(rf"^{re.escape(site)}/medewerkers/inloggen/code/"))
+    if check:
+        check_accessibility(page, f"{check}-code")
+    page.locator("main form").get_by_label(re.compile("code", re.I)).fill(current_code(user))
+    page.locator("main form").get_by_role(
+        "button", name=re.compile("^(Bevestigen|Confirm)$")
+    ).click()
     expect(page).to_have_url(f"{site}{path}")
     expect(page.get_by_role("button", name=f"Uitloggen ({user.get_short_name()})")).to_be_visible()
 

@@ -74,9 +74,15 @@ EXPECTED: dict[str, Expect] = {
     # No choice made: back to the list of grants with a message.
     "approval_decide": _may(MANAGER, get=NOT_ALLOWED, post=Answer(302, APPROVALS)),
     "workload": _may(ENABLER, MANAGER),
+    # The weekly report: last week's, built on the spot when there is no snapshot yet.
+    "report": _may(MANAGER),
+    "report_csv": _may(MANAGER),
+    "report_pdf": _may(MANAGER),
 }
 
-NOT_IN_THE_MATRIX = {"login", "logout"}  # open to everyone, tested in test_views.py
+# Steps of signing in, open to everyone or to every signed-in staff member whatever their
+# role: tested in test_views.py and test_two_factor.py.
+NOT_IN_THE_MATRIX = {"login", "logout", "two_factor", "two_factor_setup"}
 
 
 def _staff_url_names() -> list[str]:
@@ -216,6 +222,7 @@ def test_allowed_pages_really_show_their_content(world, clients):
     assert "Geen plek." in clients[COMMS].get(_url("decision_sign", world)).content.decode()
     assert "Bankjes" in clients[MANAGER].get(APPROVALS).content.decode()
     assert "Sanne de Vries" in clients[MANAGER].get("/medewerkers/werkvoorraad/").content.decode()
+    assert "Keek op de week" in clients[MANAGER].get("/medewerkers/rapportage/").content.decode()
 
 
 # The menu offers only what works: each link shows exactly when the role may open it.
@@ -225,6 +232,7 @@ MENU = {
     "/medewerkers/besluiten/": {COMMS, ADMIN},
     "/medewerkers/goedkeuringen/": {MANAGER, ADMIN},
     "/medewerkers/werkvoorraad/": {ENABLER, MANAGER, ADMIN},
+    "/medewerkers/rapportage/": {MANAGER, ADMIN},
 }
 
 

@@ -32,6 +32,7 @@ from initiatives.models import (
     Verdict,
 )
 from initiatives.statuses import Status
+from tests.conftest import verify_second_factor
 from tests.factories import DreamFactory, NeighbourhoodFactory, ThemeFactory, UserFactory
 from tests.staff.conftest import PASSWORD, add_photo, make_staff, review_verdicts
 
@@ -98,6 +99,10 @@ class TestSignIn:
         assert response.status_code == 302
         assert response["Location"] == "/medewerkers/"
         assert int(client.session["_auth_user_id"]) == enabler.pk
+        # The password alone is not enough: the second factor comes first.
+        second = client.get("/medewerkers/")
+        assert second["Location"].startswith("/medewerkers/inloggen/tweestapsverificatie/")
+        verify_second_factor(client, enabler)
         assert "Nieuwe dromen" in client.get("/medewerkers/").content.decode()
 
     def test_the_sign_in_page_is_in_dutch(self, client):
@@ -447,13 +452,6 @@ class TestDreamList:
         page = client.get(response["Location"]).content.decode()
         assert "Mehmet Yilmaz." in page  # the Dutch wording: see the xfail below
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason=(
-            "BUG (locale/nl): staff/views.py now uses ngettext('%(count)d dream handed over to"
-            " %(name)s.', ...) but django.po has only the old singular msgid: shown in English."
-        ),
-    )
     def test_the_bulk_hand_over_confirmation_is_in_dutch(self, client, enabler, second_enabler):
         dreams = [_picked_up_dream(enabler), _picked_up_dream(enabler)]
         client.force_login(enabler)
@@ -780,14 +778,6 @@ class TestBadInput:
             assert kept in content
         assert _state(dream) == before
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason=(
-            "BUG (locale/nl): initiatives/services.py grant_create now raises"
-            " '%(fund)s has € %(balance)s left: not enough for € %(amount)s.', but django.po"
-            " only has the old msgid 'The %(fund)s has …': the refusal is shown in English."
-        ),
-    )
     def test_not_enough_money_is_said_in_dutch(self, client, enabler, reviewed, fund):
         client.force_login(enabler)
         response = client.post(

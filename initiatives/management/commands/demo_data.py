@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from accounts.roles import Role
@@ -390,6 +391,13 @@ STEP_TEXT = {
 }
 
 
+def demo_totp_key(email: str) -> str:
+    """Return a fixed authenticator key (hex) for a demo account: the same on every run."""
+    import hashlib
+
+    return hashlib.sha256(f"dromen-doen-demo:{email}".encode()).hexdigest()[:40]
+
+
 class Command(BaseCommand):
     help = "Create demo data for Heusden (idempotent)."
 
@@ -460,6 +468,10 @@ class Command(BaseCommand):
             user.is_superuser = role == Role.ADMINISTRATOR
             user.save()
         user.groups.add(Group.objects.get(name=role))
+        # A known authenticator key, so a newcomer can sign in: see `manage.py demo_code`.
+        TOTPDevice.objects.get_or_create(
+            user=user, name="Demo", defaults={"key": demo_totp_key(email), "confirmed": True}
+        )
         return user
 
     def _dream(
@@ -657,6 +669,13 @@ class Command(BaseCommand):
         for email, _name, role in STAFF:
             self.stdout.write(f"  {labels[role]:<15} {email}  password: {DEMO_PASSWORD}")
         self.stdout.write(
-            "  Staff sign in at /medewerkers/inloggen/; the administrator also at /beheer/."
+            "  Staff sign in at /medewerkers/inloggen/ with the password, then a code"
         )
+        self.stdout.write(
+            "  from an authenticator app. Get the current code of a demo account with:"
+        )
+        self.stdout.write(
+            "      .venv/bin/python manage.py demo_code sanne.devries@heusden.example"
+        )
+        self.stdout.write("  The administrator also manages the portal at /beheer/.")
         self.stdout.write("")

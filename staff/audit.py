@@ -1,0 +1,124 @@
+"""The audit log of the staff side: who saw a resident's personal data, and who changed what.
+
+A middleware, so the views stay as they are. After a request under /medewerkers/ has been
+answered it records, through services.audit_record():
+
+- every view of a page that shows a resident's personal data (PERSONAL_DATA_VIEWS), by a
+  signed-in user, whatever the answer (a refused look is worth knowing about too);
+- every change: each POST (or other unsafe method), whether it succeeded or was refused,
+  signed in or not (failed sign-ins included);
+- the CSV export, which is a POST, named as such with the dreams it held.
+
+It records the answer's HTTP status and the client's address. X-Forwarded-For is only
+believed when TRUSTED_PROXY_COUNT says proxies put it there: anyone can send that header.
+"""
+
+import ipaddress
+import re
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+
+from initiatives import services
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+# Staff pages that show a resident's personal data, by URL name: what a look at one is called.
+# The workspace shows name, email and phone; a photo may show the resident or their home.
+PERSONAL_DATA_VIEWS = {
+    "dream_workspace": "view dream",
+    "dream_photo": "view photo",
+}
+# What the pk in a staff URL stands for, where it is not a dream.
+OBJECT_KINDS = {"decision_sign": "decision", "approval_decide": "grant"}
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """Return the client's IP address: REMOTE_ADDR, or X-Forwarded-For behind trusted proxies.
+
+    Each of TRUSTED_PROXY_COUNT proxies appends the address it was reached from, so the
+    client is that many places from the end; whatever stands before it may be made up.
+    """
+    candidate = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            candidate = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
+
+
+def _target(request: HttpRequest) -> str:
+    """Return the object a staff request was about, like "dream 12" or "dream 12, photo 3"."""
+    match = request.resolver_match
+    if match is None or "pk" not in match.kwargs:
+        return ""
+    kind = OBJECT_KINDS.get(match.url_name, "dream")
+    target = f"{kind} {match.kwargs['pk']}"
+    if "photo_pk" in match.kwargs:
+        target += f", photo {match.kwargs['photo_pk']}"
+    return target
+
+
+def _export_target(request: HttpRequest) -> str:
+    ids = [i for i in request.POST.getlist("dream") if re.fullmatch(r"[0-9]{1,18}", i)]
+    target = "dreams " + ", ".join(ids)
+    return target if len(target) <= 200 else target[:199] + "…"
+
+
+def _what(request: HttpRequest) -> tuple[str, str] | None:
+    """Return (action, object) when REQUEST must be recorded, else None."""
+    match = request.resolver_match
+    url_name = match.url_name if match is not None else None
+    if request.method in SAFE_METHODS:
+        action = PERSONAL_DATA_VIEWS.get(url_name)
+        if action is None or match.namespace != "staff" or not request.user.is_authenticated:
+            return None
+        return action, _target(request)
+    if url_name == "dream_bulk" and request.POST.get("action") == "export":
+        return "export dreams (CSV)", _export_target(request)
+    return url_name or "unknown address", _target(request)
+
+
+class StaffAuditMiddleware:
+    """Record staff views of personal data and every staff change in the audit log."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self._prefix: str | None = None
+
+    def _staff_prefix(self) -> str:
+        # Read on the first request, not at import: the URLconf may not be loaded yet.
+        if self._prefix is None:
+            self._prefix = reverse("staff:triage")
+        return self._prefix
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(self._staff_prefix()):
+            return self.get_response(request)
+        # Who it was before the view ran: signing out leaves an anonymous user behind.
+        before = request.user
+        before.is_authenticated  # noqa: B018 - load the user now, while the session has them
+        response = self.get_response(request)
+        what = _what(request)
+        if what is not None:
+            user = request.user if request.user.is_authenticated else before
+            services.audit_record(
+                user=user if user.is_authenticated else None,
+                action=what[0],
+                target=what[1],
+                method=request.method or "",
+                path=request.get_full_path(),
+                status=response.status_code,
+                ip=client_ip(request),
+            )
+        return response

@@ -1,0 +1,300 @@
+"""Retention: personal data of long-closed dreams and old audit entries go, by a nightly job."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from celery.schedules import crontab
+from django.conf import settings as django_settings
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from initiatives import services, tasks
+from initiatives.models import (
+    AuditEntry,
+    Dream,
+    DreamPhoto,
+    EventKind,
+    OutboxMail,
+    RetentionLog,
+    TimelineEvent,
+)
+from initiatives.statuses import Status
+from tests.conftest import image_bytes
+from tests.factories import DreamFactory
+
+pytestmark = pytest.mark.django_db
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+START = datetime(2025, 1, 15, 12, 0, tzinfo=AMSTERDAM)  # the day the first dreams close
+RESIDENT_TEXT = "Mijn buurvrouw mevrouw Jansen (Dorpsstraat 4) helpt ook mee."
+STAFF_TEXT = "Dank je, het bankje is geplaatst."
+
+
+def _closed_dream(resident, mogelijkmaker, *, title: str, status: str = Status.REALISED) -> Dream:
+    """A dream closed now, with everything personal the portal can hold about it."""
+    dream = DreamFactory(
+        resident=resident,
+        title=title,
+        status=status,
+        contact=mogelijkmaker,
+        closed_at=datetime.now(tz=AMSTERDAM),
+        contact_name="Anna de Bewoner",
+        contact_phone="06 12345678",
+        location="Vijverlaan 3",
+    )
+    DreamPhoto.objects.create(
+        dream=dream,
+        image=SimpleUploadedFile("bankje.png", image_bytes("PNG")),
+        content_type="image/png",
+        width=40,
+        height=30,
+    )
+    TimelineEvent.objects.create(
+        dream=dream,
+        kind=EventKind.MESSAGE_FROM_RESIDENT,
+        public=True,
+        actor=resident,
+        body=RESIDENT_TEXT,
+    )
+    TimelineEvent.objects.create(
+        dream=dream,
+        kind=EventKind.MESSAGE_TO_RESIDENT,
+        public=True,
+        actor=mogelijkmaker,
+        body=STAFF_TEXT,
+    )
+    OutboxMail.objects.create(
+        recipient=resident,
+        to_email=resident.email,
+        subject="Nieuw bericht",
+        body_text=STAFF_TEXT,
+        dream=dream,
+        state=OutboxMail.State.SENT,
+    )
+    return dream
+
+
+@pytest.fixture
+def history(resident, mogelijkmaker):
+    """A dream closed at START, one closed two months later, one open since START."""
+    with time_machine.travel(START, tick=False):
+        old = _closed_dream(resident, mogelijkmaker, title="Bankje")
+        still_open = DreamFactory(
+            resident=resident,
+            status=Status.IN_PROGRESS,
+            contact=mogelijkmaker,
+            contact_name="Anna",
+            contact_phone="06 12345678",
+            location="Kerkplein",
+        )
+        TimelineEvent.objects.create(
+            dream=still_open,
+            kind=EventKind.MESSAGE_FROM_RESIDENT,
+            public=True,
+            actor=resident,
+            body=RESIDENT_TEXT,
+        )
+    with time_machine.travel(START + timedelta(days=61), tick=False):
+        recent = _closed_dream(resident, mogelijkmaker, title="Moestuin", status=Status.WITHDRAWN)
+    return {"old": old, "recent": recent, "open": still_open}
+
+
+def _run(at: datetime, capture) -> dict:
+    with time_machine.travel(at, tick=False), capture(execute=True):
+        return services.retention_apply()
+
+
+def _untouched(dream: Dream) -> None:
+    fresh = Dream.objects.get(pk=dream.pk)
+    assert fresh.contact_name and fresh.contact_phone and fresh.location
+    assert fresh.anonymised_at is None
+    assert fresh.events.filter(body=RESIDENT_TEXT).exists()
+    if fresh.status != Status.IN_PROGRESS:
+        assert fresh.photos.count() == 1
+        assert OutboxMail.objects.filter(dream=fresh).count() == 1
+
+
+def test_thirteen_months_after_closing_the_personal_data_is_gone(
+    history, django_capture_on_commit_callbacks
+):
+    old, recent, still_open = history["old"], history["recent"], history["open"]
+    photo = DreamPhoto.objects.get(dream=old).image.name
+    recent_photo = DreamPhoto.objects.get(dream=recent).image.name
+    assert default_storage.exists(photo)
+
+    # 13 months after START: the old dream is due; the recent one closed 11 months ago.
+    result = _run(
+        datetime(2026, 2, 15, 3, 30, tzinfo=AMSTERDAM), django_capture_on_commit_callbacks
+    )
+
+    assert result == {"dreams": 1, "audit_entries": 0}
+    old.refresh_from_db()
+    assert old.contact_name == old.contact_phone == old.location == ""
+    assert old.anonymised_at is not None
+    assert old.title == "Bankje"  # the dream itself stays for the municipality
+    assert not DreamPhoto.objects.filter(dream=old).exists()
+    assert not default_storage.exists(photo)
+    assert not old.events.filter(body=RESIDENT_TEXT).exists()
+    replaced = old.events.get(kind=EventKind.MESSAGE_FROM_RESIDENT)
+    assert replaced.body and replaced.actor_id == old.resident_id  # the event itself stays
+    assert old.events.filter(body=STAFF_TEXT).exists()
+    assert not OutboxMail.objects.filter(dream=old).exists()
+
+    _untouched(recent)
+    assert default_storage.exists(recent_photo)
+    _untouched(still_open)
+
+    log = RetentionLog.objects.get()
+    assert log.reason == RetentionLog.Reason.RETENTION
+    assert log.dream_id == old.pk
+    assert log.fields == ["contact_name", "contact_phone", "location"]
+    assert (log.photos, log.texts, log.mails) == (1, 1, 1)
+    assert RESIDENT_TEXT not in str(log.fields)  # the log names what went, not the values
+
+
+def test_eleven_months_after_closing_nothing_is_removed(
+    history, django_capture_on_commit_callbacks
+):
+    result = _run(
+        datetime(2025, 12, 14, 3, 30, tzinfo=AMSTERDAM), django_capture_on_commit_callbacks
+    )
+    assert result == {"dreams": 0, "audit_entries": 0}
+    for dream in history.values():
+        _untouched(dream)
+    assert not RetentionLog.objects.exists()
+
+
+def test_an_open_dream_is_never_touched(history, django_capture_on_commit_callbacks):
+    _run(datetime(2030, 1, 1, 3, 30, tzinfo=AMSTERDAM), django_capture_on_commit_callbacks)
+    _untouched(history["open"])
+    assert {log.dream_id for log in RetentionLog.objects.all()} == {
+        history["old"].pk,
+        history["recent"].pk,
+    }
+
+
+def test_running_it_twice_changes_nothing_more(history, django_capture_on_commit_callbacks):
+    night = datetime(2026, 2, 15, 3, 30, tzinfo=AMSTERDAM)
+    _run(night, django_capture_on_commit_callbacks)
+    old = Dream.objects.get(pk=history["old"].pk)
+    snapshot = (old.updated_at, old.anonymised_at, list(old.events.values_list("body", flat=True)))
+
+    again = _run(night + timedelta(days=1), django_capture_on_commit_callbacks)
+
+    assert again == {"dreams": 0, "audit_entries": 0}
+    assert RetentionLog.objects.count() == 1
+    old.refresh_from_db()
+    assert snapshot == (
+        old.updated_at,
+        old.anonymised_at,
+        list(old.events.values_list("body", flat=True)),
+    )
+
+
+def test_the_period_comes_from_the_setting(history, settings, django_capture_on_commit_callbacks):
+    settings.RETENTION_MONTHS = 3
+    # 1 May 2025: the old dream closed 3½ months ago, the recent one 1½ months ago.
+    result = _run(datetime(2025, 5, 1, 3, 30, tzinfo=AMSTERDAM), django_capture_on_commit_callbacks)
+    assert result["dreams"] == 1
+    assert Dream.objects.get(pk=history["old"].pk).anonymised_at is not None
+    _untouched(history["recent"])
+
+
+def test_the_default_period_is_twelve_months():
+    assert django_settings.RETENTION_MONTHS == 12
+    assert django_settings.AUDIT_RETENTION_MONTHS == 24
+
+
+@pytest.mark.parametrize(
+    ("moment", "months", "expected"),
+    [
+        (datetime(2026, 3, 31, 3, 0, tzinfo=AMSTERDAM), 1, datetime(2026, 2, 28, 3, 0)),
+        (datetime(2024, 3, 31, 3, 0, tzinfo=AMSTERDAM), 1, datetime(2024, 2, 29, 3, 0)),
+        (datetime(2026, 2, 15, 3, 30, tzinfo=AMSTERDAM), 13, datetime(2025, 1, 15, 3, 30)),
+        (datetime(2026, 1, 10, 12, 0, tzinfo=AMSTERDAM), 24, datetime(2024, 1, 10, 12, 0)),
+    ],
+)
+def test_months_are_calendar_months(moment, months, expected):
+    assert services.months_before(moment, months).replace(tzinfo=None) == expected
+
+
+# --- the audit log has its own, longer period ----------------------------------------------------
+
+
+def _audit_entry(user) -> AuditEntry:
+    return services.audit_record(
+        user=user,
+        action="view dream",
+        target="dream 1",
+        method="GET",
+        path="/medewerkers/dromen/1/",
+        status=200,
+        ip="203.0.113.7",
+    )
+
+
+def test_audit_entries_older_than_their_period_are_deleted(
+    mogelijkmaker, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(START, tick=False):
+        old = _audit_entry(mogelijkmaker)
+    with time_machine.travel(START + timedelta(days=400), tick=False):
+        kept = _audit_entry(mogelijkmaker)
+
+    # 25 months after START: the first entry is past 24 months, the second is not.
+    night = datetime(2027, 2, 16, 3, 30, tzinfo=AMSTERDAM)
+    result = _run(night, django_capture_on_commit_callbacks)
+
+    assert result == {"dreams": 0, "audit_entries": 1}
+    assert list(AuditEntry.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert not AuditEntry.objects.filter(pk=old.pk).exists()
+    log = RetentionLog.objects.get()
+    assert (log.reason, log.audit_entries, log.dream_id) == (RetentionLog.Reason.AUDIT, 1, None)
+
+    assert _run(night, django_capture_on_commit_callbacks)["audit_entries"] == 0
+    assert RetentionLog.objects.count() == 1
+
+
+# --- the job, its schedule, and the one exception to append-only -------------------------------
+
+
+def test_the_task_runs_the_job(history, django_capture_on_commit_callbacks):
+    with (
+        time_machine.travel(datetime(2026, 2, 15, 3, 30, tzinfo=AMSTERDAM), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        result = tasks.retention.delay().get()
+    assert result == {"dreams": 1, "audit_entries": 0}
+    assert Dream.objects.get(pk=history["old"].pk).anonymised_at is not None
+
+
+def test_the_job_is_scheduled_daily_at_night():
+    entry = django_settings.CELERY_BEAT_SCHEDULE["retention"]
+    assert entry["task"] == "initiatives.tasks.retention"
+    schedule = entry["schedule"]
+    assert isinstance(schedule, crontab)
+    assert schedule.day_of_week == set(range(7))
+    assert schedule.day_of_month == set(range(1, 32))
+    assert len(schedule.hour) == 1 and next(iter(schedule.hour)) < 6
+
+
+def test_the_timeline_stays_append_only_except_for_anonymising_texts(history):
+    event = TimelineEvent.objects.filter(body=RESIDENT_TEXT).first()
+    with pytest.raises(TypeError):
+        TimelineEvent.objects.filter(pk=event.pk).update(body="x")
+    with pytest.raises(TypeError):
+        TimelineEvent.objects.filter(pk=event.pk).delete()
+    event.body = "x"
+    with pytest.raises(TypeError):
+        event.save()
+    with pytest.raises(TypeError):
+        event.delete()
+
+    before = TimelineEvent.objects.get(pk=event.pk)
+    assert TimelineEvent.objects.filter(pk=event.pk).anonymise(text="Verwijderd.") == 1
+    after = TimelineEvent.objects.get(pk=event.pk)
+    assert after.body == "Verwijderd."
+    for field in ("dream_id", "actor_id", "kind", "public", "created_at", "to_status"):
+        assert getattr(after, field) == getattr(before, field), field
