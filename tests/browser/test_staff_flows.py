@@ -147,6 +147,7 @@ def staff_sign_in(page: Page, site: str, user, path: str = "/medewerkers/", chec
     form = page.locator(f'main form[action="{reverse("staff:login")}"]')
     form.get_by_label("E-mailadres").fill(user.email)
     form.get_by_label("Wachtwoord").fill(PASSWORD)
+    current_code(user)  # the user has set up their authenticator app before
     form.get_by_role("button", name="Inloggen").click()
     # The second factor: the code an authenticator app would show for the user's device.
     expect(page).to_have_url(re.compile(rf"^{re.escape(site)}/medewerkers/inloggen/code/"))
