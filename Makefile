@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format messages bench vendor clean
+.PHONY: run test install lint format messages bench vendor clean audit
 
 # Stop early, with a clear message, when Python 3.12+ is not there.
 PYTHON ?= $(shell for p in python3.13 python3.12 python3; do command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
@@ -36,6 +36,11 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Known vulnerabilities in requirements.lock (pip-audit) and high-severity findings in our code
+# (bandit). Says loudly, without failing, when no vulnerability service can be reached.
+audit: $(STAMP)
+	$(PY) scripts/audit.py
+
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
@@ -43,6 +48,20 @@ format: $(STAMP)
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l nl --ignore=.venv --ignore=static/vendor --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
+
+# The scale benchmark: figures at 1,000 and 100,000 dreams, a load test and mail throughput,
+# into BENCHMARKS.md (README, Benchmark). Needs PostgreSQL and Redis databases of its own.
+bench: $(STAMP)
+	@if [ -z "$$DATABASE_URL" ] || [ -z "$$REDIS_URL" ]; then \
+		echo "make bench needs a PostgreSQL database and a Redis database of its own, e.g.:"; \
+		echo "  psql -h 127.0.0.1 -U postgres -c 'create database dromen_bench'"; \
+		echo "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/dromen_bench \\"; \
+		echo "  REDIS_URL=redis://127.0.0.1:6379/15 make bench"; \
+		exit 1; \
+	fi
+	export DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-bench-only-not-secret}" && \
+		$(PY) manage.py migrate --noinput -v0 && \
+		$(PY) manage.py bench $(BENCH_ARGS)
 
 vendor:
 	./scripts/vendor.sh

@@ -8,6 +8,7 @@ real Celery workers. Production sets DJANGO_SECRET_KEY and DJANGO_DEBUG=0.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "axes",
     "accounts",
     "initiatives",
     "residents",
@@ -80,6 +82,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",  # turns a hit limit into RATELIMIT_VIEW
     "staff.audit.StaffAuditMiddleware",  # records staff views of personal data and changes
+    "axes.middleware.AxesMiddleware",  # turns a locked-out sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -116,6 +119,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out sign-in before any password is checked (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "sesame.backends.ModelBackend",
 ]
@@ -134,6 +139,23 @@ AUTH_PASSWORD_VALIDATORS = [
 # Staff sign in with a password and a second factor (TOTP app). Never off in production.
 STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", True)
 OTP_TOTP_ISSUER = "Dromen.Doen"
+
+# Brute force on password sign-in (staff, /beheer/): after AXES_FAILURE_LIMIT wrong tries
+# the email address and the IP address are each locked for AXES_COOLOFF_MINUTES (429 page
+# templates/axes_lockout.html). One-time links of residents are not counted (config/axes.py).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_FORM_FIELD = "username"  # AuthenticationForm's field and authenticate()'s argument
+AXES_USERNAME_CALLABLE = "config.axes.username"
+AXES_CLIENT_IP_CALLABLE = "config.axes.client_ip"
+AXES_WHITELIST_CALLABLE = "config.axes.not_a_password_sign_in"
+AXES_LOCKOUT_CALLABLE = "config.axes.lockout"  # renders templates/axes_lockout.html
+AXES_HTTP_RESPONSE_CODE = 429
+# Only failed tries are kept, and only until the cool-off ends: no log of every sign-in.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = True  # the administrator sees and removes lockouts at /beheer/axes/
+AXES_VERBOSE = False
 
 # One-time sign-in links for residents (django-sesame).
 SESAME_MAX_AGE = 15 * 60
@@ -213,9 +235,12 @@ CACHES = {
 }
 # Limits on forms that send mail or store data, per IP address and per email address.
 RATELIMIT_VIEW = "residents.views.rate_limited"
+# django-ratelimit names only memcached and django-redis as supported; Django's own
+# RedisCache is shared too and increments atomically (Redis INCR), so W001 does not apply.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 if not REDIS_URL:
     # The embedded default is one process: its own memory is the whole "shared" cache.
-    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003"]
 RATELIMIT_SIGN_IN_PER_IP = os.environ.get("RATELIMIT_SIGN_IN_PER_IP", "20/h")
 RATELIMIT_SIGN_IN_PER_ADDRESS = os.environ.get("RATELIMIT_SIGN_IN_PER_ADDRESS", "5/h")
 RATELIMIT_DREAM_PER_IP = os.environ.get("RATELIMIT_DREAM_PER_IP", "20/h")
@@ -225,6 +250,9 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery closes the database connection around every task unless told to reuse it; the
+# worker closes old or broken ones itself, as Django does per request (config/celery.py).
+CELERY_DB_REUSE_MAX = 1000
 CELERY_TASK_TIME_LIMIT = 60
 CELERY_TASK_SOFT_TIME_LIMIT = 45
 CELERY_TIMEZONE = TIME_ZONE

@@ -12,6 +12,18 @@ from django.utils.translation import gettext_lazy as _
 from initiatives.statuses import Status
 
 
+def _label(choices: type[models.TextChoices], value: str) -> str:
+    """Return the label of VALUE among CHOICES (VALUE itself when it is not one of them).
+
+    Django's get_FOO_display() translates every label of the field to find the one it
+    needs: a workspace timeline of 200 events did that 3,000 times (make bench).
+    """
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 class Neighbourhood(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -151,6 +163,21 @@ class Dream(models.Model):
             models.Index(fields=["last_public_update_at"], name="dream_last_public_update"),
             # Dutch full-text search in the staff list; created on PostgreSQL only (migration 0003).
             GinIndex(SearchVector("title", "story", config="dutch"), name="dream_search_dutch"),
+            # The staff list never shows unconfirmed dreams; its sorts read these in order, and
+            # a deep page skips index entries only (make bench, BENCHMARKS.md).
+            models.Index(
+                fields=["-submitted_at", "-id"],
+                condition=~models.Q(status=Status.UNCONFIRMED),
+                name="dream_listed_newest",
+            ),
+            models.Index(
+                fields=["title", "id"],
+                condition=~models.Q(status=Status.UNCONFIRMED),
+                name="dream_listed_title",
+            ),
+            # The weekly report: first contacts in a week, and the dreams still open at its end.
+            models.Index(fields=["first_contact_at"], name="dream_first_contact"),
+            models.Index(fields=["closed_at"], name="dream_closed"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -160,6 +187,9 @@ class Dream(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_status_display(self) -> str:
+        return _label(Status, self.status)
 
 
 def _photo_path(instance: "DreamPhoto", filename: str) -> str:
@@ -257,7 +287,16 @@ class TimelineEvent(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline events")
-        indexes = [models.Index(fields=["dream", "created_at"], name="event_dream_time")]
+        indexes = [
+            models.Index(fields=["dream", "created_at"], name="event_dream_time"),
+            # The weekly report: the status changes of a week, and a dream's status at a moment.
+            models.Index(fields=["kind", "created_at"], name="event_kind_time"),
+            models.Index(
+                fields=["dream", "created_at"],
+                condition=models.Q(kind__in=[EventKind.SUBMITTED, EventKind.STATUS_CHANGED]),
+                name="event_status_history",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
@@ -269,6 +308,15 @@ class TimelineEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Timeline events are append-only.")
+
+    def get_kind_display(self) -> str:
+        return _label(EventKind, self.kind)
+
+    def get_from_status_display(self) -> str:
+        return _label(Status, self.from_status)
+
+    def get_to_status_display(self) -> str:
+        return _label(Status, self.to_status)
 
 
 class OutboxMail(models.Model):
@@ -477,7 +525,8 @@ class Review(models.Model):
                 fields=["dream"],
                 condition=models.Q(is_current=True, has_tension=True),
                 name="review_current_tension",
-            )
+            ),
+            models.Index(fields=["created_at"], name="review_created"),  # the weekly report
         ]
 
     def __str__(self) -> str:

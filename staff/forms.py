@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,10 @@ class StaffAuthenticationForm(NLDesignFormMixin, AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Email address")
+        # AuthenticationForm sets max_length after the field is made, so nothing checks it:
+        # a very long address would reach the database (on SQLite: a LIKE pattern too long).
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
         self.fields["username"].widget.attrs["autocomplete"] = "email"
         self.fields["password"].label = _("Password")
 

@@ -1,0 +1,347 @@
+"""A bounded load test on loopback: gunicorn with 2 workers, simulated residents and staff.
+
+Each simulated user is a thread with its own signed-in session that requests a page, waits
+a little (think time) and requests the next, until the time is up or it has made its
+maximum number of requests. Only 127.0.0.1 is ever contacted.
+"""
+
+import http.client
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import Count
+from django.utils.crypto import get_random_string
+
+from accounts.models import User
+from initiatives.management.bench import EMAIL_SUFFIX, SLUG_PREFIX
+from initiatives.management.bench.pages import dream_form_data, percentile, signed_in_client
+from initiatives.models import Dream, Neighbourhood
+from initiatives.statuses import OPEN, Status
+
+HOST = "127.0.0.1"
+BENCH_SETTINGS = "initiatives.management.bench.settings"
+MAX_REQUESTS_PER_USER = 5000
+SEARCH_WORDS = ["speeltuin", "moestuin", "bankje", "buurtfeest", "fruitbomen", "skatebaan"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def bench_env(**extra) -> dict:
+    """The environment for the benchmark's own processes: this one's, with its settings."""
+    env = dict(os.environ)
+    env["DJANGO_SETTINGS_MODULE"] = BENCH_SETTINGS
+    env.update(extra)
+    return env
+
+
+def stop(process: subprocess.Popen, *, grace: float = 15.0) -> None:
+    """Stop a process this benchmark started (and its children), by its own group id."""
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=grace)
+    except ProcessLookupError:
+        pass
+
+
+@dataclass
+class Sample:
+    name: str
+    seconds: float
+    ok: bool
+    detail: str = ""
+
+
+@dataclass
+class LoadResult:
+    users: int
+    seconds: float
+    requests: int = 0
+    errors: int = 0
+    rps: float = 0.0
+    median: float | None = None
+    p95: float | None = None
+    p99: float | None = None
+    per_page: dict = field(default_factory=dict)
+    error_examples: list = field(default_factory=list)
+    error: str = ""
+
+
+class SimulatedUser:
+    """One simulated person: a session cookie and what they do."""
+
+    def __init__(self, *, role: str, cookie: str, csrf: str, port: int, rng):
+        self.role = role
+        self.cookie = cookie
+        self.csrf = csrf
+        self.port = port
+        self.rng = rng
+        self.connection = http.client.HTTPConnection(HOST, port, timeout=30)
+
+    def request(self, method: str, path: str, body: bytes | None = None) -> int:
+        headers = {
+            "Cookie": f"{settings.SESSION_COOKIE_NAME}={self.cookie}; "
+            f"{settings.CSRF_COOKIE_NAME}={self.csrf}",
+            # As a TLS-terminating proxy would say (production settings trust it).
+            "X-Forwarded-Proto": "https",
+        }
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"https://{HOST}:{self.port}{path}"
+        for attempt in range(2):  # gunicorn's sync workers close the connection after each
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+                response.read()
+                if response.getheader("Connection", "").lower() == "close":
+                    self.connection.close()
+                return response.status
+            except (http.client.HTTPException, ConnectionError, OSError):
+                self.connection.close()
+                if attempt:
+                    raise
+        return 0
+
+
+def _plan(users: int, rng: random.Random) -> tuple[list[dict], list[dict]]:
+    """Return who the simulated residents and staff are, with what they may request."""
+    n_staff = max(1, round(users * 0.4))
+    n_residents = max(1, users - n_staff)
+    residents = list(
+        User.objects.filter(email__endswith=EMAIL_SUFFIX, is_staff=False)
+        .filter(dreams__status__in=OPEN)
+        .annotate(n=Count("dreams"))
+        .order_by("-n", "pk")[:n_residents]
+    )
+    staff = list(
+        User.objects.filter(
+            email__endswith=EMAIL_SUFFIX, is_staff=True, groups__name="MogelijkMaker"
+        ).order_by("email")[:n_staff]
+    )
+    dream_ids = list(
+        Dream.objects.exclude(status=Status.UNCONFIRMED)
+        .order_by("?")
+        .values_list("pk", flat=True)[:500]
+    )
+    open_ids = list(
+        Dream.objects.filter(status__in=OPEN, contact__isnull=False)
+        .order_by("?")
+        .values_list("pk", flat=True)[:200]
+    )
+    neighbourhoods = list(
+        Neighbourhood.objects.filter(slug__startswith=SLUG_PREFIX).values_list("pk", flat=True)
+    )
+    form = urlencode(dream_form_data(), doseq=True)
+    resident_plans = []
+    for person in residents:
+        own = list(person.dreams.values_list("pk", flat=True))
+        resident_plans.append({"user": person, "own": own, "form": form})
+    staff_plans = [
+        {"user": person, "dreams": dream_ids, "open": open_ids, "neighbourhoods": neighbourhoods}
+        for person in staff
+    ]
+    return resident_plans, staff_plans
+
+
+def _resident_step(user: SimulatedUser, plan: dict) -> tuple[str, str, str, bytes | None, int]:
+    rng = user.rng
+    roll = rng.random()
+    if roll < 0.35:
+        return "my_dreams", "GET", "/mijn-dromen/", None, 200
+    if roll < 0.80:
+        return "my_dream", "GET", f"/mijn-dromen/{rng.choice(plan['own'])}/", None, 200
+    if roll < 0.92:
+        return "home", "GET", "/", None, 200
+    body = f"{plan['form']}&csrfmiddlewaretoken={user.csrf}".encode()
+    return "dream_post", "POST", "/dromen/nieuw/", body, 302
+
+
+def _staff_step(user: SimulatedUser, plan: dict) -> tuple[str, str, str, bytes | None, int]:
+    rng = user.rng
+    roll = rng.random()
+    if roll < 0.25:
+        return "triage", "GET", "/medewerkers/", None, 200
+    if roll < 0.45:
+        page = rng.randint(1, 5)
+        return "list", "GET", f"/medewerkers/dromen/?pagina={page}", None, 200
+    if roll < 0.55:
+        nb = rng.choice(plan["neighbourhoods"])
+        path = f"/medewerkers/dromen/?neighbourhood={nb}&status=in_progress"
+        return "list_filtered", "GET", path, None, 200
+    if roll < 0.62:
+        path = f"/medewerkers/dromen/?q={rng.choice(SEARCH_WORDS)}"
+        return "list_search", "GET", path, None, 200
+    if roll < 0.95:
+        path = f"/medewerkers/dromen/{rng.choice(plan['dreams'])}/"
+        return "workspace", "GET", path, None, 200
+    dream = rng.choice(plan["open"])
+    body = urlencode(
+        {
+            "note-body": "Benchmark: even gebeld, volgende week verder.",
+            "csrfmiddlewaretoken": user.csrf,
+        }
+    ).encode()
+    return "note", "POST", f"/medewerkers/dromen/{dream}/notitie/", body, 302
+
+
+def _session_cookie(person: User) -> str:
+    client = signed_in_client(person)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def run_load(*, users: int, seconds: float, think: float, log=print) -> LoadResult:
+    """Start gunicorn (2 workers) on a free loopback port and run the load test against it."""
+    rng = random.Random(7)
+    result = LoadResult(users=users, seconds=seconds)
+    resident_plans, staff_plans = _plan(users, rng)
+    if not resident_plans or not staff_plans:
+        result.error = "no generated residents or staff to sign in as"
+        return result
+    port = free_port()
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    log_path = Path(settings.BASE_DIR) / "var" / "bench-gunicorn.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "w") as server_log:
+        server = subprocess.Popen(  # noqa: S603 - our own gunicorn, on loopback
+            [
+                str(gunicorn),
+                "config.wsgi:application",
+                "--bind",
+                f"{HOST}:{port}",
+                "--workers",
+                "2",
+                "--timeout",
+                "60",
+                "--log-level",
+                "warning",
+            ],
+            cwd=settings.BASE_DIR,
+            env=bench_env(),
+            stdout=server_log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        if not _wait_ready(port, server, timeout=30):
+            result.error = f"gunicorn did not start (see {log_path})"
+            return result
+        people = []
+        for plan in resident_plans:
+            people.append(("resident", plan))
+        for plan in staff_plans:
+            people.append(("staff", plan))
+        simulated = []
+        for index, (role, plan) in enumerate(people):
+            cookie = _session_cookie(plan["user"])
+            simulated.append(
+                (
+                    SimulatedUser(
+                        role=role,
+                        cookie=cookie,
+                        csrf=get_random_string(32),
+                        port=port,
+                        rng=random.Random(index),
+                    ),
+                    plan,
+                )
+            )
+        # Warm up: every kind of request once per worker, not counted.
+        for user, plan in simulated[:2] + simulated[-2:]:
+            step = _resident_step if user.role == "resident" else _staff_step
+            for _ in range(6):
+                _name, method, path, body, _expected = step(user, plan)
+                user.request(method, path, body)
+        samples: list[Sample] = []
+        lock = threading.Lock()
+        deadline = time.monotonic() + seconds
+
+        def run(user: SimulatedUser, plan: dict) -> None:
+            step = _resident_step if user.role == "resident" else _staff_step
+            mine = []
+            for _ in range(MAX_REQUESTS_PER_USER):
+                if time.monotonic() >= deadline:
+                    break
+                name, method, path, body, expected = step(user, plan)
+                started = time.perf_counter()
+                try:
+                    status = user.request(method, path, body)
+                    ok, detail = status == expected, f"HTTP {status} {method} {path}"
+                except Exception as exc:  # counted as an error, never raised
+                    ok, detail = False, f"{type(exc).__name__} {method} {path}"
+                mine.append(Sample(name, time.perf_counter() - started, ok, "" if ok else detail))
+                pause = user.rng.uniform(0, 2 * think)
+                time.sleep(max(0.0, min(pause, deadline - time.monotonic())))
+            with lock:
+                samples.extend(mine)
+
+        started = time.monotonic()
+        threads = [
+            threading.Thread(target=run, args=(user, plan), daemon=True) for user, plan in simulated
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=seconds + 60)
+        elapsed = time.monotonic() - started
+    finally:
+        stop(server)
+    times = [s.seconds for s in samples]
+    result.requests = len(samples)
+    result.errors = sum(1 for s in samples if not s.ok)
+    result.error_examples = sorted({s.detail for s in samples if not s.ok})[:5]
+    result.rps = len(samples) / elapsed if elapsed else 0.0
+    if times:
+        result.median = statistics.median(times)
+        result.p95 = percentile(times, 0.95)
+        result.p99 = percentile(times, 0.99)
+    for name in sorted({s.name for s in samples}):
+        own = [s.seconds for s in samples if s.name == name]
+        result.per_page[name] = {
+            "count": len(own),
+            "median": statistics.median(own),
+            "p95": percentile(own, 0.95),
+            "errors": sum(1 for s in samples if s.name == name and not s.ok),
+        }
+    log(
+        f"  {result.requests:,} requests in {elapsed:.0f} s: {result.rps:.1f}/s, "
+        f"median {(result.median or 0) * 1000:.0f} ms, p95 {(result.p95 or 0) * 1000:.0f} ms, "
+        f"{result.errors} errors"
+    )
+    for example in result.error_examples:
+        log(f"    error: {example}")
+    return result
+
+
+def _wait_ready(port: int, server: subprocess.Popen, *, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            return False
+        try:
+            connection = http.client.HTTPConnection(HOST, port, timeout=2)
+            connection.request("GET", "/health/", headers={"X-Forwarded-Proto": "https"})
+            connection.getresponse().read()
+            connection.close()
+            return True
+        except OSError:
+            time.sleep(0.2)
+    return False

@@ -1,0 +1,159 @@
+"""Mail throughput: a real Celery worker on Redis delivers outbox mail into a temporary mailbox.
+
+The mails are written with notifications.mail_queue in one transaction, as the services
+write them; their delivery tasks are enqueued when it commits. Measured: from that commit
+until the last mail is delivered (its outbox row says "sent" and its .eml file exists).
+"""
+
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from initiatives.management.bench import EMAIL_SUFFIX
+from initiatives.management.bench.load import bench_env, stop
+from initiatives.management.bench.pages import percentile
+from initiatives.management.bench.settings import BENCH_QUEUE
+from initiatives.models import Dream, OutboxMail
+from initiatives.notifications import mail_queue
+from initiatives.statuses import OPEN
+
+
+@dataclass
+class MailResult:
+    mails: int
+    delivered: int = 0
+    seconds: float | None = None
+    per_second: float | None = None
+    latency_median: float | None = None
+    latency_p95: float | None = None
+    write_seconds: float | None = None
+    enqueue_seconds: float | None = None
+    files: int = 0
+    concurrency: int = 2
+    error: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def _write(dreams: list[Dream], count: int) -> list[int]:
+    ids = []
+    for index in range(count):
+        dream = dreams[index % len(dreams)]
+        mail = mail_queue(
+            to=dream.contact,
+            template="staff_resident_replied",
+            dream=dream,
+            context={"message": "Is er al nieuws over de vergunning? Groet, de buren."},
+        )
+        ids.append(mail.pk)
+    return ids
+
+
+def _sent(first: int, last: int) -> int:
+    return OutboxMail.objects.filter(
+        pk__gte=first, pk__lte=last, state=OutboxMail.State.SENT
+    ).count()
+
+
+def run_mail(*, mails: int, concurrency: int, timeout: float, log=print) -> MailResult:
+    result = MailResult(mails=mails, concurrency=concurrency)
+    if settings.CELERY_TASK_ALWAYS_EAGER or not settings.REDIS_URL:
+        result.error = "needs REDIS_URL (and tasks not run in-process)"
+        return result
+    dreams = list(
+        Dream.objects.filter(
+            status__in=OPEN, contact__isnull=False, resident__email__endswith=EMAIL_SUFFIX
+        ).select_related("contact", "resident")[:2000]
+    )
+    if not dreams:
+        result.error = "no generated open dreams to write about"
+        return result
+    mailbox = Path(tempfile.mkdtemp(prefix="dromen-bench-mailbox-"))
+    celery = Path(sys.executable).with_name("celery")
+    worker = subprocess.Popen(  # noqa: S603 - our own worker, on the local Redis
+        [
+            str(celery),
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            BENCH_QUEUE,
+            "-c",
+            str(concurrency),
+            "-l",
+            "warning",
+            "-n",
+            f"dromen-bench-{time.time_ns()}@%h",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=settings.BASE_DIR,
+        env=bench_env(
+            MAILBOX_ENABLED="1", MAILBOX_DIR=str(mailbox), EMAIL_HOST="", MAIL_BACKEND=""
+        ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        # A first mail shows the worker is there, and the queue is empty behind it.
+        with transaction.atomic():
+            probe = _write(dreams, 1)[0]
+        deadline = time.monotonic() + 120
+        while _sent(probe, probe) == 0:
+            if time.monotonic() > deadline or worker.poll() is not None:
+                result.error = "the worker did not deliver a first mail within 120 s"
+                return result
+            time.sleep(0.2)
+        before_files = len(list(mailbox.glob("*.eml")))
+
+        started = time.monotonic()
+        with transaction.atomic():
+            ids = _write(dreams, mails)
+            commit_started = time.monotonic()
+            committed_at = timezone.now()
+        # The delivery tasks were enqueued while the transaction committed (on_commit).
+        enqueued = time.monotonic()
+        result.write_seconds = commit_started - started
+        result.enqueue_seconds = enqueued - commit_started
+        first, last = min(ids), max(ids)
+        deadline = commit_started + timeout
+        delivered = 0
+        while time.monotonic() < deadline:
+            delivered = _sent(first, last)
+            if delivered >= mails:
+                break
+            time.sleep(0.2)
+        result.delivered = delivered
+        sent_at = list(
+            OutboxMail.objects.filter(
+                pk__gte=first, pk__lte=last, state=OutboxMail.State.SENT
+            ).values_list("sent_at", flat=True)
+        )
+        result.files = len(list(mailbox.glob("*.eml"))) - before_files
+        if sent_at:
+            latencies = [(moment - committed_at).total_seconds() for moment in sent_at]
+            span = max(latencies)
+            result.seconds = span
+            result.per_second = len(sent_at) / span if span > 0 else None
+            result.latency_median = statistics.median(latencies)
+            result.latency_p95 = percentile(latencies, 0.95)
+        if delivered < mails:
+            result.error = f"only {delivered:,} of {mails:,} delivered within {timeout:.0f} s"
+    finally:
+        stop(worker)
+        shutil.rmtree(mailbox, ignore_errors=True)
+    log(
+        f"  {result.delivered:,} of {mails:,} mails delivered in {result.seconds or 0:.1f} s "
+        f"after commit: {result.per_second or 0:.0f}/s (written in {result.write_seconds:.1f} s, "
+        f"enqueued at commit in {result.enqueue_seconds:.1f} s)"
+    )
+    return result

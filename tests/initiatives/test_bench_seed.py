@@ -1,0 +1,89 @@
+"""bench_seed: generated benchmark data, consistent, and never mixed with real data."""
+
+import os
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.db.models import Count, F
+
+from accounts.models import User
+from accounts.roles import Role
+from initiatives.management.bench import EMAIL_SUFFIX, HEAVY_EVENTS, HEAVY_TITLE
+from initiatives.models import Dream, EventKind, Fund, TimelineEvent
+from initiatives.statuses import Status
+
+REQUIRED = os.environ.get("DROMEN_REQUIRE_SERVICES") == "1"
+
+
+@pytest.fixture
+def postgresql(db):
+    if connection.vendor != "postgresql":
+        if REQUIRED:
+            pytest.fail("bench_seed needs PostgreSQL, and CI demands it (DROMEN_REQUIRE_SERVICES)")
+        pytest.skip("bench_seed writes with PostgreSQL's COPY")
+
+
+def _seed(**options):
+    call_command("bench_seed", dreams=50, staff=10, per_day=1, seed=5, **options)
+
+
+def test_seeds_the_sizes_asked_for(postgresql):
+    _seed()
+    dreams = Dream.objects.filter(resident__email__endswith=EMAIL_SUFFIX)
+    assert dreams.count() == 50
+    assert not User.objects.exclude(email__endswith=EMAIL_SUFFIX).exists()
+    staff = User.objects.filter(is_staff=True)
+    assert staff.count() == 10
+    assert staff.filter(groups__name=Role.ENABLER).count() >= 5
+    assert staff.filter(groups__name=Role.COMMUNICATIONS).exists()
+    assert staff.filter(groups__name=Role.MANAGER).exists()
+    events = TimelineEvent.objects.count()
+    assert 5 * 50 <= events <= 15 * 50 + HEAVY_EVENTS  # about 10 a dream, and the long one
+    assert TimelineEvent.objects.filter(dream__title=HEAVY_TITLE).count() == HEAVY_EVENTS
+    assert set(dreams.values_list("status", flat=True)) >= {
+        Status.SUBMITTED,
+        Status.IN_PROGRESS,
+        Status.REALISED,
+    }
+    assert not Fund.objects.filter(committed__gt=F("amount")).exists()
+
+
+def test_timelines_agree_with_the_statuses(postgresql):
+    _seed()
+    for dream in Dream.objects.annotate(n=Count("events")):
+        history = dream.events.filter(
+            kind__in=[EventKind.SUBMITTED, EventKind.STATUS_CHANGED]
+        ).order_by("created_at", "id")
+        if dream.status == Status.UNCONFIRMED:
+            assert dream.n == 0
+            continue
+        assert history.first().kind == EventKind.SUBMITTED
+        assert history.last().to_status == dream.status, dream.title
+        assert dream.submitted_at is not None
+        if dream.status in (Status.REALISED, Status.NOT_POSSIBLE, Status.WITHDRAWN):
+            assert dream.closed_at is not None
+        if dream.status in (Status.IN_PROGRESS, Status.NOT_POSSIBLE):
+            assert dream.reviews.filter(is_current=True).exists()
+
+
+def test_adds_to_what_is_there(postgresql):
+    _seed()
+    call_command("bench_seed", dreams=80, staff=10, per_day=1, seed=5)
+    assert Dream.objects.count() == 80
+    assert User.objects.filter(is_staff=True).count() == 10  # the same staff
+
+
+def test_refuses_a_database_with_real_dreams(postgresql, dream):
+    with pytest.raises(CommandError, match="did not generate"):
+        _seed()
+    assert Dream.objects.count() == 1
+
+
+def test_reset_removes_only_generated_data(postgresql, enabler):
+    _seed()
+    call_command("bench_seed", reset=True)
+    assert not Dream.objects.exists()
+    assert not TimelineEvent.objects.exists()
+    assert list(User.objects.all()) == [enabler]
