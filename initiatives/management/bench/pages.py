@@ -81,6 +81,9 @@ def measure(key: str, request: Callable[[], None], *, warmup: int, repeat: int) 
     except BenchError as exc:
         result.error = str(exc)
         return result
+    except Exception as exc:  # a page that fails is a finding, not the end of the run
+        result.error = f"{type(exc).__name__}: {exc}"[:300]
+        return result
     result.samples = len(times)
     result.median = statistics.median(times)
     result.p95 = percentile(times, 0.95)

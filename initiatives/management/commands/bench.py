@@ -17,9 +17,16 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.db.backends.signals import connection_created
 
 from initiatives.management.bench import report, seed
 from initiatives.management.bench.settings import BENCH_QUEUE
+
+
+def _statement_timeout(sender, connection, **kwargs) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = '180s'")
 
 
 class Command(BaseCommand):
@@ -47,6 +54,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.monotonic()
         logging.getLogger("axes").setLevel(logging.WARNING)  # a line per simulated sign-in
+        # Bounded: a query that runs away (a bad plan) fails after 3 minutes, not never.
+        connection_created.connect(_statement_timeout)
+        connection.close()
         if connection.vendor != "postgresql":
             raise CommandError("The benchmark needs PostgreSQL: set DATABASE_URL.")
         if not settings.REDIS_URL and not (options["skip_load"] and options["skip_mail"]):
