@@ -199,10 +199,8 @@ class Plan:
 
 
 class Seeder:
-    def __init__(self, *, seed: int, per_day: float, events_per_dream: float, now: float):
+    def __init__(self, *, seed: int, now: float):
         self.rng = random.Random(seed)
-        self.per_day = per_day
-        self.events_per_dream = events_per_dream
         self.now = now
         self.tables = Tables()
         self.local = zoneinfo.ZoneInfo(settings.TIME_ZONE)
@@ -707,12 +705,7 @@ def seed(
         existing = generated_dreams().count()
         to_add = max(0, dreams - existing)
         now = time.time()
-        seeder = Seeder(
-            seed=random_seed + existing,
-            per_day=per_day,
-            events_per_dream=events_per_dream,
-            now=now,
-        )
+        seeder = Seeder(seed=random_seed + existing, now=now)
         seeder.funds = dict(Fund.objects.filter(name=FUND_NAME).values_list("year", "pk"))
         seeder.reference_data(staff)
         plans: list[Plan] = []
