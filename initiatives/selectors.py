@@ -199,11 +199,13 @@ def staff_dream_list(
     query = query.strip()
     if query:
         if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchVector
+            from django.contrib.postgres.search import SearchQuery
 
-            vector = SearchVector("title", "story", config="dutch")
-            dreams = dreams.annotate(search=vector).filter(
-                search=SearchQuery(query, config="dutch", search_type="websearch")
+            from initiatives.search import SEARCH_CONFIG
+
+            # The stored vector (initiatives/search.py), on its GIN index.
+            dreams = dreams.filter(
+                search_document=SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
             )
         else:  # SQLite, the embedded default: a plain substring match
             from django.db.models import Q
@@ -223,8 +225,21 @@ def staff_dream_list(
     )
 
 
-def dream_for_staff(*, pk: int) -> Dream:
-    """Return dream PK with everything the workspace shows, in a fixed number of queries."""
+# The workspace shows a dream's newest events first; its whole history is one click away.
+TIMELINE_LATEST = 50
+
+
+def dream_for_staff(*, pk: int, whole_timeline: bool = False) -> Dream:
+    """Return dream PK with everything the workspace shows, in a fixed number of queries.
+
+    dream.timeline holds its newest TIMELINE_LATEST events, newest first, or every event
+    with WHOLE_TIMELINE; dream.timeline_count counts them all (no query of its own), and
+    dream.timeline_older_from is the place in the whole timeline where the shorter one
+    stopped (None when nothing was left out), for the link to the rest to land on.
+    """
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
     from initiatives.models import (
         ContactMoment,
         Decision,
@@ -234,17 +249,22 @@ def dream_for_staff(*, pk: int) -> Dream:
         Review,
     )
 
-    return (
+    events = TimelineEvent.objects.select_related("actor").order_by("-created_at", "-id")
+    if not whole_timeline:
+        events = events[:TIMELINE_LATEST]
+    event_count = (
+        TimelineEvent.objects.filter(dream=OuterRef("pk"))
+        .order_by()
+        .values("dream")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
+    dream = (
         Dream.objects.exclude(status=Status.UNCONFIRMED)
         .select_related("resident", "neighbourhood", "theme", "contact")
+        .annotate(timeline_count=Coalesce(Subquery(event_count, output_field=IntegerField()), 0))
         .prefetch_related(
-            Prefetch(
-                "events",
-                queryset=TimelineEvent.objects.select_related("actor").order_by(
-                    "-created_at", "-id"
-                ),
-                to_attr="timeline",
-            ),
+            Prefetch("events", queryset=events, to_attr="timeline"),
             Prefetch("photos", queryset=DreamPhoto.objects.order_by("created_at", "id")),
             Prefetch(
                 "contact_moments",
@@ -274,6 +294,9 @@ def dream_for_staff(*, pk: int) -> Dream:
         )
         .get(pk=pk)
     )
+    left_out = whole_timeline and len(dream.timeline) > TIMELINE_LATEST
+    dream.timeline_older_from = TIMELINE_LATEST if left_out else None
+    return dream
 
 
 def photo_for_staff(*, dream_pk: int, photo_pk: int) -> DreamPhoto:
