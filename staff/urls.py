@@ -15,6 +15,7 @@ urlpatterns = [
     path("", views.triage, name="triage"),
     path("dromen/", views.dream_list, name="dream_list"),
     path("dromen/selectie/", views.dream_bulk, name="dream_bulk"),
+    path("dromen/export.csv", views.dream_export, name="dream_export"),
     path("dromen/<int:pk>/", views.dream_workspace, name="dream_workspace"),
     path("dromen/<int:pk>/oppakken/", views.pick_up, name="pick_up"),
     path("dromen/<int:pk>/fotos/<int:photo_pk>/", views.dream_photo, name="dream_photo"),

@@ -54,6 +54,8 @@ EXPECTED: dict[str, Expect] = {
     "dream_list": _may(ENABLER, COMMS, MANAGER),
     # Reached from the list; what may be done with the selection is checked inside the view.
     "dream_bulk": _may(ENABLER, COMMS, MANAGER, get=NOT_ALLOWED, post=Answer(302, DREAM_LIST)),
+    # Everything that matches the list's filters, as CSV.
+    "dream_export": _may(ENABLER, MANAGER),
     "dream_workspace": _may(ENABLER, COMMS, MANAGER),
     # The dream is already picked up: the answer is "someone has it", back to the triage.
     "pick_up": _may(ENABLER, get=NOT_ALLOWED, post=Answer(302, TRIAGE)),

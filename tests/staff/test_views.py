@@ -401,6 +401,38 @@ class TestDreamList:
             cell = by_id[str(dream.pk)][1]
             assert cell == "'" + dream.title, cell  # neutralised: not a formula any more
 
+    def test_export_of_everything_the_filters_find(self, client, enabler):
+        vlijmen = NeighbourhoodFactory(name="Vlijmen")
+        found = [DreamFactory(neighbourhood=vlijmen, title=f"Vlijmen {n}") for n in range(30)]
+        DreamFactory(title="Droom elders")
+        DreamFactory(neighbourhood=vlijmen, title="Nog niet bevestigd", status=Status.UNCONFIRMED)
+        client.force_login(enabler)
+
+        page = client.get("/medewerkers/dromen/", {"neighbourhood": vlijmen.pk})
+        link = f"/medewerkers/dromen/export.csv?neighbourhood={vlijmen.pk}"
+        assert f'href="{link}"' in page.content.decode()
+        assert "Alle 30 gevonden dromen downloaden als CSV" in page.content.decode()
+
+        response = client.get(link)
+        assert response.status_code == 200
+        assert response.streaming
+        assert response["Content-Type"].startswith("text/csv")
+        assert "attachment" in response["Content-Disposition"]
+        rows = list(
+            csv.reader(io.StringIO(b"".join(response.streaming_content).decode()), delimiter=";")
+        )
+        assert rows[0][:2] == ["Nummer", "Titel"]
+        # Every match, not only the first page of 25, in the list's order (newest first).
+        assert [row[0] for row in rows[1:]] == [str(d.pk) for d in reversed(found)]
+
+    def test_export_with_wrong_filters_sends_nothing(self, client, enabler, dream):
+        client.force_login(enabler)
+        response = client.get("/medewerkers/dromen/export.csv", {"neighbourhood": "999999"})
+        assert response.status_code == 302
+        assert not getattr(response, "streaming", False)
+        page = client.get(response["Location"]).content.decode()
+        assert "Verbeter eerst de filters; er is niets gedownload." in page
+
     def test_a_communications_advisor_cannot_export(self, client, comms, dream):
         client.force_login(comms)
         response = client.post(
@@ -411,6 +443,8 @@ class TestDreamList:
         page = client.get(response["Location"]).content.decode()
         assert "Kies wat je met de geselecteerde dromen wilt doen." in page
         assert "Downloaden als CSV" not in page
+        assert "export.csv" not in page
+        assert client.get("/medewerkers/dromen/export.csv").status_code == 403
 
     def test_a_crafted_selection_is_refused_without_a_500(self, client, enabler):
         client.force_login(enabler)

@@ -221,15 +221,10 @@ def render(*, info: dict, seeds: list[str], small, large, load, mail, sizes, min
     ]
     export = large.get("export")
     if export and export.extra:
-        refused = export.extra.get("refused_as_shipped")
-        text = f"- The export POSTs the ids of all {export.extra['selected']:,} dreams, as a bulk selection does."
-        if refused != 200:
-            text += (
-                f" As shipped, Django refuses a form of more than 1,000 fields "
-                f"(DATA_UPLOAD_MAX_NUMBER_FIELDS): HTTP {refused}. The export was measured with "
-                "that limit lifted."
-            )
-        lines.append(text)
+        lines.append(
+            f"- The export downloads all {export.extra['listed']:,} dreams the staff list shows "
+            '(every status but unconfirmed) with its "download all found" link, unfiltered.'
+        )
     lines += load_lines(load)
     lines += mail_lines(mail)
     return "\n".join(lines)
