@@ -27,6 +27,7 @@ from initiatives.statuses import STAFF_MOVES, Status
 from initiatives.working_days import add_working_days, working_days_between
 from staff import forms
 from staff.permissions import can, staff_area
+from staff.timeline import timeline_entries
 
 REFUSALS = (InvalidTransition, NotAllowed, ValueError)
 
@@ -301,9 +302,9 @@ def dream_bulk(request) -> HttpResponse:
 # --- the dream workspace ----------------------------------------------------------------------
 
 
-def _dream_or_404(pk: int) -> Dream:
+def _dream_or_404(pk: int, *, whole_timeline: bool = False) -> Dream:
     try:
-        return selectors.dream_for_staff(pk=pk)
+        return selectors.dream_for_staff(pk=pk, whole_timeline=whole_timeline)
     except Dream.DoesNotExist:
         raise Http404 from None
 
@@ -344,6 +345,8 @@ def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
     moves = STAFF_MOVES.get(dream.status, [])
     return {
         "dream": dream,
+        "timeline": timeline_entries(dream.timeline, older_from=dream.timeline_older_from),
+        "timeline_left_out": dream.timeline_count - len(dream.timeline),
         "user_can_work": can(request.user, "dream_work"),
         "user_can_note": can(request.user, "dream_note"),
         "user_can_hand_over": can(request.user, "hand_over"),
@@ -370,7 +373,8 @@ def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
 @staff_area("dream_view")
 @require_GET
 def dream_workspace(request, pk: int) -> HttpResponse:
-    dream = _dream_or_404(pk)
+    # The newest events first; the link below the timeline (?geschiedenis=alle) shows all.
+    dream = _dream_or_404(pk, whole_timeline=request.GET.get("geschiedenis") == "alle")
     return render(request, "staff/dream_workspace.html", _workspace_context(request, dream))
 
 

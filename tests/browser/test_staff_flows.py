@@ -12,6 +12,7 @@ written (the resident's budget message), the test matches only the amount and pu
 """
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -21,7 +22,15 @@ from playwright.sync_api import Page, expect
 
 from accounts.roles import Role
 from initiatives import services
-from initiatives.models import CoreValue, Decision, Dream, Grant, Verdict
+from initiatives.models import (
+    CoreValue,
+    Decision,
+    Dream,
+    EventKind,
+    Grant,
+    TimelineEvent,
+    Verdict,
+)
 from initiatives.statuses import Status
 from tests.browser.conftest import DESKTOP, check_accessibility
 from tests.factories import (
@@ -502,5 +511,50 @@ def test_manager_pages_are_accessible(
     expect(page.locator("main")).to_contain_text("Er wachten geen budgetten op goedkeuring.")
     large.refresh_from_db()
     assert (large.state, large.decided_by) == (Grant.State.GRANTED, manager)
+
+    assert not pages.errors, "\n".join(pages.errors)
+
+
+def test_a_long_timeline_shows_the_newest_events_and_the_rest_one_click_away(
+    site, staff_page: Page, pages, enabler, drunen, groen
+):
+    resident = UserFactory(email="ans@example.nl", full_name="Ans Achterberg")
+    dream = in_conversation_with_review(
+        submit_dream(resident, "Een speeltuin met een lange geschiedenis", drunen, groen), enabler
+    )
+    first = timezone.now() - timedelta(days=30)
+    TimelineEvent.objects.bulk_create(
+        TimelineEvent(
+            dream=dream,
+            kind=EventKind.NOTE,
+            public=False,
+            actor=enabler,
+            body=f"Notitie {n}.",
+            created_at=first + timedelta(hours=n),
+        )
+        for n in range(60)
+    )
+    newer = dream.events.count() - 60  # handed in, picked up and so on: all newer than the notes
+    total = 60 + newer
+
+    page = staff_page
+    staff_sign_in(page, site, enabler, path=reverse("staff:dream_workspace", args=[dream.pk]))
+    timeline = page.locator("#workspace .portal-timeline")
+    expect(timeline.locator(".portal-timeline__event")).to_have_count(50)
+    link = page.locator("#workspace").get_by_role("link", name=re.compile(rf"\({total} "))
+    expect(link).to_have_count(1)
+    check_accessibility(page, "staff-23-workspace-long-timeline")
+
+    # The plain link (no script needed) shows every event, from where the list stopped.
+    link.click()
+    expect(page).to_have_url(re.compile(r"\?geschiedenis=alle#timeline-older$"))
+    expect(timeline.locator(".portal-timeline__event")).to_have_count(total)
+    older = page.locator("#timeline-older")
+    expect(older).to_contain_text(f"Notitie {9 + newer}.")  # the 51st event, newest first
+    expect(older).to_be_in_viewport()
+    expect(
+        page.locator("#workspace").get_by_role("link", name=re.compile(rf"\({total} "))
+    ).to_have_count(0)
+    check_accessibility(page, "staff-24-workspace-whole-timeline")
 
     assert not pages.errors, "\n".join(pages.errors)

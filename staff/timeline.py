@@ -1,0 +1,83 @@
+"""The workspace timeline, made ready to show: every label and date worked out once per page.
+
+In the template, each event cost two `date` filters, a {% blocktranslate %} or a label
+lookup, and `linebreaksbr`: about 65 µs an event, 13 ms for the 200 events of the benchmark's
+dream (make bench, BENCHMARKS.md). Here the labels are translated once per page instead of
+once per event and the dates are put together from their parts: about 25 µs an event,
+building and rendering together. The page shows exactly the same text
+(tests/staff/test_timeline.py compares the two).
+"""
+
+from dataclasses import dataclass
+
+from django.template.defaultfilters import linebreaksbr
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from initiatives.models import EventKind, TimelineEvent
+from initiatives.statuses import Status
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One event as the workspace shows it."""
+
+    public: bool
+    iso_time: str  # ISO 8601 in the current time zone, as the `date:"c"` filter gives it
+    when: str  # as `date:"j M Y, H:i"` gives it, e.g. "3 Mrt 2026, 09:05"
+    actor: str  # "" when nobody in particular did it
+    title: str
+    body: SafeString  # the text escaped, its line breaks as <br>, as `linebreaksbr` gives it
+    first_older: bool = False  # the first event the shorter timeline left out
+
+
+def _month_abbreviations() -> dict[int, str]:
+    """Return what the date format "M" shows for each month, in the active language."""
+    return {number: str(name).title() for number, name in MONTHS_3.items()}
+
+
+def timeline_entries(
+    events: list[TimelineEvent], *, older_from: int | None = None
+) -> list[TimelineEntry]:
+    """Return EVENTS as TimelineEntry rows for the staff workspace, in the same order.
+
+    OLDER_FROM is the position (from 0) of the first event the shorter timeline leaves out;
+    that entry is marked, so that "the whole history" can continue where the list stopped.
+    """
+    months = _month_abbreviations()
+    kinds = {value: str(label) for value, label in EventKind.choices}
+    statuses = {value: str(label) for value, label in Status.choices}
+    status_change = _("%(from)s → %(to)s")
+    names: dict[int, str] = {}
+    entries = []
+    for position, event in enumerate(events):
+        local = timezone.localtime(event.created_at)
+        if event.kind == EventKind.STATUS_CHANGED:
+            title = status_change % {
+                "from": statuses.get(event.from_status, event.from_status),
+                "to": statuses.get(event.to_status, event.to_status),
+            }
+        else:
+            title = kinds.get(event.kind, event.kind)
+        actor = ""
+        if event.actor_id is not None:
+            if event.actor_id not in names:
+                names[event.actor_id] = event.actor.get_full_name()
+            actor = names[event.actor_id]
+        entries.append(
+            TimelineEntry(
+                public=event.public,
+                iso_time=local.isoformat(),
+                # "j M Y, H:i" from its parts: Django's formatter reads the format string
+                # and translates the month again for every date.
+                when=f"{local.day} {months[local.month]} {local.year:04d}, "
+                f"{local.hour:02d}:{local.minute:02d}",
+                actor=actor,
+                title=title,
+                body=linebreaksbr(event.body, autoescape=True) if event.body else SafeString(""),
+                first_older=position == older_from,
+            )
+        )
+    return entries

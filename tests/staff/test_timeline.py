@@ -1,0 +1,185 @@
+"""The workspace timeline: the newest 50 events first, the whole history one click away."""
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from initiatives import selectors
+from initiatives.models import EventKind, TimelineEvent
+from initiatives.statuses import Status
+from staff.timeline import timeline_entries
+from tests.staff.conftest import make_staff
+from tests.staff.test_views import _assert_same, _count, _workspace
+
+pytestmark = pytest.mark.django_db
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+UTC = ZoneInfo("UTC")
+WHOLE = "?geschiedenis=alle"
+
+
+def add_events(dream, n: int, *, by, start: int = 0) -> None:
+    """Give DREAM N more notes, "notitie START" … one minute apart, each newer than the last."""
+    first = datetime(2026, 3, 1, 9, 0, tzinfo=AMSTERDAM)
+    TimelineEvent.objects.bulk_create(
+        TimelineEvent(
+            dream=dream,
+            kind=EventKind.NOTE,
+            public=False,
+            actor=by,
+            body=f"notitie {i}.",
+            created_at=first + timedelta(minutes=i),
+        )
+        for i in range(start, start + n)
+    )
+
+
+def shown_notes(content: str) -> list[int]:
+    return [int(n) for n in re.findall(r"notitie (\d+)\.", content)]
+
+
+def events_in(content: str) -> int:
+    return len(re.findall(r'<li class="portal-timeline__event', content))
+
+
+def whole_history_link(content: str) -> re.Match | None:
+    return re.search(r'<a [^>]*href="([^"]*geschiedenis=alle[^"]*)"[^>]*>([^<]*)</a>', content)
+
+
+@pytest.fixture
+def long_dream(dream, enabler):
+    """The `dream` with 60 notes on its timeline: more than the workspace shows at first."""
+    add_events(dream, 60, by=enabler)
+    return dream
+
+
+def test_the_selector_reads_the_newest_50_and_counts_them_all(long_dream):
+    dream = selectors.dream_for_staff(pk=long_dream.pk)
+    assert [e.body for e in dream.timeline] == [f"notitie {i}." for i in range(59, 9, -1)]
+    assert dream.timeline_count == 60
+    assert dream.timeline_older_from is None
+
+    whole = selectors.dream_for_staff(pk=long_dream.pk, whole_timeline=True)
+    assert [e.body for e in whole.timeline] == [f"notitie {i}." for i in range(59, -1, -1)]
+    assert whole.timeline_count == 60
+    assert whole.timeline[whole.timeline_older_from].body == "notitie 9."  # the 51st
+
+
+def test_a_dream_without_events_counts_none(dream):
+    assert not dream.events.exists()  # as the factory makes it
+    dream = selectors.dream_for_staff(pk=dream.pk, whole_timeline=True)
+    assert (dream.timeline, dream.timeline_count, dream.timeline_older_from) == ([], 0, None)
+
+
+def test_a_long_timeline_shows_the_newest_50_and_a_link_to_the_rest(client, enabler, long_dream):
+    client.force_login(enabler)
+    content = client.get(_workspace(long_dream)).content.decode()
+    assert events_in(content) == 50
+    assert shown_notes(content) == list(range(59, 9, -1))  # newest first
+    link = whole_history_link(content)
+    assert link, "no link to the whole history"
+    assert link[1] == f"{_workspace(long_dream)}?geschiedenis=alle#timeline-older"
+    assert "(60 " in link[2]  # the number of events, whatever the language
+    assert 'id="timeline-older"' not in content
+
+
+def test_the_link_shows_the_whole_history_where_the_list_stopped(client, enabler, long_dream):
+    client.force_login(enabler)
+    content = client.get(_workspace(long_dream) + WHOLE).content.decode()
+    assert events_in(content) == 60
+    assert shown_notes(content) == list(range(59, -1, -1))
+    assert whole_history_link(content) is None
+    # The link lands on the first event that was left out: "notitie 9.", the 51st.
+    landing = re.search(r'id="timeline-older">(.*?)</li>', content, re.S)
+    assert landing and shown_notes(landing[1]) == [9]
+
+
+def test_a_short_timeline_is_shown_whole_without_a_link(client, enabler, dream):
+    add_events(dream, 50, by=enabler)
+    client.force_login(enabler)
+    for url in (_workspace(dream), _workspace(dream) + WHOLE):
+        content = client.get(url).content.decode()
+        assert events_in(content) == 50
+        assert whole_history_link(content) is None
+        assert 'id="timeline-older"' not in content
+
+
+def test_a_timeline_with_one_event_too_many_gets_the_link(client, enabler, dream):
+    add_events(dream, 51, by=enabler)
+    client.force_login(enabler)
+    content = client.get(_workspace(dream)).content.decode()
+    assert events_in(content) == 50
+    assert "(51 " in whole_history_link(content)[2]
+
+
+@pytest.mark.parametrize("suffix", ["", WHOLE])
+def test_the_queries_are_the_same_for_60_and_250_events(client, enabler, dream, suffix):
+    people = [enabler, make_staff("MogelijkMaker", full_name="Mehmet Yilmaz")]
+    client.force_login(enabler)
+    add_events(dream, 60, by=people[0])
+    client.get(_workspace(dream))  # warm up: the service promises are made on first use
+    small = _count(client, _workspace(dream) + suffix, expect_in_page=["notitie 59."])
+    for start in range(60, 250, 10):  # the newer events by several people
+        add_events(dream, 10, by=people[start // 10 % 2], start=start)
+    expected = ["notitie 249.", "notitie 0." if suffix else "notitie 200."]
+    large = _count(client, _workspace(dream) + suffix, expect_in_page=expected)
+    _assert_same(small, large, f"/medewerkers/dromen/<id>/{suffix}")
+
+
+# --- what each entry shows: exactly what the template's filters showed ------------------------
+
+# How the workspace template showed an event before staff/timeline.py made it ready.
+BEFORE = Template(
+    "{% load i18n %}"
+    '<time datetime="{{ e.created_at|date:\'c\' }}">{{ e.created_at|date:"j M Y, H:i" }}</time>'
+    "{% if e.actor %} · {{ e.actor.get_full_name }}{% endif %}|"
+    '{% if e.kind == "status_changed" %}{% blocktranslate with from=e.get_from_status_display'
+    " to=e.get_to_status_display %}{{ from }} → {{ to }}{% endblocktranslate %}"
+    "{% else %}{{ e.get_kind_display }}{% endif %}|{{ e.body|linebreaksbr }}|{{ e.public }}"
+)
+NOW = Template(
+    '<time datetime="{{ e.iso_time }}">{{ e.when }}</time>'
+    "{% if e.actor %} · {{ e.actor }}{% endif %}|{{ e.title }}|{{ e.body }}|{{ e.public }}"
+)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_entries_show_what_the_template_showed(language):
+    staff = make_staff(None, full_name="Sanne <de> Vries")
+    nameless = make_staff(None, full_name="")
+    events = [
+        # Every month, in summer and in winter time, late enough in UTC to be the next day here.
+        TimelineEvent(
+            kind=EventKind.NOTE,
+            actor=staff,
+            created_at=datetime(2026, month, 3 + month, 23, 1, 5, 123456, tzinfo=UTC),
+            body="Eerste regel\nTweede <b>regel</b> & meer\r\nderde",
+        )
+        for month in range(1, 13)
+    ] + [
+        TimelineEvent(
+            kind=EventKind.STATUS_CHANGED,
+            from_status=Status.IN_CONVERSATION,
+            to_status=Status.IN_PROGRESS,
+            created_at=datetime(2026, 10, 25, 1, 30, tzinfo=UTC),
+            public=True,
+        ),
+        TimelineEvent(
+            kind=EventKind.GRANT, actor=nameless, created_at=datetime(2026, 1, 2, tzinfo=UTC)
+        ),
+        TimelineEvent(kind="something_old", created_at=datetime(2026, 1, 1, tzinfo=UTC)),
+    ]
+    with translation.override(language):
+        entries = timeline_entries(events)
+        for event, entry in zip(events, entries, strict=True):
+            assert NOW.render(Context({"e": entry})) == BEFORE.render(Context({"e": event}))
+    # 23:01 UTC is past midnight here: an hour later in winter time, two in summer time.
+    assert entries[2].when == {"nl": "7 Mrt 2026, 00:01", "en": "7 Mar 2026, 00:01"}[language]
+    assert entries[6].when == "11 Jul 2026, 01:01"
+    assert entries[0].body == "Eerste regel<br>Tweede &lt;b&gt;regel&lt;/b&gt; &amp; meer<br>derde"
+    assert entries[-1].title == "something_old"
+    assert [e.first_older for e in timeline_entries(events, older_from=2)].index(True) == 2
