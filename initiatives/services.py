@@ -5,14 +5,18 @@ Each service is keyword-only, runs in one transaction, locks the dream row befor
 it reads the status, and records what happened on the timeline.
 """
 
+import logging
 import smtplib
 from collections.abc import Sequence
+from contextlib import suppress
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from time import monotonic
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -1079,6 +1083,19 @@ def weekly_report_mail(*, monday: date) -> int:
 # --- outgoing mail ---------------------------------------------------------------------------
 
 
+def _outbox_message(mail: OutboxMail) -> EmailMultiAlternatives:
+    """Return the message for outbox row MAIL, as it goes to the mail server."""
+    message = EmailMultiAlternatives(
+        subject=mail.subject,
+        body=mail.body_text,
+        to=[mail.to_email],
+        headers={"X-Outbox-Id": str(mail.pk)},  # which row a delivered copy came from
+    )
+    if mail.body_html:
+        message.attach_alternative(mail.body_html, "text/html")
+    return message
+
+
 def outbox_mail_send(*, outbox_id: int) -> None:
     """Send outbox mail OUTBOX_ID unless it was sent already; safe to call twice."""
     with transaction.atomic():
@@ -1086,14 +1103,7 @@ def outbox_mail_send(*, outbox_id: int) -> None:
         if mail is None or mail.state != OutboxMail.State.PENDING:
             return
         mail.attempts += 1
-        message = EmailMultiAlternatives(
-            subject=mail.subject,
-            body=mail.body_text,
-            to=[mail.to_email],
-            headers={"X-Outbox-Id": str(mail.pk)},  # which row a delivered copy came from
-        )
-        if mail.body_html:
-            message.attach_alternative(mail.body_html, "text/html")
+        message = _outbox_message(mail)
         try:
             message.send()
         except (smtplib.SMTPException, OSError) as exc:
@@ -1106,6 +1116,92 @@ def outbox_mail_send(*, outbox_id: int) -> None:
             mail.save(update_fields=["attempts", "state", "sent_at"])
             return
     raise MailDeliveryFailed(str(error))
+
+
+# A batch stops trying further mails after this many seconds; the rest stay pending and are
+# handed out again. Its transaction must end before the task's soft time limit (45 s,
+# CELERY_TASK_SOFT_TIME_LIMIT) even when the mail in progress then waits out the SMTP timeout
+# (20 s): interrupted, it would roll back and leave mails it had sent unmarked.
+MAIL_BATCH_SECONDS = 20.0
+
+
+@dataclass(frozen=True)
+class MailFailure:
+    error: str
+    attempts: int  # tries so far, this one included
+
+
+@dataclass
+class MailBatchOutcome:
+    """What one delivery of a batch of outbox mails did, by outbox id."""
+
+    sent: list[int] = field(default_factory=list)
+    failed: dict[int, MailFailure] = field(default_factory=dict)
+    untried: list[int] = field(default_factory=list)  # still pending: out of time
+
+
+def outbox_mails_send(*, outbox_ids: Sequence[int]) -> MailBatchOutcome:
+    """Send the outbox mails OUTBOX_IDS that are still waiting, over one mail connection.
+
+    Safe to call twice, also at the same time: the waiting rows are locked while they are
+    sent, rows another delivery holds are left to it, and a row that is no longer pending is
+    skipped. Each mail is tried once: a failed one counts its attempt and records its error
+    and the others are still sent; the caller schedules the retries. A mail whose send
+    raised is never marked sent, even if the server took it before the connection broke
+    (sent twice rather than lost, as for a single mail).
+    """
+    outcome = MailBatchOutcome()
+    with transaction.atomic():
+        mails = list(
+            OutboxMail.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=list(outbox_ids), state=OutboxMail.State.PENDING)
+            .order_by("pk")
+            .only("pk", "to_email", "subject", "body_text", "body_html", "attempts")
+        )
+        if not mails:
+            return outcome
+        deadline = monotonic() + MAIL_BATCH_SECONDS
+        mailer = mailers.default
+        try:
+            for mail in mails:
+                if (outcome.sent or outcome.failed) and monotonic() > deadline:
+                    outcome.untried.append(mail.pk)
+                    continue
+                try:
+                    mailer.open()  # does nothing while the connection is open
+                    mailer.send_messages([_outbox_message(mail)])
+                except (smtplib.SMTPException, OSError) as exc:
+                    outcome.failed[mail.pk] = MailFailure(str(exc)[:2000], mail.attempts + 1)
+                    _mailer_close(mailer)  # its state is unknown now: the next mail starts afresh
+                except Exception as exc:
+                    # A mail that cannot even be built (or a soft time limit) must not roll
+                    # back the batch: the mails sent before it would be sent again.
+                    logging.getLogger(__name__).exception("Outbox mail %s not sent", mail.pk)
+                    error = f"{type(exc).__name__}: {exc}"[:2000]
+                    outcome.failed[mail.pk] = MailFailure(error, mail.attempts + 1)
+                    _mailer_close(mailer)
+                else:
+                    outcome.sent.append(mail.pk)
+        finally:
+            _mailer_close(mailer)
+        if outcome.sent:
+            OutboxMail.objects.filter(pk__in=outcome.sent).update(
+                state=OutboxMail.State.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1
+            )
+        by_error: dict[str, list[int]] = {}
+        for outbox_id, failure in outcome.failed.items():
+            by_error.setdefault(failure.error, []).append(outbox_id)
+        for error, ids in by_error.items():  # mostly one error for all: one query
+            OutboxMail.objects.filter(pk__in=ids).update(
+                attempts=F("attempts") + 1, last_error=error
+            )
+    return outcome
+
+
+def _mailer_close(mailer) -> None:
+    """Close MAILER's connection; one that is broken already is simply dropped."""
+    with suppress(smtplib.SMTPException, OSError):
+        mailer.close()
 
 
 @transaction.atomic

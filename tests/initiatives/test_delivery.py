@@ -39,10 +39,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.celery import app
-from initiatives import services, tasks
+from initiatives import notifications, services, tasks
 from initiatives.models import Dream, OutboxMail
 from initiatives.statuses import Status
 from tests.factories import DreamFactory, NeighbourhoodFactory, ThemeFactory
+from tests.initiatives.failing_mail import connection_count
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the worker only sees committed rows
 
@@ -610,3 +611,156 @@ def test_a_mail_server_that_always_fails_leaves_the_mail_failed_after_the_last_r
     assert row.sent_at is None
     assert figures == {"sent": 0, "lost": 1, "duplicated": 0, "unexpected": 0, "unreadable": 0}
     assert run_sweeper() == 0  # a failed mail is for staff to look at, not swept again
+
+
+# --- batches: the mails of one transaction ------------------------------------------------------
+
+
+def test_many_mails_of_one_transaction_go_out_in_a_few_batches_one_connection_each(
+    delivery, mogelijkmaker
+):
+    total = 230
+    dreams = submitted_dreams(total)
+    delivery.start_worker(MAIL_BACKEND="tests.initiatives.failing_mail.CountingBackend")
+
+    start = time.monotonic()
+    with transaction.atomic():  # one transaction; each pick-up is a savepoint within it
+        for dream in dreams:
+            services.dream_pick_up(dream=dream, by=mogelijkmaker)
+        assert delivery.published == []  # nothing before the commit
+    ids = set(OutboxMail.objects.values_list("pk", flat=True))
+    delivery.wait_for(
+        f"{total} mails to be sent",
+        lambda: not OutboxMail.objects.exclude(state=OutboxMail.State.SENT).exists(),
+        timeout=60,
+    )
+    seconds = time.monotonic() - start
+    delivery.wait_until_idle(timeout=30)
+
+    batches = -(-total // notifications.MAIL_BATCH_SIZE)  # 5 tasks of 46
+    figures = delivery.figures(ids)
+    delivery.report(
+        f"{total} mails in one transaction",
+        published=len(delivery.published),
+        connections=connection_count(),
+        **figures,
+        seconds_to_deliver=seconds,
+    )
+    assert len(ids) == total
+    assert delivery.published == ["initiatives.tasks.mail_deliver_batch"] * batches
+    assert figures == {"sent": total, "lost": 0, "duplicated": 0, "unexpected": 0, "unreadable": 0}
+    assert connection_count() == batches  # one mail server connection per batch
+    assert set(OutboxMail.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_a_refused_recipient_in_a_batch_is_retried_alone_until_failed_and_the_rest_is_sent(
+    delivery, mogelijkmaker
+):
+    dreams = submitted_dreams(10)
+    refused = dreams[3].resident.email
+    delivery.start_worker(
+        MAIL_BACKEND="tests.initiatives.failing_mail.RefusingBackend",
+        REFUSED_MAIL_RECIPIENTS=refused,
+    )
+
+    start = time.monotonic()
+    with transaction.atomic():
+        for dream in dreams:
+            services.dream_pick_up(dream=dream, by=mogelijkmaker)
+    failed = OutboxMail.objects.get(to_email=refused)
+    delivery.wait_for(
+        "the refused mail to be given up",
+        lambda: OutboxMail.objects.filter(pk=failed.pk, state=OutboxMail.State.FAILED).exists(),
+        timeout=60,
+    )
+    seconds = time.monotonic() - start
+    delivery.wait_until_idle(timeout=30)
+
+    failed.refresh_from_db()
+    others = OutboxMail.objects.exclude(pk=failed.pk)
+    figures = delivery.figures(set(others.values_list("pk", flat=True)))
+    delivery.report(
+        "one refused recipient in a batch of 10",
+        published=len(delivery.published),
+        tries_of_refused=failed.attempts,
+        **figures,
+        seconds_to_give_up=seconds,
+    )
+    assert delivery.published == ["initiatives.tasks.mail_deliver_batch"]
+    assert figures == {"sent": 9, "lost": 0, "duplicated": 0, "unexpected": 0, "unreadable": 0}
+    assert set(others.values_list("state", "attempts")) == {(OutboxMail.State.SENT, 1)}
+    assert (failed.state, failed.attempts) == (OutboxMail.State.FAILED, tasks.MAX_RETRIES + 1)
+    assert "no such mailbox" in failed.last_error
+    assert failed.sent_at is None
+    # It went on the schedule of a mail sent alone: waits of 0.1, 0.2, 0.4, 0.8 and 1.6 s.
+    assert seconds >= RETRY_BASE_SECONDS * (2**tasks.MAX_RETRIES - 1)
+    assert run_sweeper() == 0  # a failed mail is for staff to look at, not swept again
+
+
+def test_a_server_gone_in_the_middle_of_a_batch_leaves_the_unsent_mails_to_their_retries(
+    delivery, mogelijkmaker
+):
+    dreams = submitted_dreams(10)
+    delivery.start_worker(
+        MAIL_BACKEND="tests.initiatives.failing_mail.VanishingBackend",
+        SERVER_GONE_AFTER_MESSAGES="3",
+        SERVER_GONE_SECONDS="0.5",
+    )
+
+    start = time.monotonic()
+    with transaction.atomic():
+        for dream in dreams:
+            services.dream_pick_up(dream=dream, by=mogelijkmaker)
+    ids = set(OutboxMail.objects.values_list("pk", flat=True))
+    delivery.wait_for(
+        "every mail to be sent",
+        lambda: not OutboxMail.objects.exclude(state=OutboxMail.State.SENT).exists(),
+        timeout=60,
+    )
+    seconds = time.monotonic() - start
+    delivery.wait_until_idle(timeout=30)
+
+    attempts = list(OutboxMail.objects.order_by("pk").values_list("attempts", flat=True))
+    figures = delivery.figures(ids)
+    delivery.report(
+        "server gone after 3 of a batch of 10",
+        attempts=attempts,
+        **figures,
+        seconds_to_deliver=seconds,
+    )
+    assert delivery.published == ["initiatives.tasks.mail_deliver_batch"]
+    # Had the batch marked a mail it could not send as sent, that mail would be lost.
+    assert figures == {"sent": 10, "lost": 0, "duplicated": 0, "unexpected": 0, "unreadable": 0}
+    assert attempts[:3] == [1, 1, 1]
+    assert min(attempts[3:]) >= 2  # tried again on their own, once the server was back
+
+
+def test_a_batch_delivered_three_times_at_once_sends_each_mail_once(delivery, mogelijkmaker):
+    dreams = submitted_dreams(50)
+    with transaction.atomic():  # one batch goes to Redis; no worker is running yet
+        for dream in dreams:
+            services.dream_pick_up(dream=dream, by=mogelijkmaker)
+    ids = sorted(OutboxMail.objects.values_list("pk", flat=True))
+    for _ in range(2):  # and is handed out twice more (a lost worker, a sweeper run)
+        tasks.mail_deliver_batch.delay(ids)
+    assert delivery.published == ["initiatives.tasks.mail_deliver_batch"] * 3
+    assert delivery.waiting() == 3
+
+    # Slow sends keep the first batch's rows locked while the second pool process starts.
+    delivery.start_worker(
+        MAIL_BACKEND="tests.initiatives.failing_mail.SlowBackend", SLOW_MAIL_SECONDS="0.02"
+    )
+    start = time.monotonic()
+    delivery.wait_until_idle(timeout=60)
+    seconds = time.monotonic() - start
+
+    figures = delivery.figures(set(ids))
+    delivery.report(
+        "one batch delivered 3 times",
+        connections=connection_count(),
+        **figures,
+        seconds_to_deliver=seconds,
+    )
+    assert figures == {"sent": 50, "lost": 0, "duplicated": 0, "unexpected": 0, "unreadable": 0}
+    assert set(OutboxMail.objects.values_list("state", "attempts")) == {(OutboxMail.State.SENT, 1)}
+    assert connection_count() == 1  # the others found nothing left to send
