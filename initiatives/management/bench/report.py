@@ -187,17 +187,27 @@ def load_lines(load) -> list[str]:
 def mail_lines(mail) -> list[str]:
     if mail is None:
         return []
+    how = (
+        "each mail committed in a transaction of its own, as everyday updates are"
+        if mail.separate_commits
+        else "all mails committed in one transaction, as a bulk job such as the daily email"
+    )
     if mail.per_second is None:
-        return [f"- Mail throughput: **error** {mail.error}"]
+        return [f"- Mail throughput ({how}): **error** {mail.error}"]
     ok = not mail.error and mail.per_second >= MAIL_MIN_PER_SECOND
+    written = (
+        f"writing and committing them one by one took {_ms(mail.write_seconds)}, inside that span"
+        if mail.separate_commits
+        else f"writing them took {_ms(mail.write_seconds)}, enqueueing at commit "
+        f"{_ms(mail.enqueue_seconds)}"
+    )
     return [
-        f"- Mail throughput (one Celery worker, prefork concurrency {mail.concurrency}, Redis, "
-        f"mailbox backend): {mail.delivered:,} of {mail.mails:,} mails delivered "
-        f"{_ms(mail.seconds)} after the commit: **{mail.per_second:.0f} mails/s**; from commit "
-        f"to delivered median {_ms(mail.latency_median)}, p95 {_ms(mail.latency_p95)} "
-        f"(writing them took {_ms(mail.write_seconds)}, enqueueing at commit "
-        f"{_ms(mail.enqueue_seconds)}). Target ≥ {MAIL_MIN_PER_SECOND} mails/s: {_verdict(ok)}."
-        + (f" {mail.error}." if mail.error else "")
+        f"- Mail throughput, {how} (one Celery worker, prefork concurrency {mail.concurrency}, "
+        f"Redis, mailbox backend): {mail.delivered:,} of {mail.mails:,} mails delivered "
+        f"{_ms(mail.seconds)} after the first commit: **{mail.per_second:.0f} mails/s**; from "
+        f"its commit to delivered median {_ms(mail.latency_median)}, p95 "
+        f"{_ms(mail.latency_p95)} ({written}). Target ≥ {MAIL_MIN_PER_SECOND} mails/s: "
+        f"{_verdict(ok)}." + (f" {mail.error}." if mail.error else "")
     ]
 
 
@@ -226,7 +236,8 @@ def render(*, info: dict, seeds: list[str], small, large, load, mail, sizes, min
             '(every status but unconfirmed) with its "download all found" link, unfiltered.'
         )
     lines += load_lines(load)
-    lines += mail_lines(mail)
+    for one in mail or []:
+        lines += mail_lines(one)
     return "\n".join(lines)
 
 

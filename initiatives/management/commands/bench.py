@@ -3,7 +3,8 @@
 1. Generated data (bench_seed): 1,000 dreams; every page measured in-process.
 2. More generated history, up to 100,000 dreams; every page measured again.
 3. A bounded load test: gunicorn with 2 workers on 127.0.0.1, residents and staff.
-4. Mail throughput: a real Celery worker on Redis delivers 10,000 outbox mails.
+4. Mail throughput: a real Celery worker on Redis delivers 10,000 outbox mails, written in one
+   transaction and then each in its own.
 
 The table goes to the terminal and into BENCHMARKS.md. It needs PostgreSQL (DATABASE_URL) of
 its own, since it refuses a database with real dreams, and Redis (REDIS_URL).
@@ -113,10 +114,17 @@ class Command(BaseCommand):
         if not options["skip_mail"]:
             from initiatives.management.bench.mail import run_mail
 
-            self.stdout.write(f"Mail throughput: {options['mails']:,} mails:")
-            mail = run_mail(
-                mails=options["mails"], concurrency=2, timeout=300, log=self.stdout.write
-            )
+            self.stdout.write(f"Mail throughput: {options['mails']:,} mails, twice:")
+            mail = [
+                run_mail(
+                    mails=options["mails"],
+                    concurrency=2,
+                    timeout=300,
+                    separate_commits=separate,
+                    log=self.stdout.write,
+                )
+                for separate in (False, True)
+            ]
         text = report.render(
             info=info,
             seeds=seeds,
