@@ -218,13 +218,14 @@ PAGES = [
     ("list_sorted", "Dreams list, sorted by title", "list"),
     ("list_search", "Dreams list, full-text search", "list"),
     ("list_page_500", "Dreams list, page 500", "list"),
-    ("workspace", "Dream workspace, 200 events", "workspace"),
+    ("workspace", "Dream workspace, 200 events (the newest 50 shown)", "workspace"),
+    ("workspace_all", "Dream workspace, 200 events, whole history", "workspace"),
     ("my_dreams", "Resident: /mijn-dromen/", "resident"),
     ("my_dream", "Resident: /mijn-dromen/<id>/", "resident"),
     ("my_dream_heavy", "Resident: /mijn-dromen/<id>/, 200 events", "resident"),
     ("dream_post", "Dream form POST /dromen/nieuw/", "post"),
     ("weekly_report", "Weekly report build (last week)", "report"),
-    ("export", "CSV export of all dreams (bulk export)", "export"),
+    ("export", "CSV export of all dreams (download all found)", "export"),
 ]
 
 
@@ -248,6 +249,7 @@ def run_pages(*, warmup: int, repeat: int, log=print) -> dict[str, Measurement]:
             "list_search": _get(staff, "/medewerkers/dromen/?q=speeltuin"),
             "list_page_500": _get(staff, "/medewerkers/dromen/?pagina=500"),
             "workspace": _get(staff, f"/medewerkers/dromen/{who.heavy_id}/"),
+            "workspace_all": _get(staff, f"/medewerkers/dromen/{who.heavy_id}/?geschiedenis=alle"),
             "my_dreams": _get(resident, "/mijn-dromen/"),
             "my_dream": _get(resident, f"/mijn-dromen/{who.typical_id}/"),
             "my_dream_heavy": _get(resident, f"/mijn-dromen/{who.heavy_id}/"),
