@@ -1024,6 +1024,31 @@ class TestQueryCounts:
         large = _count(client, "/medewerkers/dromen/?sort=title", expect_in_page=["Volgende"])
         _assert_same(small, large, "/medewerkers/dromen/")
 
+    def test_export_of_everything_found(self, client, enabler):
+        client.force_login(enabler)
+
+        def add(n):
+            for _ in range(n):
+                _picked_up_dream(
+                    make_staff("MogelijkMaker"),
+                    neighbourhood=NeighbourhoodFactory(),
+                    theme=ThemeFactory(),
+                )
+
+        def export() -> tuple[list[str], int]:
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get("/medewerkers/dromen/export.csv")
+                body = b"".join(response.streaming_content)  # the rows are read as they stream
+            return [query["sql"] for query in queries.captured_queries], body.count(b"\n")
+
+        add(3)
+        small, lines = export()
+        assert lines == 1 + 3
+        add(27)
+        large, lines = export()
+        assert lines == 1 + 30
+        _assert_same(small, large, "/medewerkers/dromen/export.csv")
+
     def test_workspace(self, client, enabler, second_enabler, reviewed, fund):
         dream = reviewed
         client.force_login(enabler)
