@@ -641,12 +641,17 @@ def _release_waiting_grants(dream: Dream, by: User) -> None:
     for grant in Grant.objects.select_for_update().filter(
         dream=dream, state=Grant.State.AWAITING_APPROVAL
     ):
-        fund = Fund.objects.select_for_update().get(pk=grant.fund_id)
-        fund.committed -= grant.amount
-        fund.save(update_fields=["committed"])
-        grant.state = Grant.State.REJECTED
-        grant.decided_by, grant.decided_at = by, timezone.now()
-        grant.save(update_fields=["state", "decided_by", "decided_at"])
+        _grant_refuse(grant, by)
+
+
+def _grant_refuse(grant: Grant, by: User) -> None:
+    """Refuse GRANT (locked, awaiting approval) and free the money its fund held for it."""
+    fund = Fund.objects.select_for_update().get(pk=grant.fund_id)
+    fund.committed -= grant.amount
+    fund.save(update_fields=["committed"])
+    grant.state = Grant.State.REJECTED
+    grant.decided_by, grant.decided_at = by, timezone.now()
+    grant.save(update_fields=["state", "decided_by", "decided_at"])
 
 
 def _announce_grant(dream: Dream, grant: Grant, by: User) -> None:
@@ -674,17 +679,13 @@ def grant_decide(*, grant: Grant, by: User, approve: bool) -> Grant:
     if grant.state != Grant.State.AWAITING_APPROVAL:
         raise NotAllowed(_("This grant has already been decided."))
     dream = _lock(grant.dream)
-    fund = Fund.objects.select_for_update().get(pk=grant.fund_id)
-    grant.decided_by, grant.decided_at = by, timezone.now()
     if approve:
         grant.state = Grant.State.GRANTED
+        grant.decided_by, grant.decided_at = by, timezone.now()
         grant.save(update_fields=["state", "decided_by", "decided_at"])
         _announce_grant(dream, grant, by)
     else:
-        grant.state = Grant.State.REJECTED
-        grant.save(update_fields=["state", "decided_by", "decided_at"])
-        fund.committed -= grant.amount
-        fund.save(update_fields=["committed"])
+        _grant_refuse(grant, by)
         _record(
             dream=dream,
             kind=EventKind.GRANT_REJECTED,
