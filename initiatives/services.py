@@ -1395,8 +1395,10 @@ def retention_apply() -> dict[str, int]:
 
     Contact details, location, photos (files too), the resident's texts on the timeline and
     the delivery records of mails go; the dream and its history stay for the municipality.
-    Audit log entries older than AUDIT_RETENTION_MONTHS are deleted. Every removal is
-    logged in RetentionLog. Each dream is handled once: running it twice changes nothing more.
+    Audit log entries older than AUDIT_RETENTION_MONTHS are deleted, and failed staff
+    sign-ins once they can no longer lock anyone out. Every removal of a dream's data or of
+    audit entries is logged in RetentionLog. Each dream is handled once: running it twice
+    changes nothing more.
     """
     from initiatives.models import AuditEntry, RetentionLog
 
@@ -1429,7 +1431,16 @@ def retention_apply() -> dict[str, int]:
         )
         if removed:
             RetentionLog.objects.create(reason=RetentionLog.Reason.AUDIT, audit_entries=removed)
-    return {"dreams": dreams, "audit_entries": removed}
+
+    # Failed staff sign-ins (an email address, an IP address) are kept while they can still
+    # lock someone out, AXES_COOLOFF_TIME; django-axes removes them only when somebody signs
+    # in again, so they go here as well. (Its own clean-up needs a request.)
+    from axes.models import AccessAttempt
+
+    sign_in_failures, _kinds = AccessAttempt.objects.filter(
+        attempt_time__lte=now - settings.AXES_COOLOFF_TIME
+    ).delete()
+    return {"dreams": dreams, "audit_entries": removed, "sign_in_failures": sign_in_failures}
 
 
 def audit_record(

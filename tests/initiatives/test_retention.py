@@ -129,7 +129,7 @@ def test_thirteen_months_after_closing_the_personal_data_is_gone(
         datetime(2026, 2, 15, 3, 30, tzinfo=AMSTERDAM), django_capture_on_commit_callbacks
     )
 
-    assert result == {"dreams": 1, "audit_entries": 0}
+    assert result == {"dreams": 1, "audit_entries": 0, "sign_in_failures": 0}
     old.refresh_from_db()
     assert old.contact_name == old.contact_phone == old.location == ""
     assert old.anonymised_at is not None
@@ -160,7 +160,7 @@ def test_eleven_months_after_closing_nothing_is_removed(
     result = _run(
         datetime(2025, 12, 14, 3, 30, tzinfo=AMSTERDAM), django_capture_on_commit_callbacks
     )
-    assert result == {"dreams": 0, "audit_entries": 0}
+    assert result == {"dreams": 0, "audit_entries": 0, "sign_in_failures": 0}
     for dream in history.values():
         _untouched(dream)
     assert not RetentionLog.objects.exists()
@@ -183,7 +183,7 @@ def test_running_it_twice_changes_nothing_more(history, django_capture_on_commit
 
     again = _run(night + timedelta(days=1), django_capture_on_commit_callbacks)
 
-    assert again == {"dreams": 0, "audit_entries": 0}
+    assert again == {"dreams": 0, "audit_entries": 0, "sign_in_failures": 0}
     assert RetentionLog.objects.count() == 1
     old.refresh_from_db()
     assert snapshot == (
@@ -247,7 +247,7 @@ def test_audit_entries_older_than_their_period_are_deleted(
     night = datetime(2027, 2, 16, 3, 30, tzinfo=AMSTERDAM)
     result = _run(night, django_capture_on_commit_callbacks)
 
-    assert result == {"dreams": 0, "audit_entries": 1}
+    assert result == {"dreams": 0, "audit_entries": 1, "sign_in_failures": 0}
     assert list(AuditEntry.objects.values_list("pk", flat=True)) == [kept.pk]
     assert not AuditEntry.objects.filter(pk=old.pk).exists()
     log = RetentionLog.objects.get()
@@ -266,7 +266,7 @@ def test_the_task_runs_the_job(history, django_capture_on_commit_callbacks):
         django_capture_on_commit_callbacks(execute=True),
     ):
         result = tasks.retention.delay().get()
-    assert result == {"dreams": 1, "audit_entries": 0}
+    assert result == {"dreams": 1, "audit_entries": 0, "sign_in_failures": 0}
     assert Dream.objects.get(pk=history["old"].pk).anonymised_at is not None
 
 
@@ -298,3 +298,35 @@ def test_the_timeline_stays_append_only_except_for_anonymising_texts(history):
     assert after.body == "Verwijderd."
     for field in ("dream_id", "actor_id", "kind", "public", "created_at", "to_status"):
         assert getattr(after, field) == getattr(before, field), field
+
+
+def test_failed_staff_sign_ins_go_once_they_no_longer_lock_anyone_out(
+    db, settings, django_capture_on_commit_callbacks
+):
+    from axes.models import AccessAttempt
+
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=30)
+    night = datetime(2026, 2, 15, 3, 30, tzinfo=AMSTERDAM)
+
+    def failure(at: datetime, username: str) -> None:
+        with time_machine.travel(at, tick=False):
+            AccessAttempt.objects.create(
+                username=username,
+                ip_address="192.0.2.7",
+                user_agent="test",
+                http_accept="*/*",
+                path_info="/medewerkers/inloggen/",
+                get_data="",
+                post_data="",
+                failures_since_start=1,
+            )
+
+    failure(night - timedelta(hours=5), "gisteren@heusden.example")
+    failure(night - timedelta(minutes=10), "net@heusden.example")
+
+    result = _run(night, django_capture_on_commit_callbacks)
+
+    assert result["sign_in_failures"] == 1
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == [
+        "net@heusden.example"  # still counts towards a lockout
+    ]
