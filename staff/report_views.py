@@ -124,8 +124,8 @@ def _context(report: WeeklyReport) -> dict:
     promises, promises_before = now["promises"], before.get("promises", {})
     pick_up_days = _promised_days(promises["pick_up"], "pick_up_working_days")
     contact_days = _promised_days(promises["first_contact"], "first_contact_working_days")
-    pick_up_label = _("Picked up within %(n)s working days") % {"n": pick_up_days}
-    contact_label = _("First contact within %(n)s working days") % {"n": contact_days}
+    pick_up_label = reports.promise_label("pick_up", pick_up_days)
+    contact_label = reports.promise_label("first_contact", contact_days)
 
     def share(which: str, week: dict):
         return week.get(which, {}).get("in_time_share")

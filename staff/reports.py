@@ -16,6 +16,7 @@ from math import ceil, floor, log10
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from initiatives.statuses import Status
 
@@ -575,12 +576,9 @@ def csv_rows(figures: dict) -> list[list]:
         previous = get(before, "flow", "open_by_status", status)
         rows.append([_("Open at the end of the week"), Status(status).label, count, previous])
 
-    for key, label in (
-        ("pick_up", _("Picked up within %(n)s working days")),
-        ("first_contact", _("First contact within %(n)s working days")),
-    ):
+    for key in ("pick_up", "first_contact"):
         promise, promise_before = now["promises"][key], get(before, "promises", key, default={})
-        section = label % {"n": promise.get("within", "?")}
+        section = promise_label(key, promise.get("within", "?"))
         rows += [
             [section, _("Measured"), promise["count"], promise_before.get("count")],
             [
@@ -670,3 +668,22 @@ def csv_rows(figures: dict) -> list[list]:
                 [trend, f"{week['week']}: {label}", "" if value is None else show(value), ""]
             )
     return [["" if cell is None else cell for cell in row] for row in rows]
+
+
+def promise_label(key: str, days) -> str:
+    """Name service promise KEY ("pick_up", "first_contact") with its DAYS, in the right number.
+
+    DAYS is "?" for an old snapshot that did not record it; the plural reads right then.
+    """
+    count = days if isinstance(days, int) else 2
+    if key == "pick_up":
+        text = ngettext(
+            "Picked up within %(n)s working day", "Picked up within %(n)s working days", count
+        )
+    else:
+        text = ngettext(
+            "First contact within %(n)s working day",
+            "First contact within %(n)s working days",
+            count,
+        )
+    return text % {"n": days}

@@ -524,7 +524,7 @@ class TestPage:
         assert "Mag de buurt zelf maaien?" in content
         assert "De vijver is van het waterschap." in content
         assert "€ 9.500,00" in content
-        assert "Opgepakt binnen 1 werkdagen" in content
+        assert "Opgepakt binnen 1 werkdag" in content
 
     def test_charts_are_svg_with_a_text_alternative_and_a_table(self, as_manager, history):
         content = _page(as_manager)
@@ -620,8 +620,8 @@ class TestCsv:
         assert ["Nieuwe dromen per dorp of wijk", "Vlijmen", "2", "0"] in rows
         assert ["Doorstroom", "Niet mogelijk", "1", "0"] in rows
         assert ["Open aan het eind van de week", "Ingediend", "2", "0"] in rows
-        assert ["Opgepakt binnen 1 werkdagen", "Op tijd (%)", "100,0", "100,0"] in rows
-        assert ["Opgepakt binnen 1 werkdagen", "Mediaan (werkdagen)", "0,0", "1,0"] in rows
+        assert ["Opgepakt binnen 1 werkdag", "Op tijd (%)", "100,0", "100,0"] in rows
+        assert ["Opgepakt binnen 1 werkdag", "Mediaan (werkdagen)", "0,0", "1,0"] in rows
         assert ["Geld: Dromenfonds", "Saldo (€)", "9500,00", "10000,00"] in rows
         assert ["Open per MogelijkMaker", "Sanne de Vries", "2", ""] in rows
         garden = history["garden"].pk
@@ -836,3 +836,22 @@ class TestCharts:
     def test_compare_rows_keeps_names_of_either_week(self):
         rows = reports.compare_rows([["Drunen", 2]], [["Vlijmen", 3], ["Drunen", 1]])
         assert rows == [reports.Row("Drunen", 2, 1), reports.Row("Vlijmen", 0, 3)]
+
+
+@pytest.mark.parametrize(
+    ("key", "days", "label"),
+    [
+        ("pick_up", 1, "Opgepakt binnen 1 werkdag"),
+        ("pick_up", 2, "Opgepakt binnen 2 werkdagen"),
+        ("first_contact", 1, "Eerste contact binnen 1 werkdag"),
+        ("first_contact", 5, "Eerste contact binnen 5 werkdagen"),
+        ("first_contact", "?", "Eerste contact binnen ? werkdagen"),  # an old snapshot
+    ],
+)
+def test_a_promise_is_named_with_its_days_in_the_right_number(key, days, label):
+    from django.utils import translation
+
+    from staff.reports import promise_label
+
+    with translation.override("nl"):
+        assert promise_label(key, days) == label
