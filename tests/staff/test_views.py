@@ -33,7 +33,13 @@ from initiatives.models import (
 )
 from initiatives.statuses import Status
 from tests.conftest import verify_second_factor
-from tests.factories import DreamFactory, NeighbourhoodFactory, ThemeFactory, UserFactory
+from tests.factories import (
+    DreamFactory,
+    FundFactory,
+    NeighbourhoodFactory,
+    ThemeFactory,
+    UserFactory,
+)
 from tests.staff.conftest import PASSWORD, add_photo, make_staff, review_verdicts
 
 pytestmark = pytest.mark.django_db
@@ -1141,6 +1147,33 @@ class TestQueryCounts:
         titles = add(27)
         large = _count(client, "/medewerkers/besluiten/", expect_in_page=titles)
         _assert_same(small, large, "/medewerkers/besluiten/")
+
+    def test_approvals(self, client, manager):
+        client.force_login(manager)
+        fund = FundFactory(name="Groot fonds", amount=1_000_000)
+
+        def add(n):
+            purposes = []
+            for number in range(n):
+                person = make_staff("MogelijkMaker")
+                dream = _picked_up_dream(person, neighbourhood=NeighbourhoodFactory())
+                services.dream_log_contact(
+                    dream=dream, by=person, kind="phone", on=timezone.localdate(), summary="."
+                )
+                services.review_record(dream=dream, by=person, verdicts=review_verdicts())
+                purpose = f"Speeltoestel {dream.pk}-{number}"
+                services.grant_create(
+                    dream=dream, by=person, fund=fund, amount=Decimal(3000), purpose=purpose
+                )
+                purposes.append(purpose)
+            return purposes
+
+        add(3)
+        client.get("/medewerkers/goedkeuringen/")
+        small = _count(client, "/medewerkers/goedkeuringen/")
+        purposes = add(27)
+        large = _count(client, "/medewerkers/goedkeuringen/", expect_in_page=purposes)
+        _assert_same(small, large, "/medewerkers/goedkeuringen/")
 
 
 # --- what the resident sees --------------------------------------------------------------------
