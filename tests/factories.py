@@ -1,10 +1,22 @@
+from datetime import datetime, timedelta
+
 import factory
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import User
-from initiatives.models import CoreValue, Dream, Fund, Neighbourhood, Review, Theme, Verdict
+from initiatives.models import (
+    CoreValue,
+    Dream,
+    EventKind,
+    Fund,
+    Neighbourhood,
+    Review,
+    Theme,
+    TimelineEvent,
+    Verdict,
+)
 from initiatives.statuses import Status
 
 
@@ -98,3 +110,20 @@ class ReviewFactory(DjangoModelFactory):
         lambda o: Verdict.TENSION in {getattr(o, f"{value}_verdict") for value in CoreValue.values}
     )
     by = factory.SubFactory(StaffFactory)
+
+
+def add_notes(
+    dream: Dream, n: int, *, by: User, first: datetime, step: timedelta, start: int = 0
+) -> None:
+    """Give DREAM N internal notes by BY: "notitie START." and on, STEP apart from FIRST."""
+    TimelineEvent.objects.bulk_create(
+        TimelineEvent(
+            dream=dream,
+            kind=EventKind.NOTE,
+            public=False,
+            actor=by,
+            body=f"notitie {i}.",
+            created_at=first + step * i,
+        )
+        for i in range(start, start + n)
+    )

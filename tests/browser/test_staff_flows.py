@@ -22,15 +22,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.roles import Role
 from initiatives import services
-from initiatives.models import (
-    CoreValue,
-    Decision,
-    Dream,
-    EventKind,
-    Grant,
-    TimelineEvent,
-    Verdict,
-)
+from initiatives.models import CoreValue, Decision, Dream, Grant, Verdict
 from initiatives.statuses import Status
 from tests.browser.conftest import DESKTOP, check_accessibility
 from tests.factories import (
@@ -40,6 +32,7 @@ from tests.factories import (
     StaffFactory,
     ThemeFactory,
     UserFactory,
+    add_notes,
 )
 
 pytestmark = pytest.mark.browser
@@ -522,17 +515,8 @@ def test_a_long_timeline_shows_the_newest_events_and_the_rest_one_click_away(
     dream = in_conversation_with_review(
         submit_dream(resident, "Een speeltuin met een lange geschiedenis", drunen, groen), enabler
     )
-    first = timezone.now() - timedelta(days=30)
-    TimelineEvent.objects.bulk_create(
-        TimelineEvent(
-            dream=dream,
-            kind=EventKind.NOTE,
-            public=False,
-            actor=enabler,
-            body=f"Notitie {n}.",
-            created_at=first + timedelta(hours=n),
-        )
-        for n in range(60)
+    add_notes(
+        dream, 60, by=enabler, first=timezone.now() - timedelta(days=30), step=timedelta(hours=1)
     )
     newer = dream.events.count() - 60  # handed in, picked up and so on: all newer than the notes
     total = 60 + newer
@@ -550,7 +534,7 @@ def test_a_long_timeline_shows_the_newest_events_and_the_rest_one_click_away(
     expect(page).to_have_url(re.compile(r"\?geschiedenis=alle#timeline-older$"))
     expect(timeline.locator(".portal-timeline__event")).to_have_count(total)
     older = page.locator("#timeline-older")
-    expect(older).to_contain_text(f"Notitie {9 + newer}.")  # the 51st event, newest first
+    expect(older).to_contain_text(f"notitie {9 + newer}.")  # the 51st event, newest first
     expect(older).to_be_in_viewport()
     expect(
         page.locator("#workspace").get_by_role("link", name=re.compile(rf"\({total} "))

@@ -12,6 +12,7 @@ from initiatives import selectors
 from initiatives.models import EventKind, TimelineEvent
 from initiatives.statuses import Status
 from staff.timeline import timeline_entries
+from tests.factories import add_notes
 from tests.staff.conftest import make_staff
 from tests.staff.test_views import _assert_same, _count, _workspace
 
@@ -24,17 +25,13 @@ WHOLE = "?geschiedenis=alle"
 
 def add_events(dream, n: int, *, by, start: int = 0) -> None:
     """Give DREAM N more notes, "notitie START" … one minute apart, each newer than the last."""
-    first = datetime(2026, 3, 1, 9, 0, tzinfo=AMSTERDAM)
-    TimelineEvent.objects.bulk_create(
-        TimelineEvent(
-            dream=dream,
-            kind=EventKind.NOTE,
-            public=False,
-            actor=by,
-            body=f"notitie {i}.",
-            created_at=first + timedelta(minutes=i),
-        )
-        for i in range(start, start + n)
+    add_notes(
+        dream,
+        n,
+        by=by,
+        first=datetime(2026, 3, 1, 9, 0, tzinfo=AMSTERDAM),
+        step=timedelta(minutes=1),
+        start=start,
     )
 
 
