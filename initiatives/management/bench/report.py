@@ -185,8 +185,6 @@ def load_lines(load) -> list[str]:
 
 
 def mail_lines(mail) -> list[str]:
-    if mail is None:
-        return []
     how = (
         "each mail committed in a transaction of its own, as everyday updates are"
         if mail.separate_commits
@@ -211,7 +209,7 @@ def mail_lines(mail) -> list[str]:
     ]
 
 
-def render(*, info: dict, seeds: list[str], small, large, load, mail, sizes, minutes) -> str:
+def render(*, info: dict, seeds: list[str], small, large, load, mail_runs, sizes, minutes) -> str:
     lines = [
         f"Run on {info['date']}: {info['nproc']} cores (`nproc`), {info['memory']} memory, "
         f"PostgreSQL {info['postgres']}, Redis {info['redis']}, Python {info['python']}, "
@@ -236,8 +234,8 @@ def render(*, info: dict, seeds: list[str], small, large, load, mail, sizes, min
             '(every status but unconfirmed) with its "download all found" link, unfiltered.'
         )
     lines += load_lines(load)
-    for one in mail or []:
-        lines += mail_lines(one)
+    for run in mail_runs:
+        lines += mail_lines(run)
     return "\n".join(lines)
 
 

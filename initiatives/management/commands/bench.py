@@ -100,7 +100,8 @@ class Command(BaseCommand):
             results[size] = pages.run_pages(
                 warmup=options["warmup"], repeat=options["repeat"], log=self.stdout.write
             )
-        load = mail = None
+        load = None
+        mail_runs = []
         if not options["skip_load"]:
             from initiatives.management.bench.load import run_load
 
@@ -115,7 +116,7 @@ class Command(BaseCommand):
             from initiatives.management.bench.mail import run_mail
 
             self.stdout.write(f"Mail throughput: {options['mails']:,} mails, twice:")
-            mail = [
+            mail_runs = [
                 run_mail(
                     mails=options["mails"],
                     concurrency=2,
@@ -131,7 +132,7 @@ class Command(BaseCommand):
             small=results[options["small"]],
             large=results[options["large"]],
             load=load,
-            mail=mail,
+            mail_runs=mail_runs,
             sizes=options,
             minutes=(time.monotonic() - started) / 60,
         )
