@@ -4,12 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format messages bench vendor clean audit
+.PHONY: run test install lint format messages bench vendor clean audit lock
 
 # Stop early, with a clear message, when Python 3.12+ is not there.
 PYTHON ?= $(shell for p in python3.13 python3.12 python3; do command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
 
-$(STAMP): requirements.lock
+$(STAMP): requirements-dev.lock
 	@if [ -z "$(PYTHON)" ]; then \
 		echo ""; \
 		echo "Dromen.Doen needs Python 3.12 or newer, and none was found."; \
@@ -18,7 +18,7 @@ $(STAMP): requirements.lock
 	fi
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -62,6 +62,14 @@ bench: $(STAMP)
 	export DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-bench-only-not-secret}" && \
 		$(PY) manage.py migrate --noinput -v0 && \
 		$(PY) manage.py bench $(BENCH_ARGS)
+
+# Two lock files with hashes: requirements.lock is what production runs (the image installs only
+# this one); requirements-dev.lock adds the test and lint tools on top, at the same versions.
+lock: $(STAMP)
+	$(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --python-version 3.12 \
+		--custom-compile-command "make lock" -q -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.12 \
+		--custom-compile-command "make lock" -q -c requirements.lock -o requirements-dev.lock
 
 vendor:
 	./scripts/vendor.sh

@@ -1,6 +1,7 @@
 """`make audit`: known vulnerabilities in the locked dependencies, and risky code of our own.
 
-1. pip-audit checks every pinned package of requirements.lock against a vulnerability
+1. pip-audit checks every pinned package of requirements-dev.lock (the runtime lock plus
+   the development tools) against a vulnerability
    service: PyPI's first, OSV's when PyPI's does not answer. A package with a known
    vulnerability fails the audit.
 2. bandit reads our own apps (not the tests, not the migrations) and fails on any finding of
@@ -21,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-LOCK = ROOT / "requirements.lock"
+LOCK = ROOT / "requirements-dev.lock"  # the runtime pins and the tools on top
 APPS = ["accounts", "config", "initiatives", "residents", "staff"]
 SERVICES = ["pypi", "osv"]
 # What pip-audit prints when a service cannot be reached (or answers for no package at all).

@@ -28,7 +28,7 @@ def test_make_audit_runs_the_script_and_ci_runs_make_audit():
     assert "\naudit: $(STAMP)\n\t$(PY) scripts/audit.py\n" in makefile
     assert "\nmake audit\n" in (ROOT / ".ci" / "run").read_text()
     pyproject = (ROOT / "pyproject.toml").read_text()
-    lock = (ROOT / "requirements.lock").read_text()
+    lock = (ROOT / "requirements-dev.lock").read_text()
     for tool in ("pip-audit", "bandit"):
         assert f'"{tool}>=' in pyproject
         assert f"\n{tool}==" in lock
