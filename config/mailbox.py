@@ -2,7 +2,11 @@
 The local mailbox of the embedded default.
 
 Every mail the portal sends is kept as one .eml file under MAILBOX_DIR and can be
-read (and its links clicked) at /dev/mailbox/. Only routed when MAILBOX_ENABLED.
+read (and its links clicked) at /dev/mailbox/. Who may read it is decided per request
+(mailbox_reader): nobody unless the mailbox is the mail backend in use; everyone on a
+developer's machine (DEBUG); with DEBUG off (a demo, MAILBOX_ENABLED=1) only signed-in
+functional administrators who gave their second factor, because the mails hold every
+resident's sign-in link.
 """
 
 import email
@@ -12,14 +16,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
+from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.core.mail.backends.base import BaseEmailBackend
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+
+from accounts.roles import Role
+from config.mail_settings import BACKENDS, MAILBOX
 
 
 class MailboxBackend(BaseEmailBackend):
@@ -73,11 +84,65 @@ def stored_mails() -> list[StoredMail]:
     return [_read(path) for path in _mail_paths()]
 
 
+def mailbox_active() -> bool:
+    """Return whether mail goes to this mailbox (and so whether its pages exist at all)."""
+    return settings.MAILERS.get("default", {}).get("BACKEND") == BACKENDS[MAILBOX]
+
+
+def _administrator(user) -> bool:
+    from staff.permissions import roles_of  # the staff side's own reading of roles
+
+    return Role.ADMINISTRATOR in roles_of(user)
+
+
+def mailbox_readable(request: HttpRequest) -> bool:
+    """Return whether REQUEST's user may read the mailbox now (the footer links to it)."""
+    if not mailbox_active():
+        return False
+    if settings.DEBUG:
+        return True
+    from staff.two_factor import needs_second_factor
+
+    user = request.user
+    return user.is_authenticated and _administrator(user) and not needs_second_factor(request)
+
+
+def mailbox_reader(view):
+    """Let through only who may read the mailbox; the answers are those of the staff side.
+
+    Not the mailbox backend: 404 for all. DEBUG: everyone. Otherwise anonymous visitors
+    go to the staff sign-in, residents get 404 (they do not learn the page exists), staff
+    give their second factor first, and staff who are not administrators get 403.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        from staff.two_factor import needs_second_factor, second_factor_redirect
+
+        if not mailbox_active():
+            raise Http404
+        if not settings.DEBUG:
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), reverse("staff:login"))
+            if not user.is_staff:
+                raise Http404
+            if needs_second_factor(request):
+                return second_factor_redirect(request)
+            if not _administrator(user):
+                raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@mailbox_reader
 @require_GET
 def mailbox_list(request: HttpRequest) -> HttpResponse:
     return render(request, "mailbox/list.html", {"mails": stored_mails()})
 
 
+@mailbox_reader
 @require_GET
 def mailbox_detail(request: HttpRequest, mail_id: str) -> HttpResponse:
     for path in _mail_paths():

@@ -16,11 +16,13 @@ from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from config.mail_settings import MAILBOX, from_address, mail_destination, mailers_for
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env_bool(name: str, default: bool) -> bool:
-    """Return the environment variable NAME read as a boolean."""
+def env_bool[T](name: str, default: T) -> bool | T:
+    """Return the environment variable NAME read as a boolean, DEFAULT when it is not set."""
     value = os.environ.get(name)
     if value is None or value == "":
         return default
@@ -199,31 +201,33 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# Mail. Without EMAIL_HOST every mail is kept in the local mailbox (/dev/mailbox/).
-_email_host = os.environ.get("EMAIL_HOST", "")
-MAILBOX_ENABLED = env_bool("MAILBOX_ENABLED", not _email_host)
+# Mail: SMTP when EMAIL_HOST is set, always; otherwise the local mailbox (/dev/mailbox/)
+# when MAILBOX_ENABLED, which defaults to DEBUG; otherwise nowhere, which the system check
+# config.E001 refuses (config/mail_settings.py decides, config/mail_checks.py checks).
+MAIL_DESTINATION = mail_destination(
+    debug=DEBUG,
+    mailbox_enabled=env_bool("MAILBOX_ENABLED", None),
+    email_host=os.environ.get("EMAIL_HOST", ""),
+)
+MAILBOX_ENABLED = MAIL_DESTINATION == MAILBOX
 MAILBOX_DIR = Path(os.environ.get("MAILBOX_DIR", BASE_DIR / "var" / "mailbox"))
-if MAILBOX_ENABLED:
-    MAILERS = {"default": {"BACKEND": "config.mailbox.MailboxBackend"}}
-else:
-    MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": _email_host,
-                "port": int(os.environ.get("EMAIL_PORT", "587")),
-                "username": os.environ.get("EMAIL_HOST_USER", ""),
-                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_bool("EMAIL_USE_TLS", True),
-                "timeout": 20,
-            },
-        }
-    }
+MAILERS = mailers_for(
+    MAIL_DESTINATION,
+    {
+        "host": os.environ.get("EMAIL_HOST", "").strip(),
+        "port": int(os.environ.get("EMAIL_PORT", "587")),
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", True),
+        "timeout": 20,
+    },
+)
 # MAIL_BACKEND replaces the mailer class above with another email backend, for example a
 # test double at the edge of the system (tests/initiatives/test_delivery.py).
 if os.environ.get("MAIL_BACKEND"):
     MAILERS = {"default": {"BACKEND": os.environ["MAIL_BACKEND"]}}
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Dromen.Doen <dromen@heusden.example>")
+# Quoted where needed: Django's SMTP backend refuses an unquoted "Dromen.Doen <...>".
+DEFAULT_FROM_EMAIL = from_address(os.environ.get("DEFAULT_FROM_EMAIL"))
 # A failed mail is tried again after this many seconds, doubling each time (initiatives/tasks.py).
 MAIL_RETRY_BASE_SECONDS = float(os.environ.get("MAIL_RETRY_BASE_SECONDS", "30"))
 

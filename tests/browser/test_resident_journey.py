@@ -41,6 +41,8 @@ REQUIRED_ERRORS = {
 def site(live_server, settings):
     """Return the live server's address, with mail kept in this test's own mailbox."""
     settings.MAILERS = {"default": {"BACKEND": "config.mailbox.MailboxBackend"}}
+    # A developer's machine, where anyone may read the mailbox (pytest turns DEBUG off).
+    settings.DEBUG = True
     settings.SITE_URL = live_server.url  # the links in the mails point here
     NeighbourhoodFactory(name="Drunen")
     NeighbourhoodFactory(name="Vlijmen")

@@ -6,7 +6,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def mailbox(settings):
+    """The embedded default on a developer's machine: anyone may read the mailbox."""
     settings.MAILERS = {"default": {"BACKEND": "config.mailbox.MailboxBackend"}}
+    settings.DEBUG = True  # pytest-django turns it off
 
 
 def test_sent_mail_can_be_read_and_its_link_clicked(client, mailbox, settings):
