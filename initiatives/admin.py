@@ -103,7 +103,16 @@ class TimelineEventAdmin(admin.ModelAdmin):
 
 @admin.register(OutboxMail)
 class OutboxMailAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "to_email", "subject", "state", "attempts", "sent_at")
+    # The last error in the list: a failing mail is seen without opening it.
+    list_display = (
+        "created_at",
+        "to_email",
+        "subject",
+        "state",
+        "attempts",
+        "last_error",
+        "sent_at",
+    )
     list_filter = ("state",)
     readonly_fields = (
         "to_email",

@@ -388,6 +388,30 @@ def outbox_failed_count() -> int:
     return OutboxMail.objects.filter(state=OutboxMail.State.FAILED).count()
 
 
+# A mail given up on still counts as failing this long after it was written: with workers
+# it is given up about 15 minutes after its first try, in-process at once. Long enough for
+# monitoring to see it; not so long that one address the server refuses keeps /health/ red
+# for days (staff see each given-up mail on its dream and at /beheer/).
+OUTBOX_FAILING_WINDOW_SECONDS = 60 * 60
+
+
+def outbox_failing_count() -> int:
+    """Return how many mails are failing now: waiting for a retry after an error, or given
+    up on within OUTBOX_FAILING_WINDOW_SECONDS. Both use the (state, created_at) index."""
+    from datetime import timedelta
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from initiatives.models import OutboxMail
+
+    State = OutboxMail.State
+    recent = timezone.now() - timedelta(seconds=OUTBOX_FAILING_WINDOW_SECONDS)
+    return OutboxMail.objects.filter(
+        (Q(state=State.PENDING) & ~Q(last_error="")) | Q(state=State.FAILED, created_at__gte=recent)
+    ).count()
+
+
 # --- the weekly report ("keek op de week") ---------------------------------------------------
 
 

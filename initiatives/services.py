@@ -1104,19 +1104,30 @@ def outbox_mail_send(*, outbox_id: int) -> None:
         if mail is None or mail.state != OutboxMail.State.PENDING:
             return
         mail.attempts += 1
-        message = _outbox_message(mail)
         try:
-            message.send()
-        except (smtplib.SMTPException, OSError) as exc:
-            mail.last_error = str(exc)[:2000]
+            _outbox_message(mail).send()
+        except Exception as exc:
+            # Any error, not only the mail server's: a message that cannot even be built
+            # (a sender the SMTP backend refuses raises ValueError) must count its attempt,
+            # show its error and be retried, or it waits unseen for ever.
+            if not isinstance(exc, (smtplib.SMTPException, OSError)):
+                logging.getLogger(__name__).exception("Outbox mail %s not sent", mail.pk)
+            mail.last_error = _mail_error(exc)
             mail.save(update_fields=["attempts", "last_error"])
-            error = exc
+            error = mail.last_error
         else:
             mail.state = OutboxMail.State.SENT
             mail.sent_at = timezone.now()
             mail.save(update_fields=["attempts", "state", "sent_at"])
             return
-    raise MailDeliveryFailed(str(error))
+    raise MailDeliveryFailed(error)
+
+
+def _mail_error(exc: Exception) -> str:
+    """Return what is recorded of EXC on the outbox row: the server's words, or the kind too."""
+    if isinstance(exc, (smtplib.SMTPException, OSError)):
+        return str(exc)[:2000]
+    return f"{type(exc).__name__}: {exc}"[:2000]
 
 
 # A batch stops trying further mails after this many seconds; the rest stay pending and are
@@ -1172,14 +1183,13 @@ def outbox_mails_send(*, outbox_ids: Sequence[int]) -> MailBatchOutcome:
                     mailer.open()  # does nothing while the connection is open
                     mailer.send_messages([_outbox_message(mail)])
                 except (smtplib.SMTPException, OSError) as exc:
-                    outcome.failed[mail.pk] = MailFailure(str(exc)[:2000], mail.attempts + 1)
+                    outcome.failed[mail.pk] = MailFailure(_mail_error(exc), mail.attempts + 1)
                     _mailer_close(mailer)  # its state is unknown now: the next mail starts afresh
                 except Exception as exc:
                     # A mail that cannot even be built (or a soft time limit) must not roll
                     # back the batch: the mails sent before it would be sent again.
                     logging.getLogger(__name__).exception("Outbox mail %s not sent", mail.pk)
-                    error = f"{type(exc).__name__}: {exc}"[:2000]
-                    outcome.failed[mail.pk] = MailFailure(error, mail.attempts + 1)
+                    outcome.failed[mail.pk] = MailFailure(_mail_error(exc), mail.attempts + 1)
                     _mailer_close(mailer)
                 else:
                     outcome.sent.append(mail.pk)

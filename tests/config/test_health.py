@@ -34,7 +34,13 @@ def test_all_well(client, in_process):
     assert report["status"] == "ok"
     assert report["database"] == {"ok": True, "vendor": connection.vendor}
     assert report["broker"] == {"ok": True, "mode": "in-process"}
-    assert report["outbox"] == {"ok": True, "oldest_pending_seconds": 0, "failed": 0}
+    assert report["outbox"] == {
+        "ok": True,
+        "oldest_pending_seconds": 0,
+        "failing": 0,
+        "failed": 0,
+    }
+    assert "reason" not in report
 
 
 def test_it_needs_no_sign_in_and_only_answers_get(client, in_process):
@@ -57,6 +63,7 @@ def test_mail_waiting_longer_than_fifteen_minutes_is_unhealthy(client, in_proces
     assert report["status"] == "unhealthy"
     assert report["outbox"]["ok"] is False
     assert report["outbox"]["oldest_pending_seconds"] == 15 * 60 + 1
+    assert report["reason"] == "mail waiting over 15 minutes"
     assert report["database"]["ok"] is True
     assert report["broker"]["ok"] is True
 
@@ -74,7 +81,36 @@ def test_old_mail_that_is_not_waiting_does_not_count(client, in_process, residen
     services.outbox_mail_mark_failed(outbox_id=row.pk, error="gave up")
     with time_machine.travel(T0 + timedelta(hours=2), tick=False):
         report = _health(client, 200)
-    assert report["outbox"] == {"ok": True, "oldest_pending_seconds": 0, "failed": 1}
+    assert report["outbox"] == {"ok": True, "oldest_pending_seconds": 0, "failing": 0, "failed": 1}
+
+
+def test_mail_that_is_failing_is_unhealthy_with_a_reason(client, in_process, resident, settings):
+    settings.MAILERS = {
+        "default": {"BACKEND": "tests.initiatives.failing_mail.AlwaysFailingBackend"}
+    }
+    with time_machine.travel(T0, tick=False):
+        services.sign_in_link_send(email=resident.email)
+        row = OutboxMail.objects.get()
+        with pytest.raises(services.MailDeliveryFailed):
+            services.outbox_mail_send(outbox_id=row.pk)  # one try failed, a retry waits
+        report = _health(client, 503)
+    assert report["status"] == "unhealthy"
+    assert report["outbox"]["failing"] == 1
+    assert report["reason"].startswith("mail failing (1 mails")
+
+    # Given up on: still failing for an hour after it was written, then for staff only.
+    services.outbox_mail_mark_failed(outbox_id=row.pk, error="gave up")
+    with time_machine.travel(T0 + timedelta(minutes=59), tick=False):
+        assert _health(client, 503)["outbox"]["failing"] == 1
+    with time_machine.travel(T0 + timedelta(minutes=61), tick=False):
+        report = _health(client, 200)
+    assert report["outbox"]["failing"] == 0
+    assert report["outbox"]["failed"] == 1
+
+
+def test_the_health_check_stays_cheap(client, in_process, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):  # SELECT 1, oldest pending, failing, failed
+        _health(client, 200)
 
 
 def test_an_unreachable_broker_is_unhealthy(client, settings):
