@@ -180,3 +180,14 @@ def _force_login_passes_the_second_factor(monkeypatch):
             verify_second_factor(self, user)
 
     monkeypatch.setattr(Client, "force_login", force_login_with_second_factor)
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback (tests/smtp_server.py); all mail goes to it."""
+    from tests.smtp_server import SMTPServer
+
+    server = SMTPServer().start()
+    settings.MAILERS = server.mailers()
+    yield server
+    server.stop()

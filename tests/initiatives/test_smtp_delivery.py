@@ -1,0 +1,196 @@
+"""Mail really leaves: every kind of mail through Django's SMTP backend to a real SMTP server
+on loopback (tests/smtp_server.py), and what happens when it cannot (issue 11).
+
+The sign-in link, a status mail, the daily digest and a staff mail are each delivered with
+the default sender of config/settings.py and with a display name that has a period in it,
+which Django's SMTP backend refuses unless it is quoted.
+"""
+
+import pytest
+
+from accounts.models import NotificationMode
+from config.celery import app
+from config.mail_settings import from_address
+from initiatives import services, tasks
+from initiatives.models import OutboxMail
+from initiatives.statuses import Status
+from tests.factories import DreamFactory
+
+pytestmark = pytest.mark.django_db
+
+SENDERS = {
+    "default": None,  # what config/settings.py made of the environment
+    "period": "Gem. Heusden <dromen@heusden.nl>",  # unquoted in the environment
+}
+
+
+@pytest.fixture(params=list(SENDERS))
+def sender(request, settings):
+    if SENDERS[request.param]:
+        settings.DEFAULT_FROM_EMAIL = from_address(SENDERS[request.param])
+    return settings.DEFAULT_FROM_EMAIL
+
+
+@pytest.fixture
+def retries_at_once():
+    """Run retries in-process as the portal does without Redis: at once, not raised."""
+    app.conf.task_eager_propagates = False
+    yield
+    app.conf.task_eager_propagates = True  # as tests/conftest.py has it
+
+
+@pytest.fixture
+def in_process(settings):
+    settings.REDIS_URL = ""  # /health/ does not look for a broker
+
+
+def _delivered(smtp_server, sender: str, to: str):
+    """Return the one message the server received for TO, checked against the outbox."""
+    messages = [got for got in smtp_server.received if got.rcpt_tos == [to]]
+    assert len(messages) == 1, [got.rcpt_tos for got in smtp_server.received]
+    got = messages[0]
+    (from_header,) = got.message["From"].addresses
+    assert got.mail_from == from_header.addr_spec
+    assert str(from_header) == sender
+    row = OutboxMail.objects.get(pk=int(got.message["X-Outbox-Id"]))
+    assert (row.state, row.attempts, row.last_error) == (OutboxMail.State.SENT, 1, "")
+    assert got.message["Subject"] == row.subject
+    return got.message
+
+
+def test_the_default_sender_has_its_display_name_quoted():
+    assert from_address(None) == '"Dromen.Doen" <dromen@heusden.example>'
+
+
+def test_sign_in_link(smtp_server, sender, resident, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.sign_in_link_send(email=resident.email)
+    message = _delivered(smtp_server, sender, resident.email)
+    assert "sesame=" in message.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_status_mail(smtp_server, sender, dream, mogelijkmaker, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dream_pick_up(dream=dream, by=mogelijkmaker)
+    message = _delivered(smtp_server, sender, dream.resident.email)
+    assert message.get_body(preferencelist=("html",)) is not None  # text and HTML both
+
+
+def test_daily_digest(
+    smtp_server, sender, resident, mogelijkmaker, django_capture_on_commit_callbacks
+):
+    resident.notification_mode = NotificationMode.DAILY
+    resident.save()
+    dream = DreamFactory(resident=resident, status=Status.IN_CONVERSATION, contact=mogelijkmaker)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dream_send_message(dream=dream, by=mogelijkmaker, body="Bellen we dinsdag?")
+    assert smtp_server.received == []  # held for the daily mail
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.outbox_digest_send() == 1
+    message = _delivered(smtp_server, sender, resident.email)
+    assert dream.title in message.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_staff_mail(
+    smtp_server,
+    sender,
+    dream,
+    mogelijkmaker,
+    other_mogelijkmaker,
+    django_capture_on_commit_callbacks,
+):
+    services.dream_pick_up(dream=dream, by=mogelijkmaker)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dreams_hand_over(
+            dreams=[dream], by=mogelijkmaker, to=other_mogelijkmaker, note="Petra kent de buurt."
+        )
+    message = _delivered(smtp_server, sender, other_mogelijkmaker.email)
+    assert "Petra kent de buurt." in message.get_body(preferencelist=("plain",)).get_content()
+
+
+# --- when mail cannot leave -------------------------------------------------------------------
+
+
+def _health(client, status: int) -> dict:
+    response = client.get("/health/")
+    assert response.status_code == status, response.content
+    return response.json()
+
+
+def test_a_refusing_server_is_recorded_retried_and_makes_health_non_ok(
+    client, smtp_server, resident, in_process, retries_at_once
+):
+    smtp_server.refuse()
+    services.sign_in_link_send(email=resident.email)  # no commit here: nothing enqueued yet
+    row = OutboxMail.objects.get()
+    with pytest.raises(services.MailDeliveryFailed):
+        services.outbox_mail_send(outbox_id=row.pk)
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == (OutboxMail.State.PENDING, 1)
+    assert "451" in row.last_error
+    report = _health(client, 503)
+    assert report["outbox"]["failing"] == 1
+    assert "mail failing" in report["reason"]
+
+    # The task retries on its schedule (in-process: at once) and then gives up.
+    tasks.mail_deliver.apply(args=(row.pk,))
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == (OutboxMail.State.FAILED, 1 + tasks.MAX_RETRIES + 1)
+    assert "451" in row.last_error
+    assert _health(client, 503)["outbox"]["failed"] == 1
+    assert smtp_server.received == []
+
+
+def test_a_server_that_comes_back_gets_the_mail(client, smtp_server, resident, in_process):
+    smtp_server.refuse()
+    services.sign_in_link_send(email=resident.email)
+    row = OutboxMail.objects.get()
+    with pytest.raises(services.MailDeliveryFailed):
+        services.outbox_mail_send(outbox_id=row.pk)
+    _health(client, 503)
+
+    smtp_server.accept()
+    assert services.outbox_sweep(grace_seconds=0) == [row.pk]  # the sweeper hands it out again
+    services.outbox_mail_send(outbox_id=row.pk)
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == (OutboxMail.State.SENT, 2)
+    assert len(smtp_server.received) == 1
+    assert _health(client, 200)["outbox"]["failing"] == 0
+
+
+def test_a_mail_that_cannot_be_built_is_recorded_not_lost(
+    client, smtp_server, resident, settings, in_process, retries_at_once
+):
+    # The sender as it was before: Django's SMTP backend refuses it with a ValueError.
+    settings.DEFAULT_FROM_EMAIL = "Dromen.Doen <dromen@heusden.example>"
+    services.sign_in_link_send(email=resident.email)
+    row = OutboxMail.objects.get()
+    with pytest.raises(services.MailDeliveryFailed):
+        services.outbox_mail_send(outbox_id=row.pk)
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == (OutboxMail.State.PENDING, 1)
+    assert row.last_error.startswith("ValueError: Invalid address")
+    assert "period in 'phrase'" in row.last_error
+    assert "mail failing" in _health(client, 503)["reason"]
+
+    tasks.mail_deliver.apply(args=(row.pk,))
+    row.refresh_from_db()
+    assert row.state == OutboxMail.State.FAILED
+    assert row.attempts == 1 + tasks.MAX_RETRIES + 1
+    assert smtp_server.received == []
+
+
+def test_a_batch_with_a_mail_that_cannot_be_built_sends_the_others(
+    smtp_server, resident, other_resident
+):
+    services.sign_in_link_send(email=resident.email)
+    services.sign_in_link_send(email=other_resident.email)
+    first, second = OutboxMail.objects.order_by("pk")
+    first.to_email = "anna@example.nl\r\nBcc: iedereen@example.nl"  # header injection
+    first.save(update_fields=["to_email"])
+    outcome = services.outbox_mails_send(outbox_ids=[first.pk, second.pk])
+    assert outcome.sent == [second.pk]
+    assert "ValueError" in outcome.failed[first.pk].error
+    first.refresh_from_db()
+    assert (first.state, first.attempts) == (OutboxMail.State.PENDING, 1)
+    assert [got.rcpt_tos for got in smtp_server.received] == [[other_resident.email]]
