@@ -43,7 +43,7 @@ def sign_in(page: Page, site: str, user) -> None:
 
 
 def test_a_manager_reads_the_weekly_report(site, staff_page: Page, pages):
-    call_command("demo_data", stdout=io.StringIO())
+    call_command("demo_data", "--i-know-this-is-not-production", stdout=io.StringIO())
     manager = User.objects.get(email=MANAGER_EMAIL)
     page = staff_page
     sign_in(page, site, manager)

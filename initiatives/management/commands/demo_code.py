@@ -1,11 +1,11 @@
 """Print the current two-step sign-in code of a demo staff account (embedded default only)."""
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from initiatives.management.commands.demo_data import demo_totp_key
+from initiatives.management.known_credentials import add_flag, refuse_in_production
 
 
 class Command(BaseCommand):
@@ -13,10 +13,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("email")
+        add_flag(parser)
 
     def handle(self, *args, email, **options):
-        if not settings.DEBUG:
-            raise CommandError("Only for demo accounts on a development setup (DJANGO_DEBUG=1).")
+        refuse_in_production(options)
         device = TOTPDevice.objects.filter(
             user__email__iexact=email, name="Demo", key=demo_totp_key(email.lower())
         ).first()

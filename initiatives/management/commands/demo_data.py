@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from accounts.roles import Role
+from initiatives.management.known_credentials import add_flag, refuse_in_production
 from initiatives.models import (
     ContactMoment,
     Decision,
@@ -405,9 +406,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--quiet-accounts", action="store_true", help="Do not print the accounts."
         )
+        add_flag(parser)
+
+    def handle(self, *args, **options):
+        refuse_in_production(options)  # the demo accounts' credentials are public
+        self._create(options)
 
     @transaction.atomic
-    def handle(self, *args, **options):
+    def _create(self, options):
         villages = {
             name: Neighbourhood.objects.get_or_create(slug=slugify(name), defaults={"name": name})[
                 0
