@@ -256,3 +256,20 @@ def test_the_default_sender_is_accepted_by_the_smtp_backend(monkeypatch):
     values = settings_for(monkeypatch, False, None, HOST)
     with override_settings(DEFAULT_FROM_EMAIL=values["DEFAULT_FROM_EMAIL"]):
         assert mail_checks.default_from_email_check() == []
+
+
+@pytest.mark.django_db
+def test_a_process_started_without_a_destination_records_the_error(monkeypatch, resident):
+    """gunicorn and the worker run no system checks: the mail is kept with the reason."""
+    from initiatives import services
+    from initiatives.models import OutboxMail
+
+    values = settings_for(monkeypatch, False, None, "")
+    with override_settings(MAILERS=values["MAILERS"]):
+        services.sign_in_link_send(email=resident.email)
+        row = OutboxMail.objects.get()
+        with pytest.raises(services.MailDeliveryFailed):
+            services.outbox_mail_send(outbox_id=row.pk)
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == (OutboxMail.State.PENDING, 1)
+    assert row.last_error.startswith("NoDestinationError: No mail destination: set EMAIL_HOST")
