@@ -231,7 +231,7 @@ def dream_submit(
     """
     if len(photo_uploads) > settings.DREAM_PHOTO_MAX_COUNT:
         raise ValueError("Too many photos.")
-    cleaned = [photos.photo_clean(upload) for upload in photo_uploads]
+    cleaned = photos.photos_clean(photo_uploads)
     dream = Dream(
         resident=resident,
         title=title.strip(),
