@@ -426,6 +426,28 @@ def _require_picked_up(dream: Dream) -> None:
         raise NotAllowed(_("Pick up this dream first."))
 
 
+def is_dream_contact(dream: Dream, user: User) -> bool:
+    """True when USER is DREAM's one face: the contact person who picked it up."""
+    return dream.contact_id is not None and dream.contact_id == user.pk
+
+
+def _require_contact(dream: Dream, by: User) -> None:
+    """One face: only the contact person speaks to the resident and moves the dream on.
+
+    Colleagues, managers and communications advisors may add internal notes. Whoever wants
+    to take over hands the dream over first, with a note that says why; the resident then
+    hears who their new contact is.
+    """
+    if not is_dream_contact(dream, by):
+        raise NotAllowed(
+            _(
+                "Only the contact person of this dream (%(name)s) can do this. Write an "
+                "internal note, or hand the dream over first."
+            )
+            % {"name": dream.contact.get_full_name() if dream.contact else "—"}
+        )
+
+
 def _require_current_review(dream: Dream, target: str) -> None:
     if target in NEEDS_REVIEW and not dream.reviews.filter(is_current=True).exists():
         raise NotAllowed(
@@ -469,6 +491,7 @@ def dream_log_contact(
     _require_role(by, Role.ENABLER)
     dream = _lock(dream)
     _require_picked_up(dream)
+    _require_contact(dream, by)
     if on > timezone.localdate():
         raise ValueError("A contact moment cannot be in the future.")
     moment = ContactMoment.objects.create(
@@ -506,6 +529,7 @@ def dream_send_message(*, dream: Dream, by: User, body: str) -> TimelineEvent:
     _require_role(by, Role.ENABLER)
     dream = _lock(dream)
     _require_picked_up(dream)
+    _require_contact(dream, by)
     body = body.strip()
     if not body:
         raise ValueError("A message cannot be empty.")
@@ -535,6 +559,7 @@ def practice_update(
     _require_role(by, Role.ENABLER)
     dream = _lock(dream)
     _require_picked_up(dream)
+    _require_contact(dream, by)
     item, _created = PracticeNote.objects.update_or_create(
         dream=dream,
         practice=practice,
@@ -572,6 +597,7 @@ def review_record(
     _require_role(by, Role.ENABLER)
     dream = _lock(dream)
     _require_picked_up(dream)
+    _require_contact(dream, by)
     if set(verdicts) != set(CoreValue.values):
         raise ValueError("A review needs a verdict for each of the three core values.")
     fields = {}
@@ -623,6 +649,7 @@ def grant_create(*, dream: Dream, by: User, fund: Fund, amount: Decimal, purpose
     _require_role(by, Role.ENABLER)
     dream = _lock(dream)
     _require_picked_up(dream)
+    _require_contact(dream, by)
     if amount <= 0:
         raise ValueError("The amount must be more than zero.")
     fund = Fund.objects.select_for_update().get(pk=fund.pk)
@@ -730,6 +757,7 @@ def dream_move(*, dream: Dream, by: User, target: str, note: str = "") -> Dream:
     dream = _lock(dream)
     if target not in STAFF_MOVES.get(dream.status, []):
         raise InvalidTransition(Status(dream.status).label, Status(target).label)
+    _require_contact(dream, by)
     _require_current_review(dream, target)
     event = _transition(dream=dream, target=target, by=by, body=note.strip())
     _notify_resident(dream, event)
@@ -742,6 +770,7 @@ def decision_propose(*, dream: Dream, by: User, reasons: str) -> Decision:
     _require_role(by, Role.ENABLER)
     dream = _lock(dream)
     _require_picked_up(dream)
+    _require_contact(dream, by)
     _require_transition(dream, Status.NOT_POSSIBLE)
     _require_current_review(dream, Status.NOT_POSSIBLE)
     if dream.decisions.filter(state=Decision.State.PROPOSED).exists():
