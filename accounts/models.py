@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.addresses import email_normalise
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -11,7 +13,7 @@ class UserManager(BaseUserManager):
     def _create_user(self, email: str, password: str | None, **extra_fields) -> "User":
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user = self.model(email=email_normalise(email), **extra_fields)
         if password:
             user.set_password(password)
         else:
@@ -30,7 +32,7 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, username: str) -> "User":
-        return self.get(email__iexact=username)
+        return self.get(email__iexact=email_normalise(username))
 
 
 # An erased account's address: the .invalid top-level domain never delivers (RFC 2606).
@@ -52,6 +54,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
+    # Counts the sign-in links sent; a link carries its number, so only the newest one signs
+    # in, without touching the password hash (which would end the resident's sessions).
+    sign_in_links_sent = models.PositiveIntegerField(default=0, editable=False)
     notification_mode = models.CharField(
         _("email about my dreams"),
         max_length=10,

@@ -8,6 +8,7 @@ to guess and a locked-out IP address would shut a whole town hall out.
 
 from django.http import HttpRequest
 
+from accounts.addresses import email_normalise
 from staff.audit import client_ip as client_ip  # REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT
 
 # AccessAttempt.username holds at most 255 characters.
@@ -20,7 +21,7 @@ def username(request: HttpRequest, credentials: dict | None) -> str | None:
     value = source.get("username")
     if not isinstance(value, str):
         return None
-    return value.strip().lower()[:USERNAME_MAX_LENGTH] or None
+    return email_normalise(value)[:USERNAME_MAX_LENGTH] or None
 
 
 def not_a_password_sign_in(request: HttpRequest, credentials: dict | None) -> bool:

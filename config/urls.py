@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from config import health, mailbox
+from config import errors, health, mailbox
+
+handler400 = errors.bad_request
 
 urlpatterns = [
     path("beheer/", admin.site.urls),

@@ -25,8 +25,9 @@ from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from sesame.utils import get_query_string
+from sesame.utils import get_query_string, get_user
 
+from accounts.addresses import email_normalise
 from accounts.models import NotificationMode, User
 from accounts.roles import Role, has_role
 from initiatives import photos
@@ -77,18 +78,44 @@ class MailDeliveryFailed(Exception):
 
 def resident_get_or_create(*, email: str, language: str = "") -> User:
     """Return the account for EMAIL, creating a resident account on first use."""
-    email = User.objects.normalize_email(email).strip().lower()
+    email = email_normalise(email)
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = User.objects.create_user(email=email, language=language or settings.LANGUAGE_CODE)
     return user
 
 
+def _sign_in_scope(number: int) -> str:
+    return f"sign-in:{number}"
+
+
 def sign_in_link_build(*, user: User, next_url: str) -> str:
-    """Return an absolute one-time sign-in link for USER that lands on NEXT_URL."""
-    query = get_query_string(user)  # "?sesame=…": single use, valid SESAME_MAX_AGE seconds
+    """Return an absolute one-time sign-in link for USER that lands on NEXT_URL.
+
+    The link carries the number of USER's newest link, signed into the token's scope, so
+    that a link stops working as soon as a newer one is sent.
+    """
+    number = user.sign_in_links_sent
+    # "?sesame=…": single use, valid SESAME_MAX_AGE seconds, for this number only.
+    query = get_query_string(user, scope=_sign_in_scope(number))
     path = reverse("residents:sign_in_link")
-    return f"{settings.SITE_URL}{path}{query}&{urlencode({'next': next_url})}"
+    return f"{settings.SITE_URL}{path}{query}&{urlencode({'n': number, 'next': next_url})}"
+
+
+def sign_in_link_user(request) -> User | None:
+    """Return the resident a sign-in link in REQUEST signs in, or None when it does not work:
+    expired, used before, altered, or not the newest link sent."""
+    number = request.GET.get("n", "")
+    if not number.isdigit() or len(number) > 9:
+        return None
+    # Checking an older link must not use up the newest one: last_login (which one-time
+    # tokens are bound to) moves only once the link is known to be the newest.
+    user = get_user(request, scope=_sign_in_scope(int(number)), update_last_login=False)
+    if user is None or user.sign_in_links_sent != int(number):
+        return None
+    user.last_login = timezone.now()
+    user.save(update_fields=["last_login"])  # used up: the link works once
+    return user
 
 
 @transaction.atomic
@@ -96,15 +123,14 @@ def sign_in_link_send(*, email: str, next_url: str = "", language: str = "") -> 
     """Mail a one-time sign-in link to EMAIL.
 
     The same happens whether or not the address is known, so the answer never
-    tells a stranger who has an account here.
+    tells a stranger who has an account here. Sending a link never ends a session the
+    resident already has: a stranger can ask for links, but cannot sign anyone out.
     """
     user = resident_get_or_create(email=email, language=language)
     if not user.is_active or user.is_staff:
         return  # staff sign in with password and second factor, never by link
-    # A fresh unusable password changes what sesame's tokens are bound to: every link
-    # sent before this one stops working, so only the newest link signs in.
-    user.set_unusable_password()
-    user.save(update_fields=["password"])
+    User.objects.filter(pk=user.pk).update(sign_in_links_sent=F("sign_in_links_sent") + 1)
+    user.refresh_from_db(fields=["sign_in_links_sent"])
     link = sign_in_link_build(user=user, next_url=next_url or reverse("residents:my_dreams"))
     mail_queue(
         to=user,
@@ -231,7 +257,7 @@ def dream_submit(
     """
     if len(photo_uploads) > settings.DREAM_PHOTO_MAX_COUNT:
         raise ValueError("Too many photos.")
-    cleaned = [photos.photo_clean(upload) for upload in photo_uploads]
+    cleaned = photos.photos_clean(photo_uploads)
     dream = Dream(
         resident=resident,
         title=title.strip(),
@@ -400,6 +426,28 @@ def _require_picked_up(dream: Dream) -> None:
         raise NotAllowed(_("Pick up this dream first."))
 
 
+def is_dream_contact(dream: Dream, user: User) -> bool:
+    """True when USER is DREAM's one face: the contact person who picked it up."""
+    return dream.contact_id is not None and dream.contact_id == user.pk
+
+
+def _require_contact(dream: Dream, by: User) -> None:
+    """One face: only the contact person speaks to the resident and moves the dream on.
+
+    Colleagues, managers and communications advisors may add internal notes. Whoever wants
+    to take over hands the dream over first, with a note that says why; the resident then
+    hears who their new contact is.
+    """
+    if not is_dream_contact(dream, by):
+        raise NotAllowed(
+            _(
+                "Only the contact person of this dream (%(name)s) can do this. Write an "
+                "internal note, or hand the dream over first."
+            )
+            % {"name": dream.contact.get_full_name() if dream.contact else "—"}
+        )
+
+
 def _require_current_review(dream: Dream, target: str) -> None:
     if target in NEEDS_REVIEW and not dream.reviews.filter(is_current=True).exists():
         raise NotAllowed(
@@ -443,6 +491,7 @@ def dream_log_contact(
     _require_role(by, Role.ENABLER)
     dream = _lock(dream)
     _require_picked_up(dream)
+    _require_contact(dream, by)
     if on > timezone.localdate():
         raise ValueError("A contact moment cannot be in the future.")
     moment = ContactMoment.objects.create(
@@ -480,6 +529,7 @@ def dream_send_message(*, dream: Dream, by: User, body: str) -> TimelineEvent:
     _require_role(by, Role.ENABLER)
     dream = _lock(dream)
     _require_picked_up(dream)
+    _require_contact(dream, by)
     body = body.strip()
     if not body:
         raise ValueError("A message cannot be empty.")
@@ -509,6 +559,7 @@ def practice_update(
     _require_role(by, Role.ENABLER)
     dream = _lock(dream)
     _require_picked_up(dream)
+    _require_contact(dream, by)
     item, _created = PracticeNote.objects.update_or_create(
         dream=dream,
         practice=practice,
@@ -546,6 +597,7 @@ def review_record(
     _require_role(by, Role.ENABLER)
     dream = _lock(dream)
     _require_picked_up(dream)
+    _require_contact(dream, by)
     if set(verdicts) != set(CoreValue.values):
         raise ValueError("A review needs a verdict for each of the three core values.")
     fields = {}
@@ -597,6 +649,7 @@ def grant_create(*, dream: Dream, by: User, fund: Fund, amount: Decimal, purpose
     _require_role(by, Role.ENABLER)
     dream = _lock(dream)
     _require_picked_up(dream)
+    _require_contact(dream, by)
     if amount <= 0:
         raise ValueError("The amount must be more than zero.")
     fund = Fund.objects.select_for_update().get(pk=fund.pk)
@@ -704,6 +757,7 @@ def dream_move(*, dream: Dream, by: User, target: str, note: str = "") -> Dream:
     dream = _lock(dream)
     if target not in STAFF_MOVES.get(dream.status, []):
         raise InvalidTransition(Status(dream.status).label, Status(target).label)
+    _require_contact(dream, by)
     _require_current_review(dream, target)
     event = _transition(dream=dream, target=target, by=by, body=note.strip())
     _notify_resident(dream, event)
@@ -716,6 +770,7 @@ def decision_propose(*, dream: Dream, by: User, reasons: str) -> Decision:
     _require_role(by, Role.ENABLER)
     dream = _lock(dream)
     _require_picked_up(dream)
+    _require_contact(dream, by)
     _require_transition(dream, Status.NOT_POSSIBLE)
     _require_current_review(dream, Status.NOT_POSSIBLE)
     if dream.decisions.filter(state=Decision.State.PROPOSED).exists():

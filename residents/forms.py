@@ -48,14 +48,7 @@ class MultiplePhotoField(forms.FileField):
                 params={"max": settings.DREAM_PHOTO_MAX_COUNT},
                 code="too_many",
             )
-        errors = []
-        for upload in uploads:
-            try:
-                photos.photo_check(upload)
-            except ValidationError as exc:
-                errors.extend(exc.error_list)
-        if errors:
-            raise ValidationError(errors)
+        photos.photos_check(uploads)
         return uploads
 
 

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 from django_ratelimit.decorators import ratelimit
-from sesame.utils import get_user
 
+from accounts.addresses import email_ratelimit_key
 from accounts.models import NotificationMode
 from initiatives import selectors, services
 from initiatives.exceptions import InvalidTransition, NotAllowed
@@ -59,7 +59,9 @@ def rate_limited(request, exception) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate=_rate("RATELIMIT_SIGN_IN_PER_IP"), method="POST", block=True)
-@ratelimit(key="post:email", rate=_rate("RATELIMIT_SIGN_IN_PER_ADDRESS"), method="POST", block=True)
+@ratelimit(
+    key=email_ratelimit_key, rate=_rate("RATELIMIT_SIGN_IN_PER_ADDRESS"), method="POST", block=True
+)
 def sign_in(request) -> HttpResponse:
     next_url = _safe_next(request, request.GET.get("next") or request.POST.get("next"), "")
     form = SignInForm(request.POST if request.method == "POST" else None)
@@ -82,7 +84,7 @@ def sign_in_sent(request) -> HttpResponse:
 @require_GET
 def sign_in_link(request) -> HttpResponse:
     """Sign in with the one-time link from the mail, then go where the link says."""
-    user = get_user(request)  # checks the token, its age and that it was not used before
+    user = services.sign_in_link_user(request)
     if user is None:
         return render(
             request, "residents/sign_in_link_invalid.html", {"form": SignInForm()}, status=400
@@ -100,7 +102,9 @@ def sign_out(request) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate=_rate("RATELIMIT_DREAM_PER_IP"), method="POST", block=True)
-@ratelimit(key="post:email", rate=_rate("RATELIMIT_SIGN_IN_PER_ADDRESS"), method="POST", block=True)
+@ratelimit(
+    key=email_ratelimit_key, rate=_rate("RATELIMIT_SIGN_IN_PER_ADDRESS"), method="POST", block=True
+)
 def dream_create(request) -> HttpResponse:
     signed_in = request.user.is_authenticated
     posted = request.method == "POST"

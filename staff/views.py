@@ -350,6 +350,7 @@ def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
         "user_can_work": can(request.user, "dream_work"),
         "user_can_note": can(request.user, "dream_note"),
         "user_can_hand_over": can(request.user, "hand_over"),
+        "user_is_contact": services.is_dream_contact(dream, request.user),
         "is_open": dream.status not in (Status.REALISED, Status.NOT_POSSIBLE, Status.WITHDRAWN),
         "is_picked_up": dream.contact_id is not None and dream.status != Status.SUBMITTED,
         "practice_rows": practice_rows,

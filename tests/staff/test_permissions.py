@@ -39,10 +39,15 @@ class Expect:
     roles: frozenset[str]  # who may use the URL; the administrator always may
     get: Answer = Answer(200)  # the answer to GET for someone who may
     post: Answer | None = None  # the answer to an empty POST for someone who may; None: no POST
+    # One face: only the dream's contact (ENABLER in the world below) may do it; anyone else
+    # the role allows gets the workspace again with the refusal (400).
+    contact_only: bool = False
 
 
-def _may(*roles: str, get: Answer = Answer(200), post: Answer | None = None) -> Expect:
-    return Expect(frozenset({*roles, ADMIN}), get, post)
+def _may(
+    *roles: str, get: Answer = Answer(200), post: Answer | None = None, contact_only=False
+) -> Expect:
+    return Expect(frozenset({*roles, ADMIN}), get, post, contact_only)
 
 
 NOT_ALLOWED = Answer(405)  # GET on an endpoint that only takes POST
@@ -64,7 +69,7 @@ EXPECTED: dict[str, Expect] = {
     "dream_note": _may(ENABLER, COMMS, MANAGER, get=NOT_ALLOWED, post=INVALID),
     "dream_contact": _may(ENABLER, get=NOT_ALLOWED, post=INVALID),
     # Every field of a working practice is optional: an empty POST saves "not done yet".
-    "dream_practice": _may(ENABLER, get=NOT_ALLOWED, post=BACK_TO_WORKSPACE),
+    "dream_practice": _may(ENABLER, get=NOT_ALLOWED, post=BACK_TO_WORKSPACE, contact_only=True),
     "dream_review": _may(ENABLER, get=NOT_ALLOWED, post=INVALID),
     "dream_grant": _may(ENABLER, get=NOT_ALLOWED, post=INVALID),
     "dream_move": _may(ENABLER, get=NOT_ALLOWED, post=INVALID),
@@ -195,6 +200,8 @@ def test_permission_matrix(world, clients, capsys):
                 checks.append(("POST", client.post, expect.post))
             for method, send, allowed_answer in checks:
                 answer = _expected(role, allowed_answer, url, expect.roles)
+                if expect.contact_only and method == "POST" and answer == allowed_answer:
+                    answer = allowed_answer if role == ENABLER else INVALID
                 response = send(url)
                 requests += 1
                 if not _matches(response, answer, url, workspace):

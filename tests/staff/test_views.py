@@ -1086,14 +1086,18 @@ class TestQueryCounts:
                 for i in range(start, start + n)
             )  # fmt: skip
             for i in range(n):
+                # Two authors, to catch a query per author; only the contact may review.
+                Dream.objects.filter(pk=dream.pk).update(contact=people[i % 2])
                 services.review_record(
                     dream=dream, by=people[i % 2], verdicts=review_verdicts(), dilemma=f"d{i}"
                 )
+                Dream.objects.filter(pk=dream.pk).update(contact=enabler)
                 services.grant_create(
                     dream=dream, by=enabler, fund=fund, amount=Decimal(5), purpose=f"g{start + i}"
                 )
 
         add(3, 0)
+        Dream.objects.filter(pk=dream.pk).update(contact=second_enabler)
         for practice in ("mapping", "relationships"):
             services.practice_update(
                 dream=dream, by=second_enabler, practice=practice, done=True, note="ok"
