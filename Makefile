@@ -59,7 +59,7 @@ bench: $(STAMP)
 		echo "  REDIS_URL=redis://127.0.0.1:6379/15 make bench"; \
 		exit 1; \
 	fi
-	export DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-bench-only-not-secret}" && \
+	export DJANGO_DEBUG=0 MAILBOX_ENABLED=1 DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-bench-only-not-secret}" && \
 		$(PY) manage.py migrate --noinput -v0 && \
 		$(PY) manage.py bench $(BENCH_ARGS)
 
