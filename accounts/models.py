@@ -56,7 +56,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     # Counts the sign-in links sent; a link carries its number, so only the newest one signs
     # in, without touching the password hash (which would end the resident's sessions).
-    sign_in_links_sent = models.PositiveIntegerField(default=0, editable=False)
+    sign_in_links_sent = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     notification_mode = models.CharField(
         _("email about my dreams"),
         max_length=10,

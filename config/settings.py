@@ -351,6 +351,9 @@ GRANT_APPROVAL_LIMIT = os.environ.get("GRANT_APPROVAL_LIMIT", "2500")
 # AUDIT_RETENTION_MONTHS. Both are stated on the privacy page (/privacy/).
 RETENTION_MONTHS = int(os.environ.get("RETENTION_MONTHS", "12"))
 AUDIT_RETENTION_MONTHS = int(os.environ.get("AUDIT_RETENTION_MONTHS", "24"))
+# A dream whose address was never confirmed, and an account that asked for a sign-in link
+# and never used it, are removed after this many days.
+UNFINISHED_SIGN_UP_DAYS = int(os.environ.get("UNFINISHED_SIGN_UP_DAYS", "7"))
 # Where residents ask about their data: named on the privacy page.
 PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "privacy@heusden.example")
 # How many reverse proxies in front of the app add the client's address to

@@ -252,6 +252,17 @@ class TimelineEventQuerySet(models.QuerySet):
     def delete(self):
         raise TypeError("Timeline events are append-only.")
 
+    def remove_never_handed_in(self) -> int:
+        """Delete these events, which must all belong to dreams still awaiting confirmation.
+
+        The second exception: a dream whose address was never confirmed was never handed in
+        and is no one's history; the retention job removes it whole.
+        """
+        if self.exclude(dream__status="unconfirmed").exists():
+            raise TypeError("Only the events of unconfirmed dreams can be removed.")
+        deleted, _per_model = models.QuerySet.delete(self)
+        return deleted
+
     def anonymise(self, *, text: str) -> int:
         """Replace the text of these events with TEXT; return how many were changed.
 

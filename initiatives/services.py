@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import number_format
@@ -318,8 +318,12 @@ def dream_confirm(*, dream: Dream, by: User) -> Dream:
 
 
 @transaction.atomic
-def dream_withdraw(*, dream: Dream, by: User, reason: str) -> Dream:
-    """Withdraw the dream at its resident's request, with their reason on the timeline."""
+def dream_withdraw(*, dream: Dream, by: User, reason: str, tell_contact: bool = True) -> Dream:
+    """Withdraw the dream at its resident's request, with their reason on the timeline.
+
+    TELL_CONTACT false leaves the contact person's mail to the caller (an erasure writes it
+    once the dream's personal data is gone, so the mail cannot quote it).
+    """
     dream = _lock(dream)
     _require_resident(dream, by)
     reason = reason.strip()
@@ -327,7 +331,7 @@ def dream_withdraw(*, dream: Dream, by: User, reason: str) -> Dream:
         raise ValueError("A reason is required.")
     _transition(dream=dream, target=Status.WITHDRAWN, by=by, body=reason)
     _release_waiting_grants(dream, by)
-    if dream.contact_id:
+    if dream.contact_id and tell_contact:
         mail_queue(
             to=dream.contact,
             template="staff_dream_withdrawn",
@@ -1423,11 +1427,18 @@ def resident_erase(*, resident: User) -> None:
         .values_list("pk", "dream_id")
     )
     reason = _default_language(ERASED_WITHDRAW_REASON)
+    withdrawn = []
     for dream in Dream.objects.filter(resident=resident, status__in=WITHDRAWABLE):
-        dream_withdraw(dream=dream, by=resident, reason=reason)
+        withdrawn.append(
+            dream_withdraw(dream=dream, by=resident, reason=reason, tell_contact=False)
+        )
 
     text = _default_language(ERASED_TEXT)
-    for dream in Dream.objects.select_for_update().filter(resident=resident).order_by("pk"):
+    dreams = list(Dream.objects.select_for_update().filter(resident=resident).order_by("pk"))
+    # Mails about these dreams that have not gone yet quote what the resident wrote: they go,
+    # whoever they were for. The contact persons get a neutral word below instead.
+    OutboxMail.objects.filter(dream__in=dreams).exclude(state__in=_HANDLED_MAIL_STATES).delete()
+    for dream in dreams:
         _dream_remove_personal_data(
             dream,
             reason=RetentionLog.Reason.ERASURE,
@@ -1437,6 +1448,17 @@ def resident_erase(*, resident: User) -> None:
             ),
             keep_story=dream.status in KEPT_DREAM_STATUSES,
         )
+    for dream in withdrawn:
+        if dream.contact_id:
+            dream.refresh_from_db()  # the anonymised texts, for the mail below
+            mail_queue(
+                to=dream.contact,
+                template="staff_dream_withdrawn",
+                dream=dream,
+                context={"reason": reason},
+            )
+    _weekly_reports_scrub({dream.pk: dream.title for dream in dreams})
+    _sessions_end(resident)
 
     # Nothing more goes to this person: not a pending mail, not a daily email.
     mails, _per_model = OutboxMail.objects.filter(recipient=resident).delete()
@@ -1453,6 +1475,44 @@ def resident_erase(*, resident: User) -> None:
     RetentionLog.objects.create(
         reason=RetentionLog.Reason.ERASURE, account=resident, fields=cleared, mails=mails
     )
+
+
+def _weekly_reports_scrub(titles: dict[int, str]) -> None:
+    """Give the dreams TITLES (id → title now) their present title in every stored weekly
+    report, so a snapshot never keeps a title the dream itself no longer has."""
+
+    def scrub(value) -> bool:
+        changed = False
+        if isinstance(value, dict):
+            if value.get("id") in titles and "title" in value:
+                changed = value["title"] != titles[value["id"]]
+                value["title"] = titles[value["id"]]
+            for item in value.values():
+                changed = scrub(item) or changed
+        elif isinstance(value, list):
+            for item in value:
+                changed = scrub(item) or changed
+        return changed
+
+    for report in WeeklyReport.objects.select_for_update().only("pk", "figures"):
+        if scrub(report.figures):
+            report.save(update_fields=["figures"])
+
+
+def _sessions_end(user: User) -> None:
+    """Delete every session of USER, and the sessions that remember USER's address (the
+    sign-in page keeps the address typed, to show where the link went)."""
+    from django.contrib.sessions.models import Session
+
+    address = email_normalise(user.email)
+    doomed = []
+    for session in Session.objects.iterator(chunk_size=500):
+        data = session.get_decoded()
+        if data.get("_auth_user_id") == str(user.pk) or (
+            email_normalise(data.get("sign_in_email", "")) == address
+        ):
+            doomed.append(session.pk)
+    Session.objects.filter(pk__in=doomed).delete()
 
 
 def retention_apply() -> dict[str, int]:
@@ -1505,7 +1565,58 @@ def retention_apply() -> dict[str, int]:
     sign_in_failures, _kinds = AccessAttempt.objects.filter(
         attempt_time__lte=now - settings.AXES_COOLOFF_TIME
     ).delete()
-    return {"dreams": dreams, "audit_entries": removed, "sign_in_failures": sign_in_failures}
+    unconfirmed, unused_accounts = _unfinished_sign_ups_remove(now)
+    # Django never removes expired sessions by itself (its clearsessions command does this).
+    from django.contrib.sessions.models import Session
+
+    sessions, _kinds = Session.objects.filter(expire_date__lt=now).delete()
+    return {
+        "dreams": dreams,
+        "audit_entries": removed,
+        "sign_in_failures": sign_in_failures,
+        "unconfirmed_dreams": unconfirmed,
+        "unused_accounts": unused_accounts,
+        "expired_sessions": sessions,
+    }
+
+
+def _unfinished_sign_ups_remove(now: datetime) -> tuple[int, int]:
+    """Remove what a sign-up that never finished left behind, after UNFINISHED_SIGN_UP_DAYS:
+    dreams whose address was never confirmed (their photos too), and resident accounts that
+    asked for a sign-in link and never used it (anyone can type any address), when nothing
+    else points at them."""
+    cutoff = now - timedelta(days=settings.UNFINISHED_SIGN_UP_DAYS)
+    unconfirmed = 0
+    for dream_id in list(
+        Dream.objects.filter(status=Status.UNCONFIRMED, created_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    ):
+        with transaction.atomic():
+            dream = Dream.objects.select_for_update().filter(pk=dream_id).first()
+            if dream is None or dream.status != Status.UNCONFIRMED:
+                continue  # confirmed or removed meanwhile
+            _dream_photos_delete(dream)
+            TimelineEvent.objects.filter(dream=dream).remove_never_handed_in()
+            dream.delete()
+            unconfirmed += 1
+    unused_accounts = 0
+    candidates = User.objects.filter(
+        is_staff=False,
+        is_superuser=False,
+        is_active=True,
+        last_login__isnull=True,
+        date_joined__lt=cutoff,
+        dreams__isnull=True,
+    )
+    for user in candidates.only("pk"):
+        try:
+            with transaction.atomic():
+                user.delete()
+        except ProtectedError:
+            continue  # something in the history points at this account: it stays
+        unused_accounts += 1
+    return unconfirmed, unused_accounts
 
 
 def audit_record(

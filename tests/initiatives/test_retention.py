@@ -7,9 +7,12 @@ import pytest
 import time_machine
 from celery.schedules import crontab
 from django.conf import settings as django_settings
+from django.contrib.sessions.models import Session
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
+from accounts.models import User
 from initiatives import services, tasks
 from initiatives.models import (
     AuditEntry,
@@ -28,6 +31,7 @@ pytestmark = pytest.mark.django_db
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 START = datetime(2025, 1, 15, 12, 0, tzinfo=AMSTERDAM)  # the day the first dreams close
+NOTHING_UNFINISHED = {"unconfirmed_dreams": 0, "unused_accounts": 0, "expired_sessions": 0}
 RESIDENT_TEXT = "Mijn buurvrouw mevrouw Jansen (Dorpsstraat 4) helpt ook mee."
 STAFF_TEXT = "Dank je, het bankje is geplaatst."
 
@@ -129,7 +133,7 @@ def test_thirteen_months_after_closing_the_personal_data_is_gone(
         datetime(2026, 2, 15, 3, 30, tzinfo=AMSTERDAM), django_capture_on_commit_callbacks
     )
 
-    assert result == {"dreams": 1, "audit_entries": 0, "sign_in_failures": 0}
+    assert result == {"dreams": 1, "audit_entries": 0, "sign_in_failures": 0, **NOTHING_UNFINISHED}
     old.refresh_from_db()
     assert old.contact_name == old.contact_phone == old.location == ""
     assert old.anonymised_at is not None
@@ -160,7 +164,7 @@ def test_eleven_months_after_closing_nothing_is_removed(
     result = _run(
         datetime(2025, 12, 14, 3, 30, tzinfo=AMSTERDAM), django_capture_on_commit_callbacks
     )
-    assert result == {"dreams": 0, "audit_entries": 0, "sign_in_failures": 0}
+    assert result == {"dreams": 0, "audit_entries": 0, "sign_in_failures": 0, **NOTHING_UNFINISHED}
     for dream in history.values():
         _untouched(dream)
     assert not RetentionLog.objects.exists()
@@ -183,7 +187,7 @@ def test_running_it_twice_changes_nothing_more(history, django_capture_on_commit
 
     again = _run(night + timedelta(days=1), django_capture_on_commit_callbacks)
 
-    assert again == {"dreams": 0, "audit_entries": 0, "sign_in_failures": 0}
+    assert again == {"dreams": 0, "audit_entries": 0, "sign_in_failures": 0, **NOTHING_UNFINISHED}
     assert RetentionLog.objects.count() == 1
     old.refresh_from_db()
     assert snapshot == (
@@ -247,7 +251,7 @@ def test_audit_entries_older_than_their_period_are_deleted(
     night = datetime(2027, 2, 16, 3, 30, tzinfo=AMSTERDAM)
     result = _run(night, django_capture_on_commit_callbacks)
 
-    assert result == {"dreams": 0, "audit_entries": 1, "sign_in_failures": 0}
+    assert result == {"dreams": 0, "audit_entries": 1, "sign_in_failures": 0, **NOTHING_UNFINISHED}
     assert list(AuditEntry.objects.values_list("pk", flat=True)) == [kept.pk]
     assert not AuditEntry.objects.filter(pk=old.pk).exists()
     log = RetentionLog.objects.get()
@@ -266,7 +270,7 @@ def test_the_task_runs_the_job(history, django_capture_on_commit_callbacks):
         django_capture_on_commit_callbacks(execute=True),
     ):
         result = tasks.retention.delay().get()
-    assert result == {"dreams": 1, "audit_entries": 0, "sign_in_failures": 0}
+    assert result == {"dreams": 1, "audit_entries": 0, "sign_in_failures": 0, **NOTHING_UNFINISHED}
     assert Dream.objects.get(pk=history["old"].pk).anonymised_at is not None
 
 
@@ -330,3 +334,66 @@ def test_failed_staff_sign_ins_go_once_they_no_longer_lock_anyone_out(
     assert list(AccessAttempt.objects.values_list("username", flat=True)) == [
         "net@heusden.example"  # still counts towards a lockout
     ]
+
+
+class TestUnfinishedSignUps:
+    """Issue 13, item 7: what a sign-up that never finished leaves is removed after
+    UNFINISHED_SIGN_UP_DAYS, by the same nightly job."""
+
+    def test_an_unconfirmed_dream_and_its_photo_go_after_the_period(
+        self, settings, neighbourhood, theme, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            resident = services.resident_get_or_create(email="nooit@example.nl")
+            dream = services.dream_submit(
+                resident=resident,
+                title="Nooit bevestigd",
+                story="Verhaal",
+                own_contribution="Ik help",
+                needs_from_municipality="Geld",
+                neighbourhood=neighbourhood,
+                theme=theme,
+                photo_uploads=[SimpleUploadedFile("a.png", image_bytes("PNG"))],
+                confirmed=False,
+            )
+        photo_name = dream.photos.get().image.name
+        assert default_storage.exists(photo_name)
+        days = settings.UNFINISHED_SIGN_UP_DAYS
+        with time_machine.travel(timezone.now() + timedelta(days=days - 1)):
+            assert services.retention_apply()["unconfirmed_dreams"] == 0
+        with (
+            time_machine.travel(timezone.now() + timedelta(days=days, hours=1)),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            outcome = services.retention_apply()
+        assert outcome["unconfirmed_dreams"] == 1
+        assert outcome["unused_accounts"] == 1  # the account had nothing else
+        assert not Dream.objects.filter(pk=dream.pk).exists()
+        assert not default_storage.exists(photo_name)
+        assert not User.objects.filter(email="nooit@example.nl").exists()
+
+    def test_an_account_that_only_asked_for_a_link_goes_and_a_used_one_stays(self, settings):
+        stranger = services.resident_get_or_create(email="getypt@example.nl")
+        used = services.resident_get_or_create(email="gebruikt@example.nl")
+        used.last_login = timezone.now()
+        used.save(update_fields=["last_login"])
+        with time_machine.travel(
+            timezone.now() + timedelta(days=settings.UNFINISHED_SIGN_UP_DAYS + 1)
+        ):
+            assert services.retention_apply()["unused_accounts"] == 1
+        assert not User.objects.filter(pk=stranger.pk).exists()
+        assert User.objects.filter(pk=used.pk).exists()
+
+    def test_a_confirmed_dream_is_never_touched(self, settings, dream):
+        with time_machine.travel(
+            timezone.now() + timedelta(days=settings.UNFINISHED_SIGN_UP_DAYS + 30)
+        ):
+            services.retention_apply()
+        assert Dream.objects.filter(pk=dream.pk).exists()
+
+    def test_expired_sessions_are_cleared(self, client, resident):
+        client.force_login(resident)
+        assert Session.objects.count() == 1
+        with time_machine.travel(timezone.now() + timedelta(days=30)):
+            assert services.retention_apply()["expired_sessions"] == 1
+        assert not Session.objects.exists()
