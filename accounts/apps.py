@@ -7,15 +7,14 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from django.conf import settings
         from django.contrib import admin
         from django.contrib.auth.views import redirect_to_login
         from django.urls import reverse
-        from django_otp.admin import OTPAdminSite
 
-        if settings.STAFF_REQUIRE_2FA:
-            # The admin, like the staff pages, needs the second factor.
-            admin.site.__class__ = OTPAdminSite
+        from accounts.admin_site import PortalAdminSite
+
+        # The functional administrator's only, with the second factor like the staff pages.
+        admin.site.__class__ = PortalAdminSite
 
         # One way in for staff: the admin's own sign-in page sends them to the staff one.
         def login(request, extra_context=None):

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import (
     AuditEntry,
@@ -16,6 +17,7 @@ from initiatives.models import (
     Theme,
     TimelineEvent,
 )
+from initiatives.tokens import link_tokens_masked
 
 
 @admin.register(Neighbourhood)
@@ -117,7 +119,7 @@ class OutboxMailAdmin(admin.ModelAdmin):
     readonly_fields = (
         "to_email",
         "subject",
-        "body_text",
+        "body_masked",
         "dream",
         "state",
         "attempts",
@@ -125,11 +127,15 @@ class OutboxMailAdmin(admin.ModelAdmin):
         "created_at",
         "sent_at",
     )
-    exclude = ("body_html",)
+    exclude = ("body_text", "body_html")
     show_full_result_count = False
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    @admin.display(description=_("text (link tokens hidden)"))
+    def body_masked(self, mail: OutboxMail) -> str:
+        return link_tokens_masked(mail.body_text)
 
 
 @admin.register(ServicePromises)

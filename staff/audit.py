@@ -1,7 +1,8 @@
 """The audit log of the staff side: who saw a resident's personal data, and who changed what.
 
-A middleware, so the views stay as they are. After a request under /medewerkers/ has been
-answered it records, through services.audit_record():
+A middleware, so the views stay as they are. After a request under /medewerkers/ or under
+/beheer/ (the admin: every list, record, history and delete page looked at, and every
+change) has been answered it records, through services.audit_record():
 
 - every view of a page that shows a resident's personal data (PERSONAL_DATA_VIEWS), by a
   signed-in user, whatever the answer (a refused look is worth knowing about too);
@@ -75,6 +76,27 @@ def _export_target(request: HttpRequest) -> str:
     return target if len(target) <= 200 else target[:199] + "…"
 
 
+# Admin pages that show or change records; the index and the app lists show no data.
+_ADMIN_PAGES = re.compile(r"^(?P<model>[a-z_]+?)_(?P<page>changelist|change|history|delete)$")
+
+
+def _admin_what(request: HttpRequest) -> tuple[str, str] | None:
+    """Return (action, object) for a request under /beheer/ that must be recorded: every
+    look at a list or a record by a signed-in user, and every change by anyone."""
+    match = request.resolver_match
+    url_name = match.url_name if match is not None else None
+    page = _ADMIN_PAGES.match(url_name or "")
+    looked = request.method in SAFE_METHODS
+    if looked and (page is None or not request.user.is_authenticated):
+        return None
+    target = ""
+    if match is not None and "object_id" in match.kwargs:
+        target = f"{page['model'] if page else url_name} {match.kwargs['object_id']}"[:200]
+    elif page is not None:
+        target = page["model"]
+    return f"admin {url_name or 'unknown address'}"[:50], target
+
+
 def _what(request: HttpRequest) -> tuple[str, str] | None:
     """Return (action, object) when REQUEST must be recorded, else None."""
     match = request.resolver_match
@@ -94,22 +116,27 @@ class StaffAuditMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
-        self._prefix: str | None = None
+        self._prefix: tuple[str, str] | None = None
 
-    def _staff_prefix(self) -> str:
+    def _prefixes(self) -> tuple[str, str]:
         # Read on the first request, not at import: the URLconf may not be loaded yet.
         if self._prefix is None:
-            self._prefix = reverse("staff:triage")
+            self._prefix = (reverse("staff:triage"), reverse("admin:index"))
         return self._prefix
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path.startswith(self._staff_prefix()):
+        staff_prefix, admin_prefix = self._prefixes()
+        if request.path.startswith(admin_prefix):
+            judge = _admin_what
+        elif request.path.startswith(staff_prefix):
+            judge = _what
+        else:
             return self.get_response(request)
         # Who it was before the view ran: signing out leaves an anonymous user behind.
         before = request.user
         before.is_authenticated  # noqa: B018 - load the user now, while the session has them
         response = self.get_response(request)
-        what = _what(request)
+        what = judge(request)
         if what is not None:
             user = request.user if request.user.is_authenticated else before
             services.audit_record(
