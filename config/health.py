@@ -1,12 +1,23 @@
-"""GET /health/: is the portal able to do its work? For load balancers and monitoring.
+"""Is the portal able to do its work? Three answers, for three readers.
 
-Cheap on purpose (a few indexed queries, one Redis ping): it answers 503 with a short
-"reason" when the database or broker is away, mail waits too long, or mail is failing.
+- GET /health/live/: the process answers. For a container's healthcheck: it does not depend
+  on the database or mail, so an outage elsewhere does not get a working web process killed.
+- GET /health/: public, for anyone (a load balancer, a status page): only "up" (200) or
+  "down" (503). Down when the database or the broker is away, or mail is failing or stuck:
+  residents are kept informed by mail, so without it the portal is not doing its work.
+  No counts and no reasons: those are for the municipality, not the world.
+- GET /health/details/ with "Authorization: Bearer <HEALTH_TOKEN>": the figures and a short
+  reason, status "ok", "degraded" (mail failing or waiting) or "down" (database or broker),
+  for monitoring. Without HEALTH_TOKEN set it does not exist (404).
+
+Cheap on purpose: a few indexed queries, one Redis ping.
 """
+
+import hmac
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -67,13 +78,48 @@ def _reason(report: dict) -> str:
     return "; ".join(reasons)
 
 
+def _report() -> dict:
+    database = _database()
+    report = {"database": database, "broker": _broker(), "outbox": _outbox(database["ok"])}
+    if not (database["ok"] and report["broker"]["ok"]):
+        report["status"] = "down"
+    elif not report["outbox"]["ok"]:
+        report["status"] = "degraded"
+    else:
+        report["status"] = "ok"
+    if report["status"] != "ok":
+        report["reason"] = _reason(report)
+    return report
+
+
+@never_cache
+@require_safe
+def live(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "up"})
+
+
 @never_cache
 @require_safe
 def health(request: HttpRequest) -> JsonResponse:
-    database = _database()
-    report = {"database": database, "broker": _broker(), "outbox": _outbox(database["ok"])}
-    healthy = all(part["ok"] for part in report.values())
-    report["status"] = "ok" if healthy else "unhealthy"
-    if not healthy:
-        report["reason"] = _reason(report)
-    return JsonResponse(report, status=200 if healthy else 503, json_dumps_params={"indent": 2})
+    up = _report()["status"] == "ok"
+    return JsonResponse({"status": "up" if up else "down"}, status=200 if up else 503)
+
+
+def _token_given(request: HttpRequest) -> bool:
+    scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
+    expected = settings.HEALTH_TOKEN
+    return scheme.lower() == "bearer" and hmac.compare_digest(token.encode(), expected.encode())
+
+
+@never_cache
+@require_safe
+def details(request: HttpRequest) -> JsonResponse:
+    if not settings.HEALTH_TOKEN:
+        raise Http404
+    if not _token_given(request):
+        response = JsonResponse({"status": "token required"}, status=401)
+        response["WWW-Authenticate"] = 'Bearer realm="health"'
+        return response
+    report = _report()
+    status = 200 if report["status"] == "ok" else 503
+    return JsonResponse(report, status=status, json_dumps_params={"indent": 2})

@@ -340,11 +340,20 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint (the weekly report's PDF) tells every layout step at INFO.
         "weasyprint.progress": {"level": "WARNING"},
+        # django-sesame names the user (their full name) at DEBUG for every link checked.
+        "sesame": {"level": "INFO"},
     },
 }
 
 # Grants above this amount (euro) wait for a manager's approval; editable in the admin.
 GRANT_APPROVAL_LIMIT = os.environ.get("GRANT_APPROVAL_LIMIT", "2500")
+
+# Every log record goes through config/log_redaction.py: no address or token in any line.
+LOGGING_CONFIG = "config.log_redaction.configure"
+
+# Monitoring reads /health/details/ with "Authorization: Bearer <HEALTH_TOKEN>"; unset, the
+# details page does not exist and only the public up/down answer at /health/ is there.
+HEALTH_TOKEN = os.environ.get("HEALTH_TOKEN", "")
 
 # Privacy (AVG/GDPR). The personal data of a dream closed longer than RETENTION_MONTHS
 # ago is removed by the nightly retention job; audit log entries go after

@@ -9,6 +9,8 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", health.health, name="health"),
+    path("health/live/", health.live, name="health_live"),
+    path("health/details/", health.details, name="health_details"),
     path("medewerkers/", include("staff.urls")),
     path("", include("residents.urls")),
 ]

@@ -1,4 +1,7 @@
-"""GET /health/: what a load balancer or monitoring sees."""
+"""What a container, the public and monitoring see of the portal's health (config/health.py).
+
+Issue 13, item 9: /health/ used to be public and show the failed-mail count; now the public
+answer is only up or down, and the details need the monitoring token."""
 
 import os
 from datetime import datetime, timedelta
@@ -16,17 +19,47 @@ pytestmark = pytest.mark.django_db
 T0 = timezone.make_aware(datetime(2026, 11, 16, 12))
 
 
+TOKEN = "monitoring-secret-for-tests"
+
+
 def _health(client, expected_status: int) -> dict:
-    response = client.get("/health/")
+    """The details (with the token); the public answer must agree with them."""
+    response = client.get("/health/details/", headers={"Authorization": f"Bearer {TOKEN}"})
     assert response.status_code == expected_status, response.content
     assert response["Content-Type"] == "application/json"
     assert "no-cache" in response["Cache-Control"]
-    return response.json()
+    report = response.json()
+    public = client.get("/health/")
+    assert public.json() == {"status": "up" if report["status"] == "ok" else "down"}
+    assert public.status_code == (200 if report["status"] == "ok" else 503)
+    return report
 
 
 @pytest.fixture
 def in_process(settings):
     settings.REDIS_URL = ""
+    settings.HEALTH_TOKEN = TOKEN
+
+
+def test_the_public_answer_is_up_or_down_and_nothing_more(client, in_process):
+    response = client.get("/health/")
+    assert response.json() == {"status": "up"}
+
+
+def test_details_need_the_token(client, in_process, settings):
+    assert client.get("/health/details/").status_code == 401
+    wrong = client.get("/health/details/", headers={"Authorization": "Bearer wrong"})
+    assert wrong.status_code == 401
+    assert "failing" not in wrong.content.decode()
+    settings.HEALTH_TOKEN = ""
+    assert client.get("/health/details/").status_code == 404
+
+
+def test_liveness_does_not_depend_on_anything(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # a broker that is not there
+    response = client.get("/health/live/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "up"}
 
 
 def test_all_well(client, in_process):
@@ -60,7 +93,7 @@ def test_mail_waiting_longer_than_fifteen_minutes_is_unhealthy(client, in_proces
 
     with time_machine.travel(T0 + timedelta(minutes=15, seconds=1), tick=False):
         report = _health(client, 503)
-    assert report["status"] == "unhealthy"
+    assert report["status"] == "degraded"
     assert report["outbox"]["ok"] is False
     assert report["outbox"]["oldest_pending_seconds"] == 15 * 60 + 1
     assert report["reason"] == "mail waiting over 15 minutes"
@@ -94,7 +127,7 @@ def test_mail_that_is_failing_is_unhealthy_with_a_reason(client, in_process, res
         with pytest.raises(services.MailDeliveryFailed):
             services.outbox_mail_send(outbox_id=row.pk)  # one try failed, a retry waits
         report = _health(client, 503)
-    assert report["status"] == "unhealthy"
+    assert report["status"] == "degraded"
     assert report["outbox"]["failing"] == 1
     assert report["reason"].startswith("mail failing (1 mails")
 
@@ -109,14 +142,20 @@ def test_mail_that_is_failing_is_unhealthy_with_a_reason(client, in_process, res
 
 
 def test_the_health_check_stays_cheap(client, in_process, django_assert_max_num_queries):
+    auth = {"Authorization": f"Bearer {TOKEN}"}
     with django_assert_max_num_queries(4):  # SELECT 1, oldest pending, failing, failed
-        _health(client, 200)
+        assert client.get("/health/details/", headers=auth).status_code == 200
+    with django_assert_max_num_queries(4):
+        assert client.get("/health/").status_code == 200
+    with django_assert_max_num_queries(0):
+        assert client.get("/health/live/").status_code == 200
 
 
 def test_an_unreachable_broker_is_unhealthy(client, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.HEALTH_TOKEN = TOKEN
     report = _health(client, 503)
-    assert report["status"] == "unhealthy"
+    assert report["status"] == "down"
     assert report["broker"]["ok"] is False
     assert report["broker"]["mode"] == "redis"
     assert report["broker"]["error"]
@@ -129,5 +168,6 @@ def test_an_unreachable_broker_is_unhealthy(client, settings):
 )
 def test_a_reachable_redis_is_healthy(client, settings):
     settings.REDIS_URL = os.environ["REDIS_URL"]
+    settings.HEALTH_TOKEN = TOKEN
     report = _health(client, 200)
     assert report["broker"] == {"ok": True, "mode": "redis"}

@@ -42,6 +42,7 @@ def retries_at_once():
 @pytest.fixture
 def in_process(settings):
     settings.REDIS_URL = ""  # /health/ does not look for a broker
+    settings.HEALTH_TOKEN = "monitoring"
 
 
 def _delivered(smtp_server, sender: str, to: str):
@@ -112,8 +113,10 @@ def test_staff_mail(
 
 
 def _health(client, status: int) -> dict:
-    response = client.get("/health/")
+    """The monitoring details; the public /health/ answers the same status code."""
+    response = client.get("/health/details/", headers={"Authorization": "Bearer monitoring"})
     assert response.status_code == status, response.content
+    assert client.get("/health/").status_code == status
     return response.json()
 
 
