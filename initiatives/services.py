@@ -68,6 +68,8 @@ from initiatives.statuses import (
 )
 from initiatives.working_days import add_working_days
 
+logger = logging.getLogger(__name__)
+
 
 class MailDeliveryFailed(Exception):
     """Sending a mail failed in a way that may pass: try again later."""
@@ -116,6 +118,37 @@ def sign_in_link_user(request) -> User | None:
     user.last_login = timezone.now()
     user.save(update_fields=["last_login"])  # used up: the link works once
     return user
+
+
+def sign_in_link_request(*, email: str, next_url: str = "", language: str = "") -> None:
+    """Ask for a sign-in link for EMAIL, in the same time whoever EMAIL belongs to.
+
+    The sign-in form answers before anything is looked up: a worker does the lookup and
+    writes the mail (sign_in_link_send), so a resident's, a staff member's and an unknown
+    address all cost the request one message to the broker. Without a broker (the embedded
+    default) or when it cannot be reached, the work is done here, as before.
+    """
+    from celery import current_app
+
+    work = {"email": email, "next_url": next_url, "language": language}
+    if current_app.conf.task_always_eager:
+        sign_in_link_send(**work)
+        return
+    try:
+        # One try to connect and short socket timeouts: Celery's own policy retries for
+        # seconds, which a resident waiting for the page must not (issue 13, item 1).
+        quick = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+        with current_app.connection_for_write(transport_options=quick) as connection:
+            connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0)
+            current_app.send_task(
+                "initiatives.tasks.sign_in_link_send",
+                kwargs=work,
+                retry=False,
+                connection=connection,
+            )
+    except Exception as exc:  # the broker is away: the resident still gets their link
+        logger.warning("Broker unreachable for a sign-in link (%s): done in the request", exc)
+        sign_in_link_send(**work)
 
 
 @transaction.atomic

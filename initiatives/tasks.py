@@ -88,3 +88,9 @@ def weekly_report() -> int:
 def retention() -> dict:
     """At night: remove personal data past its retention period (AVG/GDPR), once."""
     return services.retention_apply()
+
+
+@shared_task(acks_late=True)
+def sign_in_link_send(email: str, next_url: str = "", language: str = "") -> None:
+    """Look EMAIL up and mail it a sign-in link (services.sign_in_link_request says why here)."""
+    services.sign_in_link_send(email=email, next_url=next_url, language=language)

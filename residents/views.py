@@ -66,7 +66,7 @@ def sign_in(request) -> HttpResponse:
     next_url = _safe_next(request, request.GET.get("next") or request.POST.get("next"), "")
     form = SignInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        services.sign_in_link_send(
+        services.sign_in_link_request(
             email=form.cleaned_data["email"], next_url=next_url, language=get_language()
         )
         request.session["sign_in_email"] = form.cleaned_data["email"]

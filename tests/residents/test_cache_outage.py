@@ -120,3 +120,22 @@ def test_a_dream_can_be_handed_in_during_an_outage(own_redis, outage, neighbourh
     assert status == 302
     assert seconds < HANG_GUARD_SECONDS
     assert Dream.objects.filter(title="Bankje bij de vijver", status=Status.UNCONFIRMED).exists()
+
+
+@pytest.mark.parametrize("outage", ["stopped", "frozen"])
+def test_sign_in_works_when_the_broker_is_down_too(own_redis, outage, settings):
+    """Redis is the cache and the broker: with both gone the link is made in the request."""
+    from tests.initiatives.test_delivery import celery_conf
+
+    url = settings.CACHES["default"]["LOCATION"]
+    with celery_conf(broker_url=url, task_always_eager=False):
+        if outage == "stopped":
+            own_redis.terminate()
+            own_redis.wait(10)
+        else:
+            os.kill(own_redis.pid, signal.SIGSTOP)
+        status, seconds = _timed_post("/inloggen/", {"email": "d@example.nl"})
+    print(f"sign-in with the broker {outage}: {status} in {seconds:.2f} s")
+    assert status == 302
+    assert seconds < HANG_GUARD_SECONDS
+    assert User.objects.filter(email="d@example.nl").exists()
