@@ -182,7 +182,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "var" / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 STORAGES = {
@@ -240,6 +240,8 @@ CACHES = {
 }
 # Limits on forms that send mail or store data, per IP address and per email address.
 RATELIMIT_VIEW = "residents.views.rate_limited"
+# Per-IP limits count the client, not the reverse proxy (TRUSTED_PROXY_COUNT below).
+RATELIMIT_IP_META_KEY = "config.proxy.ratelimit_ip"
 # django-ratelimit names only memcached and django-redis as supported; Django's own
 # RedisCache is shared too and increments atomically (Redis INCR), so W001 does not apply.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
@@ -326,7 +328,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # /health/ answers over plain HTTP too: healthchecks and monitors must not get a redirect.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+    # The proxy that ends TLS says so in X-Forwarded-Proto. Only safe when nothing but that
+    # proxy reaches the app (docker-compose.yml); DJANGO_BEHIND_TLS_PROXY=0 turns it off.
+    if env_bool("DJANGO_BEHIND_TLS_PROXY", True):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
