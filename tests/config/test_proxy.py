@@ -301,3 +301,16 @@ def test_static_files_are_cached_long(stack):
     response, body = _https(stack, "GET", f"/static/{hashed}")
     assert response.status == 200 and body
     assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [(0, "198.51.100.7", "10.0.0.1"), (1, "203.0.113.66, 198.51.100.7", "198.51.100.7")],
+)
+def test_rate_limits_count_the_client_not_the_proxy(settings, rf, proxies, forwarded, expected):
+    """Behind Caddy every request comes from the proxy: per-IP limits must use the client."""
+    from django_ratelimit.core import _get_ip
+
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert _get_ip(request) == expected
