@@ -1,17 +1,43 @@
-# Production-like image for web, worker and beat (see docker-compose.yml).
-FROM python:3.12-slim
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
-WORKDIR /app
+# The images of docker-compose.yml, in stages:
+#   build   a virtualenv with requirements.lock only (runtime; hashes required)
+#   static  the collected static files
+#   proxy   Caddy with deploy/Caddyfile and those static files (service caddy)
+#   app     (default) the portal for web, worker and beat, as a fixed non-root user
+# Development tools (pytest, playwright, ruff, ...) are in requirements-dev.lock and never here.
+
+FROM python:3.12-slim AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
+RUN python -m venv /opt/venv
+COPY requirements.lock /tmp/requirements.lock
+RUN /opt/venv/bin/pip install --no-cache-dir --require-hashes -r /tmp/requirements.lock
+
+FROM python:3.12-slim AS runtime
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PATH=/opt/venv/bin:$PATH
 # WeasyPrint (the weekly report as PDF) needs Pango, HarfBuzz's subsetter and a font.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation \
     && rm -rf /var/lib/apt/lists/*
-COPY requirements.lock .
-RUN pip install --no-cache-dir --require-hashes -r requirements.lock
+COPY --from=build /opt/venv /opt/venv
+WORKDIR /app
 COPY . .
-RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput
-RUN useradd --system --home /app dromen && mkdir -p /app/var/media && chown -R dromen /app/var
-USER dromen
+
+FROM runtime AS static
+RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=build-only DJANGO_STATIC_ROOT=/static/static \
+    python manage.py collectstatic --noinput
+
+FROM caddy:2 AS proxy
+COPY deploy/Caddyfile /etc/caddy/Caddyfile
+COPY --from=static /static /srv
+
+FROM runtime AS app
+# The manifest of hashed static names is needed to render pages (whitenoise serves too).
+COPY --from=static /static/static /app/var/static
+# A fixed uid, so volume permissions stay the same across rebuilds.
+RUN groupadd --system --gid 10001 dromen \
+    && useradd --system --uid 10001 --gid dromen --home-dir /app --no-create-home dromen \
+    && mkdir -p /app/var/media /app/var/beat \
+    && chown -R dromen:dromen /app/var/media /app/var/beat
+USER 10001:10001
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2"]

@@ -185,7 +185,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "var" / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 STORAGES = {
@@ -242,6 +242,8 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True  # an unreachable cache is a warning 
 # Without a cache to count in, they let the request through (config/cache_settings.py).
 RATELIMIT_VIEW = "residents.views.rate_limited"
 RATELIMIT_FAIL_OPEN = True
+# Per-IP limits count the client, not the reverse proxy (TRUSTED_PROXY_COUNT below).
+RATELIMIT_IP_META_KEY = "config.proxy.ratelimit_ip"
 SILENCED_SYSTEM_CHECKS = []
 if not REDIS_URL:
     # The embedded default is one process: its own memory is the whole "shared" cache.
@@ -326,7 +328,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # /health/ answers over plain HTTP too: healthchecks and monitors must not get a redirect.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^health/live/$"]
+    # The proxy that ends TLS says so in X-Forwarded-Proto. Only safe when nothing but that
+    # proxy reaches the app (docker-compose.yml); DJANGO_BEHIND_TLS_PROXY=0 turns it off.
+    if env_bool("DJANGO_BEHIND_TLS_PROXY", True):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
