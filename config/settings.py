@@ -281,6 +281,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.2,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers and beat log through LOGGING above (one line per event, JSON in production),
+# not through Celery's own handler and format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "initiatives.tasks.outbox_sweep", "schedule": 60.0},
     "silence-rule": {
