@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Debian/Ubuntu packages `make run` and `make test` need outside Python, installed
 # before the Python packages so that a run never starts half-equipped.
-#   scripts/system-packages.sh run    Pango, HarfBuzz and a font: WeasyPrint's weekly report PDF
+#   scripts/system-packages.sh run    Python's venv (a fresh Debian has no python3 at all) and
+#                                     Pango, HarfBuzz and a font: WeasyPrint's weekly report PDF
 #   scripts/system-packages.sh test   the above, plus what the tests drive: Chromium (browser
 #                                     tests), pdftotext (reads the PDF back), a compose validator
 #                                     and Caddy (the proxy test runs Debian's caddy)
@@ -10,7 +11,7 @@
 # without apt whose packages were installed another way).
 set -euo pipefail
 
-RUN_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+RUN_PACKAGES=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
 TEST_PACKAGES=(chromium poppler-utils docker-compose caddy)
 
 purpose="${1:-}"
@@ -27,7 +28,7 @@ fi
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
     {
         echo "make $purpose cannot check the system packages: this is not a Debian or Ubuntu machine."
-        echo "Install with your package manager: Pango with HarfBuzz (libpango, libpangoft2,"
+        echo "Install with your package manager: Python 3.12+ with venv, Pango with HarfBuzz (libpango, libpangoft2,"
         echo "libharfbuzz-subset) and a font such as DejaVu, for the weekly report's PDF."
         if [ "$purpose" = test ]; then
             echo "For the tests also: Chromium at /usr/bin/chromium, pdftotext (poppler-utils),"

@@ -13,7 +13,13 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 SCRIPT = ROOT / "scripts" / "system-packages.sh"
-RUN_PACKAGES = ["libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "fonts-dejavu-core"]
+RUN_PACKAGES = [
+    "python3-venv",
+    "libpango-1.0-0",
+    "libpangoft2-1.0-0",
+    "libharfbuzz-subset0",
+    "fonts-dejavu-core",
+]
 TEST_PACKAGES = [*RUN_PACKAGES, "chromium", "poppler-utils", "docker-compose", "caddy"]
 
 
@@ -71,7 +77,9 @@ def test_run_does_not_ask_for_the_test_tools(machine):
 
 
 def test_missing_and_not_root_stops_at_once_with_the_sudo_command(machine):
-    done, apt_calls = machine("test", installed=["libpango-1.0-0", "libpangoft2-1.0-0"], uid=1000)
+    done, apt_calls = machine(
+        "test", installed=["python3-venv", "libpango-1.0-0", "libpangoft2-1.0-0"], uid=1000
+    )
     assert done.returncode == 1
     missing = "libharfbuzz-subset0 fonts-dejavu-core chromium poppler-utils docker-compose caddy"
     assert f"    sudo apt-get install -y --no-install-recommends {missing}\n" in done.stderr
