@@ -4,10 +4,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format messages bench vendor clean audit lock
+.PHONY: run test install lint format messages bench vendor clean audit lock \
+	system-packages-run system-packages-test
 
 # Stop early, with a clear message, when Python 3.12+ is not there.
 PYTHON ?= $(shell for p in python3.13 python3.12 python3; do command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
+
+# How many pinned packages the install brings, for its progress line.
+PINS = $(shell grep -c '^[A-Za-z0-9]' requirements-dev.lock)
+# Where make test writes pytest's JUnit report, read back by scripts/test_summary.py.
+JUNIT_XML := $(or $(TEST_OUTPUT_DIR),var)/test-results.xml
 
 $(STAMP): requirements-dev.lock
 	@if [ -z "$(PYTHON)" ]; then \
@@ -16,21 +22,35 @@ $(STAMP): requirements-dev.lock
 		echo "Install it (for example with pyenv: 'pyenv install 3.12') and run this command again."; \
 		echo ""; exit 1; \
 	fi
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
+	@test -x $(PY) || { echo "Creating the virtualenv in $(VENV) ($$($(PYTHON) --version))…"; $(PYTHON) -m venv $(VENV); }
+	@echo "Installing $(PINS) Python packages from requirements-dev.lock, about 2 minutes the first time…"
+	@start=$$(date +%s); \
+		$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip && \
+		$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock && \
+		echo "Python packages installed in $$(( $$(date +%s) - start )) s."
 	@touch $(STAMP)
 
 install: $(STAMP)
 
-run: $(STAMP)
+# System packages first (scripts/system-packages.sh): installed when root, otherwise the one
+# command to run, before two minutes go into the Python install.
+system-packages-run:
+	@scripts/system-packages.sh run
+
+system-packages-test:
+	@scripts/system-packages.sh test
+
+run: system-packages-run $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_data
 	@echo "Dromen.Doen runs at http://127.0.0.1:8000 (mailbox: http://127.0.0.1:8000/dev/mailbox/)"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+# pytest's exit status is make's; the summary of what did not run comes after its last line.
+test: system-packages-test $(STAMP)
+	@mkdir -p $(dir $(JUNIT_XML)) && rm -f $(JUNIT_XML)
+	@status=0; $(PY) -m pytest --junitxml=$(JUNIT_XML) $(PYTEST_ARGS) || status=$$?; \
+		echo ""; $(PY) scripts/test_summary.py $(JUNIT_XML); exit $$status
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -17,6 +17,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from config import cache_settings
+from config.logging import build_logging
 from config.mail_settings import MAILBOX, from_address, mail_destination, mailers_for
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "log_request_id.middleware.RequestIDMiddleware",  # first: every later line has the id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -251,7 +253,8 @@ if not REDIS_URL:
 RATELIMIT_SIGN_IN_PER_IP = os.environ.get("RATELIMIT_SIGN_IN_PER_IP", "20/h")
 RATELIMIT_SIGN_IN_PER_ADDRESS = os.environ.get("RATELIMIT_SIGN_IN_PER_ADDRESS", "5/h")
 RATELIMIT_DREAM_PER_IP = os.environ.get("RATELIMIT_DREAM_PER_IP", "20/h")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# "memory://" without a host makes kombu warn "No hostname was supplied" at every start.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_ACKS_LATE = True
@@ -279,6 +282,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.2,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers and beat log through LOGGING above (one line per event, JSON in production),
+# not through Celery's own handler and format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "initiatives.tasks.outbox_sweep", "schedule": 60.0},
     "silence-rule": {
@@ -338,19 +344,14 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "INFO"},
-        # WeasyPrint (the weekly report's PDF) tells every layout step at INFO.
-        "weasyprint.progress": {"level": "WARNING"},
-        # django-sesame names the user (their full name) at DEBUG for every link checked.
-        "sesame": {"level": "INFO"},
-    },
-}
+# One line per event on standard error, JSON in production (config/logging.py).
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json")
+LOGGING = build_logging(log_format=LOG_FORMAT, level=os.environ.get("LOG_LEVEL", "INFO"))
+# Every log line of a request carries its id: the proxy's X-Request-ID when it sends one,
+# otherwise a new one; the response tells it back, so a resident's report can be found.
+LOG_REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
+GENERATE_REQUEST_ID_IF_NOT_IN_HEADER = True
+REQUEST_ID_RESPONSE_HEADER = "X-Request-ID"
 
 # Grants above this amount (euro) wait for a manager's approval; editable in the admin.
 GRANT_APPROVAL_LIMIT = os.environ.get("GRANT_APPROVAL_LIMIT", "2500")
