@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "initiatives",
     "residents",
     "staff",
+    "bench",  # the scale benchmark (make bench): its commands, never imported by the apps
 ]
 
 MIDDLEWARE = [
