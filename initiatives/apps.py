@@ -8,6 +8,8 @@ class InitiativesConfig(AppConfig):
     verbose_name = _("Dreams")
 
     def ready(self) -> None:
+        from initiatives import report_tasks  # noqa: F401  (registers its Celery task)
+
         post_migrate.connect(_service_promises_ensure, sender=self)
 
 

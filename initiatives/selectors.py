@@ -3,7 +3,14 @@
 from django.db.models import Prefetch, QuerySet
 
 from accounts.models import User
-from initiatives.models import Dream, DreamPhoto, Neighbourhood, Theme, TimelineEvent
+from initiatives.models import (
+    Dream,
+    DreamPhoto,
+    Neighbourhood,
+    Theme,
+    TimelineEvent,
+    WeeklyReport,
+)
 from initiatives.statuses import Status
 
 
@@ -52,6 +59,11 @@ def dreams_realised_public(*, limit: int = 3) -> QuerySet[Dream]:
         .select_related("neighbourhood", "theme")
         .order_by("-closed_at", "-id")[:limit]
     )
+
+
+def weekly_report_for(monday) -> WeeklyReport | None:
+    """Return the snapshot of the week starting on MONDAY, or None while it has none."""
+    return WeeklyReport.objects.filter(week_start=monday).first()
 
 
 def service_promises():
