@@ -152,18 +152,25 @@ def _record(
     return event
 
 
-def _transition(*, dream: Dream, target: str, by: User | None, body: str = "") -> TimelineEvent:
-    """Move the (locked) DREAM to TARGET and record it: the one place that writes a status."""
+def _transition(
+    *, dream: Dream, target: str, by: User | None, body: str = "", also: Sequence[str] = ()
+) -> TimelineEvent:
+    """Move the (locked) DREAM to TARGET and record it: the one place that writes a status.
+
+    One UPDATE of the dream row: the status, the time of this public event, and the fields
+    ALSO that the caller changed on DREAM with it (a pick-up's contact).
+    """
     _require_transition(dream, target)
     previous = dream.status
     now = timezone.now()
     dream.status = target
-    fields = ["status", "updated_at"]
+    dream.last_public_update_at = now
+    fields = ["status", "updated_at", "last_public_update_at", *also]
     if target in CLOSED:
         dream.closed_at = now
         fields.append("closed_at")
     dream.save(update_fields=fields)
-    return _record(
+    return TimelineEvent.objects.create(
         dream=dream,
         kind=EventKind.STATUS_CHANGED,
         public=True,
@@ -171,6 +178,7 @@ def _transition(*, dream: Dream, target: str, by: User | None, body: str = "") -
         body=body,
         from_status=previous,
         to_status=target,
+        created_at=now,
     )
 
 
@@ -438,7 +446,14 @@ def _require_current_review(dream: Dream, target: str) -> None:
 def dream_pick_up(*, dream: Dream, by: User) -> Dream:
     """Make BY the dream's one face. Of two people at once, one wins; the other is told who."""
     _require_role(by, Role.ENABLER)
-    dream = _lock(dream)  # the second of two simultaneous clicks waits here, then sees the first
+    # The one read of the dream, locked: the second of two simultaneous clicks waits here,
+    # then sees the first. A dream not yet confirmed does not exist for staff.
+    dream = (
+        Dream.objects.select_for_update(of=("self",))
+        .select_related("resident")
+        .exclude(status=Status.UNCONFIRMED)
+        .get(pk=dream.pk)
+    )
     if is_picked_up(dream):
         raise AlreadyPickedUp(
             _("%(name)s has already picked up this dream.") % {"name": dream.contact}
@@ -446,8 +461,8 @@ def dream_pick_up(*, dream: Dream, by: User) -> Dream:
     _require_transition(dream, Status.PICKED_UP)
     dream.contact = by
     dream.picked_up_at = timezone.now()
-    dream.save(update_fields=["contact", "picked_up_at", "updated_at"])
     event = _transition(
+        also=["contact", "picked_up_at"],
         dream=dream,
         target=Status.PICKED_UP,
         by=by,

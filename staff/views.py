@@ -82,9 +82,12 @@ def triage(request) -> HttpResponse:
 @require_POST
 @vary_on_headers("HX-Request")
 def pick_up(request, pk: int) -> HttpResponse:
-    dream = _dream_or_404(pk)
+    # The service reads the dream once, locked; the answer needs nothing more of it.
+    dream = Dream(pk=pk)
     try:
-        services.dream_pick_up(dream=dream, by=request.user)
+        dream = services.dream_pick_up(dream=dream, by=request.user)
+    except Dream.DoesNotExist:
+        raise Http404 from None
     except REFUSALS as exc:
         messages.error(request, str(exc))
         if request.htmx:
