@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "initiatives",
     "residents",
     "staff",
+    "bench",  # the scale benchmark (make bench): its commands, never imported by the apps
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,19 @@ from initiatives.models import (
 from initiatives.tokens import link_tokens_masked
 
 
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Records made through the workspace: readable here, changed only by the services."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Neighbourhood)
 class NeighbourhoodAdmin(admin.ModelAdmin):
     list_display = ("name", "slug")
@@ -64,7 +77,7 @@ class DreamPhotoInline(admin.TabularInline):
 
 
 @admin.register(Dream)
-class DreamAdmin(admin.ModelAdmin):
+class DreamAdmin(_ReadOnlyAdmin):
     """Read-only: a dream's status and timeline change only through the services."""
 
     list_display = ("title", "status", "neighbourhood", "theme", "contact", "submitted_at")
@@ -75,32 +88,14 @@ class DreamAdmin(admin.ModelAdmin):
     inlines = [DreamPhotoInline, TimelineEventInline]
     show_full_result_count = False
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(TimelineEvent)
-class TimelineEventAdmin(admin.ModelAdmin):
+class TimelineEventAdmin(_ReadOnlyAdmin):
     list_display = ("created_at", "dream", "kind", "public", "actor")
     list_filter = ("kind", "public")
     list_select_related = ("dream", "actor")
     raw_id_fields = ("dream", "actor")
     show_full_result_count = False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(OutboxMail)
@@ -152,19 +147,6 @@ class ServicePromisesAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return not ServicePromises.objects.exists()
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    """Records made through the workspace: readable here, changed only by the services."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

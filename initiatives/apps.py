@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,3 +10,18 @@ class InitiativesConfig(AppConfig):
     def ready(self) -> None:
         # The mail settings' system checks (config.E001, config.E002): the outbox needs them.
         import config.mail_checks  # noqa: F401
+        from initiatives import report_tasks  # noqa: F401  (registers its Celery task)
+
+        post_migrate.connect(_service_promises_ensure, sender=self)
+
+
+def _service_promises_ensure(*, using: str = "default", **kwargs) -> None:
+    """After migrate (and a test database's flush): the one service-promises row exists."""
+    from django.db import connections
+
+    from initiatives.models import ServicePromises
+    from initiatives.services import service_promises_ensure
+
+    # `migrate initiatives zero` leaves no table to write to.
+    if ServicePromises._meta.db_table in connections[using].introspection.table_names():
+        service_promises_ensure()

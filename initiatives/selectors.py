@@ -3,7 +3,14 @@
 from django.db.models import Prefetch, QuerySet
 
 from accounts.models import User
-from initiatives.models import Dream, DreamPhoto, Neighbourhood, Theme, TimelineEvent
+from initiatives.models import (
+    Dream,
+    DreamPhoto,
+    Neighbourhood,
+    Theme,
+    TimelineEvent,
+    WeeklyReport,
+)
 from initiatives.statuses import Status
 
 
@@ -54,24 +61,16 @@ def dreams_realised_public(*, limit: int = 3) -> QuerySet[Dream]:
     )
 
 
+def weekly_report_for(monday) -> WeeklyReport | None:
+    """Return the snapshot of the week starting on MONDAY, or None while it has none."""
+    return WeeklyReport.objects.filter(week_start=monday).first()
+
+
 def service_promises():
-    """Return the service promises, creating them from the settings' defaults once."""
-    from decimal import Decimal
+    """Return the service promises (the environment's defaults while none are saved)."""
+    from initiatives import promises
 
-    from django.conf import settings
-
-    from initiatives.models import ServicePromises
-
-    promises, _ = ServicePromises.objects.get_or_create(
-        pk=1,
-        defaults={
-            "pick_up_working_days": settings.PROMISE_PICK_UP_WORKING_DAYS,
-            "first_contact_working_days": settings.PROMISE_FIRST_CONTACT_WORKING_DAYS,
-            "silence_days": settings.PROMISE_SILENCE_DAYS,
-            "grant_approval_limit": Decimal(settings.GRANT_APPROVAL_LIMIT),
-        },
-    )
-    return promises
+    return promises.current()
 
 
 # --- staff side --------------------------------------------------------------------------------
@@ -97,21 +96,14 @@ def triage_queue() -> QuerySet[Dream]:
 
 def _overdue_q():
     """Dreams whose pick-up or first-contact promise is broken today."""
-    from datetime import datetime, time, timedelta
-
     from django.db.models import Q
     from django.utils import timezone
 
-    from initiatives.working_days import latest_day_now_overdue
+    from initiatives import promises
 
-    promises = service_promises()
-    today = timezone.localdate()
-
-    def end_of(day):
-        return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
-
-    pick_up_cutoff = end_of(latest_day_now_overdue(today, promises.pick_up_working_days))
-    contact_cutoff = end_of(latest_day_now_overdue(today, promises.first_contact_working_days))
+    promised, today = promises.current(), timezone.localdate()
+    pick_up_cutoff = promises.pick_up_overdue_before(promised, today)
+    contact_cutoff = promises.first_contact_overdue_before(promised, today)
     return Q(status=Status.SUBMITTED, submitted_at__lt=pick_up_cutoff) | Q(
         status=Status.PICKED_UP, first_contact_at__isnull=True, picked_up_at__lt=contact_cutoff
     )
@@ -132,14 +124,13 @@ def dreams_first_contact_overdue() -> QuerySet[Dream]:
 
 
 def _silent_q():
-    from datetime import timedelta
-
     from django.db.models import Q
     from django.utils import timezone
 
+    from initiatives import promises
     from initiatives.statuses import OPEN
 
-    cutoff = timezone.now() - timedelta(days=service_promises().silence_days)
+    cutoff = promises.silent_since(promises.current(), timezone.now())
     return Q(status__in=OPEN, last_public_update_at__lt=cutoff)
 
 
@@ -605,7 +596,9 @@ def weekly_figures(monday, *, detail: bool = True) -> dict:
         .annotate(last=Max("created_at"))
         .values("last")[:1]
     )
-    silence_cutoff = end - timedelta(days=promises.silence_days)
+    from initiatives.promises import silent_since
+
+    silence_cutoff = silent_since(promises, end)
     figures["silence"] = [
         {
             "id": row["pk"],

@@ -10,7 +10,7 @@ import smtplib
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from time import monotonic
 
@@ -30,7 +30,7 @@ from sesame.utils import get_query_string, get_user
 from accounts.addresses import email_normalise
 from accounts.models import NotificationMode, User
 from accounts.roles import Role, has_role
-from initiatives import photos
+from initiatives import photos, promises
 from initiatives.exceptions import (
     AlreadyPickedUp,
     InsufficientFunds,
@@ -50,6 +50,7 @@ from initiatives.models import (
     OutboxMail,
     PracticeNote,
     Review,
+    ServicePromises,
     Theme,
     TimelineEvent,
     Verdict,
@@ -65,8 +66,9 @@ from initiatives.statuses import (
     RESIDENT_EXPLANATION,
     STAFF_MOVES,
     Status,
+    is_open,
+    is_picked_up,
 )
-from initiatives.working_days import add_working_days
 
 logger = logging.getLogger(__name__)
 
@@ -209,18 +211,25 @@ def _record(
     return event
 
 
-def _transition(*, dream: Dream, target: str, by: User | None, body: str = "") -> TimelineEvent:
-    """Move the (locked) DREAM to TARGET and record it: the one place that writes a status."""
+def _transition(
+    *, dream: Dream, target: str, by: User | None, body: str = "", also: Sequence[str] = ()
+) -> TimelineEvent:
+    """Move the (locked) DREAM to TARGET and record it: the one place that writes a status.
+
+    One UPDATE of the dream row: the status, the time of this public event, and the fields
+    ALSO that the caller changed on DREAM with it (a pick-up's contact).
+    """
     _require_transition(dream, target)
     previous = dream.status
     now = timezone.now()
     dream.status = target
-    fields = ["status", "updated_at"]
+    dream.last_public_update_at = now
+    fields = ["status", "updated_at", "last_public_update_at", *also]
     if target in CLOSED:
         dream.closed_at = now
         fields.append("closed_at")
     dream.save(update_fields=fields)
-    return _record(
+    return TimelineEvent.objects.create(
         dream=dream,
         kind=EventKind.STATUS_CHANGED,
         public=True,
@@ -228,15 +237,23 @@ def _transition(*, dream: Dream, target: str, by: User | None, body: str = "") -
         body=body,
         from_status=previous,
         to_status=target,
+        created_at=now,
     )
+
+
+def service_promises_ensure() -> ServicePromises:
+    """Make the one service-promises row from the environment's defaults, if it is missing.
+
+    Run after every `migrate` (initiatives.apps), so the administrator finds it at /beheer/;
+    reading the promises (promises.current) never writes.
+    """
+    row, _created = ServicePromises.objects.get_or_create(pk=1, defaults=promises.defaults())
+    return row
 
 
 def pick_up_deadline(dream: Dream) -> date:
     """Return the day by which the dream is promised to be picked up."""
-    from initiatives.selectors import service_promises
-
-    submitted = timezone.localdate(dream.submitted_at or timezone.now())
-    return add_working_days(submitted, service_promises().pick_up_working_days)
+    return promises.pick_up_deadline(dream.submitted_at, promises.current())
 
 
 def _mark_submitted(dream: Dream, *, by: User) -> None:
@@ -333,6 +350,23 @@ def dream_submit(
     return dream
 
 
+@transaction.atomic
+def dream_hand_in(
+    *, signed_in_as: User | None, email: str = "", language: str = "", **dream
+) -> Dream:
+    """Hand in a dream from the form: all or nothing, the account included.
+
+    A signed-in resident (SIGNED_IN_AS) hands it in at once. Anyone else types an address:
+    its account is found or made, and the dream waits until that address confirms it
+    (dream_submit). A refused dream leaves no new account behind. DREAM holds
+    dream_submit's fields.
+    """
+    if signed_in_as is not None:
+        return dream_submit(resident=signed_in_as, confirmed=True, **dream)
+    resident = resident_get_or_create(email=email, language=language)
+    return dream_submit(resident=resident, confirmed=False, **dream)
+
+
 def _require_resident(dream: Dream, by: User) -> None:
     if dream.resident_id != by.pk:
         raise NotAllowed(_("Only the resident who handed in this dream can do this."))
@@ -382,7 +416,7 @@ def dream_message_from_resident(*, dream: Dream, by: User, body: str) -> Timelin
     body = body.strip()
     if not body:
         raise ValueError("A message cannot be empty.")
-    if dream.status in CLOSED or dream.status == Status.UNCONFIRMED:
+    if not is_open(dream):
         raise NotAllowed(_("You can no longer send messages about this dream."))
     event = _record(
         dream=dream, kind=EventKind.MESSAGE_FROM_RESIDENT, public=True, actor=by, body=body
@@ -450,7 +484,7 @@ def _require_role(user: User, *roles: str) -> None:
 
 
 def _require_open(dream: Dream) -> None:
-    if dream.status not in OPEN:
+    if not is_open(dream):
         raise NotAllowed(
             _("This dream is “%(status)s”: it can no longer be changed.")
             % {"status": Status(dream.status).label}
@@ -459,7 +493,7 @@ def _require_open(dream: Dream) -> None:
 
 def _require_picked_up(dream: Dream) -> None:
     _require_open(dream)
-    if dream.status == Status.SUBMITTED or dream.contact_id is None:
+    if not is_picked_up(dream):
         raise NotAllowed(_("Pick up this dream first."))
 
 
@@ -497,16 +531,23 @@ def _require_current_review(dream: Dream, target: str) -> None:
 def dream_pick_up(*, dream: Dream, by: User) -> Dream:
     """Make BY the dream's one face. Of two people at once, one wins; the other is told who."""
     _require_role(by, Role.ENABLER)
-    dream = _lock(dream)  # the second of two simultaneous clicks waits here, then sees the first
-    if dream.contact_id is not None and dream.status != Status.SUBMITTED:
+    # The one read of the dream, locked: the second of two simultaneous clicks waits here,
+    # then sees the first. A dream not yet confirmed does not exist for staff.
+    dream = (
+        Dream.objects.select_for_update(of=("self",))
+        .select_related("resident")
+        .exclude(status=Status.UNCONFIRMED)
+        .get(pk=dream.pk)
+    )
+    if is_picked_up(dream):
         raise AlreadyPickedUp(
             _("%(name)s has already picked up this dream.") % {"name": dream.contact}
         )
     _require_transition(dream, Status.PICKED_UP)
     dream.contact = by
     dream.picked_up_at = timezone.now()
-    dream.save(update_fields=["contact", "picked_up_at", "updated_at"])
     event = _transition(
+        also=["contact", "picked_up_at"],
         dream=dream,
         target=Status.PICKED_UP,
         by=by,
@@ -681,8 +722,6 @@ def grant_create(*, dream: Dream, by: User, fund: Fund, amount: Decimal, purpose
     The fund row is locked, so two simultaneous grants cannot both spend the last euro;
     the database's check on the fund refuses a negative balance in any case.
     """
-    from initiatives.selectors import service_promises
-
     _require_role(by, Role.ENABLER)
     dream = _lock(dream)
     _require_picked_up(dream)
@@ -701,7 +740,7 @@ def grant_create(*, dream: Dream, by: User, fund: Fund, amount: Decimal, purpose
         )
     fund.committed += amount
     fund.save(update_fields=["committed"])
-    needs_approval = amount > service_promises().grant_approval_limit
+    needs_approval = amount > promises.current().grant_approval_limit
     grant = Grant.objects.create(
         dream=dream,
         fund=fund,
@@ -974,23 +1013,13 @@ def silence_rule_apply() -> dict[str, int]:
     at the limit the resident gets an automatic update naming their MogelijkMaker and the
     current step, recorded on the timeline. Running it twice changes nothing more.
 
-    Days are counted by date, not by the hour: the job runs once a day (09:00), so an
-    update sent on 2 March at 15:30 is 14 days old on 16 March at 09:00, not on 17 March.
+    Days are counted by date (promises.silence_job_cutoffs).
     """
-    from initiatives.selectors import service_promises
-
-    promises = service_promises()
+    promised = promises.current()
     now = timezone.now()
     today = timezone.localdate(now)
-    remind_after = max(promises.silence_days - 4, 1)
+    remind_before, silent_before = promises.silence_job_cutoffs(promised, today)
     reminded = updated = 0
-
-    def days_old(days: int) -> datetime:
-        """Updates before this moment were sent DAYS or more calendar days ago."""
-        return timezone.make_aware(datetime.combine(today - timedelta(days=days - 1), time.min))
-
-    remind_before = days_old(remind_after)
-    silent_before = days_old(promises.silence_days)
 
     to_remind = Dream.objects.filter(
         status__in=OPEN,
@@ -1013,7 +1042,7 @@ def silence_rule_apply() -> dict[str, int]:
                 dream=dream,
                 context={
                     "days": (today - timezone.localdate(dream.last_public_update_at)).days,
-                    "limit": promises.silence_days,
+                    "limit": promised.silence_days,
                     "link": _dream_link(dream),
                 },
             )
@@ -1056,10 +1085,14 @@ def _resident_status(dream: Dream) -> str:
         return str(Status(dream.status).label)
 
 
+def _managers():
+    """The active managers: who hears of broken promises and gets the weekly report."""
+    return User.objects.filter(is_active=True, is_staff=True, groups__name=Role.MANAGER).distinct()
+
+
 def promises_check() -> dict[str, int]:
     """Flag broken service promises: not picked up in time (to the managers, once per
     dream) and no first contact in time (to the MogelijkMaker, once per dream)."""
-    from accounts.roles import Role
     from initiatives.selectors import dreams_first_contact_overdue, dreams_pick_up_overdue
 
     now = timezone.now()
@@ -1071,10 +1104,7 @@ def promises_check() -> dict[str, int]:
             .select_for_update(skip_locked=True, of=("self",))
         )
         if late:
-            managers = User.objects.filter(
-                is_active=True, is_staff=True, groups__name=Role.MANAGER
-            ).distinct()
-            for manager in managers:
+            for manager in _managers():
                 mail_queue(
                     to=manager,
                     template="staff_pick_up_overdue",
@@ -1149,14 +1179,10 @@ def weekly_report_build(*, monday: date) -> WeeklyReport:
 @transaction.atomic
 def weekly_report_mail(*, monday: date) -> int:
     """Mail the week's report to each manager, once: a second run sends nothing more."""
-    from accounts.roles import Role
-
     report = WeeklyReport.objects.select_for_update().get(week_start=monday)
     if report.mailed_at:
         return 0
-    managers = list(
-        User.objects.filter(is_active=True, is_staff=True, groups__name=Role.MANAGER).distinct()
-    )
+    managers = list(_managers())
     link = settings.SITE_URL + reverse("staff:report") + f"?week={monday.isoformat()}"
     for manager in managers:
         mail_queue(

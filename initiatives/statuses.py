@@ -46,6 +46,18 @@ ALLOWED: dict[str, set[str]] = {
 
 CLOSED = frozenset({Status.REALISED, Status.NOT_POSSIBLE, Status.WITHDRAWN})
 OPEN = frozenset(set(Status) - CLOSED - {Status.UNCONFIRMED})
+
+
+def is_open(dream) -> bool:
+    """Whether DREAM can still be worked on: handed in and not closed."""
+    return dream.status in OPEN
+
+
+def is_picked_up(dream) -> bool:
+    """Whether DREAM has its MogelijkMaker: picked up, and no longer waiting in the queue."""
+    return dream.contact_id is not None and dream.status != Status.SUBMITTED
+
+
 # The resident may withdraw while the dream is still open (also before confirming it).
 WITHDRAWABLE = frozenset(s for s, targets in ALLOWED.items() if Status.WITHDRAWN in targets)
 

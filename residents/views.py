@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from accounts.models import NotificationMode
 from initiatives import selectors, services
 from initiatives.exceptions import InvalidTransition, NotAllowed
 from initiatives.models import Dream, DreamPhoto
-from initiatives.statuses import OPEN, RESIDENT_EXPLANATION, WITHDRAWABLE, Status
+from initiatives.statuses import RESIDENT_EXPLANATION, WITHDRAWABLE, Status, is_open
 from initiatives.tokens import unsubscribe_token_read
 from residents.forms import (
     DreamForm,
@@ -113,27 +112,22 @@ def dream_create(request) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with transaction.atomic():
-            resident = (
-                request.user
-                if signed_in
-                else services.resident_get_or_create(email=data["email"], language=get_language())
-            )
-            dream = services.dream_submit(
-                resident=resident,
-                title=data["title"],
-                story=data["story"],
-                own_contribution=data["own_contribution"],
-                needs_from_municipality=data["needs_from_municipality"],
-                neighbourhood=data["neighbourhood"],
-                theme=data["theme"],
-                location=data["location"],
-                show_publicly=data["show_publicly"],
-                contact_name=data["contact_name"],
-                contact_phone=data["contact_phone"],
-                photo_uploads=data["photos"],
-                confirmed=signed_in,
-            )
+        dream = services.dream_hand_in(
+            signed_in_as=request.user if signed_in else None,
+            email=data.get("email", ""),
+            language=get_language(),
+            title=data["title"],
+            story=data["story"],
+            own_contribution=data["own_contribution"],
+            needs_from_municipality=data["needs_from_municipality"],
+            neighbourhood=data["neighbourhood"],
+            theme=data["theme"],
+            location=data["location"],
+            show_publicly=data["show_publicly"],
+            contact_name=data["contact_name"],
+            contact_phone=data["contact_phone"],
+            photo_uploads=data["photos"],
+        )
         if signed_in:
             return redirect("residents:dream_submitted", pk=dream.pk)
         request.session["sign_in_email"] = data["email"]
@@ -195,7 +189,7 @@ def _detail_context(dream: Dream, **extra) -> dict:
         "dream": dream,
         "explanation": RESIDENT_EXPLANATION[dream.status],
         "can_withdraw": dream.status in WITHDRAWABLE,
-        "can_message": dream.status in OPEN,
+        "can_message": is_open(dream),
         "message_form": extra.pop("message_form", MessageForm()),
         "withdraw_form": extra.pop("withdraw_form", WithdrawForm()),
         **extra,

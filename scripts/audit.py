@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 LOCK = ROOT / "requirements-dev.lock"  # the runtime pins and the tools on top
-APPS = ["accounts", "config", "initiatives", "residents", "staff"]
+APPS = ["accounts", "bench", "config", "initiatives", "residents", "staff"]
 SERVICES = ["pypi", "osv"]
 # What pip-audit prints when a service cannot be reached (or answers for no package at all).
 NETWORK_SIGNS = (

@@ -1,7 +1,8 @@
 """The managers' weekly report ("keek op de week"): the page, its CSV and its PDF.
 
 The figures come from the week's WeeklyReport snapshot, built on Monday morning by the
-weekly_report task. A manager who opens a past week without one gets it built on the spot.
+weekly_report task. The pages only read: a past week without a snapshot is handed to its
+task (initiatives.report_tasks), and the page says it is being prepared until it is there.
 """
 
 import csv
@@ -13,13 +14,14 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from initiatives import services
+from initiatives import report_tasks, selectors, services
 from initiatives.models import CoreValue, WeeklyReport
 from initiatives.statuses import Status
 from staff import reports
@@ -78,10 +80,17 @@ def _requested_week(request) -> date:
     return day
 
 
-def _report(monday: date) -> WeeklyReport:
-    """Return the week's snapshot; a past week without one is built now (the same figures)."""
-    report = WeeklyReport.objects.filter(week_start=monday).first()
-    return report or services.weekly_report_build(monday=monday)
+def _report(monday: date) -> WeeklyReport | None:
+    """Return the week's snapshot; without one, ask its task for it and return None."""
+    report = selectors.weekly_report_for(monday)
+    if report is None:
+        report_tasks.weekly_report_request(monday)
+    return report
+
+
+def _being_prepared(request, monday: date) -> HttpResponse:
+    context = {"preparing": True, "monday": monday, "week_label": _week_label(monday)}
+    return render(request, "staff/report/report.html", context | _navigation(monday))
 
 
 def _week_label(monday: date) -> str:
@@ -342,7 +351,10 @@ def report(request) -> HttpResponse:
         monday = _requested_week(request)
     except BadWeek as error:
         return _bad_week(request, error)
-    context = _context(_report(monday)) | _navigation(monday)
+    report = _report(monday)
+    if report is None:
+        return _being_prepared(request, monday)
+    context = _context(report) | _navigation(monday)
     return render(request, "staff/report/report.html", context)
 
 
@@ -354,6 +366,8 @@ def report_csv(request) -> HttpResponse:
     except BadWeek as error:
         return _bad_week(request, error)
     report = _report(monday)
+    if report is None:  # the page says it is being prepared, and offers the file when ready
+        return redirect(f"{reverse('staff:report')}?week={monday.isoformat()}")
     out = io.StringIO()
     out.write("\ufeff")  # a byte-order mark, so that spreadsheets read the file as UTF-8
     writer = csv.writer(out, delimiter=";")
@@ -400,7 +414,10 @@ def report_pdf(request) -> HttpResponse:
         monday = _requested_week(request)
     except BadWeek as error:
         return _bad_week(request, error)
-    context = _context(_report(monday)) | {"pdf": True, "link_base": settings.SITE_URL}
+    report = _report(monday)
+    if report is None:
+        return redirect(f"{reverse('staff:report')}?week={monday.isoformat()}")
+    context = _context(report) | {"pdf": True, "link_base": settings.SITE_URL}
     html = render_to_string("staff/report/report_pdf.html", context, request=request)
     response = HttpResponse(render_pdf(html), content_type="application/pdf")
     name = f"keek-op-de-week-{context['figures']['week']}.pdf"

@@ -19,12 +19,11 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import User
-from initiatives import selectors, services
+from initiatives import promises, selectors, services
 from initiatives.exceptions import InvalidTransition, NotAllowed
 from initiatives.models import CoreValue, Decision, Dream, DreamPhoto, Grant, WorkingPractice
 from initiatives.pagination import DeferredJoinPaginator
-from initiatives.statuses import STAFF_MOVES, Status
-from initiatives.working_days import add_working_days, working_days_between
+from initiatives.statuses import STAFF_MOVES, Status, is_open, is_picked_up
 from staff import forms
 from staff.permissions import can, staff_area
 from staff.timeline import timeline_entries
@@ -53,16 +52,15 @@ def staff_logout(request) -> HttpResponse:
 
 def _promise_rows(dreams) -> list[dict]:
     """Pair each dream with its age in working days and whether the pick-up promise broke."""
-    promises = selectors.service_promises()
+    promised = promises.current()
     today = timezone.localdate()
     rows = []
     for dream in dreams:
-        submitted = timezone.localdate(dream.submitted_at)
-        deadline = add_working_days(submitted, promises.pick_up_working_days)
+        deadline = promises.pick_up_deadline(dream.submitted_at, promised)
         rows.append(
             {
                 "dream": dream,
-                "age": working_days_between(submitted, today),
+                "age": promises.waiting_working_days(dream.submitted_at, today),
                 "deadline": deadline,
                 "late": today > deadline,
             }
@@ -84,9 +82,12 @@ def triage(request) -> HttpResponse:
 @require_POST
 @vary_on_headers("HX-Request")
 def pick_up(request, pk: int) -> HttpResponse:
-    dream = _dream_or_404(pk)
+    # The service reads the dream once, locked; the answer needs nothing more of it.
+    dream = Dream(pk=pk)
     try:
-        services.dream_pick_up(dream=dream, by=request.user)
+        dream = services.dream_pick_up(dream=dream, by=request.user)
+    except Dream.DoesNotExist:
+        raise Http404 from None
     except REFUSALS as exc:
         messages.error(request, str(exc))
         if request.htmx:
@@ -351,8 +352,8 @@ def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
         "user_can_note": can(request.user, "dream_note"),
         "user_can_hand_over": can(request.user, "hand_over"),
         "user_is_contact": services.is_dream_contact(dream, request.user),
-        "is_open": dream.status not in (Status.REALISED, Status.NOT_POSSIBLE, Status.WITHDRAWN),
-        "is_picked_up": dream.contact_id is not None and dream.status != Status.SUBMITTED,
+        "is_open": is_open(dream),
+        "is_picked_up": is_picked_up(dream),
         "practice_rows": practice_rows,
         "current_review": current_review,
         "open_decision": open_decision,

@@ -36,7 +36,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from accounts.roles import Role
-from initiatives import selectors, services
+from initiatives import services
 from initiatives.models import (
     ContactMoment,
     CoreValue,
@@ -380,7 +380,7 @@ def world(neighbourhood, theme):
     fund = FundFactory(amount=100_000)
     dream = DreamFactory(resident=resident, neighbourhood=neighbourhood, theme=theme)
     services.dream_pick_up(dream=dream, by=enabler)
-    selectors.service_promises()  # the settings row, made on first read
+    services.service_promises_ensure()  # the settings row, as migrate makes it
     return {
         "resident": resident,
         "enabler": enabler,

@@ -61,3 +61,11 @@ def test_sorting_by_status_follows_the_life_of_a_dream(mogelijkmaker):
         )
     )
     assert order == [Status.SUBMITTED, Status.PICKED_UP, Status.IN_PROGRESS, Status.REALISED]
+
+
+def test_every_staff_move_is_an_allowed_transition():
+    """The workspace's direct moves may only offer what the status table allows."""
+    from initiatives.statuses import ALLOWED, STAFF_MOVES
+
+    for status, targets in STAFF_MOVES.items():
+        assert set(targets) <= ALLOWED[status], status

@@ -81,10 +81,11 @@ EXPECTED: dict[str, Expect] = {
     # No choice made: back to the list of grants with a message.
     "approval_decide": _may(MANAGER, get=NOT_ALLOWED, post=Answer(302, APPROVALS)),
     "workload": _may(ENABLER, MANAGER),
-    # The weekly report: last week's, built on the spot when there is no snapshot yet.
+    # The weekly report: last week's; without a snapshot yet the page says it is being
+    # prepared, and the files lead there until its task has built it.
     "report": _may(MANAGER),
-    "report_csv": _may(MANAGER),
-    "report_pdf": _may(MANAGER),
+    "report_csv": _may(MANAGER, get=Answer(302, "/medewerkers/rapportage/")),
+    "report_pdf": _may(MANAGER, get=Answer(302, "/medewerkers/rapportage/")),
 }
 
 # Steps of signing in, open to everyone or to every signed-in staff member whatever their

@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 
 from accounts.roles import Role
-from initiatives.management.bench import (
+from bench import (
     BENCH_RESIDENT_EMAIL,
     EMAIL_SUFFIX,
     FUND_NAME,
@@ -32,7 +32,7 @@ from initiatives.management.bench import (
     HEAVY_TITLE,
     SLUG_PREFIX,
 )
-from initiatives.management.bench import texts as T
+from bench import texts as T
 from initiatives.models import Dream, EventKind, Fund, Neighbourhood, Theme
 from initiatives.statuses import Status
 

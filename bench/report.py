@@ -10,7 +10,7 @@ import django
 from django.conf import settings
 from django.db import connection
 
-from initiatives.management.bench.pages import PAGES, Measurement
+from bench.pages import PAGES, Measurement
 
 START = "<!-- bench:start (written by `make bench`; edit outside these markers) -->"
 END = "<!-- bench:end -->"

@@ -24,13 +24,13 @@ from django.db.models import Count
 from django.utils.crypto import get_random_string
 
 from accounts.models import User
-from initiatives.management.bench import EMAIL_SUFFIX, SLUG_PREFIX
-from initiatives.management.bench.pages import dream_form_data, percentile, signed_in_client
+from bench import EMAIL_SUFFIX, SLUG_PREFIX
+from bench.pages import dream_form_data, percentile, signed_in_client
 from initiatives.models import Dream, Neighbourhood
 from initiatives.statuses import OPEN, Status
 
 HOST = "127.0.0.1"
-BENCH_SETTINGS = "initiatives.management.bench.settings"
+BENCH_SETTINGS = "bench.settings"
 MAX_REQUESTS_PER_USER = 5000
 SEARCH_WORDS = ["speeltuin", "moestuin", "bankje", "buurtfeest", "fruitbomen", "skatebaan"]
 

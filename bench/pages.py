@@ -21,17 +21,17 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from accounts.models import User
-from initiatives.management.bench import (
+from bench import (
     BENCH_RESIDENT_EMAIL,
     EMAIL_SUFFIX,
     HEAVY_TITLE,
     SLUG_PREFIX,
 )
-from initiatives.management.bench.settings import lifted_rate_limits
+from bench.settings import lifted_rate_limits
 from initiatives.models import Dream, Neighbourhood
 from initiatives.statuses import Status
 
-BENCH_URLCONF = "initiatives.management.bench.urls"
+BENCH_URLCONF = "bench.urls"
 HOST = "localhost"
 
 

@@ -20,8 +20,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.backends.signals import connection_created
 
-from initiatives.management.bench import report, seed
-from initiatives.management.bench.settings import BENCH_QUEUE
+from bench import report, seed
+from bench.settings import BENCH_QUEUE
 
 
 def _statement_timeout(sender, connection, **kwargs) -> None:
@@ -79,7 +79,7 @@ class Command(BaseCommand):
             f"Benchmark on {info['nproc']} cores, {info['memory']}, PostgreSQL "
             f"{info['postgres']}; load average {info['load']}."
         )
-        from initiatives.management.bench import pages
+        from bench import pages
 
         seeds = []
         results = {}
@@ -103,7 +103,7 @@ class Command(BaseCommand):
         load = None
         mail_runs = []
         if not options["skip_load"]:
-            from initiatives.management.bench.load import run_load
+            from bench.load import run_load
 
             self.stdout.write(f"Load test: {options['users']} users, {options['seconds']:.0f} s:")
             load = run_load(
@@ -113,7 +113,7 @@ class Command(BaseCommand):
                 log=self.stdout.write,
             )
         if not options["skip_mail"]:
-            from initiatives.management.bench.mail import run_mail
+            from bench.mail import run_mail
 
             self.stdout.write(f"Mail throughput: {options['mails']:,} mails, twice:")
             mail_runs = [

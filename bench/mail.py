@@ -18,10 +18,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from initiatives.management.bench import EMAIL_SUFFIX
-from initiatives.management.bench.load import bench_env, stop
-from initiatives.management.bench.pages import percentile
-from initiatives.management.bench.settings import BENCH_QUEUE
+from bench import EMAIL_SUFFIX
+from bench.load import bench_env, stop
+from bench.pages import percentile
+from bench.settings import BENCH_QUEUE
 from initiatives.models import Dream, OutboxMail
 from initiatives.notifications import mail_queue
 from initiatives.statuses import OPEN

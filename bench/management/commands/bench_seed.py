@@ -11,7 +11,7 @@ makes is marked (addresses @bench.invalid, "bench-" slugs, "Dromenfonds (bench)"
 
 from django.core.management.base import BaseCommand, CommandError
 
-from initiatives.management.bench import seed
+from bench import seed
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from django.db.models import Count, F
 
 from accounts.models import User
 from accounts.roles import Role
-from initiatives.management.bench import EMAIL_SUFFIX, HEAVY_EVENTS, HEAVY_TITLE
+from bench import EMAIL_SUFFIX, HEAVY_EVENTS, HEAVY_TITLE
 from initiatives.models import Dream, EventKind, Fund, TimelineEvent
 from initiatives.statuses import Status
 

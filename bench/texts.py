@@ -1,5 +1,7 @@
 """Words and sentences the generated municipality is made of (Dutch, like the real portal)."""
 
+from initiatives.management.commands.demo_data import THEMES as DEMO_THEMES
+
 NEIGHBOURHOODS = [
     "Drunen-Centrum",
     "Drunen-Noord",
@@ -22,16 +24,8 @@ NEIGHBOURHOODS = [
     "Venne",
     "Giersbergen",
 ]
-THEMES = [
-    "Spelen en sport",
-    "Groen",
-    "Verkeersveiligheid",
-    "Zorg en naoberschap",
-    "Cultuur",
-    "Duurzaamheid",
-    "Ontmoeten",
-    "Jongeren",
-]
+# The demo's themes, and two more that a larger municipality has.
+THEMES = [*DEMO_THEMES, "Ontmoeten", "Jongeren"]
 FIRST_NAMES = [
     "Anna",
     "Bram",
