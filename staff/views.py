@@ -1,4 +1,5 @@
 import csv
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -236,7 +237,10 @@ def _csv_response(dreams) -> StreamingHttpResponse:
     """Stream DREAMS as a CSV file, a few hundred rows at a time."""
     writer = csv.writer(_Echo(), delimiter=";")
     rows = (writer.writerow([_csv_safe(cell) for cell in row]) for row in _csv_rows(dreams))
-    response = StreamingHttpResponse(_batched(rows), content_type="text/csv; charset=utf-8")
+    # A byte-order mark first, as the report's CSV has: without it Dutch Excel reads the file
+    # as Windows-1252 and "Café" comes out as "CafÃ©".
+    stream = itertools.chain(["\ufeff"], _batched(rows))
+    response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="dromen.csv"'
     return response
 

@@ -392,7 +392,9 @@ class TestDreamList:
         assert response.streaming
         assert response["Content-Type"].startswith("text/csv")
         assert "attachment" in response["Content-Disposition"]
-        body = b"".join(response.streaming_content).decode("utf-8")
+        raw = b"".join(response.streaming_content)
+        assert raw.startswith(b"\xef\xbb\xbf")  # the BOM: Dutch Excel then reads UTF-8
+        body = raw.decode("utf-8-sig")
         rows = list(csv.reader(io.StringIO(body), delimiter=";"))
 
         assert rows[0][:2] == ["Nummer", "Titel"]
@@ -424,9 +426,9 @@ class TestDreamList:
         assert response.streaming
         assert response["Content-Type"].startswith("text/csv")
         assert "attachment" in response["Content-Disposition"]
-        rows = list(
-            csv.reader(io.StringIO(b"".join(response.streaming_content).decode()), delimiter=";")
-        )
+        raw = b"".join(response.streaming_content)
+        assert raw.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
         assert rows[0][:2] == ["Nummer", "Titel"]
         # Every match, not only the first page of 25, in the list's order (newest first).
         assert [row[0] for row in rows[1:]] == [str(d.pk) for d in reversed(found)]
