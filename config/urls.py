@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from config import errors, health, mailbox
@@ -8,6 +10,8 @@ handler400 = errors.bad_request
 urlpatterns = [
     path("beheer/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Browsers that ignore the page's <link rel="icon"> ask for /favicon.ico: send them on.
+    path("favicon.ico", lambda request: redirect(static("img/favicon.svg"), permanent=True)),
     path("health/", health.health, name="health"),
     path("health/live/", health.live, name="health_live"),
     path("health/details/", health.details, name="health_details"),
