@@ -7,7 +7,7 @@ hold about them, erases them through the real page, and then reads every column 
 table (session data decoded) and every file in the media folder for each of their values.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -92,8 +92,11 @@ def test_nothing_of_an_erased_resident_is_left_anywhere(
         dream=dream, by=mogelijkmaker, verdicts=review_verdicts(Verdict.TENSION), dilemma="Ruimte"
     )
     services.dream_message_from_resident(dream=dream, by=resident, body=MESSAGE)
-    # A snapshot of last week that names the dream (its review shows a tension).
-    with time_machine.travel(timezone.now() + timedelta(days=8)):
+    # A snapshot of the week the review was recorded in, which names the dream (its review
+    # shows a tension): built on the next Monday, when that week is "last week". (A fixed
+    # eight days later missed it on Sundays.)
+    next_monday = timezone.localdate() + timedelta(days=7 - timezone.localdate().weekday())
+    with time_machine.travel(timezone.make_aware(datetime.combine(next_monday, time(9)))):
         report = services.weekly_report_build(monday=services.last_monday())
     assert OPEN_TITLE in str(report.figures)  # the precondition: the snapshot holds it
 
