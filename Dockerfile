@@ -7,7 +7,10 @@
 
 FROM python:3.12-slim AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
-RUN python -m venv /opt/venv
+# pip itself is pinned (PIP_VERSION, the same in the Makefile): an older pip refuses a hashed
+# lock in which a package asks for another's extra (weasyprint wants fonttools[woff]).
+ARG PIP_VERSION=26.3
+RUN python -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir "pip==${PIP_VERSION}"
 COPY requirements.lock /tmp/requirements.lock
 RUN /opt/venv/bin/pip install --no-cache-dir --require-hashes -r /tmp/requirements.lock
 

@@ -10,6 +10,9 @@ STAMP := $(VENV)/.installed
 # Stop early, with a clear message, when Python 3.12+ is not there.
 PYTHON ?= $(shell for p in python3.13 python3.12 python3; do command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
 
+# pip itself, the same as the Dockerfile's PIP_VERSION: an older pip (Python 3.12's bundled 23.2)
+# refuses a hashed lock in which a package asks for another's extra (fonttools[woff]).
+PIP_VERSION := 26.3
 # How many pinned packages the install brings, for its progress line.
 PINS = $(shell grep -c '^[A-Za-z0-9]' requirements-dev.lock)
 # Where make test writes pytest's JUnit report, read back by scripts/test_summary.py.
@@ -25,7 +28,7 @@ $(STAMP): requirements-dev.lock
 	@test -x $(PY) || { echo "Creating the virtualenv in $(VENV) ($$($(PYTHON) --version))…"; $(PYTHON) -m venv $(VENV); }
 	@echo "Installing $(PINS) Python packages from requirements-dev.lock, about 2 minutes the first time…"
 	@start=$$(date +%s); \
-		$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip && \
+		$(PY) -m pip install --quiet --disable-pip-version-check "pip==$(PIP_VERSION)" && \
 		$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock && \
 		echo "Python packages installed in $$(( $$(date +%s) - start )) s."
 	@touch $(STAMP)

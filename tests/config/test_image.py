@@ -57,11 +57,26 @@ def test_the_app_runs_as_a_fixed_non_root_user():
     assert stages[-1] is app or "AS app" in stages[-1], "app is the default (last) stage"
 
 
+def _pinned_pip() -> str:
+    (version,) = re.findall(r"^ARG PIP_VERSION=(\S+)$", (BASE_DIR / "Dockerfile").read_text(), re.M)
+    return f"pip=={version}"
+
+
+def test_the_image_and_make_pin_the_same_pip():
+    makefile = (BASE_DIR / "Makefile").read_text()
+    assert f"PIP_VERSION := {_pinned_pip().removeprefix('pip==')}" in makefile
+
+
 @pytest.mark.slow_install
 def test_a_virtualenv_from_the_runtime_lock_has_no_pytest_and_passes_the_deploy_check(tmp_path):
     venv = tmp_path / "runtime"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)  # noqa: S603
     python = venv / "bin" / "python"
+    subprocess.run(  # noqa: S603 - the pip the Dockerfile pins, as the image does
+        [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", _pinned_pip()],
+        check=True,
+        timeout=300,
+    )
     install = subprocess.run(  # noqa: S603 - pip of the fresh virtualenv, our lock file
         [
             str(python),
