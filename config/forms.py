@@ -1,5 +1,24 @@
 from django import forms
 from django.forms.widgets import Input
+from django.utils.translation import gettext_lazy as _
+
+TOO_LONG = _("Use at most %(limit_value)d characters (you used %(show_value)d).")
+
+
+def text_field(label, *, max_length, required=True, rows=3, help_text="", required_message=None):
+    """A text area with the house's Dutch messages: what is missing, and how much is too long."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "required": required_message or _("This field is required."),
+            "max_length": TOO_LONG,
+        },
+    )
+
 
 # NL Design System (Utrecht) classes per widget type, so templates stay plain.
 _WIDGET_CLASSES = {

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from accounts.models import NotificationMode
-from config.forms import NLDesignFormMixin
+from config.forms import NLDesignFormMixin, text_field
 from initiatives import photos, selectors
 from initiatives.models import Dream
 
@@ -165,27 +165,17 @@ class DreamForm(NLDesignFormMixin, forms.ModelForm):
 
 
 class MessageForm(NLDesignFormMixin, forms.Form):
-    body = forms.CharField(
-        label=_("Your message"),
-        max_length=3000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={
-            "required": _("Write a message first."),
-            "max_length": _("Use at most %(limit_value)d characters (you used %(show_value)d)."),
-        },
+    body = text_field(
+        _("Your message"), max_length=3000, rows=4, required_message=_("Write a message first.")
     )
 
 
 class WithdrawForm(NLDesignFormMixin, forms.Form):
-    reason = forms.CharField(
-        label=_("Why do you withdraw your dream?"),
+    reason = text_field(
+        _("Why do you withdraw your dream?"),
         max_length=1000,
         help_text=_("Your MogelijkMaker reads this. It helps us learn."),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "required": _("Tell us briefly why you withdraw your dream."),
-            "max_length": _("Use at most %(limit_value)d characters (you used %(show_value)d)."),
-        },
+        required_message=_("Tell us briefly why you withdraw your dream."),
     )
 
 

@@ -4,26 +4,10 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import NLDesignFormMixin
+from config.forms import TOO_LONG, NLDesignFormMixin, text_field
 from initiatives import selectors
 from initiatives.models import ContactMoment, CoreValue, Neighbourhood, Theme, Verdict
 from initiatives.statuses import Status
-
-TOO_LONG = _("Use at most %(limit_value)d characters (you used %(show_value)d).")
-
-
-def _text(label, *, max_length, required=True, rows=3, help_text="", required_message=None):
-    return forms.CharField(
-        label=label,
-        max_length=max_length,
-        required=required,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={
-            "required": required_message or _("This field is required."),
-            "max_length": TOO_LONG,
-        },
-    )
 
 
 class StaffAuthenticationForm(NLDesignFormMixin, AuthenticationForm):
@@ -101,7 +85,7 @@ class HandOverForm(NLDesignFormMixin, forms.Form):
         queryset=selectors.enablers().none(),
         error_messages={"required": _("Choose a MogelijkMaker.")},
     )
-    note = _text(
+    note = text_field(
         _("Hand-over note"),
         max_length=2000,
         help_text=_("What should your colleague know? The resident does not see this."),
@@ -120,7 +104,7 @@ class HandOverForm(NLDesignFormMixin, forms.Form):
 class MessageForm(NLDesignFormMixin, forms.Form):
     prefix = "message"
 
-    body = _text(
+    body = text_field(
         _("Message to the resident"),
         max_length=3000,
         rows=4,
@@ -132,7 +116,7 @@ class MessageForm(NLDesignFormMixin, forms.Form):
 class NoteForm(NLDesignFormMixin, forms.Form):
     prefix = "note"
 
-    body = _text(
+    body = text_field(
         _("Internal note"),
         max_length=3000,
         help_text=_("Only staff see this."),
@@ -157,7 +141,7 @@ class ContactMomentForm(NLDesignFormMixin, forms.Form):
             "invalid": _("Fill in a date like 24-11-2026."),
         },
     )
-    summary = _text(
+    summary = text_field(
         _("Short summary"),
         max_length=2000,
         required_message=_("Write a short summary of the contact."),
@@ -186,7 +170,7 @@ class ReviewForm(NLDesignFormMixin, forms.Form):
 
     prefix = "review"
 
-    dilemma = _text(
+    dilemma = text_field(
         _("Which dilemma does it raise?"),
         max_length=3000,
         required=False,
@@ -208,7 +192,7 @@ class ReviewForm(NLDesignFormMixin, forms.Form):
                 widget=forms.RadioSelect,
                 error_messages={"required": _("Choose a verdict for this core value.")},
             )
-            self.fields[f"{value.value}_reasoning"] = _text(
+            self.fields[f"{value.value}_reasoning"] = text_field(
                 _("Reasoning"),
                 max_length=2000,
                 rows=2,
@@ -278,7 +262,7 @@ class MoveForm(NLDesignFormMixin, forms.Form):
     prefix = "move"
 
     target = forms.ChoiceField(label=_("New status"), choices=[], widget=forms.RadioSelect)
-    note = _text(
+    note = text_field(
         _("Message to the resident (optional)"),
         max_length=2000,
         required=False,
@@ -297,7 +281,7 @@ class MoveForm(NLDesignFormMixin, forms.Form):
 class ProposeNotPossibleForm(NLDesignFormMixin, forms.Form):
     prefix = "propose"
 
-    reasons = _text(
+    reasons = text_field(
         _("Why is this dream not possible?"),
         max_length=5000,
         rows=4,
@@ -307,7 +291,7 @@ class ProposeNotPossibleForm(NLDesignFormMixin, forms.Form):
 
 
 class DecisionLetterForm(NLDesignFormMixin, forms.Form):
-    letter = _text(
+    letter = text_field(
         _("Letter to the resident"),
         max_length=10000,
         rows=12,

@@ -157,15 +157,7 @@ def _context(report: WeeklyReport) -> dict:
     ]
     flow_rows = [
         reports.compare_counts(label, flow.get(key), flow_before.get(key))
-        for key, label in (
-            ("picked_up", _("Picked up")),
-            ("first_contact", _("First contact")),
-            ("in_progress", _("To “in progress”")),
-            ("realised", _("Realised")),
-            ("not_possible", _("Not possible")),
-            ("withdrawn", _("Withdrawn")),
-            ("open_total", _("Open at the end of the week")),
-        )
+        for key, label in reports.FLOW_LABELS
     ]
     open_before = flow_before.get("open_by_status", {})
     open_rows = [

@@ -16,7 +16,7 @@ from math import ceil, floor, log10
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from initiatives.statuses import Status
 
@@ -31,6 +31,17 @@ GRID = "#d5dbe1"  # decoration only: the values are written out
 FONT = "Arial, Helvetica, sans-serif"
 MINUS = "\u2212"  # a real minus sign, not a hyphen
 NONE = "\u2013"  # an en dash: no figure (nothing was measured)
+
+# The week's flow, in the order the page and the CSV show it (lazy: read at import time).
+FLOW_LABELS = (
+    ("picked_up", gettext_lazy("Picked up")),
+    ("first_contact", gettext_lazy("First contact")),
+    ("in_progress", gettext_lazy("To “in progress”")),
+    ("realised", gettext_lazy("Realised")),
+    ("not_possible", gettext_lazy("Not possible")),
+    ("withdrawn", gettext_lazy("Withdrawn")),
+    ("open_total", gettext_lazy("Open at the end of the week")),
+)
 
 
 # --- numbers as people read them --------------------------------------------------------------
@@ -562,15 +573,7 @@ def csv_rows(figures: dict) -> list[list]:
             rows.append([section, row.label, row.current, row.previous])
 
     flow = _("Flow")
-    for key, label in (
-        ("picked_up", _("Picked up")),
-        ("first_contact", _("First contact")),
-        ("in_progress", _("To “in progress”")),
-        ("realised", _("Realised")),
-        ("not_possible", _("Not possible")),
-        ("withdrawn", _("Withdrawn")),
-        ("open_total", _("Open at the end of the week")),
-    ):
+    for key, label in FLOW_LABELS:
         rows.append([flow, label, now["flow"][key], get(before, "flow", key)])
     for status, count in now["flow"]["open_by_status"].items():
         previous = get(before, "flow", "open_by_status", status)

@@ -147,7 +147,7 @@ def test_a_mail_that_cannot_be_built_fails_alone(settings):
 
 def test_out_of_time_the_rest_of_a_batch_waits_untried_for_the_next_task(settings, monkeypatch):
     outbox(mailer="CountingBackend", settings=settings)
-    monkeypatch.setattr(services, "MAIL_BATCH_SECONDS", 0)  # time for the first mail only
+    monkeypatch.setattr(services.delivery, "MAIL_BATCH_SECONDS", 0)  # time for the first mail only
     ids = [write(person).pk for person in residents(4)]
 
     outcome = services.outbox_mails_send(outbox_ids=ids)

@@ -1,3 +1,5 @@
+"""The resident's side of a dream's life (services/dreams.py)."""
+
 import pytest
 from django.core import mail
 from django.db import transaction
@@ -202,49 +204,3 @@ class TestTimelineIsAppendOnly:
             TimelineEvent.objects.filter(pk=event.pk).update(body="x")
         with pytest.raises(TypeError):
             TimelineEvent.objects.all().delete()
-
-
-class TestSignInLink:
-    def test_unknown_address_gets_an_account_and_a_link(self, django_capture_on_commit_callbacks):
-        from accounts.models import User
-
-        with django_capture_on_commit_callbacks(execute=True):
-            services.sign_in_link_send(email="Nieuw@Example.NL")
-        user = User.objects.get(email="nieuw@example.nl")
-        assert not user.has_usable_password()
-        assert [m.to for m in mail.outbox] == [["nieuw@example.nl"]]
-        assert "/inloggen/link/?sesame=" in mail.outbox[0].body
-
-    def test_known_address_gets_the_same_kind_of_mail(
-        self, resident, django_capture_on_commit_callbacks
-    ):
-        with django_capture_on_commit_callbacks(execute=True):
-            services.sign_in_link_send(email=resident.email)
-        assert [m.to for m in mail.outbox] == [[resident.email]]
-
-
-class TestOutbox:
-    def test_sending_twice_sends_once(self, resident, django_capture_on_commit_callbacks):
-        with django_capture_on_commit_callbacks(execute=True):
-            services.sign_in_link_send(email=resident.email)
-        row = OutboxMail.objects.get()
-        services.outbox_mail_send(outbox_id=row.pk)
-        row.refresh_from_db()
-        assert row.state == OutboxMail.State.SENT
-        assert row.attempts == 1
-        assert len(mail.outbox) == 1
-
-    def test_a_failing_mail_server_leaves_the_row_pending_then_failed(self, resident, settings):
-        settings.MAILERS = {
-            "default": {"BACKEND": "tests.initiatives.failing_mail.AlwaysFailingBackend"}
-        }
-        services.sign_in_link_send(email=resident.email)  # no commit here: nothing enqueued
-        row = OutboxMail.objects.get()
-        with pytest.raises(services.MailDeliveryFailed):
-            services.outbox_mail_send(outbox_id=row.pk)
-        row.refresh_from_db()
-        assert (row.state, row.attempts) == (OutboxMail.State.PENDING, 1)
-        assert "refused" in row.last_error
-        services.outbox_mail_mark_failed(outbox_id=row.pk, error="gave up")
-        row.refresh_from_db()
-        assert row.state == OutboxMail.State.FAILED

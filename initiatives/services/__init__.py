@@ -1,0 +1,109 @@
+"""
+Everything that changes a dream, its timeline or its mail goes through here.
+
+Each service is keyword-only, runs in one transaction, locks the dream row before
+it reads the status, and records what happened on the timeline. One module per concern
+(docs/architecture.md lists them); this package keeps the one import surface:
+`services.dream_pick_up(...)` wherever the service lives.
+"""
+
+from initiatives.services._core import ESSENTIAL_EVENTS, is_dream_contact
+from initiatives.services.decisions import decision_propose, decision_sign
+from initiatives.services.delivery import (
+    MAIL_BATCH_SECONDS,
+    MailBatchOutcome,
+    MailDeliveryFailed,
+    MailFailure,
+    outbox_mail_mark_failed,
+    outbox_mail_send,
+    outbox_mails_send,
+    outbox_sweep,
+)
+from initiatives.services.dreams import (
+    dream_confirm,
+    dream_hand_in,
+    dream_message_from_resident,
+    dream_submit,
+    dream_withdraw,
+    pick_up_deadline,
+    service_promises_ensure,
+)
+from initiatives.services.grants import grant_create, grant_decide
+from initiatives.services.keeping_informed import (
+    notification_mode_set,
+    outbox_digest_send,
+    promises_check,
+    silence_rule_apply,
+)
+from initiatives.services.privacy import (
+    audit_record,
+    months_before,
+    resident_erase,
+    retention_apply,
+)
+from initiatives.services.reviews import review_record
+from initiatives.services.sign_in import (
+    resident_get_or_create,
+    sign_in_link_build,
+    sign_in_link_request,
+    sign_in_link_send,
+    sign_in_link_user,
+)
+from initiatives.services.weekly_report import last_monday, weekly_report_build, weekly_report_mail
+from initiatives.services.workspace import (
+    dream_add_note,
+    dream_log_contact,
+    dream_move,
+    dream_pick_up,
+    dream_send_message,
+    dreams_hand_over,
+    practice_update,
+)
+
+__all__ = [
+    "ESSENTIAL_EVENTS",
+    "MAIL_BATCH_SECONDS",
+    "MailBatchOutcome",
+    "MailDeliveryFailed",
+    "MailFailure",
+    "audit_record",
+    "decision_propose",
+    "decision_sign",
+    "dream_add_note",
+    "dream_confirm",
+    "dream_hand_in",
+    "dream_log_contact",
+    "dream_message_from_resident",
+    "dream_move",
+    "dream_pick_up",
+    "dream_send_message",
+    "dream_submit",
+    "dream_withdraw",
+    "dreams_hand_over",
+    "grant_create",
+    "grant_decide",
+    "is_dream_contact",
+    "last_monday",
+    "months_before",
+    "notification_mode_set",
+    "outbox_digest_send",
+    "outbox_mail_mark_failed",
+    "outbox_mail_send",
+    "outbox_mails_send",
+    "outbox_sweep",
+    "pick_up_deadline",
+    "practice_update",
+    "promises_check",
+    "resident_erase",
+    "resident_get_or_create",
+    "retention_apply",
+    "review_record",
+    "service_promises_ensure",
+    "sign_in_link_build",
+    "sign_in_link_request",
+    "sign_in_link_send",
+    "sign_in_link_user",
+    "silence_rule_apply",
+    "weekly_report_build",
+    "weekly_report_mail",
+]

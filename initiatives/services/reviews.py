@@ -1,0 +1,71 @@
+"""The core-value review of a dream, versioned."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.roles import Role
+from initiatives.models import CoreValue, Dream, EventKind, Review, Verdict
+from initiatives.services._core import (
+    _lock,
+    _record,
+    _require_contact,
+    _require_picked_up,
+    _require_role,
+)
+
+
+@transaction.atomic
+def review_record(
+    *,
+    dream: Dream,
+    by: User,
+    verdicts: dict[str, tuple[str, str]],
+    dilemma: str = "",
+    discussed_with: str = "",
+) -> Review:
+    """Record (or revise) the core-value review; every earlier version is kept.
+
+    VERDICTS maps each CoreValue to (Verdict, reasoning).
+    """
+    _require_role(by, Role.ENABLER)
+    dream = _lock(dream)
+    _require_picked_up(dream)
+    _require_contact(dream, by)
+    if set(verdicts) != set(CoreValue.values):
+        raise ValueError("A review needs a verdict for each of the three core values.")
+    fields = {}
+    for value, (verdict, reasoning) in verdicts.items():
+        if verdict not in Verdict.values or not reasoning.strip():
+            raise ValueError("Each verdict needs a valid choice and a reasoning.")
+        fields[f"{value}_verdict"] = verdict
+        fields[f"{value}_reasoning"] = reasoning.strip()
+    has_tension = any(verdict == Verdict.TENSION for verdict, _r in verdicts.values())
+    previous = dream.reviews.filter(is_current=True).first()
+    if previous:
+        Review.objects.filter(pk=previous.pk).update(is_current=False)
+    review = Review(
+        dream=dream,
+        version=(previous.version + 1) if previous else 1,
+        is_current=True,
+        dilemma=dilemma.strip(),
+        discussed_with=discussed_with.strip(),
+        has_tension=has_tension,
+        by=by,
+        **fields,
+    )
+    review.full_clean()
+    review.save()
+    summary = "; ".join(
+        f"{CoreValue(value).label}: {Verdict(verdict).label}"
+        for value, (verdict, _r) in verdicts.items()
+    )
+    _record(
+        dream=dream,
+        kind=EventKind.REVIEW,
+        public=False,
+        actor=by,
+        body=_("Version %(version)s. %(summary)s")
+        % {"version": review.version, "summary": summary},
+    )
+    return review

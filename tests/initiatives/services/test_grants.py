@@ -1,0 +1,222 @@
+"""Grants from a fund (services/grants.py), the limit and a manager's approval."""
+
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from accounts.roles import Role
+from initiatives import selectors, services
+from initiatives.exceptions import InsufficientFunds, NotAllowed
+from initiatives.models import EventKind, Fund, Grant
+from initiatives.statuses import Status
+from tests.factories import DreamFactory, FundFactory, StaffFactory
+from tests.initiatives.services.helpers import RACES, at_once, kinds
+
+pytestmark = pytest.mark.django_db
+
+
+class TestGrant:
+    def test_a_grant_within_the_limit_is_granted_at_once(
+        self, in_conversation, resident, mogelijkmaker, fund, django_capture_on_commit_callbacks
+    ):
+        assert selectors.service_promises().grant_approval_limit == Decimal("2500")
+        with django_capture_on_commit_callbacks(execute=True):
+            grant = services.grant_create(
+                dream=in_conversation,
+                by=mogelijkmaker,
+                fund=fund,
+                amount=Decimal("450.00"),
+                purpose="Verf en een bankje",
+            )
+
+        grant.refresh_from_db()
+        assert (grant.state, grant.decided_by, grant.requested_by) == (
+            Grant.State.GRANTED,
+            mogelijkmaker,
+            mogelijkmaker,
+        )
+        fund.refresh_from_db()
+        assert fund.committed == Decimal("450.00")
+        assert kinds(in_conversation) == [(EventKind.GRANT, True)]
+        assert [m.to for m in mail.outbox] == [[resident.email]]
+        assert "Verf en een bankje" in mail.outbox[0].body
+
+    def test_exactly_the_limit_needs_no_approval(self, in_conversation, mogelijkmaker, fund):
+        grant = services.grant_create(
+            dream=in_conversation,
+            by=mogelijkmaker,
+            fund=fund,
+            amount=Decimal("2500.00"),
+            purpose="Precies de grens",
+        )
+        assert grant.state == Grant.State.GRANTED
+
+    def test_above_the_limit_the_money_is_held_for_a_manager(
+        self, in_conversation, mogelijkmaker, fund, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            grant = services.grant_create(
+                dream=in_conversation,
+                by=mogelijkmaker,
+                fund=fund,
+                amount=Decimal("2500.01"),
+                purpose="Een speeltoestel",
+            )
+
+        grant.refresh_from_db()
+        assert (grant.state, grant.decided_by, grant.decided_at) == (
+            Grant.State.AWAITING_APPROVAL,
+            None,
+            None,
+        )
+        fund.refresh_from_db()
+        assert fund.committed == Decimal("2500.01")
+        assert kinds(in_conversation) == [(EventKind.GRANT_REQUESTED, False)]
+        assert mail.outbox == []
+
+    def test_a_manager_approves(
+        self,
+        in_conversation,
+        resident,
+        mogelijkmaker,
+        manager,
+        fund,
+        django_capture_on_commit_callbacks,
+    ):
+        grant = services.grant_create(
+            dream=in_conversation,
+            by=mogelijkmaker,
+            fund=fund,
+            amount=Decimal("3000"),
+            purpose="Speeltoestel",
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            services.grant_decide(grant=grant, by=manager, approve=True)
+
+        grant.refresh_from_db()
+        assert (grant.state, grant.decided_by) == (Grant.State.GRANTED, manager)
+        assert grant.decided_at is not None
+        fund.refresh_from_db()
+        assert fund.committed == Decimal("3000")
+        public = in_conversation.events.get(public=True)
+        assert (public.kind, public.actor) == (EventKind.GRANT, manager)
+        assert [m.to for m in mail.outbox] == [[resident.email]]
+
+    def test_a_manager_refuses_and_the_money_is_released(
+        self, in_conversation, mogelijkmaker, manager, fund, django_capture_on_commit_callbacks
+    ):
+        grant = services.grant_create(
+            dream=in_conversation,
+            by=mogelijkmaker,
+            fund=fund,
+            amount=Decimal("3000"),
+            purpose="Speeltoestel",
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            services.grant_decide(grant=grant, by=manager, approve=False)
+
+        grant.refresh_from_db()
+        assert (grant.state, grant.decided_by) == (Grant.State.REJECTED, manager)
+        fund.refresh_from_db()
+        assert fund.committed == Decimal("0")
+        assert kinds(in_conversation) == [
+            (EventKind.GRANT_REQUESTED, False),
+            (EventKind.GRANT_REJECTED, False),
+        ]
+        assert mail.outbox == []
+        with pytest.raises(NotAllowed):  # decided once, decided for good
+            services.grant_decide(grant=grant, by=manager, approve=True)
+        fund.refresh_from_db()
+        assert fund.committed == Decimal("0")
+
+    def test_a_mogelijkmaker_cannot_decide(
+        self, in_conversation, mogelijkmaker, other_mogelijkmaker, fund
+    ):
+        grant = services.grant_create(
+            dream=in_conversation,
+            by=mogelijkmaker,
+            fund=fund,
+            amount=Decimal("3000"),
+            purpose="Speeltoestel",
+        )
+        for someone in (mogelijkmaker, other_mogelijkmaker):
+            with pytest.raises(NotAllowed):
+                services.grant_decide(grant=grant, by=someone, approve=True)
+        grant.refresh_from_db()
+        assert (grant.state, grant.decided_by) == (Grant.State.AWAITING_APPROVAL, None)
+
+    def test_more_than_the_balance_changes_nothing(self, in_conversation, mogelijkmaker):
+        fund = FundFactory(name="Klein fonds", amount=Decimal("1000.00"))
+        services.grant_create(
+            dream=in_conversation,
+            by=mogelijkmaker,
+            fund=fund,
+            amount=Decimal("600.00"),
+            purpose="Eerste deel",
+        )
+        with pytest.raises(InsufficientFunds) as excinfo:
+            services.grant_create(
+                dream=in_conversation,
+                by=mogelijkmaker,
+                fund=fund,
+                amount=Decimal("400.01"),
+                purpose="Net te veel",
+            )
+        assert "400" in str(excinfo.value)
+        fund.refresh_from_db()
+        assert fund.committed == Decimal("600.00")
+        assert list(Grant.objects.values_list("purpose", flat=True)) == ["Eerste deel"]
+        assert in_conversation.events.count() == 1
+
+    @pytest.mark.parametrize("amount", [Decimal("0"), Decimal("-5")])
+    def test_the_amount_must_be_positive(self, in_conversation, mogelijkmaker, fund, amount):
+        with pytest.raises(ValueError):
+            services.grant_create(
+                dream=in_conversation, by=mogelijkmaker, fund=fund, amount=amount, purpose="x"
+            )
+        fund.refresh_from_db()
+        assert fund.committed == 0
+        assert not Grant.objects.exists()
+
+    def test_no_grant_before_the_dream_is_picked_up(self, dream, mogelijkmaker, fund):
+        with pytest.raises(NotAllowed):
+            services.grant_create(
+                dream=dream, by=mogelijkmaker, fund=fund, amount=Decimal("10"), purpose="x"
+            )
+        assert not Grant.objects.exists()
+
+    def test_the_database_refuses_a_negative_balance(self, fund):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Fund.objects.filter(pk=fund.pk).update(committed=F("amount") + 1)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Fund.objects.filter(pk=fund.pk).update(committed=-1)
+        fund.refresh_from_db()
+        assert fund.committed == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_grants_at_once_cannot_overspend(postgresql_only):
+    enabler = StaffFactory(roles=[Role.ENABLER])
+    for n in range(RACES):
+        fund = FundFactory(name=f"Racefonds {n}", amount=Decimal("1000.00"))
+        dreams = [
+            DreamFactory(status=Status.IN_CONVERSATION, contact=enabler) for _ in range(2)
+        ]  # two dreams, so only the fund's lock stands between the two grants
+        results = at_once(
+            *(
+                lambda dream=dream, fund=fund: services.grant_create(
+                    dream=dream, by=enabler, fund=fund, amount=Decimal("700.00"), purpose="Race"
+                )
+                for dream in dreams
+            )
+        )
+
+        granted = [r for r in results if isinstance(r, Grant)]
+        refused = [r for r in results if isinstance(r, InsufficientFunds)]
+        assert (len(granted), len(refused)) == (1, 1), results
+        fund.refresh_from_db()
+        assert fund.committed == Decimal("700.00")
+        assert Grant.objects.filter(fund=fund).count() == 1
