@@ -9,7 +9,7 @@ import time_machine
 from django.db import connection
 from django.utils import timezone
 
-from initiatives import selectors
+from initiatives import selectors, services
 from initiatives.models import ServicePromises, Verdict
 from initiatives.statuses import Status
 from tests.factories import (
@@ -265,7 +265,7 @@ class TestOverdue:
             }
 
     def test_the_administrators_promise_counts_not_the_default(self, week, mogelijkmaker):
-        selectors.service_promises()
+        services.service_promises_ensure()  # the row the administrator edits
         ServicePromises.objects.filter(pk=1).update(
             pick_up_working_days=3, first_contact_working_days=4
         )
