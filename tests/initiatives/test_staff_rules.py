@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from accounts.roles import Role
-from initiatives import selectors, services
+from initiatives import services
 from initiatives.exceptions import NotAllowed
 from initiatives.models import Decision, Grant
 from initiatives.statuses import Status
@@ -50,17 +50,6 @@ def test_closing_a_dream_frees_money_still_waiting_for_approval(
     fund.refresh_from_db()
     assert grant.state == Grant.State.REJECTED
     assert fund.committed == 0
-
-
-def test_sorting_by_status_follows_the_life_of_a_dream(mogelijkmaker):
-    for status in (Status.REALISED, Status.SUBMITTED, Status.IN_PROGRESS, Status.PICKED_UP):
-        DreamFactory(status=status)
-    order = list(
-        selectors.staff_dream_list(user=mogelijkmaker, sort="status").values_list(
-            "status", flat=True
-        )
-    )
-    assert order == [Status.SUBMITTED, Status.PICKED_UP, Status.IN_PROGRESS, Status.REALISED]
 
 
 def test_every_staff_move_is_an_allowed_transition():

@@ -26,7 +26,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.roles import Role
 from initiatives import selectors, services, tasks
 from initiatives.models import CoreValue, Dream, Grant, Verdict, WeeklyReport
-from initiatives.selectors import _status_then, week_bounds
+from initiatives.selectors.weekly_report import _status_then, week_bounds
 from initiatives.statuses import Status
 from initiatives.working_days import working_days_between
 from staff import reports

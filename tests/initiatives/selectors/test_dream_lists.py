@@ -1,23 +1,21 @@
-"""What staff see: the dream list with its filters, the triage queue and the workload."""
+"""The dream lists staff work from: the filtered list, overdue and silent dreams, tension, search
+and the triage queue (initiatives/selectors/dream_lists.py)."""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.utils import timezone
 
-from accounts.roles import Role
-from initiatives import selectors
+from initiatives import selectors, services
 from initiatives.models import ServicePromises, Verdict
 from initiatives.statuses import Status
 from tests.factories import (
     DreamFactory,
     NeighbourhoodFactory,
     ReviewFactory,
-    StaffFactory,
     ThemeFactory,
 )
 
@@ -28,12 +26,6 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 def local(year, month, day, hour=12, minute=0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=AMSTERDAM)
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Staff have passwords; the real hasher would make each staff user take ~0.3 s."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def titles(dreams) -> list[str]:
@@ -273,7 +265,7 @@ class TestOverdue:
             }
 
     def test_the_administrators_promise_counts_not_the_default(self, week, mogelijkmaker):
-        selectors.service_promises()
+        services.service_promises_ensure()  # the row the administrator edits
         ServicePromises.objects.filter(pk=1).update(
             pick_up_working_days=3, first_contact_working_days=4
         )
@@ -437,68 +429,12 @@ def test_triage_queue_is_only_submitted_dreams_oldest_first(mogelijkmaker):
     assert titles(selectors.triage_queue()) == ["Drie dagen", "Twee dagen", "Een dag"]
 
 
-# --- workload -----------------------------------------------------------------------------------
-
-
-def test_workload_counts_open_overdue_and_silent_dreams_per_mogelijkmaker(
-    mogelijkmaker, other_mogelijkmaker, communications_advisor
-):
-    mogelijkmaker.groups.add(Group.objects.get_or_create(name=Role.MANAGER)[0])  # two roles
-    idle = StaffFactory(full_name="Zeno Zonderwerk", roles=[Role.ENABLER])
-    StaffFactory(full_name="Oud Collega", roles=[Role.ENABLER], is_active=False)
-    now = timezone.now()
-    recent = now - timedelta(hours=1)
-
-    def care(status, contact=mogelijkmaker, **extra):
-        DreamFactory(
-            status=status,
-            contact=contact,
-            picked_up_at=extra.pop("picked_up_at", recent),
-            last_public_update_at=extra.pop("last_public_update_at", recent),
-            **extra,
+def test_sorting_by_status_follows_the_life_of_a_dream(mogelijkmaker):
+    for status in (Status.REALISED, Status.SUBMITTED, Status.IN_PROGRESS, Status.PICKED_UP):
+        DreamFactory(status=status)
+    order = list(
+        selectors.staff_dream_list(user=mogelijkmaker, sort="status").values_list(
+            "status", flat=True
         )
-
-    care(Status.PICKED_UP, picked_up_at=now - timedelta(days=30))  # no first contact: overdue
-    care(Status.PICKED_UP, first_contact_at=recent)
-    care(Status.IN_CONVERSATION, last_public_update_at=now - timedelta(days=20))  # silent
-    care(Status.IN_PROGRESS)
-    care(Status.PAUSED, last_public_update_at=now - timedelta(days=30))  # silent
-    care(Status.REALISED, last_public_update_at=now - timedelta(days=90))  # closed: not counted
-    care(Status.WITHDRAWN)
-    care(Status.IN_CONVERSATION, contact=other_mogelijkmaker)
-    DreamFactory(status=Status.SUBMITTED, submitted_at=now - timedelta(days=30))  # nobody's yet
-
-    rows = {
-        user.full_name: {
-            "open": user.n_open,
-            "picked_up": user.n_picked_up,
-            "in_conversation": user.n_in_conversation,
-            "in_progress": user.n_in_progress,
-            "paused": user.n_paused,
-            "overdue": user.n_overdue,
-            "silent": user.n_silent,
-        }
-        for user in selectors.workload()
-    }
-
-    assert list(rows) == ["Mo El Amrani", "Petra Jansen", "Zeno Zonderwerk"]
-    assert rows["Mo El Amrani"] == {
-        "open": 5,
-        "picked_up": 2,
-        "in_conversation": 1,
-        "in_progress": 1,
-        "paused": 1,
-        "overdue": 1,
-        "silent": 2,
-    }
-    assert rows["Petra Jansen"] == {
-        "open": 1,
-        "picked_up": 0,
-        "in_conversation": 1,
-        "in_progress": 0,
-        "paused": 0,
-        "overdue": 0,
-        "silent": 0,
-    }
-    assert set(rows["Zeno Zonderwerk"].values()) == {0}
-    assert idle.full_name in rows
+    )
+    assert order == [Status.SUBMITTED, Status.PICKED_UP, Status.IN_PROGRESS, Status.REALISED]

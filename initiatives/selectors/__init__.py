@@ -1,0 +1,85 @@
+"""Reads: querysets and figures that views and reports use. Nothing here changes data.
+
+One module per concern; every name is re-exported here, so `selectors.staff_dream_list(...)`
+and `from initiatives.selectors import weekly_figures` work wherever they are called from.
+
+    reference       neighbourhoods, themes, MogelijkMakers, the service promises
+    residents       a resident's own dreams and photos, the realised dreams shown to everyone
+    dream_lists     the triage queue, overdue and silent dreams, the staff dream list
+    workspace       one dream for the workspace, its photos, funds, decisions, approvals
+    staff_workload  each MogelijkMaker's open, overdue and silent dreams
+    outbox          the mail outbox's figures for /health/
+    weekly_report   the weekly report's snapshot and figures
+    privacy         a resident's data export, the dreams erasing would withdraw
+"""
+
+from initiatives.selectors.dream_lists import (
+    DREAM_SORTS,
+    dreams_first_contact_overdue,
+    dreams_pick_up_overdue,
+    staff_dream_list,
+    triage_queue,
+)
+from initiatives.selectors.outbox import (
+    OUTBOX_FAILING_WINDOW_SECONDS,
+    outbox_failed_count,
+    outbox_failing_count,
+    outbox_oldest_pending,
+)
+from initiatives.selectors.privacy import dreams_withdrawn_on_erase, resident_data_export
+from initiatives.selectors.reference import (
+    enablers,
+    neighbourhood_list,
+    service_promises,
+    theme_list,
+)
+from initiatives.selectors.residents import (
+    dream_for_resident,
+    dreams_of_resident,
+    dreams_realised_public,
+    photo_for_resident,
+)
+from initiatives.selectors.staff_workload import workload
+from initiatives.selectors.weekly_report import week_bounds, weekly_figures, weekly_report_for
+from initiatives.selectors.workspace import (
+    TIMELINE_LATEST,
+    decision_for_signing,
+    decisions_awaiting_letter,
+    dream_for_staff,
+    funds_current,
+    grants_awaiting_approval,
+    photo_for_staff,
+)
+
+__all__ = [
+    "DREAM_SORTS",
+    "OUTBOX_FAILING_WINDOW_SECONDS",
+    "TIMELINE_LATEST",
+    "decision_for_signing",
+    "decisions_awaiting_letter",
+    "dream_for_resident",
+    "dream_for_staff",
+    "dreams_first_contact_overdue",
+    "dreams_of_resident",
+    "dreams_pick_up_overdue",
+    "dreams_realised_public",
+    "dreams_withdrawn_on_erase",
+    "enablers",
+    "funds_current",
+    "grants_awaiting_approval",
+    "neighbourhood_list",
+    "outbox_failed_count",
+    "outbox_failing_count",
+    "outbox_oldest_pending",
+    "photo_for_resident",
+    "photo_for_staff",
+    "resident_data_export",
+    "service_promises",
+    "staff_dream_list",
+    "theme_list",
+    "triage_queue",
+    "week_bounds",
+    "weekly_figures",
+    "weekly_report_for",
+    "workload",
+]

@@ -1,0 +1,32 @@
+"""The lists forms choose from: neighbourhoods, themes, MogelijkMakers; and the service promises."""
+
+from django.db.models import QuerySet
+
+from accounts.models import User
+from accounts.roles import Role
+from initiatives import promises
+from initiatives.models import Neighbourhood, ServicePromises, Theme
+
+
+def neighbourhood_list() -> QuerySet[Neighbourhood]:
+    return Neighbourhood.objects.order_by("name")
+
+
+def theme_list() -> QuerySet[Theme]:
+    return Theme.objects.order_by("name")
+
+
+def enablers() -> QuerySet[User]:
+    """Return the active MogelijkMakers, by name."""
+    return User.objects.filter(is_active=True, is_staff=True, groups__name=Role.ENABLER).order_by(
+        "full_name", "email"
+    )
+
+
+def service_promises() -> ServicePromises:
+    """Return the service promises (the environment's defaults while none are saved).
+
+    Reads only: while the row is missing this is an unsaved instance; the row itself is
+    made by services.service_promises_ensure (after every `migrate`).
+    """
+    return promises.current()

@@ -1,0 +1,46 @@
+"""A resident's own dreams and photos, and the realised dreams shown to everyone."""
+
+from django.db.models import Prefetch, QuerySet
+
+from accounts.models import User
+from initiatives.models import Dream, DreamPhoto, TimelineEvent
+from initiatives.statuses import Status
+
+
+def dreams_of_resident(*, resident: User) -> QuerySet[Dream]:
+    """Return the resident's own dreams, newest first, ready to list."""
+    return (
+        Dream.objects.filter(resident=resident)
+        .select_related("resident", "neighbourhood", "theme", "contact")
+        .order_by("-created_at", "-id")
+    )
+
+
+def dream_for_resident(*, resident: User, pk: int) -> Dream:
+    """Return the resident's dream PK with its photos and the events the resident may see.
+
+    Raises Dream.DoesNotExist for someone else's dream, so it answers 404, not 403.
+    """
+    public_events = TimelineEvent.objects.filter(public=True).select_related("actor")
+    return (
+        dreams_of_resident(resident=resident)
+        .prefetch_related(
+            Prefetch("events", queryset=public_events, to_attr="public_events"),
+            Prefetch("photos", queryset=DreamPhoto.objects.order_by("created_at", "id")),
+        )
+        .get(pk=pk)
+    )
+
+
+def photo_for_resident(*, resident: User, dream_pk: int, photo_pk: int) -> DreamPhoto:
+    """Return a photo of the resident's own dream; DoesNotExist for anything else."""
+    return DreamPhoto.objects.get(pk=photo_pk, dream_id=dream_pk, dream__resident=resident)
+
+
+def dreams_realised_public(*, limit: int = 3) -> QuerySet[Dream]:
+    """Return realised dreams whose residents agreed to show them, most recent first."""
+    return (
+        Dream.objects.filter(status=Status.REALISED, show_publicly=True)
+        .select_related("neighbourhood", "theme")
+        .order_by("-closed_at", "-id")[:limit]
+    )

@@ -1,0 +1,110 @@
+"""What the staff workspace reads: one dream with everything on it, its photos, funds,
+decisions awaiting their letter and grants awaiting approval."""
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from initiatives.models import (
+    ContactMoment,
+    Decision,
+    Dream,
+    DreamPhoto,
+    Fund,
+    Grant,
+    OutboxMail,
+    PracticeNote,
+    Review,
+    TimelineEvent,
+)
+from initiatives.statuses import Status
+
+# The workspace shows a dream's newest events first; its whole history is one click away.
+TIMELINE_LATEST = 50
+
+
+def dream_for_staff(*, pk: int, whole_timeline: bool = False) -> Dream:
+    """Return dream PK with everything the workspace shows, in a fixed number of queries.
+
+    dream.timeline holds its newest TIMELINE_LATEST events, newest first, or every event
+    with WHOLE_TIMELINE; dream.timeline_count counts them all (no query of its own), and
+    dream.timeline_older_from is the place in the whole timeline where the shorter one
+    stopped (None when nothing was left out), for the link to the rest to land on.
+    """
+    events = TimelineEvent.objects.select_related("actor").order_by("-created_at", "-id")
+    if not whole_timeline:
+        events = events[:TIMELINE_LATEST]
+    event_count = (
+        TimelineEvent.objects.filter(dream=OuterRef("pk"))
+        .order_by()
+        .values("dream")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
+    dream = (
+        Dream.objects.exclude(status=Status.UNCONFIRMED)
+        .select_related("resident", "neighbourhood", "theme", "contact")
+        .annotate(timeline_count=Coalesce(Subquery(event_count, output_field=IntegerField()), 0))
+        .prefetch_related(
+            Prefetch("events", queryset=events, to_attr="timeline"),
+            Prefetch("photos", queryset=DreamPhoto.objects.order_by("created_at", "id")),
+            Prefetch(
+                "contact_moments",
+                queryset=ContactMoment.objects.select_related("by").order_by("-date", "-id"),
+            ),
+            Prefetch("practices", queryset=PracticeNote.objects.select_related("updated_by")),
+            Prefetch(
+                "reviews",
+                queryset=Review.objects.select_related("by").order_by("-version"),
+                to_attr="review_versions",
+            ),
+            Prefetch(
+                "grants",
+                queryset=Grant.objects.select_related("fund", "requested_by", "decided_by"),
+            ),
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.select_related("proposed_by", "signed_by"),
+            ),
+            Prefetch(
+                "mails",
+                queryset=OutboxMail.objects.filter(state=OutboxMail.State.FAILED).order_by(
+                    "-created_at"
+                ),
+                to_attr="failed_mails",
+            ),
+        )
+        .get(pk=pk)
+    )
+    left_out = whole_timeline and len(dream.timeline) > TIMELINE_LATEST
+    dream.timeline_older_from = TIMELINE_LATEST if left_out else None
+    return dream
+
+
+def photo_for_staff(*, dream_pk: int, photo_pk: int) -> DreamPhoto:
+    return DreamPhoto.objects.get(pk=photo_pk, dream_id=dream_pk)
+
+
+def funds_current() -> QuerySet[Fund]:
+    """Return this year's funds, which grants can come from."""
+    return Fund.objects.filter(year=timezone.localdate().year).order_by("name")
+
+
+def decisions_awaiting_letter() -> QuerySet[Decision]:
+    return (
+        Decision.objects.filter(state=Decision.State.PROPOSED)
+        .select_related("dream", "dream__neighbourhood", "proposed_by")
+        .order_by("proposed_at", "id")
+    )
+
+
+def decision_for_signing(*, pk: int) -> Decision:
+    return decisions_awaiting_letter().select_related("dream__resident").get(pk=pk)
+
+
+def grants_awaiting_approval() -> QuerySet[Grant]:
+    return (
+        Grant.objects.filter(state=Grant.State.AWAITING_APPROVAL)
+        .select_related("dream", "fund", "requested_by")
+        .order_by("created_at", "id")
+    )
