@@ -111,9 +111,7 @@ def _promised_days(promise: dict, setting: str) -> int:
     if promise.get("within") is not None:
         return promise["within"]
     # Built before snapshots said so: the promise as it stands now.
-    from initiatives.selectors import service_promises
-
-    return getattr(service_promises(), setting)
+    return getattr(selectors.service_promises(), setting)
 
 
 def _tensions_by_value(tensions: list[dict]) -> list[dict]:

@@ -11,12 +11,6 @@ from initiatives.statuses import Status
 from tests.factories import DreamFactory, FundFactory
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Staff have passwords; the real hasher would make each staff user take ~0.3 s."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def picked_up(resident, neighbourhood, theme, mogelijkmaker):
     """A dream Mo picked up, before the first contact moment."""
