@@ -400,12 +400,15 @@ def _workspace_action(request, pk: int, *, form_name: str, form, action, success
     """Run ACTION with the valid FORM; answer with the workspace (or its partial for htmx).
 
     A refusal from the services or an invalid form keeps what was typed and shows why.
+    The whole workspace is read once, after the action: the service reads and locks the
+    dream itself, so before it only the dream's existence is checked.
     """
-    dream = _dream_or_404(pk)
+    if not selectors.dream_exists_for_staff(pk=pk):
+        raise Http404
     refusal = None
     if form.is_valid():
         try:
-            action(dream, form.cleaned_data)
+            action(Dream(pk=pk), form.cleaned_data)
         except REFUSALS as exc:
             refusal = str(exc)
             form.add_error(None, refusal)
@@ -413,12 +416,12 @@ def _workspace_action(request, pk: int, *, form_name: str, form, action, success
             messages.success(request, success)
             if not request.htmx:
                 return redirect("staff:dream_workspace", pk=pk)
-            dream = _dream_or_404(pk)
             return render(
                 request,
                 "staff/dream_workspace.html#workspace",
-                _workspace_context(request, dream),
+                _workspace_context(request, _dream_or_404(pk)),
             )
+    dream = _dream_or_404(pk)
     context = _workspace_context(request, dream, **{form_name: form})
     context["failed_form"] = form_name
     context["refusal"] = refusal  # shown at the top when the form itself is no longer shown

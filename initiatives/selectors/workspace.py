@@ -23,6 +23,11 @@ from initiatives.statuses import Status
 TIMELINE_LATEST = 50
 
 
+def dream_exists_for_staff(*, pk: int) -> bool:
+    """Whether staff can see dream PK: it exists and its address was confirmed."""
+    return Dream.objects.exclude(status=Status.UNCONFIRMED).filter(pk=pk).exists()
+
+
 def dream_for_staff(*, pk: int, whole_timeline: bool = False) -> Dream:
     """Return dream PK with everything the workspace shows, in a fixed number of queries.
 
