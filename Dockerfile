@@ -7,7 +7,9 @@
 
 FROM python:3.12-slim AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
-RUN python -m venv /opt/venv
+# --upgrade-deps: a pip that knows how to pin an extra a package asks for (fonttools[woff] from
+# WeasyPrint) under --require-hashes, whatever pip the base image bundles (23.2 cannot).
+RUN python -m venv --upgrade-deps /opt/venv
 COPY requirements.lock /tmp/requirements.lock
 RUN /opt/venv/bin/pip install --no-cache-dir --require-hashes -r /tmp/requirements.lock
 
