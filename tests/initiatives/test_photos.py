@@ -3,7 +3,8 @@
 Five 6300 x 6300 PNGs with transparency (770 kB in all) used to cost about 21 s of CPU and
 470 MB per worker. Now the headers are weighed first against a per-photo and a per-form
 decode budget, JPEGs decode in reduced size, and what is stored is at most STORED_SIDE.
-The time and memory of the worst accepted form are figures: scripts/photo_cost.py.
+The time and memory of the worst accepted form are figures: manage.py bench_photos
+(BENCHMARKS.md, "Photo forms").
 """
 
 import io
