@@ -19,8 +19,9 @@ ACCEPTED_FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png")
 # always decodes whole, so its limit is the decode budget itself.
 MAX_CLAIMED_PIXELS = 64_000_000
 # What decoding may cost, in pixels after any reduction; a pixel with transparency or 16 bits
-# per channel weighs double. One photo, and one form's photos together: five photos of
-# 4096 x 4096 with transparency cost 21 s of CPU and 470 MB per worker before this budget.
+# per channel, or in a progressive JPEG, weighs double. One photo, and one form's photos
+# together: five photos of 4096 x 4096 with transparency cost 21 s of CPU and 470 MB per
+# worker before this budget.
 PHOTO_DECODE_BUDGET = 4096 * 4096
 FORM_DECODE_BUDGET = 32_000_000
 # The longest side we store: enough for a screen, and cheap to encode.
@@ -49,13 +50,18 @@ def _reduced_size(width: int, height: int) -> tuple[int, int]:
 def _decode_cost(image: Image.Image) -> int:
     """The pixels decoding IMAGE will cost, weighted, after draft mode where the format has it."""
     width, height = image.size
-    if image.format == "JPEG":
+    # A progressive JPEG holds every DCT coefficient of the whole image (2 bytes per sample)
+    # until its last scan, whatever size we ask for: draft mode saves it nothing, so it is
+    # weighed at its full size and double. Five 8000 x 8000 ones (900 kB each) cost 8.5 s and
+    # 383 MB while they were weighed as baseline JPEGs.
+    progressive = image.format == "JPEG" and bool(image.info.get("progressive"))
+    if image.format == "JPEG" and not progressive:
         # JPEG's decoder can scale by 1/2, 1/4 or 1/8 while it decodes (libjpeg's DCT scaling).
         box = _reduced_size(width, height)
         factor = min(width // box[0], height // box[1])
         scale = next(s for s in (8, 4, 2, 1) if s <= max(factor, 1))
         width, height = -(-width // scale), -(-height // scale)
-    weight = 2 if image.mode in _HEAVY_MODES else 1
+    weight = 2 if progressive or image.mode in _HEAVY_MODES else 1
     return width * height * weight
 
 

@@ -23,6 +23,7 @@ def test_the_commands_live_in_the_bench_app():
     commands = get_commands()
     assert commands["bench"] == "bench"
     assert commands["bench_seed"] == "bench"
+    assert commands["bench_photos"] == "bench"
 
 
 def test_its_settings_and_urls_load_from_the_bench_app():

@@ -3,7 +3,8 @@
 Five 6300 x 6300 PNGs with transparency (770 kB in all) used to cost about 21 s of CPU and
 470 MB per worker. Now the headers are weighed first against a per-photo and a per-form
 decode budget, JPEGs decode in reduced size, and what is stored is at most STORED_SIDE.
-The time and memory of the worst accepted form are figures: scripts/photo_cost.py.
+The time and memory of the worst accepted form are figures: manage.py bench_photos
+(BENCHMARKS.md, "Photo forms").
 """
 
 import io
@@ -85,14 +86,44 @@ def test_a_large_png_is_stored_at_most_at_the_stored_side():
 
 
 def test_the_worst_accepted_form_stays_within_the_budget():
-    """The bound itself: whatever the form accepts costs at most FORM_DECODE_BUDGET pixels."""
+    """The bound itself: whatever the form accepts costs at most FORM_DECODE_BUDGET pixels,
+    and one pixel more is refused."""
+    assert photos.FORM_DECODE_BUDGET == 2 * 4000 * 4000  # the form below is exactly at it
     uploads = [_upload("PNG", "RGB", (4000, 4000), f"p{i}") for i in range(2)]
-    photos.photos_check(uploads)  # accepted
-    assert sum(photos.photo_cost(u) for u in uploads) <= photos.FORM_DECODE_BUDGET
-    one_more = [*uploads, _upload("PNG", "RGB", (1000, 1000), "extra")]
+    MultiplePhotoField(required=False).clean(uploads)  # accepted
+    assert sum(photos.photo_cost(u) for u in uploads) == photos.FORM_DECODE_BUDGET
+    one_more = [*uploads, _upload("PNG", "RGB", (1, 1), "extra")]
     with pytest.raises(ValidationError) as refused:
-        photos.photos_check(one_more)
+        MultiplePhotoField(required=False).clean(one_more)
     assert _codes(refused.value) == {"form_too_many_pixels"}
+
+
+def test_one_photo_at_the_budget_is_accepted_and_one_pixel_more_is_refused():
+    side = 4096
+    assert side * side == photos.PHOTO_DECODE_BUDGET
+    photos.photos_check([_upload("PNG", "L", (side, side))])  # accepted
+    # One pixel more: a header claiming 1 x (budget + 1), whose pixels are garbage.
+    with pytest.raises(ValidationError) as refused:
+        photos.photos_check([_png_header_only(1, side * side + 1, mode_byte=0)])
+    assert _codes(refused.value) == {"too_many_pixels"}
+
+
+def _progressive_jpeg(size: tuple[int, int]) -> SimpleUploadedFile:
+    image = Image.linear_gradient("L").resize(size).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, format="JPEG", progressive=True, quality=90, subsampling=0)
+    return SimpleUploadedFile("progressief.jpg", out.getvalue(), "image/jpeg")
+
+
+def test_a_progressive_jpeg_is_weighed_at_its_full_size():
+    """Draft mode saves a progressive JPEG nothing: libjpeg keeps every coefficient of the
+    whole image. Five 8000 x 8000 ones (900 kB each) cost 8.5 s and 383 MB per form while
+    they were weighed as baseline JPEGs (4 MP each after draft, 20 MP for the form)."""
+    small = _progressive_jpeg((100, 80))
+    assert photos.photo_cost(small) == 100 * 80 * 2
+    with pytest.raises(ValidationError) as refused:
+        photos.photos_check([_progressive_jpeg((8000, 8000))])
+    assert _codes(refused.value) == {"too_many_pixels"}
 
 
 def test_the_service_reuses_what_the_form_decoded():

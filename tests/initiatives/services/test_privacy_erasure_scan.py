@@ -15,6 +15,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -49,6 +50,14 @@ def _dump() -> list[tuple[str, str]]:
             rows.append((model._meta.label, " ".join(str(value) for value in row)))
     for session in Session.objects.all():
         rows.append(("sessions.Session (decoded)", str(session.get_decoded())))
+    if connection.vendor == "postgresql":
+        # As pg_dump would: every row of every table as text, the tables no model names (the
+        # many-to-many ones, anything a migration made by hand) and generated columns too.
+        with connection.cursor() as cursor:
+            for table in connection.introspection.table_names(cursor):
+                sql = f"SELECT t::text FROM {connection.ops.quote_name(table)} AS t"  # noqa: S608
+                cursor.execute(sql)
+                rows.extend((f"table {table}", text) for (text,) in cursor.fetchall())
     return rows
 
 
