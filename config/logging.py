@@ -40,6 +40,25 @@ class NoTracebackBelow500(logging.Filter):
         return True
 
 
+class CacheOutageAsWarning(logging.Filter):
+    """Make django-redis's line about a cache error it ignored one WARNING line, no traceback.
+
+    With Redis away the portal keeps working without its cache (rate limits fail open,
+    config/cache_settings.py), and django-redis says so with logger.exception on every cache
+    call: several ERROR tracebacks per request that would bury the one fact worth knowing.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("django_redis") and record.levelno >= logging.ERROR:
+            error = record.exc_info[1] if record.exc_info else None
+            record.msg = f"Cache unreachable, going on without it: {type(error).__name__}: {error}"
+            record.args = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def build_logging(*, log_format: str, level: str = "INFO") -> dict:
     """Return the LOGGING dict for LOG_FORMAT ("json" or "text") at LEVEL."""
     if log_format not in LOG_FORMATS:
@@ -60,13 +79,14 @@ def build_logging(*, log_format: str, level: str = "INFO") -> dict:
         "filters": {
             "request_id": {"()": "log_request_id.filters.RequestIDFilter"},
             "no_traceback_below_500": {"()": "config.logging.NoTracebackBelow500"},
+            "cache_outage_as_warning": {"()": "config.logging.CacheOutageAsWarning"},
         },
         "formatters": {log_format: formatters[log_format]},
         "handlers": {
             "console": {
                 "class": "logging.StreamHandler",
                 "formatter": log_format,
-                "filters": ["request_id", "no_traceback_below_500"],
+                "filters": ["request_id", "no_traceback_below_500", "cache_outage_as_warning"],
             }
         },
         "root": {"handlers": ["console"], "level": level},

@@ -5,6 +5,7 @@ Before, django-ratelimit's cache.add raised redis.ConnectionError: a 500 on /inl
 their own, point the production cache settings at it, and stop or freeze it between requests.
 """
 
+import json
 import logging
 import os
 import shutil
@@ -139,3 +140,28 @@ def test_sign_in_works_when_the_broker_is_down_too(own_redis, outage, settings):
     assert status == 302
     assert seconds < HANG_GUARD_SECONDS
     assert User.objects.filter(email="d@example.nl").exists()
+
+
+def test_the_outage_is_one_warning_line_per_cache_call_without_traceback(own_redis, capsys):
+    """django-redis reports each ignored error with logger.exception: an ERROR traceback per
+    cache call. Through the project's logging it is one WARNING line each."""
+    from django.conf import settings
+    from django.utils.log import configure_logging
+
+    from config.logging import build_logging
+
+    own_redis.terminate()
+    own_redis.wait(10)
+    configure_logging(settings.LOGGING_CONFIG, build_logging(log_format="json"))
+    try:
+        capsys.readouterr()
+        assert _timed_post("/inloggen/", {"email": "e@example.nl"})[0] == 302
+        lines = capsys.readouterr().err.splitlines()
+    finally:
+        configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
+    cache_lines = [json.loads(line) for line in lines if '"django_redis' in line]
+    assert cache_lines, lines
+    assert {line["levelname"] for line in cache_lines} == {"WARNING"}
+    assert all(line["message"].startswith("Cache unreachable") for line in cache_lines)
+    assert not [line for line in cache_lines if "exc_info" in line]
+    assert "Traceback" not in "\n".join(lines)
