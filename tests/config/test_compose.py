@@ -50,6 +50,8 @@ REQUIRED_ENV = {
     "DJANGO_SECRET_KEY": "compose-test-secret-key",
     "SITE_DOMAIN": "dromen.example",
     "POSTGRES_PASSWORD": "compose-test-db-password",
+    # No mail server, no start: residents would never get their sign-in links (issue 11).
+    "EMAIL_HOST": "smtp.example",
 }
 
 
