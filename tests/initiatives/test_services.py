@@ -5,9 +5,11 @@ from django.db import transaction
 from initiatives import services
 from initiatives.exceptions import InvalidTransition, NotAllowed
 from initiatives.models import Dream, EventKind, OutboxMail, TimelineEvent
+from initiatives.outbox.dispatch import dispatch
 from initiatives.statuses import ALLOWED, WITHDRAWABLE, Status
 from tests.conftest import image_bytes
 from tests.factories import DreamFactory
+from tests.initiatives.outbox.retries import dispatch_at_each_retry, setup_mail_sent
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +65,7 @@ class TestDreamSubmit:
         self, resident, neighbourhood, theme, django_capture_on_commit_callbacks
     ):
         dream = _submit(resident, neighbourhood, theme, confirmed=False)
+        setup_mail_sent()  # the confirmation link
         with django_capture_on_commit_callbacks(execute=True):
             services.dream_confirm(dream=dream, by=resident)
             services.dream_confirm(dream=dream, by=resident)
@@ -228,7 +231,7 @@ class TestOutbox:
         with django_capture_on_commit_callbacks(execute=True):
             services.sign_in_link_send(email=resident.email)
         row = OutboxMail.objects.get()
-        services.outbox_mail_send(outbox_id=row.pk)
+        assert dispatch(in_process=True) == {}  # sent already: nothing is due
         row.refresh_from_db()
         assert row.state == OutboxMail.State.SENT
         assert row.attempts == 1
@@ -238,13 +241,11 @@ class TestOutbox:
         settings.MAILERS = {
             "default": {"BACKEND": "tests.initiatives.failing_mail.AlwaysFailingBackend"}
         }
-        services.sign_in_link_send(email=resident.email)  # no commit here: nothing enqueued
+        services.sign_in_link_send(email=resident.email)  # no commit here: no dispatch
         row = OutboxMail.objects.get()
-        with pytest.raises(services.MailDeliveryFailed):
-            services.outbox_mail_send(outbox_id=row.pk)
+        dispatch(in_process=True)
         row.refresh_from_db()
         assert (row.state, row.attempts) == (OutboxMail.State.PENDING, 1)
         assert "refused" in row.last_error
-        services.outbox_mail_mark_failed(outbox_id=row.pk, error="gave up")
-        row.refresh_from_db()
+        dispatch_at_each_retry(row, start=row.next_attempt_at)
         assert row.state == OutboxMail.State.FAILED
