@@ -85,7 +85,11 @@ def deliver(mails: list[OutboxMail], *, next_try, seconds: float | None = None) 
                 mailer.open()  # does nothing while the connection is open
                 mailer.send_messages([outbox_message(mail)])
             except Exception as exc:
-                if not isinstance(exc, (smtplib.SMTPException, OSError)):
+                if isinstance(exc, (smtplib.SMTPException, OSError)):
+                    logger.warning(
+                        "Outbox mail %s not sent (try %s): %s", mail.pk, mail.attempts + 1, exc
+                    )
+                else:
                     logger.exception("Outbox mail %s not sent", mail.pk)
                 _mailer_close(mailer)  # its state is unknown now: the next mail starts afresh
                 _mark_failed(mail, mail_error(exc), next_try(mail.attempts + 1), outcome)

@@ -26,7 +26,7 @@ import logging
 from collections import Counter
 from datetime import datetime, timedelta
 
-from celery import current_app
+from celery import current_app, current_task
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -99,6 +99,8 @@ def dispatch(*, in_process: bool | None = None) -> dict[str, int]:
     """Send what is due: one batch with a worker, everything due IN_PROCESS (eager tasks).
 
     Safe to run any number of times, also at once: each mail goes to one dispatch only.
+    Returns how many mails it claimed, sent, left to a retry, gave up and released untried
+    (counts of nought left out).
     """
     if in_process is None:
         in_process = bool(current_app.conf.task_always_eager)
@@ -122,21 +124,31 @@ def dispatch(*, in_process: bool | None = None) -> dict[str, int]:
         if outcome.retrying:
             _hand_on(at=min(outcome.retrying.values()))
         break
-    return dict(totals)
+    return {name: count for name, count in totals.items() if count}
 
 
 def dispatch_soon(*, countdown: float | None = None) -> None:
     """Start a dispatch: a task for a worker, or in this process when tasks are eager.
 
     In-process a dispatch runs now, and one COUNTDOWN seconds ahead is not started at all (a
-    web process has no timer): what waits is sent by the next dispatch.
+    web process has no timer): what waits is sent by the next dispatch. A dispatch started
+    by a dispatch goes to the queue this one came from.
     """
     app = current_app
     if app.conf.task_always_eager:
         if countdown is None:
             dispatch(in_process=True)
         return
-    app.send_task(DISPATCH_TASK, countdown=countdown)
+    app.send_task(DISPATCH_TASK, countdown=countdown, **_same_route())
+
+
+def _same_route() -> dict:
+    """Return the options that send a task where the running task came from (as Task.retry
+    does), or none outside a task."""
+    info = (current_task.request.delivery_info or {}) if current_task else {}
+    if info.get("exchange") == "" and info.get("routing_key"):
+        return {"queue": info["routing_key"]}
+    return {name: info[name] for name in ("exchange", "routing_key") if info.get(name)}
 
 
 def _hand_on(*, at: datetime | None = None) -> None:
