@@ -12,13 +12,14 @@ app.autodiscover_tasks()
 
 def countdown_fits_visibility_timeout() -> str | None:
     """Return a problem if a retry could wait longer than Redis keeps a task invisible."""
-    from initiatives.tasks import MAX_COUNTDOWN_SECONDS
+    from initiatives.outbox.dispatch import longest_countdown_seconds
 
+    longest = longest_countdown_seconds()
     options = app.conf.broker_transport_options or {}
     timeout = options.get("visibility_timeout", 3600)
-    if timeout <= MAX_COUNTDOWN_SECONDS:
+    if timeout <= longest:
         return (
-            f"The longest retry countdown ({MAX_COUNTDOWN_SECONDS}s) is not below the broker's "
+            f"The longest retry countdown ({longest:g}s) is not below the broker's "
             f"visibility timeout ({timeout}s): a waiting task would be run twice."
         )
     return None

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_safe
 
 from initiatives import selectors
 
-# Mail waiting longer than this means delivery is stuck (the sweeper retries every minute).
+# Mail waiting longer than this means delivery is stuck (beat's dispatch runs every minute).
 OUTBOX_MAX_AGE_SECONDS = 15 * 60
 
 

@@ -232,8 +232,13 @@ if os.environ.get("MAIL_BACKEND"):
     MAILERS = {"default": {"BACKEND": os.environ["MAIL_BACKEND"]}}
 # Quoted where needed: Django's SMTP backend refuses an unquoted "Dromen.Doen <...>".
 DEFAULT_FROM_EMAIL = from_address(os.environ.get("DEFAULT_FROM_EMAIL"))
-# A failed mail is tried again after this many seconds, doubling each time (initiatives/tasks.py).
+# A failed mail is tried again after this many seconds, doubling each time, 5 times
+# (initiatives/outbox/dispatch.py).
 MAIL_RETRY_BASE_SECONDS = float(os.environ.get("MAIL_RETRY_BASE_SECONDS", "30"))
+# How long a dispatch holds the mails it claimed; a killed worker's mails are sent by another
+# dispatch after it. Keep it well above CELERY_TASK_TIME_LIMIT: a dispatch starts sends for
+# at most half of it (and 20 s), and the holder must be done or dead before it ends.
+MAIL_CLAIM_SECONDS = float(os.environ.get("MAIL_CLAIM_SECONDS", "120"))
 
 # Celery. Without REDIS_URL tasks run in-process, so a newcomer needs no broker.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -272,7 +277,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
     # A web request must not hang when Redis is away: the outbox row is written anyway
-    # and the sweeper sends it later, so give up publishing quickly.
+    # and beat's next dispatch sends it, so give up publishing quickly.
     "socket_connect_timeout": 1,
     "socket_timeout": 2,
 }
@@ -287,7 +292,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # not through Celery's own handler and format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
-    "outbox-sweep": {"task": "initiatives.tasks.outbox_sweep", "schedule": 60.0},
+    # Sends what no commit's dispatch did: the broker was down, a worker was killed, a retry.
+    "outbox-dispatch": {"task": "initiatives.tasks.outbox_dispatch", "schedule": 60.0},
     "silence-rule": {
         "task": "initiatives.tasks.silence_rule",
         "schedule": crontab(minute=0, hour=9),

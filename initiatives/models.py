@@ -390,6 +390,15 @@ class OutboxMail(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # The dispatcher (initiatives/outbox/) sends a pending mail once it is due and no live
+    # dispatch holds it: a new mail at once, a failed one after its retry wait.
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    claimed_until = models.DateTimeField(
+        _("claimed until"),
+        null=True,
+        blank=True,
+        help_text=_("A dispatch is sending it; after this moment another may take it."),
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -398,6 +407,12 @@ class OutboxMail(models.Model):
         indexes = [
             models.Index(fields=["state", "created_at"], name="outbox_state_created"),
             models.Index(fields=["recipient", "state"], name="outbox_recipient_state"),
+            # What the dispatcher claims: the pending mails, in the order they are due.
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                name="outbox_pending_due",
+                condition=models.Q(state="pending"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,16 +9,6 @@ it reads the status, and records what happened on the timeline. One module per c
 
 from initiatives.services._core import ESSENTIAL_EVENTS, is_dream_contact
 from initiatives.services.decisions import decision_propose, decision_sign
-from initiatives.services.delivery import (
-    MAIL_BATCH_SECONDS,
-    MailBatchOutcome,
-    MailDeliveryFailed,
-    MailFailure,
-    outbox_mail_mark_failed,
-    outbox_mail_send,
-    outbox_mails_send,
-    outbox_sweep,
-)
 from initiatives.services.dreams import (
     dream_confirm,
     dream_hand_in,
@@ -62,10 +52,6 @@ from initiatives.services.workspace import (
 
 __all__ = [
     "ESSENTIAL_EVENTS",
-    "MAIL_BATCH_SECONDS",
-    "MailBatchOutcome",
-    "MailDeliveryFailed",
-    "MailFailure",
     "audit_record",
     "decision_propose",
     "decision_sign",
@@ -87,10 +73,6 @@ __all__ = [
     "months_before",
     "notification_mode_set",
     "outbox_digest_send",
-    "outbox_mail_mark_failed",
-    "outbox_mail_send",
-    "outbox_mails_send",
-    "outbox_sweep",
     "pick_up_deadline",
     "practice_update",
     "promises_check",

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from initiatives import services
 from initiatives.models import OutboxMail
+from initiatives.outbox.dispatch import dispatch
+from tests.initiatives.outbox.retries import dispatch_at_each_retry, given_up
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +103,7 @@ def test_mail_waiting_longer_than_fifteen_minutes_is_unhealthy(client, in_proces
     assert report["broker"]["ok"] is True
 
     # Once it is sent, all is well again.
-    services.outbox_mail_send(outbox_id=OutboxMail.objects.get().pk)
+    dispatch(in_process=True)
     with time_machine.travel(T0 + timedelta(hours=1), tick=False):
         report = _health(client, 200)
     assert report["outbox"]["oldest_pending_seconds"] == 0
@@ -111,7 +113,7 @@ def test_old_mail_that_is_not_waiting_does_not_count(client, in_process, residen
     with time_machine.travel(T0, tick=False):
         services.sign_in_link_send(email=resident.email)
         row = OutboxMail.objects.get()
-    services.outbox_mail_mark_failed(outbox_id=row.pk, error="gave up")
+    given_up(row, error="gave up")
     with time_machine.travel(T0 + timedelta(hours=2), tick=False):
         report = _health(client, 200)
     assert report["outbox"] == {"ok": True, "oldest_pending_seconds": 0, "failing": 0, "failed": 1}
@@ -124,15 +126,17 @@ def test_mail_that_is_failing_is_unhealthy_with_a_reason(client, in_process, res
     with time_machine.travel(T0, tick=False):
         services.sign_in_link_send(email=resident.email)
         row = OutboxMail.objects.get()
-        with pytest.raises(services.MailDeliveryFailed):
-            services.outbox_mail_send(outbox_id=row.pk)  # one try failed, a retry waits
+        dispatch(in_process=True)  # one try failed, a retry waits
         report = _health(client, 503)
     assert report["status"] == "degraded"
     assert report["outbox"]["failing"] == 1
     assert report["reason"].startswith("mail failing (1 mails")
 
-    # Given up on: still failing for an hour after it was written, then for staff only.
-    services.outbox_mail_mark_failed(outbox_id=row.pk, error="gave up")
+    # Given up on after its last try (about 15 minutes on): still failing for an hour after
+    # it was written, then for staff only.
+    row.refresh_from_db()
+    dispatch_at_each_retry(row, start=row.next_attempt_at)
+    assert row.state == OutboxMail.State.FAILED
     with time_machine.travel(T0 + timedelta(minutes=59), tick=False):
         assert _health(client, 503)["outbox"]["failing"] == 1
     with time_machine.travel(T0 + timedelta(minutes=61), tick=False):

@@ -9,12 +9,13 @@ which Django's SMTP backend refuses unless it is quoted.
 import pytest
 
 from accounts.models import NotificationMode
-from config.celery import app
 from config.mail_settings import from_address
-from initiatives import services, tasks
+from initiatives import services
 from initiatives.models import OutboxMail
+from initiatives.outbox.dispatch import MAX_RETRIES, dispatch
 from initiatives.statuses import Status
 from tests.factories import DreamFactory
+from tests.initiatives.outbox.retries import dispatch_at_each_retry
 
 pytestmark = pytest.mark.django_db
 
@@ -29,14 +30,6 @@ def sender(request, settings):
     if SENDERS[request.param]:
         settings.DEFAULT_FROM_EMAIL = from_address(SENDERS[request.param])
     return settings.DEFAULT_FROM_EMAIL
-
-
-@pytest.fixture
-def retries_at_once():
-    """Run retries in-process as the portal does without Redis: at once, not raised."""
-    app.conf.task_eager_propagates = False
-    yield
-    app.conf.task_eager_propagates = True  # as tests/conftest.py has it
 
 
 @pytest.fixture
@@ -121,13 +114,12 @@ def _health(client, status: int) -> dict:
 
 
 def test_a_refusing_server_is_recorded_retried_and_makes_health_non_ok(
-    client, smtp_server, resident, in_process, retries_at_once
+    client, smtp_server, resident, in_process
 ):
     smtp_server.refuse()
-    services.sign_in_link_send(email=resident.email)  # no commit here: nothing enqueued yet
+    services.sign_in_link_send(email=resident.email)  # no commit here: no dispatch yet
     row = OutboxMail.objects.get()
-    with pytest.raises(services.MailDeliveryFailed):
-        services.outbox_mail_send(outbox_id=row.pk)
+    dispatch(in_process=True)
     row.refresh_from_db()
     assert (row.state, row.attempts) == (OutboxMail.State.PENDING, 1)
     assert "451" in row.last_error
@@ -135,10 +127,9 @@ def test_a_refusing_server_is_recorded_retried_and_makes_health_non_ok(
     assert report["outbox"]["failing"] == 1
     assert "mail failing" in report["reason"]
 
-    # The task retries on its schedule (in-process: at once) and then gives up.
-    tasks.mail_deliver.apply(args=(row.pk,))
-    row.refresh_from_db()
-    assert (row.state, row.attempts) == (OutboxMail.State.FAILED, 1 + tasks.MAX_RETRIES + 1)
+    # It is tried again on its schedule and then given up.
+    dispatch_at_each_retry(row, start=row.next_attempt_at)
+    assert (row.state, row.attempts) == (OutboxMail.State.FAILED, MAX_RETRIES + 1)
     assert "451" in row.last_error
     assert _health(client, 503)["outbox"]["failed"] == 1
     assert smtp_server.received == []
@@ -148,38 +139,34 @@ def test_a_server_that_comes_back_gets_the_mail(client, smtp_server, resident, i
     smtp_server.refuse()
     services.sign_in_link_send(email=resident.email)
     row = OutboxMail.objects.get()
-    with pytest.raises(services.MailDeliveryFailed):
-        services.outbox_mail_send(outbox_id=row.pk)
+    dispatch(in_process=True)
     _health(client, 503)
 
     smtp_server.accept()
-    assert services.outbox_sweep(grace_seconds=0) == [row.pk]  # the sweeper hands it out again
-    services.outbox_mail_send(outbox_id=row.pk)
     row.refresh_from_db()
+    dispatch_at_each_retry(row, start=row.next_attempt_at)  # the next dispatch sends it
     assert (row.state, row.attempts) == (OutboxMail.State.SENT, 2)
     assert len(smtp_server.received) == 1
     assert _health(client, 200)["outbox"]["failing"] == 0
 
 
 def test_a_mail_that_cannot_be_built_is_recorded_not_lost(
-    client, smtp_server, resident, settings, in_process, retries_at_once
+    client, smtp_server, resident, settings, in_process
 ):
     # The sender as it was before: Django's SMTP backend refuses it with a ValueError.
     settings.DEFAULT_FROM_EMAIL = "Dromen.Doen <dromen@heusden.example>"
     services.sign_in_link_send(email=resident.email)
     row = OutboxMail.objects.get()
-    with pytest.raises(services.MailDeliveryFailed):
-        services.outbox_mail_send(outbox_id=row.pk)
+    dispatch(in_process=True)
     row.refresh_from_db()
     assert (row.state, row.attempts) == (OutboxMail.State.PENDING, 1)
     assert row.last_error.startswith("ValueError: Invalid address")
     assert "period in 'phrase'" in row.last_error
     assert "mail failing" in _health(client, 503)["reason"]
 
-    tasks.mail_deliver.apply(args=(row.pk,))
-    row.refresh_from_db()
+    dispatch_at_each_retry(row, start=row.next_attempt_at)
     assert row.state == OutboxMail.State.FAILED
-    assert row.attempts == 1 + tasks.MAX_RETRIES + 1
+    assert row.attempts == MAX_RETRIES + 1
     assert smtp_server.received == []
 
 
@@ -191,9 +178,10 @@ def test_a_batch_with_a_mail_that_cannot_be_built_sends_the_others(
     first, second = OutboxMail.objects.order_by("pk")
     first.to_email = "anna@example.nl\r\nBcc: iedereen@example.nl"  # header injection
     first.save(update_fields=["to_email"])
-    outcome = services.outbox_mails_send(outbox_ids=[first.pk, second.pk])
-    assert outcome.sent == [second.pk]
-    assert "ValueError" in outcome.failed[first.pk].error
+    assert dispatch(in_process=True) == {"claimed": 2, "sent": 1, "retrying": 1}
     first.refresh_from_db()
+    second.refresh_from_db()
     assert (first.state, first.attempts) == (OutboxMail.State.PENDING, 1)
+    assert "ValueError" in first.last_error
+    assert (second.state, second.attempts) == (OutboxMail.State.SENT, 1)
     assert [got.rcpt_tos for got in smtp_server.received] == [[other_resident.email]]

@@ -126,7 +126,7 @@ def test_a_dream_can_be_handed_in_during_an_outage(own_redis, outage, neighbourh
 @pytest.mark.parametrize("outage", ["stopped", "frozen"])
 def test_sign_in_works_when_the_broker_is_down_too(own_redis, outage, settings):
     """Redis is the cache and the broker: with both gone the link is made in the request."""
-    from tests.initiatives.test_delivery import celery_conf
+    from tests.initiatives.outbox.test_worker import celery_conf
 
     url = settings.CACHES["default"]["LOCATION"]
     with celery_conf(broker_url=url, task_always_eager=False):

@@ -18,7 +18,7 @@ from config.celery import app
 from initiatives.models import OutboxMail
 from initiatives.tasks import sign_in_link_send
 from tests.factories import StaffFactory, UserFactory
-from tests.initiatives.test_delivery import celery_conf
+from tests.initiatives.outbox.test_worker import celery_conf
 
 pytestmark = pytest.mark.django_db
 

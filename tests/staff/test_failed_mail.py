@@ -4,6 +4,7 @@ from initiatives import services
 from initiatives.models import OutboxMail
 from initiatives.statuses import Status
 from tests.factories import DreamFactory
+from tests.initiatives.outbox.retries import given_up
 
 pytestmark = pytest.mark.django_db
 
@@ -12,7 +13,7 @@ def test_a_mail_that_could_not_be_delivered_is_shown_on_the_dream(client, enable
     dream = DreamFactory(resident=resident, status=Status.IN_CONVERSATION, contact=enabler)
     services.dream_send_message(dream=dream, by=enabler, body="Kunnen we dinsdag bellen?")
     row = OutboxMail.objects.get(dream=dream)
-    services.outbox_mail_mark_failed(outbox_id=row.pk, error="mailbox full")
+    given_up(row, error="mailbox full")
 
     client.force_login(enabler)
     content = client.get(f"/medewerkers/dromen/{dream.pk}/").content.decode()

@@ -51,6 +51,46 @@ class Command(BaseCommand):
         )
         parser.add_argument("--skip-load", action="store_true", help="No load test.")
         parser.add_argument("--skip-mail", action="store_true", help="No mail throughput.")
+        parser.add_argument(
+            "--only",
+            choices=["mail"],
+            help="Only this part: 'mail' seeds --small dreams (for people to write to), measures "
+            "mail throughput and prints it, without the pages, the load test or BENCHMARKS.md.",
+        )
+
+    def _mail_runs(self, options) -> list:
+        from bench.mail import run_mail
+
+        self.stdout.write(f"Mail throughput: {options['mails']:,} mails, twice:")
+        return [
+            run_mail(
+                mails=options["mails"],
+                concurrency=2,
+                timeout=300,
+                separate_commits=separate,
+                log=self.stdout.write,
+            )
+            for separate in (False, True)
+        ]
+
+    def _mail_only(self, options) -> None:
+        """Seed --small dreams and measure mail throughput alone (`--only mail`)."""
+        if not settings.REDIS_URL:
+            raise CommandError("The mail benchmark needs Redis: set REDIS_URL.")
+        try:
+            seed.refuse_real_data()
+        except seed.RealDataError as exc:
+            raise CommandError(str(exc)) from None
+        from config.celery import app
+
+        app.conf.task_default_queue = BENCH_QUEUE
+        seed.reset()
+        made = seed.seed(dreams=options["small"])
+        self.stdout.write(f"Seeded {made['total_dreams']:,} dreams in {made['seconds']:.1f} s.")
+        text = "\n".join(
+            line for run in self._mail_runs(options) for line in report.mail_lines(run)
+        )
+        self.stdout.write("\n" + text)
 
     def handle(self, *args, **options):
         started = time.monotonic()
@@ -60,6 +100,8 @@ class Command(BaseCommand):
         connection.close()
         if connection.vendor != "postgresql":
             raise CommandError("The benchmark needs PostgreSQL: set DATABASE_URL.")
+        if options["only"] == "mail":
+            return self._mail_only(options)
         if not settings.REDIS_URL and not (options["skip_load"] and options["skip_mail"]):
             raise CommandError("The benchmark needs Redis: set REDIS_URL.")
         try:
@@ -113,19 +155,7 @@ class Command(BaseCommand):
                 log=self.stdout.write,
             )
         if not options["skip_mail"]:
-            from bench.mail import run_mail
-
-            self.stdout.write(f"Mail throughput: {options['mails']:,} mails, twice:")
-            mail_runs = [
-                run_mail(
-                    mails=options["mails"],
-                    concurrency=2,
-                    timeout=300,
-                    separate_commits=separate,
-                    log=self.stdout.write,
-                )
-                for separate in (False, True)
-            ]
+            mail_runs = self._mail_runs(options)
         text = report.render(
             info=info,
             seeds=seeds,

@@ -10,10 +10,10 @@ from initiatives import tasks
 
 
 class Command(BaseCommand):
-    help = "Run the sweeper, the silence rule, the promise check and the daily email once."
+    help = "Run the outbox dispatch, the silence rule, the promise check and the daily email once."
 
     def handle(self, *args, **options):
-        self.stdout.write(f"Outbox sweep: {tasks.outbox_sweep()} mails enqueued again")
+        self.stdout.write(f"Outbox dispatch: {tasks.outbox_dispatch()}")
         self.stdout.write(f"Silence rule: {tasks.silence_rule()}")
         self.stdout.write(f"Promise check: {tasks.promises_check()}")
         self.stdout.write(f"Daily email: {tasks.daily_digest()} sent")

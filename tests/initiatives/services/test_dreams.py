@@ -10,6 +10,7 @@ from initiatives.models import Dream, EventKind, OutboxMail, TimelineEvent
 from initiatives.statuses import ALLOWED, WITHDRAWABLE, Status
 from tests.conftest import image_bytes
 from tests.factories import DreamFactory
+from tests.initiatives.outbox.retries import setup_mail_sent
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +66,7 @@ class TestDreamSubmit:
         self, resident, neighbourhood, theme, django_capture_on_commit_callbacks
     ):
         dream = _submit(resident, neighbourhood, theme, confirmed=False)
+        setup_mail_sent()  # the confirmation link
         with django_capture_on_commit_callbacks(execute=True):
             services.dream_confirm(dream=dream, by=resident)
             services.dream_confirm(dream=dream, by=resident)

@@ -21,9 +21,11 @@ from accounts.roles import Role
 from initiatives import selectors, services, tasks
 from initiatives.models import ContactMoment, EventKind, OutboxMail
 from initiatives.notifications import mail_queue
+from initiatives.outbox.dispatch import MAX_RETRIES, longest_countdown_seconds
 from initiatives.statuses import Status
 from initiatives.tokens import unsubscribe_token_read
 from tests.factories import DreamFactory, ReviewFactory, StaffFactory
+from tests.initiatives.outbox.retries import setup_mail_sent
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +76,7 @@ def _in_conversation(dream, mogelijkmaker, when):
             on=timezone.localdate(),
             summary="Gebeld over het bankje.",
         )
+    setup_mail_sent()
     dream.refresh_from_db()
     assert dream.status == Status.IN_CONVERSATION
     assert dream.last_public_update_at == when
@@ -211,6 +214,7 @@ class TestSilenceRule:
                 theme=theme,
                 confirmed=True,
             )
+        setup_mail_sent()
         # Nobody to remind on day 10.
         assert run(services.silence_rule_apply, self.day(10)) == {"reminded": 0, "updated": 0}
         assert mail.outbox == []
@@ -367,6 +371,7 @@ class TestFirstContactPromise:
     ):
         with time_machine.travel(self.PICKED_UP, tick=False):
             services.dream_pick_up(dream=dream, by=mogelijkmaker)
+        setup_mail_sent()
 
         for when in (local(2026, 11, 6, 17, 5), local(2026, 11, 9, 17, 5)):
             assert run(services.promises_check, when) == {"flagged": 0, "reminded": 0}
@@ -426,6 +431,7 @@ class TestDailyEmail:
         services.notification_mode_set(user=resident, mode=NotificationMode.DAILY)
         with time_machine.travel(self.MORNING, tick=False):
             services.dream_pick_up(dream=dream, by=mogelijkmaker)
+        setup_mail_sent()
         return dream
 
     def send_messages(self, dream, mogelijkmaker, capture, texts=MESSAGES):
@@ -451,7 +457,8 @@ class TestDailyEmail:
         for text in MESSAGES:
             assert text in digest.body
         assert digest.body.count(daily.title) == 5
-        row = OutboxMail.objects.get(recipient=resident, state=OutboxMail.State.SENT)
+        sent = OutboxMail.objects.filter(recipient=resident, state=OutboxMail.State.SENT)
+        row = sent.filter(digested__isnull=False).distinct().get()  # not the pick-up's mail
         assert set(row.digested.values_list("state", flat=True)) == {OutboxMail.State.IN_DIGEST}
         assert row.digested.count() == 5
         assert not held.exists()
@@ -476,6 +483,7 @@ class TestDailyEmail:
         other = DreamFactory(resident=other_resident, title="Jeu-de-boulesbaan")
         with time_machine.travel(self.MORNING, tick=False):
             services.dream_pick_up(dream=other, by=mogelijkmaker)
+        setup_mail_sent()
         self.send_messages(daily, mogelijkmaker, django_capture_on_commit_callbacks, MESSAGES[:2])
         self.send_messages(
             other, mogelijkmaker, django_capture_on_commit_callbacks, ["Geheim voor Bert."]
@@ -550,47 +558,32 @@ class TestEssentialOnly:
         assert services.outbox_digest_send() == 0
 
 
-# --- the sweeper ---------------------------------------------------------------------------------
+# --- beat's dispatch -----------------------------------------------------------------------------
 
 
-class TestOutboxSweep:
+class TestBeatDispatch:
     T0 = local(2026, 11, 16, 12)
 
-    def test_only_pending_mail_older_than_the_grace_is_swept(
-        self, resident, other_resident, django_capture_on_commit_callbacks
+    def test_what_no_commit_dispatched_is_sent_by_the_next_dispatch_once(
+        self, resident, other_resident
     ):
         services.notification_mode_set(user=other_resident, mode=NotificationMode.DAILY)
         with time_machine.travel(self.T0, tick=False):
-            # Written, but its task never reached a worker.
+            # Written, but no dispatch ran after it (say, Redis was down at the commit).
             services.sign_in_link_send(email=resident.email)
             stuck = OutboxMail.objects.get(state=OutboxMail.State.PENDING)
-            sent = mail_queue(to=resident, template="sign_in_link", context={"minutes": 15})
-            services.outbox_mail_send(outbox_id=sent.pk)
             held = mail_queue(
                 to=other_resident, template="sign_in_link", context={"minutes": 15}, essential=False
             )
-        with time_machine.travel(self.T0 + timedelta(seconds=30), tick=False):
             services.sign_in_link_send(email=other_resident.email)
             fresh = OutboxMail.objects.get(state=OutboxMail.State.PENDING, recipient=other_resident)
         assert held.state == OutboxMail.State.HELD_FOR_DIGEST
-        assert OutboxMail.objects.get(pk=sent.pk).state == OutboxMail.State.SENT
+        assert mail.outbox == []
 
-        with time_machine.travel(self.T0 + timedelta(seconds=59), tick=False):
-            assert services.outbox_sweep() == []
-        with time_machine.travel(self.T0 + timedelta(seconds=61), tick=False):
-            assert services.outbox_sweep() == [stuck.pk]
-            assert services.outbox_sweep(grace_seconds=10) == [stuck.pk, fresh.pk]
-        with time_machine.travel(self.T0 + timedelta(minutes=5), tick=False):
-            assert services.outbox_sweep() == [stuck.pk, fresh.pk]
-
-        # The sweeper task enqueues them again; delivery sends each once.
-        mail.outbox.clear()
-        with (
-            time_machine.travel(self.T0 + timedelta(minutes=5), tick=False),
-            django_capture_on_commit_callbacks(execute=True),
-        ):
-            assert tasks.outbox_sweep() == 2
-            assert tasks.outbox_sweep() == 0
+        # Beat's dispatch (every minute) sends them; a second run finds nothing to do.
+        with time_machine.travel(self.T0 + timedelta(seconds=30), tick=False):
+            assert tasks.outbox_dispatch() == {"claimed": 2, "sent": 2}
+            assert tasks.outbox_dispatch() == {}
         assert sorted(m.to[0] for m in mail.outbox) == sorted(
             [resident.email, other_resident.email]
         )
@@ -598,6 +591,17 @@ class TestOutboxSweep:
             OutboxMail.objects.filter(pk__in=[stuck.pk, fresh.pk]).values_list("state", flat=True)
         ) == {OutboxMail.State.SENT}
         assert OutboxMail.objects.get(pk=held.pk).state == OutboxMail.State.HELD_FOR_DIGEST
+
+    def test_the_scheduled_jobs_command_dispatches(self, resident):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        services.sign_in_link_send(email=resident.email)
+        out = StringIO()
+        call_command("run_scheduled_jobs", stdout=out)
+        assert "Outbox dispatch: {'claimed': 1, 'sent': 1}" in out.getvalue()
+        assert OutboxMail.objects.get().state == OutboxMail.State.SENT
 
 
 # --- the start-up check of retry waits -----------------------------------------------------------
@@ -612,11 +616,13 @@ def test_the_longest_retry_wait_fits_the_visibility_timeout():
 
     original = celery.app.conf.broker_transport_options
     try:
-        for too_short in (tasks.MAX_COUNTDOWN_SECONDS - 1, tasks.MAX_COUNTDOWN_SECONDS):
+        longest = longest_countdown_seconds()  # the last retry wait: 480 s
+        assert longest == settings.MAIL_RETRY_BASE_SECONDS * 2 ** (MAX_RETRIES - 1)
+        for too_short in (longest - 1, longest):
             celery.app.conf.broker_transport_options = {"visibility_timeout": too_short}
             problem = celery.countdown_fits_visibility_timeout()
             assert problem is not None
-            assert f"({tasks.MAX_COUNTDOWN_SECONDS}s)" in problem
+            assert f"({longest:g}s)" in problem
             assert f"({too_short}s)" in problem
             with pytest.raises(RuntimeError, match="visibility timeout"):
                 celery._check_countdowns()  # the worker refuses to start

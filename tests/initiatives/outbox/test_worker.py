@@ -1,5 +1,5 @@
 """
-Mail delivery end to end: a real Celery worker process, real Redis, real PostgreSQL.
+The outbox dispatcher end to end: a real Celery worker process, real Redis, real PostgreSQL.
 
 The rest of the suite runs Celery tasks in-process (tests/conftest.py). Here the test
 process publishes to Redis as the web app does, and a `celery worker` subprocess reads the
@@ -24,14 +24,12 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from datetime import timedelta
 from email.parser import BytesHeaderParser
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 import redis
-import time_machine
 from celery.signals import after_task_publish
 from django.conf import settings
 from django.db import connection, transaction
@@ -39,19 +37,21 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.celery import app
-from initiatives import notifications, services, tasks
+from initiatives import services, tasks
 from initiatives.models import Dream, OutboxMail
+from initiatives.outbox.dispatch import BATCH_SIZE, DISPATCH_TASK, MAX_RETRIES
 from initiatives.statuses import Status
 from tests.factories import DreamFactory, NeighbourhoodFactory, ThemeFactory
 from tests.initiatives.failing_mail import connection_count
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the worker only sees committed rows
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
 CONCURRENCY = 2
 RETRY_BASE_SECONDS = 0.1  # the worker's MAIL_RETRY_BASE_SECONDS: waits of 0.1, 0.2, 0.4 … s
 UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1: refused at once
-SWEEP_GRACE_SECONDS = 60  # what services.outbox_sweep waits before it enqueues a row again
+# The killed worker's claim, in the test that kills one: its mails are due again after it.
+SHORT_CLAIM_SECONDS = 3
 ON_COMMIT_LOGGER = "django.db.backends.base"  # logs a robust on_commit callback that failed
 # Both the test process and the worker commit without waiting for the disk: a few ms less
 # for each of the 2,000 commits of the 1,000 updates. What other sessions see, and when,
@@ -382,11 +382,17 @@ def pending_ids() -> set[int]:
     )
 
 
-def run_sweeper() -> int:
-    """Run the sweeper task as beat does, once the rows are past their grace period."""
-    later = timezone.now() + timedelta(seconds=SWEEP_GRACE_SECONDS + 1)
-    with time_machine.travel(later, tick=True):
-        return tasks.outbox_sweep()
+def run_beat_dispatch() -> None:
+    """Publish a dispatch, as beat does every minute; the worker runs it."""
+    tasks.outbox_dispatch.delay()
+
+
+def nothing_more_is_sent(delivery: "Delivery") -> None:
+    """Run a dispatch as beat would and check it sends nothing more."""
+    before = delivery.mail_count()
+    run_beat_dispatch()
+    delivery.wait_until_idle(timeout=30)
+    assert delivery.mail_count() == before
 
 
 class RolledBack(Exception):
@@ -427,14 +433,14 @@ def test_a_rolled_back_change_sends_nothing_and_a_committed_one_sends_one_mail(
         **figures,
         seconds_to_deliver=seconds,
     )
-    assert delivery.published == ["initiatives.tasks.mail_deliver"]
+    assert delivery.published == [DISPATCH_TASK]  # one dispatch for the committed change
     assert figures == {"sent": 1, "lost": 0, "duplicated": 0, "unexpected": 0, "unreadable": 0}
     assert row.to_email == committed.resident.email
     rolled_back.refresh_from_db()
     assert rolled_back.status == Status.SUBMITTED
 
 
-def test_redis_down_while_100_dreams_change_the_sweeper_delivers_each_mail_once(
+def test_redis_down_while_100_dreams_change_the_next_dispatches_deliver_each_mail_once(
     delivery, mogelijkmaker
 ):
     dreams = submitted_dreams(100)
@@ -448,21 +454,22 @@ def test_redis_down_while_100_dreams_change_the_sweeper_delivers_each_mail_once(
     start = time.monotonic()
     with outage, failed_enqueues() as errors:
         for dream in dreams:
-            services.dream_pick_up(dream=dream, by=mogelijkmaker)  # commits, then enqueue fails
+            services.dream_pick_up(dream=dream, by=mogelijkmaker)  # commits, then its kick fails
     outage_seconds = time.monotonic() - start
 
     assert Dream.objects.filter(status=Status.PICKED_UP).count() == 100  # the changes stand
     ids = pending_ids()
     assert len(ids) == 100, "every change wrote its outbox row"
-    assert len(errors) == 100, "every enqueue failed, was logged and did not undo the change"
+    assert len(errors) == 100, "every kick failed, was logged and did not undo the change"
     assert "connecting to 127.0.0.1:1" in errors[0].getMessage()
     assert delivery.published == []
     assert delivery.waiting() == 0
     assert delivery.mail_count() == 0
 
-    # Redis is reachable again. Two sweeper runs overlap: every row is enqueued twice.
+    # Redis is reachable again. Two of beat's dispatches overlap.
     start = time.monotonic()
-    swept = [run_sweeper(), run_sweeper()]
+    run_beat_dispatch()
+    run_beat_dispatch()
     delivery.wait_for(
         "100 mails to be sent",
         lambda: not OutboxMail.objects.exclude(state=OutboxMail.State.SENT).exists(),
@@ -475,36 +482,53 @@ def test_redis_down_while_100_dreams_change_the_sweeper_delivers_each_mail_once(
     delivery.report(
         "Redis down for 100 changes",
         written=len(ids),
-        failed_enqueues=len(errors),
-        sweeper_enqueued=sum(swept),
+        failed_kicks=len(errors),
         **figures,
         seconds_of_outage=outage_seconds,
         seconds_to_recover=recovery_seconds,
     )
-    assert swept[0] == 100  # the second run finds those the worker has not sent yet
+    assert delivery.published == [DISPATCH_TASK] * 2  # the rest were handed on by the worker
     assert figures == {"sent": 100, "lost": 0, "duplicated": 0, "unexpected": 0, "unreadable": 0}
     assert set(OutboxMail.objects.values_list("attempts", flat=True)) == {1}
-    assert run_sweeper() == 0  # nothing left to do
+    nothing_more_is_sent(delivery)
 
 
-def test_a_worker_killed_during_1000_updates_loses_nothing(delivery, mogelijkmaker):
-    """SIGKILL the worker and its pool halfway through 1,000 status changes, then restart it.
+def test_a_worker_killed_during_1000_updates_loses_nothing_and_resends_at_most_one_a_process(
+    delivery, mogelijkmaker
+):
+    """SIGKILL the worker and its pool in the middle of a burst, then restart it.
 
-    What the killed worker had taken from Redis is not handed out again for an hour (the
-    broker's visibility timeout), and a message popped but not yet recorded as taken is
-    gone. The designed recovery is the sweeper: it enqueues every row still pending.
+    500 status changes in one transaction (a bulk job) are being sent when the worker and its
+    pool are killed; 500 more are made one by one while it is down.
+
+    Each mail is marked sent in its own commit as soon as the mail server took it, so only a
+    mail in the middle of its send at the kill can go out twice: at most one per pool
+    process. The rest the killed pool had claimed is due again once its claim runs out
+    (MAIL_CLAIM_SECONDS, short here), and the next dispatch sends it.
     """
     total, kill_at = 1000, 500
     dreams = submitted_dreams(total)
-    first = delivery.start_worker()
+    short_claim = {"MAIL_CLAIM_SECONDS": str(SHORT_CLAIM_SECONDS)}
+    slow = {
+        "MAIL_BACKEND": "tests.initiatives.failing_mail.SlowBackend",
+        "SLOW_MAIL_SECONDS": "0.005",
+    }
+    first = delivery.start_worker(**short_claim, **slow)
 
     start = time.monotonic()
-    for dream in dreams[:kill_at]:
-        services.dream_pick_up(dream=dream, by=mogelijkmaker)
-    delivery.wait_for("the worker to be busy", lambda: delivery.mail_count() >= 50, timeout=60)
+    with transaction.atomic():
+        for dream in dreams[:kill_at]:
+            services.dream_pick_up(dream=dream, by=mogelijkmaker)
+    delivery.wait_for("the worker to be busy", lambda: delivery.mail_count() >= 100, timeout=60)
     delivery.kill(first)
+    killed_at = timezone.now()
     sent_before_kill = delivery.mail_count()
     orphans = frozenset(delivery.in_flight())  # taken by the killed worker, never acked
+    held_at_kill = set(
+        OutboxMail.objects.filter(
+            state=OutboxMail.State.PENDING, claimed_until__gt=killed_at
+        ).values_list("pk", flat=True)
+    )
     for dream in dreams[kill_at:]:
         services.dream_pick_up(dream=dream, by=mogelijkmaker)  # queued up in Redis meanwhile
     update_seconds = time.monotonic() - start
@@ -512,10 +536,12 @@ def test_a_worker_killed_during_1000_updates_loses_nothing(delivery, mogelijkmak
     assert len(ids) == total
 
     start = time.monotonic()
-    delivery.start_worker()
+    delivery.start_worker(**short_claim, **slow)
     delivery.wait_until_idle(orphans=orphans, timeout=90)  # the backlog is worked off
     still_pending = pending_ids()
-    swept = run_sweeper()  # what the killed worker dropped is enqueued again
+    # Beat's next dispatch, once the killed pool's claims have run out.
+    time.sleep(max(0.0, SHORT_CLAIM_SECONDS - (timezone.now() - killed_at).total_seconds()))
+    run_beat_dispatch()
     delivery.wait_for(
         "every mail to be sent",
         lambda: not OutboxMail.objects.exclude(state=OutboxMail.State.SENT).exists(),
@@ -527,25 +553,25 @@ def test_a_worker_killed_during_1000_updates_loses_nothing(delivery, mogelijkmak
     figures = delivery.figures(ids)
     duplicated_ids = {i for i, n in delivery.delivered().items() if i is not None and n > 1}
     delivery.report(
-        "worker SIGKILLed during 1000 updates",
+        "worker SIGKILLed in a burst of 500, then 500 updates",
         sent_before_kill=sent_before_kill,
-        unacked_at_kill=len(orphans),
+        claimed_by_killed_pool=len(held_at_kill),
         pending_after_backlog=len(still_pending),
-        sweeper_enqueued=swept,
         **figures,
         seconds_of_updates=update_seconds,
         seconds_to_recover=recovery_seconds,
     )
-    # The killed worker held at most its prefetch: one message per pool process.
-    assert swept == len(still_pending) <= CONCURRENCY * settings.CELERY_WORKER_PREFETCH_MULTIPLIER
+    # The killed pool held at most a batch per process.
+    assert len(held_at_kill) <= CONCURRENCY * BATCH_SIZE
     assert figures["sent"] == total
     assert figures["lost"] == 0
     assert figures["unexpected"] == 0
     assert figures["unreadable"] <= CONCURRENCY
     # Only a mail being sent at the moment of the kill can go out twice: written to the
-    # mailbox, but its row not yet marked sent. At most one per worker process.
+    # mailbox, but its row not yet marked sent. At most one per pool process.
     assert figures["duplicated"] <= CONCURRENCY
-    assert duplicated_ids <= still_pending
+    assert duplicated_ids <= held_at_kill
+    assert set(OutboxMail.objects.values_list("state", flat=True)) == {OutboxMail.State.SENT}
 
 
 def test_a_mail_server_that_fails_three_times_delivers_on_the_fourth_try(delivery, mogelijkmaker):
@@ -606,17 +632,19 @@ def test_a_mail_server_that_always_fails_leaves_the_mail_failed_after_the_last_r
         **figures,
         seconds_to_give_up=seconds,
     )
-    assert row.attempts == tasks.MAX_RETRIES + 1
+    assert row.attempts == MAX_RETRIES + 1
     assert row.last_error == "connection refused by test server"
     assert row.sent_at is None
     assert figures == {"sent": 0, "lost": 1, "duplicated": 0, "unexpected": 0, "unreadable": 0}
-    assert run_sweeper() == 0  # a failed mail is for staff to look at, not swept again
+    nothing_more_is_sent(delivery)  # a failed mail is for staff to look at, not tried again
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == (OutboxMail.State.FAILED, MAX_RETRIES + 1)
 
 
 # --- batches: the mails of one transaction ------------------------------------------------------
 
 
-def test_many_mails_of_one_transaction_go_out_in_a_few_batches_one_connection_each(
+def test_many_mails_of_one_transaction_give_one_kick_and_go_out_in_batches_of_50(
     delivery, mogelijkmaker
 ):
     total = 230
@@ -637,7 +665,7 @@ def test_many_mails_of_one_transaction_go_out_in_a_few_batches_one_connection_ea
     seconds = time.monotonic() - start
     delivery.wait_until_idle(timeout=30)
 
-    batches = -(-total // notifications.MAIL_BATCH_SIZE)  # 5 tasks of 46
+    batches = -(-total // BATCH_SIZE)  # 50, 50, 50, 50 and 30: each full one hands on
     figures = delivery.figures(ids)
     delivery.report(
         f"{total} mails in one transaction",
@@ -647,7 +675,7 @@ def test_many_mails_of_one_transaction_go_out_in_a_few_batches_one_connection_ea
         seconds_to_deliver=seconds,
     )
     assert len(ids) == total
-    assert delivery.published == ["initiatives.tasks.mail_deliver_batch"] * batches
+    assert delivery.published == [DISPATCH_TASK]  # one kick at the commit; the worker hands on
     assert figures == {"sent": total, "lost": 0, "duplicated": 0, "unexpected": 0, "unreadable": 0}
     assert connection_count() == batches  # one mail server connection per batch
     assert set(OutboxMail.objects.values_list("attempts", flat=True)) == {1}
@@ -686,15 +714,15 @@ def test_a_refused_recipient_in_a_batch_is_retried_alone_until_failed_and_the_re
         **figures,
         seconds_to_give_up=seconds,
     )
-    assert delivery.published == ["initiatives.tasks.mail_deliver_batch"]
+    assert delivery.published == [DISPATCH_TASK]
     assert figures == {"sent": 9, "lost": 0, "duplicated": 0, "unexpected": 0, "unreadable": 0}
     assert set(others.values_list("state", "attempts")) == {(OutboxMail.State.SENT, 1)}
-    assert (failed.state, failed.attempts) == (OutboxMail.State.FAILED, tasks.MAX_RETRIES + 1)
+    assert (failed.state, failed.attempts) == (OutboxMail.State.FAILED, MAX_RETRIES + 1)
     assert "no such mailbox" in failed.last_error
     assert failed.sent_at is None
-    # It went on the schedule of a mail sent alone: waits of 0.1, 0.2, 0.4, 0.8 and 1.6 s.
-    assert seconds >= RETRY_BASE_SECONDS * (2**tasks.MAX_RETRIES - 1)
-    assert run_sweeper() == 0  # a failed mail is for staff to look at, not swept again
+    # Its own retry schedule: waits of 0.1, 0.2, 0.4, 0.8 and 1.6 s.
+    assert seconds >= RETRY_BASE_SECONDS * (2**MAX_RETRIES - 1)
+    nothing_more_is_sent(delivery)  # a failed mail is for staff to look at, not tried again
 
 
 def test_a_server_gone_in_the_middle_of_a_batch_leaves_the_unsent_mails_to_their_retries(
@@ -728,25 +756,25 @@ def test_a_server_gone_in_the_middle_of_a_batch_leaves_the_unsent_mails_to_their
         **figures,
         seconds_to_deliver=seconds,
     )
-    assert delivery.published == ["initiatives.tasks.mail_deliver_batch"]
+    assert delivery.published == [DISPATCH_TASK]
     # Had the batch marked a mail it could not send as sent, that mail would be lost.
     assert figures == {"sent": 10, "lost": 0, "duplicated": 0, "unexpected": 0, "unreadable": 0}
     assert attempts[:3] == [1, 1, 1]
     assert min(attempts[3:]) >= 2  # tried again on their own, once the server was back
 
 
-def test_a_batch_delivered_three_times_at_once_sends_each_mail_once(delivery, mogelijkmaker):
+def test_a_dispatch_run_three_times_at_once_sends_each_mail_once(delivery, mogelijkmaker):
     dreams = submitted_dreams(50)
-    with transaction.atomic():  # one batch goes to Redis; no worker is running yet
+    with transaction.atomic():  # one kick goes to Redis; no worker is running yet
         for dream in dreams:
             services.dream_pick_up(dream=dream, by=mogelijkmaker)
     ids = sorted(OutboxMail.objects.values_list("pk", flat=True))
-    for _ in range(2):  # and is handed out twice more (a lost worker, a sweeper run)
-        tasks.mail_deliver_batch.delay(ids)
-    assert delivery.published == ["initiatives.tasks.mail_deliver_batch"] * 3
+    for _ in range(2):  # and two more dispatches wait (beat's, another commit's)
+        run_beat_dispatch()
+    assert delivery.published == [DISPATCH_TASK] * 3
     assert delivery.waiting() == 3
 
-    # Slow sends keep the first batch's rows locked while the second pool process starts.
+    # Slow sends keep the first dispatch busy while the second pool process starts.
     delivery.start_worker(
         MAIL_BACKEND="tests.initiatives.failing_mail.SlowBackend", SLOW_MAIL_SECONDS="0.02"
     )
@@ -756,11 +784,11 @@ def test_a_batch_delivered_three_times_at_once_sends_each_mail_once(delivery, mo
 
     figures = delivery.figures(set(ids))
     delivery.report(
-        "one batch delivered 3 times",
+        "one batch, 3 dispatches at once",
         connections=connection_count(),
         **figures,
         seconds_to_deliver=seconds,
     )
     assert figures == {"sent": 50, "lost": 0, "duplicated": 0, "unexpected": 0, "unreadable": 0}
     assert set(OutboxMail.objects.values_list("state", "attempts")) == {(OutboxMail.State.SENT, 1)}
-    assert connection_count() == 1  # the others found nothing left to send
+    assert connection_count() == 1  # the others found nothing to claim
