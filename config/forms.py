@@ -35,6 +35,11 @@ class NLDesignFormMixin:
 
     Browsers' own validation is off: the server's Dutch messages beside each field are
     clearer, and an empty required field must not look wrong before anything was sent.
+
+    No maxlength attribute either: with it a browser silently cuts a long paste (5,000
+    characters into a 120-character title) and the resident never learns what was lost.
+    Without it all of the text arrives, and the server answers beside the field "Gebruik
+    maximaal 120 tekens (je hebt er 5000 gebruikt)" with everything that was typed kept.
     """
 
     use_required_attribute = False
@@ -42,6 +47,7 @@ class NLDesignFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            field.widget.attrs.pop("maxlength", None)
             for widget_type, css_class in _WIDGET_CLASSES.items():
                 if isinstance(field.widget, widget_type):
                     field.widget.attrs.setdefault("class", css_class)

@@ -37,6 +37,11 @@ def pick_up_deadline(submitted_at: datetime | None, promises: ServicePromises) -
     return add_working_days(submitted, promises.pick_up_working_days)
 
 
+def first_contact_deadline(picked_up_at: datetime, promises: ServicePromises) -> date:
+    """Return the day by which a dream picked up at PICKED_UP_AT is promised a first contact."""
+    return add_working_days(timezone.localdate(picked_up_at), promises.first_contact_working_days)
+
+
 def waiting_working_days(submitted_at: datetime, today: date) -> int:
     """Return how many working days a dream handed in at SUBMITTED_AT has waited by TODAY."""
     return working_days_between(timezone.localdate(submitted_at), today)

@@ -18,12 +18,14 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from initiatives import report_tasks, selectors, services
 from initiatives.models import CoreValue, WeeklyReport
 from initiatives.statuses import Status
+from initiatives.weeks import week_name
 from staff import reports
 from staff.permissions import staff_area
 from staff.views import _csv_safe
@@ -89,18 +91,13 @@ def _report(monday: date) -> WeeklyReport | None:
 
 
 def _being_prepared(request, monday: date) -> HttpResponse:
-    context = {"preparing": True, "monday": monday, "week_label": _week_label(monday)}
+    context = {"preparing": True, "monday": monday, "week_label": week_name(monday)}
     return render(request, "staff/report/report.html", context | _navigation(monday))
-
-
-def _week_label(monday: date) -> str:
-    iso = monday.isocalendar()
-    return f"{iso.year}-W{iso.week:02d}"
 
 
 def _weeks_with_a_report() -> list[dict]:
     return [
-        {"monday": monday, "label": _week_label(monday)}
+        {"monday": monday, "label": week_name(monday)}
         for monday in WeeklyReport.objects.order_by("-week_start").values_list(
             "week_start", flat=True
         )
@@ -229,6 +226,7 @@ def _context(report: WeeklyReport) -> dict:
     return {
         "report": report,
         "monday": report.week_start,
+        "week_label": week_name(report.week_start),
         "sunday": report.week_start + timedelta(days=6),
         "figures": now,
         "headline": headline,
@@ -301,7 +299,7 @@ def _context(report: WeeklyReport) -> dict:
         else None,
         "trend_rows": [
             {
-                "week": week["week"],
+                "week": week_name(week["week"]),
                 "intake": week["intake"],
                 "realised": week["realised"],
                 "pick_up": reports.share_text(week["pick_up_share"]),
@@ -328,7 +326,7 @@ def _bad_week(request, error: BadWeek) -> HttpResponse:
     context = {
         "error": error.message,
         "suggestion": error.suggestion,
-        "suggestion_label": _week_label(error.suggestion) if error.suggestion else "",
+        "suggestion_label": week_name(error.suggestion) if error.suggestion else "",
         "weeks": _weeks_with_a_report(),
     }
     return render(request, "staff/report/report.html", context, status=400)
@@ -364,9 +362,14 @@ def report_csv(request) -> HttpResponse:
     for row in reports.csv_rows(report.figures):
         writer.writerow([_csv_safe(str(cell)) for cell in row])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    name = f"keek-op-de-week-{report.figures['current']['week']}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = _attachment(report.week_start, "csv")
     return response
+
+
+def _attachment(monday: date, extension: str) -> str:
+    """A download named like the page: "Keek op de week, week 48, 23-29 november 2026.pdf"."""
+    name = _("Keek op de week, %(week)s") % {"week": week_name(monday)}
+    return content_disposition_header(as_attachment=True, filename=f"{name}.{extension}")
 
 
 @functools.cache
@@ -410,6 +413,5 @@ def report_pdf(request) -> HttpResponse:
     context = _context(report) | {"pdf": True, "link_base": settings.SITE_URL}
     html = render_to_string("staff/report/report_pdf.html", context, request=request)
     response = HttpResponse(render_pdf(html), content_type="application/pdf")
-    name = f"keek-op-de-week-{context['figures']['week']}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = _attachment(report.week_start, "pdf")
     return response

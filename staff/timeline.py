@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
-from django.utils.dates import MONTHS_3
+from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -26,16 +26,20 @@ class TimelineEntry:
 
     public: bool
     iso_time: str  # ISO 8601 in the current time zone, as the `date:"c"` filter gives it
-    when: str  # as `date:"j M Y, H:i"` gives it, e.g. "3 Mrt 2026, 09:05"
+    when: str  # as `date:"j F Y, H:i"` gives it, e.g. "3 maart 2026, 09:05"
     actor: str  # "" when nobody in particular did it
     title: str
     body: SafeString  # the text escaped, its line breaks as <br>, as `linebreaksbr` gives it
     first_older: bool = False  # the first event the shorter timeline left out
 
 
-def _month_abbreviations() -> dict[int, str]:
-    """Return what the date format "M" shows for each month, in the active language."""
-    return {number: str(name).title() for number, name in MONTHS_3.items()}
+def _month_names() -> dict[int, str]:
+    """Return what the date format "F" shows for each month, in the active language.
+
+    Whole names, translated: "3 maart 2026" in Dutch, "3 March 2026" in English. The
+    abbreviations ("M") are capitalised as in English ("1 Dec 2026"), which Dutch never is.
+    """
+    return {number: str(name) for number, name in MONTHS.items()}
 
 
 def timeline_entries(
@@ -46,7 +50,7 @@ def timeline_entries(
     OLDER_FROM is the position (from 0) of the first event the shorter timeline leaves out;
     that entry is marked, so that "the whole history" can continue where the list stopped.
     """
-    months = _month_abbreviations()
+    months = _month_names()
     kinds = {value: str(label) for value, label in EventKind.choices}
     statuses = {value: str(label) for value, label in Status.choices}
     status_change = _("%(from)s → %(to)s")
@@ -70,7 +74,7 @@ def timeline_entries(
             TimelineEntry(
                 public=event.public,
                 iso_time=local.isoformat(),
-                # "j M Y, H:i" from its parts: Django's formatter reads the format string
+                # "j F Y, H:i" from its parts: Django's formatter reads the format string
                 # and translates the month again for every date.
                 when=f"{local.day} {months[local.month]} {local.year:04d}, "
                 f"{local.hour:02d}:{local.minute:02d}",

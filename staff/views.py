@@ -348,8 +348,11 @@ def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
         (d for d in dream.decisions.all() if d.state == Decision.State.PROPOSED), None
     )
     moves = STAFF_MOVES.get(dream.status, [])
+    promised = selectors.service_promises()
     return {
         "dream": dream,
+        "promises": promised,
+        "summary": selectors.workspace_summary(dream, promised),
         "timeline": timeline_entries(dream.timeline, older_from=dream.timeline_older_from),
         "timeline_left_out": dream.timeline_count - len(dream.timeline),
         "user_can_work": can(request.user, "dream_work"),

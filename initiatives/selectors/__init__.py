@@ -6,7 +6,7 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
     reference       neighbourhoods, themes, MogelijkMakers, the service promises
     residents       a resident's own dreams and photos, the realised dreams shown to everyone
     dream_lists     the triage queue, overdue and silent dreams, the staff dream list
-    workspace       one dream for the workspace, its photos, funds, decisions, approvals
+    workspace       one dream for the workspace, its summary, photos, funds, decisions, approvals
     staff_workload  each MogelijkMaker's open, overdue and silent dreams
     outbox          the mail outbox's figures for /health/
     weekly_report   the weekly report's snapshot and figures
@@ -50,6 +50,7 @@ from initiatives.selectors.workspace import (
     funds_current,
     grants_awaiting_approval,
     photo_for_staff,
+    workspace_summary,
 )
 
 __all__ = [
@@ -84,4 +85,5 @@ __all__ = [
     "weekly_figures",
     "weekly_report_for",
     "workload",
+    "workspace_summary",
 ]

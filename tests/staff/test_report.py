@@ -422,7 +422,8 @@ class TestMail:
             second.email,
         ]
         message = mail.outbox[0]
-        assert "2026-W17" in message.subject
+        assert message.subject == "Keek op de week: week 17, 20\N{EN DASH}26 april 2026"
+        assert "Keek op de week: week 17, 20\N{EN DASH}26 april 2026" in message.body
         assert "/medewerkers/rapportage/?week=2026-04-20" in message.body
         with django_capture_on_commit_callbacks(execute=True):
             assert services.weekly_report_mail(monday=WEEK_1) == 0
@@ -458,6 +459,18 @@ class TestMail:
         )
         schedule = entry["schedule"]
         assert (schedule.day_of_week, schedule.hour, schedule.minute) == ({1}, {7}, {0})
+
+    def test_an_english_speaking_manager_reads_the_week_in_english(
+        self, history, django_capture_on_commit_callbacks
+    ):
+        manager = history["manager"]
+        manager.language = "en"
+        manager.save(update_fields=["language"])
+        build(WEEK_1)
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.weekly_report_mail(monday=WEEK_1)
+        assert mail.outbox[0].subject == "Keek op de week: week 17, 20\N{EN DASH}26 April 2026"
 
 
 class TestCommand:
@@ -520,7 +533,9 @@ def _page(client, url: str = f"{REPORT}?week=2026-04-20") -> str:
 class TestPage:
     def test_a_manager_reads_the_week(self, as_manager, history):
         content = _page(as_manager)
-        assert "Keek op de week 2026-W17" in content
+        heading = "Keek op de week: week 17, 20\N{EN DASH}26 april 2026"
+        assert f'<h1 class="utrecht-heading-1">{heading}</h1>' in content
+        assert "<title>Keek op de week: week 17, 20\N{EN DASH}26 april 2026 ·" in content
         assert "maandag 20 april 2026 tot en met zondag 26 april 2026" in content
         # Headline figures, with the previous week and the difference.
         assert "Nieuwe dromen" in content
@@ -558,7 +573,7 @@ class TestPage:
 
     def test_default_is_last_complete_week(self, as_manager):
         content = _page(as_manager, REPORT)
-        assert "Keek op de week 2026-W19" in content  # on Monday 11 May: 4 to 10 May
+        assert "Keek op de week: week 19, 4\N{EN DASH}10 mei 2026" in content  # on Monday 11 May
 
     def test_a_past_week_without_a_snapshot_is_prepared_by_its_task(self, as_manager):
         url = f"{REPORT}?week=2026-04-20"
@@ -569,7 +584,7 @@ class TestPage:
             response = as_manager.get(url)
         assert response.status_code == 200
         content = response.content.decode()
-        assert "Keek op de week 2026-W17" in content
+        assert "Keek op de week: week 17, 20\N{EN DASH}26 april 2026" in content
         assert "report-preparing" in content  # "wordt voorbereid" (locale/nl/pending-refactor.po)
         assert f'hx-get="{url}"' in content  # the page asks again by itself
         assert not WeeklyReport.objects.exists()  # the GET wrote no snapshot
@@ -602,7 +617,10 @@ class TestPage:
         build(WEEK_2)
         content = _page(as_manager)
         assert 'href="/medewerkers/rapportage/?week=2026-04-27"' in content
-        assert '<option value="2026-04-27">2026-W18' in content
+        assert (
+            '<option value="2026-04-27">week 18, 27 april \N{EN DASH} 3 mei 2026</option>'
+            in content
+        )
         assert '<option value="2026-04-20" selected>' in content
 
     @pytest.mark.parametrize(
@@ -653,7 +671,11 @@ class TestCsv:
         response = _ready(as_manager, f"{REPORT}csv/", {"week": "2026-04-20"})
         assert response.status_code == 200
         assert response["Content-Type"] == "text/csv; charset=utf-8"
-        assert 'filename="keek-op-de-week-2026-W17.csv"' in response["Content-Disposition"]
+        # The name people read, in UTF-8 (RFC 6266): "Keek op de week, week 17, 20-26 april 2026".
+        assert response["Content-Disposition"] == (
+            "attachment; filename*=utf-8''Keek%20op%20de%20week%2C%20week%2017%2C%2020%E2%80%9326"
+            "%20april%202026.csv"
+        )
         text = response.content.decode("utf-8")
         assert text.startswith("\ufeff")
         rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
@@ -703,14 +725,14 @@ class TestPdf:
         response = _ready(as_manager, f"{REPORT}pdf/", {"week": "2026-04-20"})
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
-        assert 'filename="keek-op-de-week-2026-W17.pdf"' in response["Content-Disposition"]
+        assert response["Content-Disposition"].endswith("%2020%E2%80%9326%20april%202026.pdf")
         pdf = response.content
         assert pdf.startswith(b"%PDF")
         text = _pdftotext(pdf)
         pages = text.count("\f")
         assert pages >= 2, pages
         flat = " ".join(text.split())
-        assert "Keek op de week 2026-W17" in flat
+        assert "Keek op de week: week 17, 20\N{EN DASH}26 april 2026" in flat
         assert "maandag 20 april 2026 tot en met zondag 26 april 2026" in flat
         for figure in (
             "Nieuwe dromen",

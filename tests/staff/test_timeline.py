@@ -132,7 +132,7 @@ def test_the_queries_are_the_same_for_60_and_250_events(client, enabler, dream, 
 # How the workspace template showed an event before staff/timeline.py made it ready.
 BEFORE = Template(
     "{% load i18n %}"
-    '<time datetime="{{ e.created_at|date:\'c\' }}">{{ e.created_at|date:"j M Y, H:i" }}</time>'
+    '<time datetime="{{ e.created_at|date:\'c\' }}">{{ e.created_at|date:"j F Y, H:i" }}</time>'
     "{% if e.actor %} · {{ e.actor.get_full_name }}{% endif %}|"
     '{% if e.kind == "status_changed" %}{% blocktranslate with from=e.get_from_status_display'
     " to=e.get_to_status_display %}{{ from }} → {{ to }}{% endblocktranslate %}"
@@ -175,8 +175,13 @@ def test_entries_show_what_the_template_showed(language):
         for event, entry in zip(events, entries, strict=True):
             assert NOW.render(Context({"e": entry})) == BEFORE.render(Context({"e": event}))
     # 23:01 UTC is past midnight here: an hour later in winter time, two in summer time.
-    assert entries[2].when == {"nl": "7 Mrt 2026, 00:01", "en": "7 Mar 2026, 00:01"}[language]
-    assert entries[6].when == "11 Jul 2026, 01:01"
+    # Dutch month names in Dutch (lower case, as Dutch writes them), English ones in English.
+    assert entries[2].when == {"nl": "7 maart 2026, 00:01", "en": "7 March 2026, 00:01"}[language]
+    assert entries[6].when == {"nl": "11 juli 2026, 01:01", "en": "11 July 2026, 01:01"}[language]
+    assert (
+        entries[11].when
+        == {"nl": "16 december 2026, 00:01", "en": "16 December 2026, 00:01"}[language]
+    )
     assert entries[0].body == "Eerste regel<br>Tweede &lt;b&gt;regel&lt;/b&gt; &amp; meer<br>derde"
     assert entries[-1].title == "something_old"
     assert [e.first_older for e in timeline_entries(events, older_from=2)].index(True) == 2
