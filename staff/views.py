@@ -416,14 +416,14 @@ def _workspace_action(request, pk: int, *, form_name: str, form, action, success
             dream = _dream_or_404(pk)
             return render(
                 request,
-                "staff/dream_workspace.html#workspace",
+                "staff/dream_workspace.html#workspace-swap",
                 _workspace_context(request, dream),
             )
     context = _workspace_context(request, dream, **{form_name: form})
     context["failed_form"] = form_name
     context["refusal"] = refusal  # shown at the top when the form itself is no longer shown
     if request.htmx:
-        return render(request, "staff/dream_workspace.html#workspace", context)
+        return render(request, "staff/dream_workspace.html#workspace-swap", context)
     return render(request, "staff/dream_workspace.html", context, status=400)
 
 
