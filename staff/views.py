@@ -362,6 +362,7 @@ def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
         "current_review": current_review,
         "open_decision": open_decision,
         "funds": selectors.funds_current(),
+        "budget": selectors.dream_budget(dream),
         "moves": moves,
         "message_form": forms_in_use.get("message_form") or forms.MessageForm(),
         "note_form": forms_in_use.get("note_form") or forms.NoteForm(),
@@ -396,8 +397,10 @@ def dream_photo(request, pk: int, photo_pk: int) -> HttpResponse:
     return response
 
 
-def _workspace_action(request, pk: int, *, form_name: str, form, action, success: str):
+def _workspace_action(request, pk: int, *, form_name: str, form, action, success):
     """Run ACTION with the valid FORM; answer with the workspace (or its partial for htmx).
+
+    SUCCESS is the message to show, or a function that words it from what ACTION returned.
 
     A refusal from the services or an invalid form keeps what was typed and shows why.
     """
@@ -405,12 +408,12 @@ def _workspace_action(request, pk: int, *, form_name: str, form, action, success
     refusal = None
     if form.is_valid():
         try:
-            action(dream, form.cleaned_data)
+            result = action(dream, form.cleaned_data)
         except REFUSALS as exc:
             refusal = str(exc)
             form.add_error(None, refusal)
         else:
-            messages.success(request, success)
+            messages.success(request, success(result) if callable(success) else success)
             if not request.htmx:
                 return redirect("staff:dream_workspace", pk=pk)
             dream = _dream_or_404(pk)
@@ -531,8 +534,25 @@ def dream_grant(request, pk: int) -> HttpResponse:
             amount=data["amount"],
             purpose=data["purpose"],
         ),
-        success=_("The budget has been recorded."),
+        success=_grant_message,
     )
+
+
+def _grant_message(grant: Grant) -> str:
+    """Say whether the money is granted now, or held while a manager decides."""
+    values = {"amount": forms.euro(grant.amount), "fund": grant.fund.name}
+    if grant.state == Grant.State.AWAITING_APPROVAL:
+        limit = selectors.service_promises().grant_approval_limit
+        values["limit"] = forms.euro(limit, round_without_cents=True)
+        return (
+            _(
+                "%(amount)s is waiting for a manager's approval: above %(limit)s a manager "
+                "decides. The money is held in %(fund)s until then; the resident hears of it "
+                "once it is approved."
+            )
+            % values
+        )
+    return _("%(amount)s from %(fund)s has been granted. The resident has been told.") % values
 
 
 @staff_area("dream_work")
@@ -622,7 +642,11 @@ def decision_sign(request, pk: int) -> HttpResponse:
 @staff_area("approvals")
 @require_GET
 def approvals(request) -> HttpResponse:
-    return render(request, "staff/approvals.html", {"grants": selectors.grants_awaiting_approval()})
+    rows = [
+        {"grant": grant, "closed": not is_open(grant.dream)}
+        for grant in selectors.grants_awaiting_approval()
+    ]
+    return render(request, "staff/approvals.html", {"rows": rows})
 
 
 @staff_area("approvals")

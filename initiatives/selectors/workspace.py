@@ -1,6 +1,8 @@
 """What the staff workspace reads: one dream with everything on it, its photos, funds,
 decisions awaiting their letter and grants awaiting approval."""
 
+from decimal import Decimal
+
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -79,6 +81,23 @@ def dream_for_staff(*, pk: int, whole_timeline: bool = False) -> Dream:
     left_out = whole_timeline and len(dream.timeline) > TIMELINE_LATEST
     dream.timeline_older_from = TIMELINE_LATEST if left_out else None
     return dream
+
+
+def dream_budget(dream: Dream) -> dict:
+    """Return DREAM's grants (from dream_for_staff) and their totals: granted, waiting, refused.
+
+    Shown on every workspace, also once the dream is closed: what it cost stays visible.
+    """
+    grants = sorted(dream.grants.all(), key=lambda grant: (grant.created_at, grant.pk))
+    totals = {state: Decimal(0) for state in Grant.State.values}
+    for grant in grants:
+        totals[grant.state] += grant.amount
+    return {
+        "grants": grants,
+        "granted": totals[Grant.State.GRANTED],
+        "waiting": totals[Grant.State.AWAITING_APPROVAL],
+        "refused": totals[Grant.State.REJECTED],
+    }
 
 
 def photo_for_staff(*, dream_pk: int, photo_pk: int) -> DreamPhoto:

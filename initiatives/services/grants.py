@@ -22,6 +22,7 @@ from initiatives.services._core import (
     _require_role,
     _resident_text,
 )
+from initiatives.statuses import Status, is_open
 
 
 @transaction.atomic
@@ -118,6 +119,15 @@ def grant_decide(*, grant: Grant, by: User, approve: bool) -> Grant:
         raise NotAllowed(_("This grant has already been decided."))
     dream = _lock(grant.dream)
     if approve:
+        # A closed dream needs no more money; refusing stays possible and frees it.
+        if not is_open(dream):
+            raise NotAllowed(
+                _(
+                    "“%(title)s” is closed (%(status)s): its grant can no longer be approved. "
+                    "Refuse it to free the money."
+                )
+                % {"title": dream.title, "status": Status(dream.status).label}
+            )
         grant.state = Grant.State.GRANTED
         grant.decided_by, grant.decided_at = by, timezone.now()
         grant.save(update_fields=["state", "decided_by", "decided_at"])

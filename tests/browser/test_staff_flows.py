@@ -292,7 +292,9 @@ def test_enabler_carries_a_dream_to_realised(site, staff_page: Page, pages, enab
     budget.get_by_label("Bedrag in euro").fill("750")
     budget.get_by_label("Doel").fill("Een bankje en verf")
     budget.get_by_role("button", name="Budget toekennen").click()
-    expect(success_message(page)).to_have_text("Het budget is vastgelegd.")
+    expect(success_message(page)).to_have_text(
+        "€ 750,00 uit Dromenfonds is toegekend. De inwoner heeft bericht gekregen."
+    )
     expect(budget).to_contain_text("€ 750,00 — Een bankje en verf (Dromenfonds): Toegekend")
     expect(budget).to_contain_text(f"Dromenfonds {year}: nog € 9.250,00 van € 10.000,00")
     check_accessibility(page, "staff-05-workspace-in-conversation")

@@ -618,7 +618,7 @@ ACTIONS = {
     "grant": (
         "budget/",
         lambda c: {"grant-fund": c["fund"].pk, "grant-amount": "250,50", "grant-purpose": "Verf"},
-        "Het budget is vastgelegd.",
+        "€ 250,50 uit Dromenfonds is toegekend.",
         lambda c: (
             Grant.objects.filter(
                 dream=c["dream"], amount=Decimal("250.50"), state=Grant.State.GRANTED

@@ -28,7 +28,7 @@ BUDGETS = {
     "contact moment": 36,
     "message": 38,
     "review": 44,
-    "grant": 43,
+    "grant": 44,  # 43 until the form stated the approval limit (issue 14): the promises row
     "move": 48,
     "sign": 23,
 }
@@ -84,7 +84,7 @@ WORKSPACE_ACTIONS = {
     "grant": (
         "budget/",
         lambda c: {"grant-fund": c["fund"].pk, "grant-amount": "250,50", "grant-purpose": "Verf"},
-        "Het budget is vastgelegd.",
+        "€ 250,50 uit Dromenfonds is toegekend.",
     ),
     "move": (
         "status/",
