@@ -6,6 +6,7 @@ from django.utils.formats import number_format
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import StaffNotificationMode
 from config.forms import TOO_LONG, NLDesignFormMixin, text_field
 from initiatives import selectors
 from initiatives.models import ContactMoment, CoreValue, Neighbourhood, Theme, Verdict
@@ -41,6 +42,15 @@ class StaffAuthenticationForm(NLDesignFormMixin, AuthenticationForm):
         if not user.is_staff:
             # Same message as a wrong password: the form does not tell who works here.
             raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+
+
+class StaffPreferencesForm(NLDesignFormMixin, forms.Form):
+    mode = forms.ChoiceField(
+        label=_("Email about work waiting for me"),
+        choices=StaffNotificationMode.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how you want to get email.")},
+    )
 
 
 class DreamFilterForm(NLDesignFormMixin, forms.Form):

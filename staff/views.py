@@ -26,7 +26,7 @@ from initiatives.models import CoreValue, Decision, Dream, DreamPhoto, Grant, Wo
 from initiatives.pagination import DeferredJoinPaginator
 from initiatives.statuses import STAFF_MOVES, Status, is_open, is_picked_up
 from staff import forms
-from staff.permissions import can, staff_area
+from staff.permissions import can, staff_area, start_parts
 from staff.timeline import timeline_entries
 
 REFUSALS = (InvalidTransition, NotAllowed, ValueError)
@@ -38,7 +38,7 @@ class StaffLoginView(LoginView):
     redirect_authenticated_user = False
 
     def get_default_redirect_url(self):
-        return reverse("staff:triage")
+        return reverse("staff:start")  # every role's own start page: what waits for them
 
 
 @require_POST
@@ -46,6 +46,43 @@ def staff_logout(request) -> HttpResponse:
     logout(request)
     messages.success(request, _("You are signed out."))
     return redirect("staff:login")
+
+
+# --- the start page: what waits for me ---------------------------------------------------------
+
+
+@staff_area("start")
+@require_GET
+def start(request) -> HttpResponse:
+    """Every role's landing page: what waits for them, counted, oldest first, with deadlines."""
+    parts = start_parts(request.user)
+    readers = {
+        "my_dreams": lambda: selectors.waiting_in_my_care(request.user),
+        "to_pick_up": selectors.waiting_to_pick_up,
+        "letters": selectors.waiting_letters,
+        "approvals": selectors.waiting_approvals,
+        "promises_broken": selectors.promises_broken,
+        "administration": selectors.administration_overview,
+    }
+    context = {"parts": parts, **{part: readers[part]() for part in parts}}
+    return render(request, "staff/start.html", context)
+
+
+@staff_area("preferences")
+@require_http_methods(["GET", "POST"])
+def preferences(request) -> HttpResponse:
+    """How this staff member hears of work waiting for them: at once, or once a day."""
+    user = request.user
+    form = forms.StaffPreferencesForm(
+        request.POST if request.method == "POST" else None,
+        initial={"mode": user.staff_notification_mode},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.staff_notification_mode_set(user=user, mode=form.cleaned_data["mode"])
+        messages.success(request, _("Your choice has been saved."))
+        return redirect("staff:start")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "staff/preferences.html", {"form": form}, status=status)
 
 
 # --- triage -----------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -15,7 +17,9 @@ from initiatives.exceptions import InsufficientFunds, NotAllowed
 from initiatives.models import Dream, EventKind, Fund, Grant
 from initiatives.services._core import (
     _lock,
+    _managers,
     _notify_resident,
+    _notify_staff,
     _record,
     _require_contact,
     _require_picked_up,
@@ -70,9 +74,23 @@ def grant_create(*, dream: Dream, by: User, fund: Fund, amount: Decimal, purpose
             body=_("€ %(amount)s from %(fund)s for: %(purpose)s. Waiting for a manager.")
             % {"amount": amount, "fund": fund, "purpose": grant.purpose},
         )
+        for manager in _managers():
+            _notify_staff(
+                to=manager,
+                template="staff_grant_to_approve",
+                dream=dream,
+                context={"grant": grant, "link": _approvals_link()},
+                digest=gettext_noop("A grant to approve: € %(amount)s for “%(title)s”."),
+                amount=number_format(amount, 2, force_grouping=True),
+                title=dream.title,
+            )
     else:
         _announce_grant(dream, grant, by)
     return grant
+
+
+def _approvals_link() -> str:
+    return settings.SITE_URL + reverse("staff:approvals")
 
 
 def _release_waiting_grants(dream: Dream, by: User) -> None:
