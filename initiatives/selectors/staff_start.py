@@ -187,10 +187,6 @@ def promises_broken() -> dict[str, Waiting]:
 
 
 def administration_overview() -> dict[str, int]:
-    """The functional administrator's figures: what waits anywhere, and mail that failed."""
-    return {
-        "to_pick_up": triage_queue().count(),
-        "letters": decisions_awaiting_letter().count(),
-        "approvals": grants_awaiting_approval().count(),
-        "failed_mails": outbox_failed_count(),
-    }
+    """The functional administrator's own part: mail that could not be delivered. (What waits
+    anywhere else they see in the other parts of their start page.)"""
+    return {"failed_mails": outbox_failed_count()}
