@@ -45,6 +45,13 @@ class NotificationMode(models.TextChoices):
     ESSENTIAL = "essential", _("Only status changes and decisions")
 
 
+class StaffNotificationMode(models.TextChoices):
+    """How a staff member hears that work waits for them: a letter, an approval, a reply."""
+
+    IMMEDIATE = "immediate", _("An email each time, at once")
+    DAILY = "daily", _("One email a day with everything that started waiting")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in: a resident (by one-time link) or a staff member (by password)."""
 
@@ -63,6 +70,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=NotificationMode.choices,
         default=NotificationMode.IMMEDIATE,
         help_text=_("Status changes and decisions are always sent."),
+    )
+    staff_notification_mode = models.CharField(
+        _("email about work waiting for me"),
+        max_length=10,
+        choices=StaffNotificationMode.choices,
+        default=StaffNotificationMode.IMMEDIATE,
+        db_default=StaffNotificationMode.IMMEDIATE,
+        help_text=_("For staff: a letter to sign, a grant to approve, a reply from a resident."),
     )
     is_staff = models.BooleanField(
         _("staff status"),

@@ -179,7 +179,7 @@ def _staff_step(user: SimulatedUser, plan: dict) -> tuple[str, str, str, bytes |
     rng = user.rng
     roll = rng.random()
     if roll < 0.25:
-        return "triage", "GET", "/medewerkers/", None, 200
+        return "triage", "GET", "/medewerkers/nieuwe-dromen/", None, 200
     if roll < 0.45:
         page = rng.randint(1, 5)
         return "list", "GET", f"/medewerkers/dromen/?pagina={page}", None, 200

@@ -212,7 +212,7 @@ def _get(client: Client, path: str, expected=(200,)) -> Callable[[], None]:
 # (key, label, the targets' group) in the order of the table.
 PAGES = [
     ("bare", "Bare Django view (reference)", "bare"),
-    ("triage", "Triage queue /medewerkers/", "list"),
+    ("triage", "Triage queue /medewerkers/nieuwe-dromen/", "list"),
     ("list", "Dreams list, first page", "list"),
     ("list_filtered", "Dreams list, neighbourhood + status", "list"),
     ("list_sorted", "Dreams list, sorted by title", "list"),
@@ -240,7 +240,7 @@ def run_pages(*, warmup: int, repeat: int, log=print) -> dict[str, Measurement]:
         nb = who.neighbourhood_id
         requests = {
             "bare": _get(staff, "/bench/bare/"),
-            "triage": _get(staff, "/medewerkers/"),
+            "triage": _get(staff, "/medewerkers/nieuwe-dromen/"),
             "list": _get(staff, "/medewerkers/dromen/"),
             "list_filtered": _get(
                 staff, f"/medewerkers/dromen/?neighbourhood={nb}&status=in_conversation"

@@ -38,8 +38,20 @@ def pick_up_deadline(submitted_at: datetime | None, promises: ServicePromises) -
 
 
 def first_contact_deadline(picked_up_at: datetime, promises: ServicePromises) -> date:
-    """Return the day by which a dream picked up at PICKED_UP_AT is promised a first contact."""
+    """Return the day by which a dream picked up at PICKED_UP_AT is promised its first contact."""
     return add_working_days(timezone.localdate(picked_up_at), promises.first_contact_working_days)
+
+
+def silence_deadline(last_public_update_at: datetime, promises: ServicePromises) -> date:
+    """Return the last day a resident last told something at LAST_PUBLIC_UPDATE_AT may wait
+    for news (the silence rule's automatic update goes the day after)."""
+    return timezone.localdate(last_public_update_at) + timedelta(days=promises.silence_days - 1)
+
+
+def silence_soon_before(promises: ServicePromises, today: date) -> datetime:
+    """A dream whose last public update is older than this is (nearly) silent too long: the
+    moment the silence rule reminds its MogelijkMaker (silence_job_cutoffs)."""
+    return silence_job_cutoffs(promises, today)[0]
 
 
 def waiting_working_days(submitted_at: datetime, today: date) -> int:

@@ -121,7 +121,7 @@ class StaffAuditMiddleware:
     def _prefixes(self) -> tuple[str, str]:
         # Read on the first request, not at import: the URLconf may not be loaded yet.
         if self._prefix is None:
-            self._prefix = (reverse("staff:triage"), reverse("admin:index"))
+            self._prefix = (reverse("staff:start"), reverse("admin:index"))
         return self._prefix
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

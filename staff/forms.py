@@ -2,12 +2,21 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import StaffNotificationMode
 from config.forms import TOO_LONG, NLDesignFormMixin, text_field
 from initiatives import selectors
 from initiatives.models import ContactMoment, CoreValue, Neighbourhood, Theme, Verdict
 from initiatives.statuses import Status
+
+
+def euro(amount, *, round_without_cents: bool = False) -> str:
+    """Return AMOUNT as staff read it, "€ 2.500,00"; a limit may leave out its cents ("€ 2.500")."""
+    places = 0 if round_without_cents and amount == int(amount) else 2
+    return f"€ {number_format(amount, places, force_grouping=True)}"
 
 
 class StaffAuthenticationForm(NLDesignFormMixin, AuthenticationForm):
@@ -33,6 +42,15 @@ class StaffAuthenticationForm(NLDesignFormMixin, AuthenticationForm):
         if not user.is_staff:
             # Same message as a wrong password: the form does not tell who works here.
             raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+
+
+class StaffPreferencesForm(NLDesignFormMixin, forms.Form):
+    mode = forms.ChoiceField(
+        label=_("Email about work waiting for me"),
+        choices=StaffNotificationMode.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how you want to get email.")},
+    )
 
 
 class DreamFilterForm(NLDesignFormMixin, forms.Form):
@@ -224,6 +242,13 @@ class ReviewForm(NLDesignFormMixin, forms.Form):
         }
 
 
+def _approval_limit_help() -> str:
+    limit = selectors.service_promises().grant_approval_limit
+    return _(
+        "Above %(limit)s a manager decides; up to that amount the budget is granted at once."
+    ) % {"limit": euro(limit, round_without_cents=True)}
+
+
 class GrantForm(NLDesignFormMixin, forms.Form):
     prefix = "grant"
 
@@ -255,6 +280,8 @@ class GrantForm(NLDesignFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fund"].queryset = selectors.funds_current()
+        # Read when the form is shown, not when it is only checked.
+        self.fields["amount"].help_text = SimpleLazyObject(_approval_limit_help)
         self.fields["fund"].empty_label = None
 
 

@@ -17,8 +17,11 @@ from accounts.roles import Role
 from staff.two_factor import needs_second_factor, second_factor_redirect
 
 ENABLER, COMMS, MANAGER = Role.ENABLER, Role.COMMUNICATIONS, Role.MANAGER
+ADMINISTRATOR = Role.ADMINISTRATOR
 
 ACCESS: dict[str, frozenset[str]] = {
+    "start": frozenset({ENABLER, COMMS, MANAGER}),  # /medewerkers/: what waits for me
+    "preferences": frozenset({ENABLER, COMMS, MANAGER}),  # how I hear of waiting work
     "triage": frozenset({ENABLER, MANAGER}),
     "dream_list": frozenset({ENABLER, COMMS, MANAGER}),
     "dream_view": frozenset({ENABLER, COMMS, MANAGER}),
@@ -31,6 +34,20 @@ ACCESS: dict[str, frozenset[str]] = {
     "workload": frozenset({ENABLER, MANAGER}),
     "reports": frozenset({MANAGER}),  # the weekly report ("keek op de week")
 }
+
+
+# The parts of the start page, in order, and whose work each one is. Someone with two roles
+# sees the parts of both. The functional administrator sees every part that shows what waits
+# anywhere, and their own part; not "my dreams", unless they are a MogelijkMaker too.
+START_PARTS: dict[str, frozenset[str]] = {
+    "my_dreams": frozenset({ENABLER}),  # first contact due, silence near, residents' replies
+    "to_pick_up": frozenset({ENABLER, MANAGER}),  # the triage queue
+    "letters": frozenset({COMMS}),  # "not possible" letters to sign
+    "approvals": frozenset({MANAGER}),  # grants above the limit
+    "promises_broken": frozenset({MANAGER}),
+    "administration": frozenset({ADMINISTRATOR}),
+}
+PERSONAL_PARTS = frozenset({"my_dreams"})
 
 
 def roles_of(user) -> set[str]:
@@ -52,6 +69,17 @@ def can(user, area: str) -> bool:
     if user.is_superuser or Role.ADMINISTRATOR in roles:
         return True
     return bool(roles & ACCESS[area])
+
+
+def start_parts(user) -> list[str]:
+    """Return the parts of the start page USER sees, in the order of START_PARTS."""
+    roles = roles_of(user)
+    administrator = ADMINISTRATOR in roles
+    return [
+        part
+        for part, allowed in START_PARTS.items()
+        if roles & allowed or (administrator and part not in PERSONAL_PARTS)
+    ]
 
 
 def staff_area(area: str) -> Callable:

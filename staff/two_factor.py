@@ -71,7 +71,7 @@ def _next(request) -> str:
     candidate = request.GET.get("next") or request.POST.get("next") or ""
     if url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
         return candidate
-    return reverse("staff:triage")
+    return reverse("staff:start")
 
 
 def _staff_only(request):

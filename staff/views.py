@@ -26,7 +26,7 @@ from initiatives.models import CoreValue, Decision, Dream, DreamPhoto, Grant, Wo
 from initiatives.pagination import DeferredJoinPaginator
 from initiatives.statuses import STAFF_MOVES, Status, is_open, is_picked_up
 from staff import forms
-from staff.permissions import can, staff_area
+from staff.permissions import can, staff_area, start_parts
 from staff.timeline import timeline_entries
 
 REFUSALS = (InvalidTransition, NotAllowed, ValueError)
@@ -38,7 +38,7 @@ class StaffLoginView(LoginView):
     redirect_authenticated_user = False
 
     def get_default_redirect_url(self):
-        return reverse("staff:triage")
+        return reverse("staff:start")  # every role's own start page: what waits for them
 
 
 @require_POST
@@ -46,6 +46,43 @@ def staff_logout(request) -> HttpResponse:
     logout(request)
     messages.success(request, _("You are signed out."))
     return redirect("staff:login")
+
+
+# --- the start page: what waits for me ---------------------------------------------------------
+
+
+@staff_area("start")
+@require_GET
+def start(request) -> HttpResponse:
+    """Every role's landing page: what waits for them, counted, oldest first, with deadlines."""
+    parts = start_parts(request.user)
+    readers = {
+        "my_dreams": lambda: selectors.waiting_in_my_care(request.user),
+        "to_pick_up": selectors.waiting_to_pick_up,
+        "letters": selectors.waiting_letters,
+        "approvals": selectors.waiting_approvals,
+        "promises_broken": selectors.promises_broken,
+        "administration": selectors.administration_overview,
+    }
+    context = {"parts": parts, **{part: readers[part]() for part in parts}}
+    return render(request, "staff/start.html", context)
+
+
+@staff_area("preferences")
+@require_http_methods(["GET", "POST"])
+def preferences(request) -> HttpResponse:
+    """How this staff member hears of work waiting for them: at once, or once a day."""
+    user = request.user
+    form = forms.StaffPreferencesForm(
+        request.POST if request.method == "POST" else None,
+        initial={"mode": user.staff_notification_mode},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.staff_notification_mode_set(user=user, mode=form.cleaned_data["mode"])
+        messages.success(request, _("Your choice has been saved."))
+        return redirect("staff:start")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "staff/preferences.html", {"form": form}, status=status)
 
 
 # --- triage -----------------------------------------------------------------------------------
@@ -365,6 +402,7 @@ def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
         "current_review": current_review,
         "open_decision": open_decision,
         "funds": selectors.funds_current(),
+        "budget": selectors.dream_budget(dream),
         "moves": moves,
         "message_form": forms_in_use.get("message_form") or forms.MessageForm(),
         "note_form": forms_in_use.get("note_form") or forms.NoteForm(),
@@ -399,8 +437,10 @@ def dream_photo(request, pk: int, photo_pk: int) -> HttpResponse:
     return response
 
 
-def _workspace_action(request, pk: int, *, form_name: str, form, action, success: str):
+def _workspace_action(request, pk: int, *, form_name: str, form, action, success):
     """Run ACTION with the valid FORM; answer with the workspace (or its partial for htmx).
+
+    SUCCESS is the message to show, or a function that words it from what ACTION returned.
 
     A refusal from the services or an invalid form keeps what was typed and shows why.
     The whole workspace is read once, after the action: the service reads and locks the
@@ -411,17 +451,17 @@ def _workspace_action(request, pk: int, *, form_name: str, form, action, success
     refusal = None
     if form.is_valid():
         try:
-            action(Dream(pk=pk), form.cleaned_data)
+            result = action(Dream(pk=pk), form.cleaned_data)
         except REFUSALS as exc:
             refusal = str(exc)
             form.add_error(None, refusal)
         else:
-            messages.success(request, success)
+            messages.success(request, success(result) if callable(success) else success)
             if not request.htmx:
                 return redirect("staff:dream_workspace", pk=pk)
             return render(
                 request,
-                "staff/dream_workspace.html#workspace",
+                "staff/dream_workspace.html#workspace-swap",
                 _workspace_context(request, _dream_or_404(pk)),
             )
     dream = _dream_or_404(pk)
@@ -429,7 +469,7 @@ def _workspace_action(request, pk: int, *, form_name: str, form, action, success
     context["failed_form"] = form_name
     context["refusal"] = refusal  # shown at the top when the form itself is no longer shown
     if request.htmx:
-        return render(request, "staff/dream_workspace.html#workspace", context)
+        return render(request, "staff/dream_workspace.html#workspace-swap", context)
     return render(request, "staff/dream_workspace.html", context, status=400)
 
 
@@ -537,8 +577,25 @@ def dream_grant(request, pk: int) -> HttpResponse:
             amount=data["amount"],
             purpose=data["purpose"],
         ),
-        success=_("The budget has been recorded."),
+        success=_grant_message,
     )
+
+
+def _grant_message(grant: Grant) -> str:
+    """Say whether the money is granted now, or held while a manager decides."""
+    values = {"amount": forms.euro(grant.amount), "fund": grant.fund.name}
+    if grant.state == Grant.State.AWAITING_APPROVAL:
+        limit = selectors.service_promises().grant_approval_limit
+        values["limit"] = forms.euro(limit, round_without_cents=True)
+        return (
+            _(
+                "%(amount)s is waiting for a manager's approval: above %(limit)s a manager "
+                "decides. The money is held in %(fund)s until then; the resident hears of it "
+                "once it is approved."
+            )
+            % values
+        )
+    return _("%(amount)s from %(fund)s has been granted. The resident has been told.") % values
 
 
 @staff_area("dream_work")
@@ -628,7 +685,11 @@ def decision_sign(request, pk: int) -> HttpResponse:
 @staff_area("approvals")
 @require_GET
 def approvals(request) -> HttpResponse:
-    return render(request, "staff/approvals.html", {"grants": selectors.grants_awaiting_approval()})
+    rows = [
+        {"grant": grant, "closed": not is_open(grant.dream)}
+        for grant in selectors.grants_awaiting_approval()
+    ]
+    return render(request, "staff/approvals.html", {"rows": rows})
 
 
 @staff_area("approvals")

@@ -8,6 +8,7 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
     dream_lists     the triage queue, overdue and silent dreams, the staff dream list
     workspace       one dream for the workspace, its summary, photos, funds, decisions, approvals
     staff_workload  each MogelijkMaker's open, overdue and silent dreams
+    staff_start     what waits for a staff member on their start page
     outbox          the mail outbox's figures for /health/
     weekly_report   the weekly report's snapshot and figures
     privacy         a resident's data export, the dreams erasing would withdraw
@@ -39,12 +40,21 @@ from initiatives.selectors.residents import (
     dreams_realised_public,
     photo_for_resident,
 )
+from initiatives.selectors.staff_start import (
+    administration_overview,
+    promises_broken,
+    waiting_approvals,
+    waiting_in_my_care,
+    waiting_letters,
+    waiting_to_pick_up,
+)
 from initiatives.selectors.staff_workload import workload
 from initiatives.selectors.weekly_report import week_bounds, weekly_figures, weekly_report_for
 from initiatives.selectors.workspace import (
     TIMELINE_LATEST,
     decision_for_signing,
     decisions_awaiting_letter,
+    dream_budget,
     dream_exists_for_staff,
     dream_for_staff,
     funds_current,
@@ -57,8 +67,10 @@ __all__ = [
     "DREAM_SORTS",
     "OUTBOX_FAILING_WINDOW_SECONDS",
     "TIMELINE_LATEST",
+    "administration_overview",
     "decision_for_signing",
     "decisions_awaiting_letter",
+    "dream_budget",
     "dream_exists_for_staff",
     "dream_for_resident",
     "dream_for_staff",
@@ -76,11 +88,16 @@ __all__ = [
     "outbox_oldest_pending",
     "photo_for_resident",
     "photo_for_staff",
+    "promises_broken",
     "resident_data_export",
     "service_promises",
     "staff_dream_list",
     "theme_list",
     "triage_queue",
+    "waiting_approvals",
+    "waiting_in_my_care",
+    "waiting_letters",
+    "waiting_to_pick_up",
     "week_bounds",
     "weekly_figures",
     "weekly_report_for",

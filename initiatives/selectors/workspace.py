@@ -121,6 +121,23 @@ def workspace_summary(dream: Dream, promised: ServicePromises) -> dict:
     }
 
 
+def dream_budget(dream: Dream) -> dict:
+    """Return DREAM's grants (from dream_for_staff) and their totals: granted, waiting, refused.
+
+    Shown on every workspace, also once the dream is closed: what it cost stays visible.
+    """
+    grants = sorted(dream.grants.all(), key=lambda grant: (grant.created_at, grant.pk))
+    totals = {state: Decimal(0) for state in Grant.State.values}
+    for grant in grants:
+        totals[grant.state] += grant.amount
+    return {
+        "grants": grants,
+        "granted": totals[Grant.State.GRANTED],
+        "waiting": totals[Grant.State.AWAITING_APPROVAL],
+        "refused": totals[Grant.State.REJECTED],
+    }
+
+
 def photo_for_staff(*, dream_pk: int, photo_pk: int) -> DreamPhoto:
     return DreamPhoto.objects.get(pk=photo_pk, dream_id=dream_pk)
 

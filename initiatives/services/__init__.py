@@ -24,6 +24,7 @@ from initiatives.services.keeping_informed import (
     outbox_digest_send,
     promises_check,
     silence_rule_apply,
+    staff_notification_mode_set,
 )
 from initiatives.services.privacy import (
     audit_record,
@@ -86,6 +87,7 @@ __all__ = [
     "sign_in_link_send",
     "sign_in_link_user",
     "silence_rule_apply",
+    "staff_notification_mode_set",
     "weekly_report_build",
     "weekly_report_mail",
 ]

@@ -11,10 +11,10 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import StaffNotificationMode, User
 from accounts.roles import Role, has_role
 from initiatives.exceptions import InvalidTransition, NotAllowed
-from initiatives.models import Dream, EventKind, TimelineEvent
+from initiatives.models import Dream, EventKind, OutboxMail, TimelineEvent
 from initiatives.notifications import mail_queue
 from initiatives.services.sign_in import sign_in_link_build
 from initiatives.statuses import (
@@ -209,6 +209,36 @@ def _resident_status(dream: Dream) -> str:
 def _managers():
     """The active managers: who hears of broken promises and gets the weekly report."""
     return User.objects.filter(is_active=True, is_staff=True, groups__name=Role.MANAGER).distinct()
+
+
+def _communications_advisors():
+    """The active communications advisors: who words and signs the "not possible" letters."""
+    return User.objects.filter(
+        is_active=True, is_staff=True, groups__name=Role.COMMUNICATIONS
+    ).distinct()
+
+
+def _notify_staff(
+    *, to: User, template: str, dream: Dream | None, context: dict, digest: str, **values
+) -> OutboxMail:
+    """Tell staff member TO that work waits for them: at once, or in their daily email.
+
+    DIGEST (marked with gettext_noop, filled in with VALUES) is their line in the daily email,
+    in their language. The mail goes through the outbox like every other; for someone who
+    chose the daily email it is held for the digest (outbox_digest_send) in the same
+    transaction, before any worker can see it (delivery sends only pending rows).
+    """
+    with translation.override(to.language or settings.LANGUAGE_CODE):
+        digest_line = (_(digest) % values)[:600]
+    mail = mail_queue(
+        to=to, template=template, dream=dream, context=context, digest_line=digest_line
+    )
+    if to.staff_notification_mode == StaffNotificationMode.DAILY:
+        OutboxMail.objects.filter(pk=mail.pk, state=OutboxMail.State.PENDING).update(
+            state=OutboxMail.State.HELD_FOR_DIGEST
+        )
+        mail.state = OutboxMail.State.HELD_FOR_DIGEST
+    return mail
 
 
 def _default_language(message: str) -> str:

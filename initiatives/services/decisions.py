@@ -1,6 +1,8 @@
 """*Not possible*: proposed by the MogelijkMaker, worded and signed by a communications advisor."""
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -10,8 +12,10 @@ from accounts.roles import Role, has_role
 from initiatives.exceptions import NotAllowed
 from initiatives.models import Decision, Dream, EventKind
 from initiatives.services._core import (
+    _communications_advisors,
     _lock,
     _notify_resident,
+    _notify_staff,
     _record,
     _require_contact,
     _require_current_review,
@@ -42,7 +46,21 @@ def decision_propose(*, dream: Dream, by: User, reasons: str) -> Decision:
     _record(
         dream=dream, kind=EventKind.DECISION_PROPOSED, public=False, actor=by, body=decision.reasons
     )
+    for advisor in _communications_advisors():
+        _notify_staff(
+            to=advisor,
+            template="staff_letter_to_sign",
+            dream=dream,
+            context={"decision": decision, "link": _letter_link(decision)},
+            digest=gettext_noop("A letter to write and sign: “%(title)s” (proposed by %(name)s)."),
+            title=dream.title,
+            name=by.get_full_name(),
+        )
     return decision
+
+
+def _letter_link(decision: Decision) -> str:
+    return settings.SITE_URL + reverse("staff:decision_sign", args=[decision.pk])
 
 
 @transaction.atomic

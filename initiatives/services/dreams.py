@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from initiatives import photos, promises
@@ -25,6 +26,7 @@ from initiatives.models import (
 from initiatives.notifications import mail_queue
 from initiatives.services._core import (
     _lock,
+    _notify_staff,
     _record,
     _require_resident,
     _require_transition,
@@ -210,10 +212,12 @@ def dream_message_from_resident(*, dream: Dream, by: User, body: str) -> Timelin
         dream=dream, kind=EventKind.MESSAGE_FROM_RESIDENT, public=True, actor=by, body=body
     )
     if dream.contact_id:
-        mail_queue(
+        _notify_staff(
             to=dream.contact,
             template="staff_resident_replied",
             dream=dream,
             context={"message": body},
+            digest=gettext_noop("A message from the resident of “%(title)s”."),
+            title=dream.title,
         )
     return event

@@ -2,7 +2,9 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -15,13 +17,16 @@ from initiatives.exceptions import InsufficientFunds, NotAllowed
 from initiatives.models import Dream, EventKind, Fund, Grant
 from initiatives.services._core import (
     _lock,
+    _managers,
     _notify_resident,
+    _notify_staff,
     _record,
     _require_contact,
     _require_picked_up,
     _require_role,
     _resident_text,
 )
+from initiatives.statuses import Status, is_open
 
 
 @transaction.atomic
@@ -69,9 +74,23 @@ def grant_create(*, dream: Dream, by: User, fund: Fund, amount: Decimal, purpose
             body=_("€ %(amount)s from %(fund)s for: %(purpose)s. Waiting for a manager.")
             % {"amount": amount, "fund": fund, "purpose": grant.purpose},
         )
+        for manager in _managers():
+            _notify_staff(
+                to=manager,
+                template="staff_grant_to_approve",
+                dream=dream,
+                context={"grant": grant, "link": _approvals_link()},
+                digest=gettext_noop("A grant to approve: € %(amount)s for “%(title)s”."),
+                amount=number_format(amount, 2, force_grouping=True),
+                title=dream.title,
+            )
     else:
         _announce_grant(dream, grant, by)
     return grant
+
+
+def _approvals_link() -> str:
+    return settings.SITE_URL + reverse("staff:approvals")
 
 
 def _release_waiting_grants(dream: Dream, by: User) -> None:
@@ -118,6 +137,15 @@ def grant_decide(*, grant: Grant, by: User, approve: bool) -> Grant:
         raise NotAllowed(_("This grant has already been decided."))
     dream = _lock(grant.dream)
     if approve:
+        # A closed dream needs no more money; refusing stays possible and frees it.
+        if not is_open(dream):
+            raise NotAllowed(
+                _(
+                    "“%(title)s” is closed (%(status)s): its grant can no longer be approved. "
+                    "Refuse it to free the money."
+                )
+                % {"title": dream.title, "status": Status(dream.status).label}
+            )
         grant.state = Grant.State.GRANTED
         grant.decided_by, grant.decided_at = by, timezone.now()
         grant.save(update_fields=["state", "decided_by", "decided_at"])

@@ -6,7 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from accounts.models import NotificationMode, User
+from accounts.models import NotificationMode, StaffNotificationMode, User
 from initiatives import promises
 from initiatives.models import Dream, EventKind, OutboxMail
 from initiatives.notifications import mail_queue
@@ -33,8 +33,24 @@ def notification_mode_set(*, user: User, mode: str) -> User:
     return user
 
 
+@transaction.atomic
+def staff_notification_mode_set(*, user: User, mode: str) -> User:
+    """Record how staff member USER hears of work waiting for them: at once or once a day."""
+    if not user.is_staff:
+        raise ValueError("Only staff choose how they hear of waiting work.")
+    if mode not in StaffNotificationMode.values:
+        raise ValueError("Unknown staff notification mode.")
+    user.staff_notification_mode = mode
+    user.save(update_fields=["staff_notification_mode"])
+    return user
+
+
 def outbox_digest_send() -> int:
-    """Bundle each resident's held updates into one daily mail. Safe to run twice."""
+    """Bundle each person's held mails into one daily mail. Safe to run twice.
+
+    Residents get their smaller updates; staff who chose the daily email get the work that
+    started waiting for them (letters, approvals, replies), with a link to their start page.
+    """
     recipients = (
         OutboxMail.objects.filter(state=OutboxMail.State.HELD_FOR_DIGEST)
         .values_list("recipient_id", flat=True)
@@ -53,7 +69,7 @@ def outbox_digest_send() -> int:
             recipient = User.objects.get(pk=recipient_id)
             digest = mail_queue(
                 to=recipient,
-                template="daily_digest",
+                template="staff_daily_digest" if recipient.is_staff else "daily_digest",
                 context={"lines": [mail.digest_line or mail.subject for mail in held]},
             )
             OutboxMail.objects.filter(pk__in=[mail.pk for mail in held]).update(

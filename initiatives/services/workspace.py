@@ -16,6 +16,7 @@ from initiatives.models import (
     ContactMoment,
     Dream,
     EventKind,
+    Grant,
     PracticeNote,
     TimelineEvent,
     WorkingPractice,
@@ -33,7 +34,7 @@ from initiatives.services._core import (
     _resident_text,
     _transition,
 )
-from initiatives.statuses import STAFF_MOVES, Status, is_picked_up
+from initiatives.statuses import CLOSED, STAFF_MOVES, Status, is_picked_up
 
 
 @transaction.atomic
@@ -177,9 +178,29 @@ def dream_move(*, dream: Dream, by: User, target: str, note: str = "") -> Dream:
         raise InvalidTransition(Status(dream.status).label, Status(target).label)
     _require_contact(dream, by)
     _require_current_review(dream, target)
+    if target in CLOSED:
+        _require_no_waiting_grant(dream, target)
     event = _transition(dream=dream, target=target, by=by, body=note.strip())
     _notify_resident(dream, event)
     return dream
+
+
+def _require_no_waiting_grant(dream: Dream, target: str) -> None:
+    """A dream is not closed as done while a manager has still to decide on its money.
+
+    "Realised" with a grant still waiting would either leave the money held for ever or have
+    a manager approve money for a closed dream. (A dream closed as not possible, or
+    withdrawn, needs no money: those steps release the waiting grants themselves.)
+    """
+    waiting = Grant.objects.filter(dream=dream, state=Grant.State.AWAITING_APPROVAL)
+    if waiting.exists():
+        raise NotAllowed(
+            _(
+                "A grant for this dream is still waiting for a manager's approval. A manager "
+                "decides on it first; then the dream can become “%(status)s”."
+            )
+            % {"status": Status(target).label}
+        )
 
 
 def _hand_over_one(*, dream: Dream, by: User, to: User, note: str) -> None:

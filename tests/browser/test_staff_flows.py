@@ -215,8 +215,15 @@ def test_enabler_carries_a_dream_to_realised(site, staff_page: Page, pages, enab
     workspace_url = f"{site}{reverse('staff:dream_workspace', args=[dream.pk])}"
     page = staff_page
 
-    # a. Sign in; the triage queue lists the dream.
+    # a. Sign in: the start page says what waits, oldest first; the triage queue lists it.
     staff_sign_in(page, site, enabler, check="staff-01-sign-in")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wat op je wacht")
+    to_pick_up = page.locator("main section").filter(
+        has=page.get_by_role("heading", name="Dromen om op te pakken (2)")
+    )
+    expect(to_pick_up.locator("li").first).to_contain_text(dream.title)  # the oldest
+    check_accessibility(page, "staff-01a-start-enabler")
+    page.get_by_role("banner").get_by_role("link", name="Nieuwe dromen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Nieuwe dromen")
     row = page.locator(f"#dream-{dream.pk}")
     expect(row).to_contain_text(dream.title)
@@ -258,6 +265,9 @@ def test_enabler_carries_a_dream_to_realised(site, staff_page: Page, pages, enab
     contact.get_by_label("Korte samenvatting").fill(CONTACT_SUMMARY)
     contact.get_by_role("button", name="Contactmoment opslaan").click()
     expect(success_message(page)).to_have_text("Het contactmoment is vastgelegd.")
+    # The pick-up's message at the top of the page is gone: one message, the newest.
+    expect(page.locator("main .utrecht-alert--ok")).to_have_count(1)
+    expect(page.locator("main")).not_to_contain_text("opgepakt.")
     expect(workspace_status(page)).to_have_text("In gesprek")
     expect(contact.locator("#form-errors")).to_have_count(0)
     expect(contact.locator(".portal-list")).to_contain_text(CONTACT_SUMMARY)
@@ -279,6 +289,7 @@ def test_enabler_carries_a_dream_to_realised(site, staff_page: Page, pages, enab
     review.get_by_label("Besproken met").fill("Teamleider Ruimte")
     review.get_by_role("button", name="Toets opslaan").click()
     expect(success_message(page)).to_have_text("De toets aan de kernwaarden is vastgelegd.")
+    expect(page.locator("main .utrecht-alert--ok")).to_have_count(1)  # replaced, not stacked
     versions = review.locator("details.portal-details")
     versions.locator("summary").click()
     expect(versions).to_contain_text(TENSION_REASONING)
@@ -289,10 +300,15 @@ def test_enabler_carries_a_dream_to_realised(site, staff_page: Page, pages, enab
     budget = panel(page, "Budget")
     year = timezone.localdate().year
     expect(budget.get_by_label("Fonds")).to_have_value(str(fund.pk))
+    expect(budget.get_by_label("Bedrag in euro")).to_have_accessible_description(
+        "Boven € 2.500 beslist een manager; tot dat bedrag is het budget meteen toegekend."
+    )
     budget.get_by_label("Bedrag in euro").fill("750")
     budget.get_by_label("Doel").fill("Een bankje en verf")
     budget.get_by_role("button", name="Budget toekennen").click()
-    expect(success_message(page)).to_have_text("Het budget is vastgelegd.")
+    expect(success_message(page)).to_have_text(
+        "€ 750,00 uit Dromenfonds is toegekend. De inwoner heeft bericht gekregen."
+    )
     expect(budget).to_contain_text("€ 750,00 — Een bankje en verf (Dromenfonds): Toegekend")
     expect(budget).to_contain_text(f"Dromenfonds {year}: nog € 9.250,00 van € 10.000,00")
     check_accessibility(page, "staff-05-workspace-in-conversation")
@@ -301,6 +317,7 @@ def test_enabler_carries_a_dream_to_realised(site, staff_page: Page, pages, enab
     change_status(page, "Aan de slag", note="De gemeente plaatst het bankje in mei.")
     change_status(page, "Gerealiseerd")
     expect(panel(page, "Volgende stap voor de droom")).to_have_count(0)  # closed: no more actions
+    expect(panel(page, "Budget")).to_contain_text("Een bankje en verf")  # closed, still shown
     assert page.evaluate("() => window.sameDocument === true"), "the page reloaded"
     check_accessibility(page, "staff-06-workspace-realised")
 
@@ -489,7 +506,16 @@ def test_manager_pages_are_accessible(
     expect(person.locator("td")).to_have_text(["1", "1", "0", "0", "2", "0", "0"])
     check_accessibility(page, "staff-21-workload")
 
-    # c. A grant above the limit waits for the manager.
+    # c. The manager's start page: the grant to approve, no broken promise yet.
+    page.get_by_role("banner").get_by_role("link", name="Wat op je wacht").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wat op je wacht")
+    expect(
+        page.get_by_role("heading", level=2, name="Budgetten om goed te keuren (1)")
+    ).to_be_visible()
+    expect(page.get_by_role("heading", level=3, name="Niet op tijd opgepakt (0)")).to_be_visible()
+    check_accessibility(page, "staff-21a-start-manager")
+
+    # d. A grant above the limit waits for the manager.
     page.get_by_role("banner").get_by_role("link", name="Goedkeuringen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Budgetten die wachten op goedkeuring"
@@ -541,4 +567,50 @@ def test_a_long_timeline_shows_the_newest_events_and_the_rest_one_click_away(
     ).to_have_count(0)
     check_accessibility(page, "staff-24-workspace-whole-timeline")
 
+    assert not pages.errors, "\n".join(pages.errors)
+
+
+def test_the_advisor_lands_on_the_letters_that_wait(
+    site, staff_page: Page, pages, enabler, comms, drunen, groen
+):
+    """Issue 14, item 7: a communications advisor signs in (password and code) and sees the
+    letters waiting for them, not "no access" under the residents' menu."""
+    resident = UserFactory(email="dirk@example.nl", full_name="Dirk Dijk")
+    older = in_conversation_with_review(
+        submit_dream(resident, "Een steiger in de vijver", drunen, groen), enabler
+    )
+    newer = in_conversation_with_review(
+        submit_dream(resident, "Een kiosk op de dijk", drunen, groen), enabler
+    )
+    services.decision_propose(dream=older, by=enabler, reasons="Van het waterschap.")
+    services.decision_propose(dream=newer, by=enabler, reasons="Geen vergunning.")
+    page = staff_page
+
+    staff_sign_in(page, site, comms)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wat op je wacht")
+    expect(page.locator("main")).not_to_contain_text("Je hebt geen toegang")
+    expect(page.get_by_role("banner").get_by_role("link", name="Dien je droom in")).to_have_count(0)
+    letters = page.locator("main section").filter(
+        has=page.get_by_role("heading", level=2, name="Brieven om te ondertekenen (2)")
+    )
+    items = letters.locator("li")
+    expect(items).to_have_count(2)
+    expect(items.first).to_contain_text(older.title)  # oldest first
+    expect(items.nth(1)).to_contain_text(newer.title)
+    check_accessibility(page, "staff-30-start-advisor")
+
+    # The email choice: one a day instead of each time.
+    page.get_by_role("link", name="Kies hoe je e-mail krijgt over werk dat op je wacht").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("E-mail over werk dat op je wacht")
+    check_accessibility(page, "staff-31-preferences")
+    page.get_by_label(re.compile("^Eén e-mail per dag")).check()
+    page.get_by_role("button", name="Mijn keuze opslaan").click()
+    expect(page).to_have_url(f"{site}/medewerkers/")
+    expect(page.locator("main .portal-messages")).to_contain_text("Je keuze is opgeslagen.")
+    expect(page.locator("main")).to_contain_text("Je krijgt één e-mail per dag")
+
+    # The oldest letter, one click away.
+    letters.get_by_role("link", name=older.title).click()
+    decision = Decision.objects.get(dream=older)
+    expect(page).to_have_url(f"{site}{reverse('staff:decision_sign', args=[decision.pk])}")
     assert not pages.errors, "\n".join(pages.errors)

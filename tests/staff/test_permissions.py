@@ -22,7 +22,7 @@ ANONYMOUS, RESIDENT, ROLELESS = "anonymous", "resident", "roleless staff"
 ENABLER, COMMS, MANAGER, ADMIN = "MogelijkMaker", "communications", "manager", "administrator"
 ROLES = (ANONYMOUS, RESIDENT, ROLELESS, ENABLER, COMMS, MANAGER, ADMIN)
 
-TRIAGE = "/medewerkers/"
+TRIAGE = "/medewerkers/nieuwe-dromen/"
 DREAM_LIST = "/medewerkers/dromen/"
 APPROVALS = "/medewerkers/goedkeuringen/"
 WORKSPACE = "workspace"  # stands for /medewerkers/dromen/<the dream>/
@@ -55,6 +55,10 @@ INVALID = Answer(400)  # an empty form: the page again, with the errors
 BACK_TO_WORKSPACE = Answer(302, WORKSPACE)
 
 EXPECTED: dict[str, Expect] = {
+    # Every role's start page: what waits for them (issue 14). A role-less account has none.
+    "start": _may(ENABLER, COMMS, MANAGER),
+    # How I hear of waiting work; an empty choice gets the page again with the error.
+    "preferences": _may(ENABLER, COMMS, MANAGER, post=INVALID),
     "triage": _may(ENABLER, MANAGER),
     "dream_list": _may(ENABLER, COMMS, MANAGER),
     # Reached from the list; what may be done with the selection is checked inside the view.
@@ -237,7 +241,8 @@ def test_allowed_pages_really_show_their_content(world, clients):
 
 # The menu offers only what works: each link shows exactly when the role may open it.
 MENU = {
-    "/medewerkers/": {ENABLER, MANAGER, ADMIN},
+    "/medewerkers/": {ENABLER, COMMS, MANAGER, ADMIN},
+    "/medewerkers/nieuwe-dromen/": {ENABLER, MANAGER, ADMIN},
     "/medewerkers/dromen/": {ENABLER, COMMS, MANAGER, ADMIN},
     "/medewerkers/besluiten/": {COMMS, ADMIN},
     "/medewerkers/goedkeuringen/": {MANAGER, ADMIN},

@@ -98,7 +98,7 @@ def _state(dream) -> tuple:
 
 
 class TestSignIn:
-    def test_staff_sign_in_with_email_and_password_lands_on_the_triage(self, client, enabler):
+    def test_staff_sign_in_with_email_and_password_lands_on_the_start_page(self, client, enabler):
         response = client.post(
             "/medewerkers/inloggen/", {"username": "Sanne@Heusden.example", "password": PASSWORD}
         )
@@ -109,7 +109,7 @@ class TestSignIn:
         second = client.get("/medewerkers/")
         assert second["Location"].startswith("/medewerkers/inloggen/tweestapsverificatie/")
         verify_second_factor(client, enabler)
-        assert "Nieuwe dromen" in client.get("/medewerkers/").content.decode()
+        assert "Wat op je wacht" in client.get("/medewerkers/").content.decode()
 
     def test_the_sign_in_page_is_in_dutch(self, client):
         response = client.get("/medewerkers/inloggen/")
@@ -204,7 +204,7 @@ class TestTriage:
         DreamFactory(title="Nog niet bevestigd", status=Status.UNCONFIRMED, submitted_at=None)
 
         client.force_login(enabler)
-        content = client.get("/medewerkers/").content.decode()
+        content = client.get("/medewerkers/nieuwe-dromen/").content.decode()
         positions = [content.index(d.title) for d in (oldest, middle, newest)]
         assert positions == sorted(positions)
         assert taken.title not in content
@@ -228,7 +228,7 @@ class TestTriage:
                 submitted_at=datetime(2026, 11, 13, 16, tzinfo=AMSTERDAM),
             )
             client.force_login(enabler)
-            content = client.get("/medewerkers/").content.decode()
+            content = client.get("/medewerkers/nieuwe-dromen/").content.decode()
 
         old_class, old_row = _row(content, old)
         assert "4 werkdagen" in old_row
@@ -269,8 +269,8 @@ class TestTriage:
 
         response = client.post(f"/medewerkers/dromen/{dream.pk}/oppakken/")
         assert response.status_code == 302
-        assert response["Location"] == "/medewerkers/"
-        page = client.get("/medewerkers/").content.decode()
+        assert response["Location"] == "/medewerkers/nieuwe-dromen/"
+        page = client.get("/medewerkers/nieuwe-dromen/").content.decode()
         assert "Mehmet Yilmaz heeft deze droom al opgepakt." in page
 
         response = client.post(f"/medewerkers/dromen/{dream.pk}/oppakken/", headers=HTMX)
@@ -287,7 +287,7 @@ class TestTriage:
         self, client, manager, dream
     ):
         client.force_login(manager)
-        content = client.get("/medewerkers/").content.decode()
+        content = client.get("/medewerkers/nieuwe-dromen/").content.decode()
         assert dream.title in content
         assert f"/medewerkers/dromen/{dream.pk}/oppakken/" not in content
         assert client.post(f"/medewerkers/dromen/{dream.pk}/oppakken/").status_code == 403
@@ -618,7 +618,7 @@ ACTIONS = {
     "grant": (
         "budget/",
         lambda c: {"grant-fund": c["fund"].pk, "grant-amount": "250,50", "grant-purpose": "Verf"},
-        "Het budget is vastgelegd.",
+        "€ 250,50 uit Dromenfonds is toegekend.",
         lambda c: (
             Grant.objects.filter(
                 dream=c["dream"], amount=Decimal("250.50"), state=Grant.State.GRANTED
@@ -1000,11 +1000,13 @@ class TestQueryCounts:
             ]
 
         add(3)
-        client.get("/medewerkers/")  # warm up: the service promises are made on first use
-        small = _count(client, "/medewerkers/")
+        client.get(
+            "/medewerkers/nieuwe-dromen/"
+        )  # warm up: the service promises are made on first use
+        small = _count(client, "/medewerkers/nieuwe-dromen/")
         titles = [d.title for d in add(27)]
-        large = _count(client, "/medewerkers/", expect_in_page=titles)
-        _assert_same(small, large, "/medewerkers/")
+        large = _count(client, "/medewerkers/nieuwe-dromen/", expect_in_page=titles)
+        _assert_same(small, large, "/medewerkers/nieuwe-dromen/")
 
     def test_dream_list(self, client, enabler):
         client.force_login(enabler)

@@ -29,7 +29,7 @@ BUDGETS = {
     "contact moment": 27,
     "message": 29,
     "review": 35,
-    "grant": 34,
+    "grant": 35,  # 34 until the form stated the approval limit (issue 14): the promises row
     "move": 39,
     "sign": 23,
 }
@@ -85,7 +85,7 @@ WORKSPACE_ACTIONS = {
     "grant": (
         "budget/",
         lambda c: {"grant-fund": c["fund"].pk, "grant-amount": "250,50", "grant-purpose": "Verf"},
-        "Het budget is vastgelegd.",
+        "€ 250,50 uit Dromenfonds is toegekend.",
     ),
     "move": (
         "status/",

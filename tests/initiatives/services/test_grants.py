@@ -220,3 +220,83 @@ def test_two_grants_at_once_cannot_overspend(postgresql_only):
         fund.refresh_from_db()
         assert fund.committed == Decimal("700.00")
         assert Grant.objects.filter(fund=fund).count() == 1
+
+
+class TestWaitingGrantAndClosing:
+    """Issue 14, item 8: a dream is not realised while its money waits for a manager, and
+    a manager does not approve money for a closed dream."""
+
+    @pytest.fixture
+    def in_progress(self, in_conversation):
+        from initiatives.models import Dream
+
+        Dream.objects.filter(pk=in_conversation.pk).update(status=Status.IN_PROGRESS)
+        in_conversation.refresh_from_db()
+        return in_conversation
+
+    def _waiting(self, dream, by, fund) -> Grant:
+        return services.grant_create(
+            dream=dream, by=by, fund=fund, amount=Decimal("3000"), purpose="Een speeltoestel"
+        )
+
+    def test_realised_is_refused_while_a_grant_waits(
+        self, in_progress, mogelijkmaker, fund, django_capture_on_commit_callbacks
+    ):
+        grant = self._waiting(in_progress, mogelijkmaker, fund)
+        with pytest.raises(NotAllowed, match="wacht nog op goedkeuring van een manager"):
+            services.dream_move(dream=in_progress, by=mogelijkmaker, target=Status.REALISED)
+        in_progress.refresh_from_db()
+        grant.refresh_from_db()
+        assert in_progress.status == Status.IN_PROGRESS
+        assert grant.state == Grant.State.AWAITING_APPROVAL
+        fund.refresh_from_db()
+        assert fund.committed == Decimal("3000")  # still held for the manager
+
+    def test_once_the_manager_decided_the_dream_can_be_realised(
+        self, in_progress, mogelijkmaker, manager, fund
+    ):
+        grant = self._waiting(in_progress, mogelijkmaker, fund)
+        services.grant_decide(grant=grant, by=manager, approve=True)
+        services.dream_move(dream=in_progress, by=mogelijkmaker, target=Status.REALISED)
+        in_progress.refresh_from_db()
+        assert in_progress.status == Status.REALISED
+
+    def test_pausing_is_not_closing_and_stays_possible(self, in_progress, mogelijkmaker, fund):
+        self._waiting(in_progress, mogelijkmaker, fund)
+        services.dream_move(dream=in_progress, by=mogelijkmaker, target=Status.PAUSED)
+        in_progress.refresh_from_db()
+        assert in_progress.status == Status.PAUSED
+
+    def test_approving_for_a_closed_dream_is_refused_refusing_frees_the_money(
+        self, in_progress, mogelijkmaker, manager, fund
+    ):
+        from initiatives.models import Dream
+
+        grant = self._waiting(in_progress, mogelijkmaker, fund)
+        # A dream closed before this rule existed, with its grant still waiting.
+        Dream.objects.filter(pk=in_progress.pk).update(status=Status.REALISED)
+        with pytest.raises(NotAllowed, match="kan niet meer worden goedgekeurd"):
+            services.grant_decide(grant=grant, by=manager, approve=True)
+        grant.refresh_from_db()
+        assert grant.state == Grant.State.AWAITING_APPROVAL
+        services.grant_decide(grant=grant, by=manager, approve=False)
+        grant.refresh_from_db()
+        fund.refresh_from_db()
+        assert grant.state == Grant.State.REJECTED
+        assert fund.committed == Decimal("0")
+
+    def test_the_budget_totals_by_state(self, in_progress, mogelijkmaker, manager, fund):
+        services.grant_create(
+            dream=in_progress, by=mogelijkmaker, fund=fund, amount=Decimal("600"), purpose="Verf"
+        )
+        refused = self._waiting(in_progress, mogelijkmaker, fund)
+        services.grant_decide(grant=refused, by=manager, approve=False)
+        self._waiting(in_progress, mogelijkmaker, fund)
+        budget = selectors.dream_budget(selectors.dream_for_staff(pk=in_progress.pk))
+        assert (budget["granted"], budget["waiting"], budget["refused"]) == (
+            Decimal("600"),
+            Decimal("3000"),
+            Decimal("3000"),
+        )
+        purposes = [grant.purpose for grant in budget["grants"]]
+        assert purposes == ["Verf", "Een speeltoestel", "Een speeltoestel"]  # oldest first
