@@ -34,9 +34,11 @@ from initiatives.selectors.reference import (
     theme_list,
 )
 from initiatives.selectors.residents import (
+    decision_signed_for,
     dream_for_resident,
     dreams_of_resident,
     dreams_realised_public,
+    event_actor_for_resident,
     photo_for_resident,
 )
 from initiatives.selectors.staff_workload import workload
@@ -56,6 +58,7 @@ __all__ = [
     "OUTBOX_FAILING_WINDOW_SECONDS",
     "TIMELINE_LATEST",
     "decision_for_signing",
+    "decision_signed_for",
     "decisions_awaiting_letter",
     "dream_for_resident",
     "dream_for_staff",
@@ -65,6 +68,7 @@ __all__ = [
     "dreams_realised_public",
     "dreams_withdrawn_on_erase",
     "enablers",
+    "event_actor_for_resident",
     "funds_current",
     "grants_awaiting_approval",
     "neighbourhood_list",

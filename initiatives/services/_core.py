@@ -16,7 +16,8 @@ from accounts.roles import Role, has_role
 from initiatives.exceptions import InvalidTransition, NotAllowed
 from initiatives.models import Dream, EventKind, TimelineEvent
 from initiatives.notifications import mail_queue
-from initiatives.services.sign_in import sign_in_link_build
+from initiatives.selectors.residents import event_actor_for_resident
+from initiatives.services.sign_in import dream_link_build
 from initiatives.statuses import (
     ALLOWED,
     CLOSED,
@@ -126,8 +127,13 @@ def _resident_text(dream: Dream, message: str, **values) -> str:
 ESSENTIAL_EVENTS = frozenset({EventKind.STATUS_CHANGED, EventKind.DECISION_LETTER})
 
 
-def _notify_resident(dream: Dream, event: TimelineEvent) -> None:
-    """Mail the resident about a public event: what happened, the status in words, what next."""
+def _notify_resident(dream: Dream, event: TimelineEvent, **context) -> None:
+    """Mail the resident about a public event: what happened, the status in words, what next.
+
+    The subject names what happened (mail/resident_update_subject.txt); the link opens this
+    dream for DREAM_LINK_DAYS days, however often and however late (dream_link_build).
+    CONTEXT adds to what the mail shows (a letter's "who else can help").
+    """
     with translation.override(dream.resident.language or settings.LANGUAGE_CODE):
         digest_line = f"{dream.title} — {event.get_kind_display()}: {event.body}"[:600]
     mail_queue(
@@ -138,11 +144,12 @@ def _notify_resident(dream: Dream, event: TimelineEvent) -> None:
         digest_line=digest_line,
         context={
             "event": event,
+            "actor": event_actor_for_resident(event, dream),
             "status_label": Status(dream.status).label,
             "explanation": RESIDENT_EXPLANATION[dream.status],
-            "link": sign_in_link_build(
-                user=dream.resident, next_url=reverse("residents:dream_detail", args=[dream.pk])
-            ),
+            "link": dream_link_build(dream),
+            "link_days": settings.DREAM_LINK_DAYS,
+            **context,
         },
     )
 

@@ -84,7 +84,8 @@ class TestDecision:
         assert "Carla Communicatie" in event.body
         assert [m.to for m in mail.outbox] == [[resident.email]]
         assert letter in mail.outbox[0].body
-        assert "Niet mogelijk" in mail.outbox[0].subject
+        assert mail.outbox[0].subject == f"Besluit over je droom “{dream.title}”"
+        assert "Niet mogelijk" in mail.outbox[0].body  # the status, in words
 
     def test_the_proposer_cannot_sign_even_with_the_communications_role(
         self, decision, mogelijkmaker

@@ -8,6 +8,7 @@ from initiatives import services
 from initiatives.exceptions import InvalidTransition, NotAllowed
 from initiatives.models import Dream, EventKind, OutboxMail, TimelineEvent
 from initiatives.statuses import ALLOWED, WITHDRAWABLE, Status
+from initiatives.tokens import dream_link_token_make
 from tests.conftest import image_bytes
 from tests.factories import DreamFactory
 
@@ -47,7 +48,7 @@ class TestDreamSubmit:
         assert "Bankje bij de vijver" in sent.subject
         assert "Ingediend" in sent.body  # the mail names the new status in words
         assert "2 werkdagen" in sent.body or "uiterlijk" in sent.body  # and when to expect what
-        assert "/inloggen/link/?sesame=" in sent.body
+        assert f"/droom/{dream_link_token_make(dream)}/" in sent.body  # opens it for weeks
 
     def test_anonymous_dream_is_kept_until_the_address_is_confirmed(
         self, resident, neighbourhood, theme, django_capture_on_commit_callbacks

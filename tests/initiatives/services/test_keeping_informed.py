@@ -7,7 +7,7 @@ email at 17:00. The tests freeze the clock at those times.
 
 import re
 from datetime import date, datetime, timedelta
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
@@ -22,7 +22,7 @@ from initiatives import selectors, services, tasks
 from initiatives.models import ContactMoment, EventKind, OutboxMail
 from initiatives.notifications import mail_queue
 from initiatives.statuses import Status
-from initiatives.tokens import unsubscribe_token_read
+from initiatives.tokens import dream_link_token_read, unsubscribe_token_read
 from tests.factories import DreamFactory, ReviewFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -148,8 +148,8 @@ class TestSilenceRule:
 
         [update] = mails_to(resident)
         assert "Mo El Amrani" in update.body
-        assert "In gesprek" in update.body
-        assert "In gesprek" in update.subject
+        assert "In gesprek" in update.body  # the status in words, in the body
+        assert update.subject == f"We zijn nog bezig met je droom “{quiet.title}”"
 
         # Twice the same day, and the day after: one update, no second reminder.
         assert run(services.silence_rule_apply, self.day(14, hour=15)) == {
@@ -645,12 +645,12 @@ class TestResidentUpdateMail:
         assert "Mo El Amrani" in sent.body
         links = links_in(sent.body)
 
-        [sign_in] = [link for link in links if "/inloggen/link/" in link]
-        parts = urlsplit(sign_in)
-        query = parse_qs(parts.query)
-        assert parts.path == "/inloggen/link/"
-        assert query["sesame"][0]
-        assert query["next"] == [f"/mijn-dromen/{dream.pk}/"]
+        # The dream's own link, that keeps working for weeks (issue 14, item 1).
+        [dream_link] = [link for link in links if "/droom/" in link]
+        match = re.fullmatch(re.escape(settings.SITE_URL) + r"/droom/([^/]+)/", dream_link)
+        assert match, dream_link
+        dream.refresh_from_db()
+        assert dream_link_token_read(match.group(1)) == (dream, None)
         assert settings.SITE_URL + "/mijn-gegevens/meldingen/" in links
         [unsubscribe] = [link for link in links if "/afmelden/" in link]
         match = re.fullmatch(re.escape(settings.SITE_URL) + r"/afmelden/([^/]+)/", unsubscribe)
@@ -663,15 +663,13 @@ class TestResidentUpdateMail:
         assert "Opgepakt" in html
         assert settings.SITE_URL + "/mijn-gegevens/meldingen/" in html
         assert unsubscribe in html
-        assert sign_in.replace("&", "&amp;") in html
+        assert dream_link in html
 
-        # The link signs the resident in and opens the dream.
-        response = client.get(f"{parts.path}?{parts.query}")
-        assert response.status_code == 302
-        assert response["Location"] == f"/mijn-dromen/{dream.pk}/"
-        page = client.get(response["Location"])
+        # The link opens the dream, without signing anyone in.
+        page = client.get(urlsplit(dream_link).path)
         assert page.status_code == 200
         assert dream.title in page.content.decode()
+        assert client.get("/mijn-dromen/").status_code == 302
 
     def test_a_staff_mail_has_no_unsubscribe_link(
         self, run, dream, mogelijkmaker, django_capture_on_commit_callbacks
