@@ -19,8 +19,9 @@ from django.utils.translation import gettext
 from accounts.models import NotificationMode
 from accounts.roles import Role
 from initiatives import selectors, services, tasks
-from initiatives.models import ContactMoment, EventKind, OutboxMail
+from initiatives.models import ContactMoment, EventKind, OutboxMail, TimelineEvent
 from initiatives.notifications import mail_queue
+from initiatives.services._core import _notify_resident
 from initiatives.statuses import Status
 from initiatives.tokens import dream_link_token_read, unsubscribe_token_read
 from tests.factories import DreamFactory, ReviewFactory, StaffFactory
@@ -711,3 +712,64 @@ class TestResidentUpdateMail:
         assert "This is what happened today" not in digest.body
         assert "Today at Dromen.Doen" not in digest.subject
         assert "Message from your MogelijkMaker" not in digest.body
+
+
+class TestResidentMailSubjects:
+    """Issue 14, item 6: the subject says what happened; the status stays in words in the body."""
+
+    SUBJECTS = {
+        EventKind.MESSAGE_TO_RESIDENT: (
+            "Nieuw bericht van je MogelijkMaker over “Bankje”",
+            "New message from your MogelijkMaker about “Bankje”",
+        ),
+        EventKind.GRANT: (
+            "Budget toegekend voor je droom “Bankje”",
+            "Budget granted for your dream “Bankje”",
+        ),
+        EventKind.STATUS_CHANGED: (
+            "Je droom “Bankje” heeft een nieuwe status: Aan de slag",
+            "Your dream “Bankje” has a new status: In progress",
+        ),
+        EventKind.DECISION_LETTER: (
+            "Besluit over je droom “Bankje”",
+            "Decision about your dream “Bankje”",
+        ),
+        EventKind.CONTACT_CHANGED: (
+            "Je hebt een nieuwe MogelijkMaker voor “Bankje”",
+            "You have a new MogelijkMaker for “Bankje”",
+        ),
+        EventKind.STILL_ON_IT: (
+            "We zijn nog bezig met je droom “Bankje”",
+            "We are still working on your dream “Bankje”",
+        ),
+    }
+
+    @pytest.mark.parametrize("language", ["nl", "en"])
+    @pytest.mark.parametrize("kind", list(SUBJECTS))
+    def test_each_kind_has_its_own_subject(self, resident, mogelijkmaker, kind, language):
+        resident.language = language
+        resident.save(update_fields=["language"])
+        dream = DreamFactory(
+            resident=resident, title="Bankje", status=Status.IN_PROGRESS, contact=mogelijkmaker
+        )
+        event = TimelineEvent.objects.create(
+            dream=dream, kind=kind, public=True, actor=mogelijkmaker, body="Wat er gebeurde."
+        )
+        _notify_resident(dream, event)
+        row = OutboxMail.objects.get(recipient=resident)
+        dutch, english = self.SUBJECTS[kind]
+        assert row.subject == (dutch if language == "nl" else english)
+        status = "Aan de slag" if language == "nl" else "In progress"
+        assert status in row.body_text  # the status, in words, in the body
+
+    def test_the_subjects_of_one_dream_differ(
+        self, dream, mogelijkmaker, fund, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.dream_pick_up(dream=dream, by=mogelijkmaker)
+            services.dream_send_message(dream=dream, by=mogelijkmaker, body="Ik bel je.")
+            services.grant_create(
+                dream=dream, by=mogelijkmaker, fund=fund, amount=100, purpose="Verf"
+            )
+        subjects = [m.subject for m in mail.outbox]
+        assert len(set(subjects)) == 3, subjects
