@@ -21,6 +21,7 @@ from initiatives.models import EventKind, OutboxMail, TimelineEvent
 from initiatives.statuses import Status
 from initiatives.tokens import dream_link_token_make, link_tokens_masked
 from tests.factories import DreamFactory
+from tests.staff.conftest import add_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -125,8 +126,11 @@ class TestRefusedLinks:
         self, client, dream, resident, mogelijkmaker, picked_up_link
     ):
         client.force_login(resident)
-        response = client.post(f"/mijn-dromen/{dream.pk}/links-intrekken/")
-        assert response.status_code == 302
+        page = _page(client.get(f"/mijn-dromen/{dream.pk}/"))
+        assert f"opent deze pagina {settings.DREAM_LINK_DAYS} dagen lang" in page
+        assert "Zet de links in eerdere mails uit" in page
+        response = client.post(f"/mijn-dromen/{dream.pk}/links-intrekken/", follow=True)
+        assert "De links in eerdere mails over deze droom werken niet meer." in _page(response)
         stranger = Client()
         refused = stranger.get(picked_up_link)
         assert refused.status_code == 410
@@ -209,10 +213,15 @@ class TestAnsweringByLink:
         assert "Schrijf eerst een bericht." in _page(response)
         assert f'name="token" value="{token}"' in _page(response)
 
-    def test_the_link_page_offers_no_withdrawal_and_no_photos(self, client, picked_up_link):
+    def test_the_link_page_offers_no_withdrawal_no_photos_no_location(
+        self, client, dream, picked_up_link
+    ):
+        add_photo(dream)
+        type(dream).objects.filter(pk=dream.pk).update(location="Vijverlaan 3")
         page = _page(client.get(picked_up_link))
         assert "/intrekken/" not in page
         assert "/fotos/" not in page
+        assert "Vijverlaan 3" not in page
 
 
 def test_a_closed_dream_opens_but_takes_no_messages(client, dream, mogelijkmaker):
