@@ -650,6 +650,7 @@ class Decision(models.Model):
         _("who else can help"),
         max_length=2000,
         blank=True,
+        db_default="",
         help_text=_("Another organisation or a neighbourhood platform, shown under the letter."),
     )
 
