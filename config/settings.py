@@ -172,6 +172,9 @@ AXES_VERBOSE = False
 SESAME_MAX_AGE = 15 * 60
 SESAME_ONE_TIME = True
 SESAME_TOKEN_NAME = "sesame"  # noqa: S105 - a query parameter name, not a secret
+# The link in a status mail opens that one dream, to read and answer, for this many days
+# (initiatives/tokens.py); it signs no one in.
+DREAM_LINK_DAYS = int(os.environ.get("DREAM_LINK_DAYS", "60"))
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(60 * 60 * 8)))
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle time, not a fixed lifetime

@@ -150,6 +150,11 @@ class Dream(models.Model):
     anonymised_at = models.DateTimeField(
         _("personal data removed"), null=True, blank=True, editable=False
     )
+    # Signed into every mail link to this dream (initiatives/tokens.py); raised to make all
+    # links sent so far stop working (services.dream_links_revoke, erasure).
+    access_link_version = models.PositiveIntegerField(
+        _("version of the links in mails"), default=0, db_default=0, editable=False
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Written by the database from title and story (initiatives/search.py); never by Python.
     search_document = models.GeneratedField(
@@ -656,6 +661,13 @@ class Decision(models.Model):
         verbose_name=_("signed by"),
     )
     signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
+    other_help = models.TextField(
+        _("who else can help"),
+        max_length=2000,
+        blank=True,
+        db_default="",
+        help_text=_("Another organisation or a neighbourhood platform, shown under the letter."),
+    )
 
     class Meta:
         ordering = ["proposed_at", "id"]

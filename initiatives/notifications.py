@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.models import NotificationMode, User
+from accounts.models import NotificationMode, StaffNotificationMode, User
 from initiatives.models import Dream, OutboxMail
 from initiatives.outbox.kick import dispatch_after_commit
 from initiatives.tokens import unsubscribe_token_make
@@ -28,8 +28,16 @@ def _resident_links(to: User) -> dict:
 
 
 def _state_for(to: User, essential: bool) -> str:
-    """Return what happens to a mail for TO: sent now, held for the digest, or skipped."""
-    if essential or to.is_staff:
+    """Return what happens to a mail for TO: sent now, held for the digest, or skipped.
+
+    A staff member's non-essential mail (work that started waiting for them) follows their
+    staff choice: at once, or in their daily email; other staff mail always goes at once.
+    """
+    if essential:
+        return OutboxMail.State.PENDING
+    if to.is_staff:
+        if to.staff_notification_mode == StaffNotificationMode.DAILY:
+            return OutboxMail.State.HELD_FOR_DIGEST
         return OutboxMail.State.PENDING
     if to.notification_mode == NotificationMode.DAILY:
         return OutboxMail.State.HELD_FOR_DIGEST

@@ -17,6 +17,14 @@ urlpatterns = [
     path("mijn-dromen/<int:pk>/", views.dream_detail, name="dream_detail"),
     path("mijn-dromen/<int:pk>/bericht/", views.dream_message, name="dream_message"),
     path("mijn-dromen/<int:pk>/intrekken/", views.dream_withdraw, name="dream_withdraw"),
+    path(
+        "mijn-dromen/<int:pk>/links-intrekken/",
+        views.dream_links_revoke,
+        name="dream_links_revoke",
+    ),
+    path("droom/bericht/", views.dream_link_message, name="dream_link_message"),
+    path("droom/link-werkt-niet/", views.dream_link_refused, name="dream_link_refused"),
+    path("droom/<str:token>/", views.dream_link, name="dream_link"),
     path("mijn-dromen/<int:pk>/fotos/<int:photo_pk>/", views.dream_photo, name="dream_photo"),
     path(
         "mijn-gegevens/meldingen/",

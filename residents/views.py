@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
@@ -18,8 +19,8 @@ from accounts.models import NotificationMode
 from initiatives import selectors, services
 from initiatives.exceptions import InvalidTransition, NotAllowed
 from initiatives.models import Dream, DreamPhoto
-from initiatives.statuses import RESIDENT_EXPLANATION, WITHDRAWABLE, Status, is_open
-from initiatives.tokens import unsubscribe_token_read
+from initiatives.statuses import RESIDENT_EXPLANATION, WITHDRAWABLE, Status
+from initiatives.tokens import DreamLinkProblem, dream_link_token_read, unsubscribe_token_read
 from residents.forms import (
     DreamForm,
     MessageForm,
@@ -189,9 +190,13 @@ def _detail_context(dream: Dream, **extra) -> dict:
         "dream": dream,
         "explanation": RESIDENT_EXPLANATION[dream.status],
         "can_withdraw": dream.status in WITHDRAWABLE,
-        "can_message": is_open(dream),
+        "can_message": services.resident_may_write(dream),
+        "decision": selectors.decision_signed_for(dream)
+        if dream.status == Status.NOT_POSSIBLE
+        else None,
         "message_form": extra.pop("message_form", MessageForm()),
         "withdraw_form": extra.pop("withdraw_form", WithdrawForm()),
+        "dream_link_days": settings.DREAM_LINK_DAYS,
         **extra,
     }
 
@@ -203,29 +208,124 @@ def dream_detail(request, pk: int) -> HttpResponse:
     return render(request, "residents/dream_detail.html", _detail_context(dream))
 
 
+def _message_sent_text(dream: Dream) -> str:
+    """Tell the resident truthfully who reads their message, and when."""
+    if dream.status == Status.NOT_POSSIBLE:
+        return _(
+            "Your reply has been sent to your MogelijkMaker and to the communications advisor "
+            "who signed the letter."
+        )
+    if dream.contact_id is None:
+        return _(
+            "Your message is saved with your dream. As soon as a MogelijkMaker picks up your "
+            "dream, they will read it."
+        )
+    return _("Your message has been sent to your MogelijkMaker.")
+
+
+def _message_post(request, dream: Dream, *, page_url: str, link_token: str = "") -> HttpResponse:
+    """Send the resident's message from the form on DREAM's page (signed in, or by a mail
+    link whose token LINK_TOKEN the form carries), then show PAGE_URL again."""
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.dream_message_from_resident(
+                dream=dream, by=dream.resident, body=form.cleaned_data["body"]
+            )
+        except NotAllowed as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _message_sent_text(dream))
+            if not request.htmx:
+                return redirect(page_url + "#tijdlijn")
+            form = MessageForm()
+    dream = selectors.dream_for_resident(resident=dream.resident, pk=dream.pk)
+    context = _detail_context(dream, message_form=form, link_token=link_token)
+    if request.htmx:
+        return render(request, "residents/dream_detail.html#conversation", context)
+    return render(request, "residents/dream_detail.html", context, status=400)
+
+
 @login_required
 @require_POST
 @vary_on_headers("HX-Request")
 def dream_message(request, pk: int) -> HttpResponse:
     dream = _own_dream(request, pk)
-    form = MessageForm(request.POST)
-    if form.is_valid():
-        try:
-            services.dream_message_from_resident(
-                dream=dream, by=request.user, body=form.cleaned_data["body"]
-            )
-        except NotAllowed as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Your message has been sent to your MogelijkMaker."))
-            if not request.htmx:
-                return redirect(reverse("residents:dream_detail", args=[pk]) + "#tijdlijn")
-            dream = _own_dream(request, pk)
-            form = MessageForm()
-    context = _detail_context(dream, message_form=form)
-    if request.htmx:
-        return render(request, "residents/dream_detail.html#conversation", context)
-    return render(request, "residents/dream_detail.html", context, status=400)
+    return _message_post(
+        request, dream, page_url=reverse("residents:dream_detail", args=[dream.pk])
+    )
+
+
+@login_required
+@require_POST
+def dream_links_revoke(request, pk: int) -> HttpResponse:
+    """Make the links in the mails about this dream sent so far stop working."""
+    dream = _own_dream(request, pk)
+    services.dream_links_revoke(dream=dream, by=request.user)
+    messages.success(
+        request,
+        _(
+            "The links in earlier emails about this dream no longer work. New emails have "
+            "a new link."
+        ),
+    )
+    return redirect("residents:dream_detail", pk=dream.pk)
+
+
+def _dream_link_refused(request, problem: DreamLinkProblem, *, status: int) -> HttpResponse:
+    """Say in plain words why a mail link does not open the dream, and offer to sign in."""
+    return render(
+        request,
+        "residents/dream_link_invalid.html",
+        {
+            "problem": problem,
+            "days": settings.DREAM_LINK_DAYS,
+            "form": SignInForm(),
+            "unsent_message": request.POST.get("body", "") if request.method == "POST" else "",
+        },
+        status=status,
+    )
+
+
+@never_cache
+@require_GET
+def dream_link(request, token: str) -> HttpResponse:
+    """Open one dream from the link in a status mail: its timeline and the answer form.
+
+    The link signs no one in and uses nothing up (a mail scanner may open it first); sending
+    a message is a POST that carries the token again (dream_link_message).
+    """
+    dream, problem = dream_link_token_read(token)
+    if dream is None:
+        status = 400 if problem == DreamLinkProblem.INVALID else 410
+        return _dream_link_refused(request, problem, status=status)
+    if request.user.is_authenticated and request.user.pk == dream.resident_id:
+        return redirect("residents:dream_detail", pk=dream.pk)
+    dream = selectors.dream_for_resident(resident=dream.resident, pk=dream.pk)
+    return render(request, "residents/dream_detail.html", _detail_context(dream, link_token=token))
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def dream_link_message(request) -> HttpResponse:
+    """Send a message from a dream opened by a mail link; the token comes with the form."""
+    token = request.POST.get("token", "")
+    dream, problem = dream_link_token_read(token)
+    if dream is None:
+        if request.htmx:  # htmx swaps no error page: show it as a page of its own
+            return HttpResponseClientRedirect(reverse("residents:dream_link_refused"))
+        return _dream_link_refused(request, problem, status=403)
+    return _message_post(
+        request,
+        dream,
+        page_url=reverse("residents:dream_link", args=[token]),
+        link_token=token,
+    )
+
+
+@require_GET
+def dream_link_refused(request) -> HttpResponse:
+    return _dream_link_refused(request, DreamLinkProblem.INVALID, status=400)
 
 
 @login_required

@@ -325,6 +325,16 @@ class DecisionLetterForm(NLDesignFormMixin, forms.Form):
         help_text=_("Explain why, in plain words, so that the resident at least understands."),
         required_message=_("Write the letter first."),
     )
+    other_help = text_field(
+        _("Who else can help (optional)"),
+        max_length=2000,
+        required=False,
+        rows=3,
+        help_text=_(
+            "Another organisation or a neighbourhood platform that could help, with how to "
+            "reach them. The resident reads it under the letter."
+        ),
+    )
 
 
 class GrantDecisionForm(forms.Form):

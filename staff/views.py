@@ -669,7 +669,10 @@ def decision_sign(request, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.decision_sign(
-                decision=decision, by=request.user, letter=form.cleaned_data["letter"]
+                decision=decision,
+                by=request.user,
+                letter=form.cleaned_data["letter"],
+                other_help=form.cleaned_data["other_help"],
             )
         except REFUSALS as exc:
             form.add_error(None, str(exc))

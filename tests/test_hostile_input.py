@@ -46,7 +46,7 @@ from initiatives.models import (
     WorkingPractice,
 )
 from initiatives.statuses import Status
-from initiatives.tokens import unsubscribe_token_make
+from initiatives.tokens import dream_link_token_make, unsubscribe_token_make
 from tests.conftest import image_bytes
 from tests.factories import DreamFactory, FundFactory, StaffFactory, UserFactory
 from tests.staff.conftest import review_verdicts
@@ -437,6 +437,26 @@ def test_sign_in_link_and_unsubscribe_link(world, data):
         send(client, "unsubscribe link", url, **data.draw(bodies({})))
     good = "/afmelden/" + unsubscribe_token_make(world["resident"]) + "/"
     send(client, "unsubscribe link", good, compare=False, **data.draw(bodies({})))
+
+
+@HOSTILE
+@given(data=st.data())
+def test_dream_link_and_its_message_form(world, data):
+    """A status mail's link (issue 14): any token, any body; a good token with hostile text."""
+    token = data.draw(hostile_text)
+    client = Client()
+    if token.strip("/"):
+        send(client, "dream link", "/droom/" + quote(token, safe="") + "/", "get")
+    send(
+        client,
+        "dream link message",
+        "/droom/bericht/",
+        **data.draw(bodies({"token": [], "body": []})),
+    )
+    good = dream_link_token_make(world["dream"])
+    send(client, "dream link", f"/droom/{good}/", "get")
+    body = data.draw(bodies({"token": [good], "body": ["Dinsdag kan ik ook."]}))
+    send(client, "dream link message", "/droom/bericht/", compare=False, **body)
 
 
 @HOSTILE

@@ -35,9 +35,11 @@ from initiatives.selectors.reference import (
     theme_list,
 )
 from initiatives.selectors.residents import (
+    decision_signed_for,
     dream_for_resident,
     dreams_of_resident,
     dreams_realised_public,
+    event_actor_for_resident,
     photo_for_resident,
 )
 from initiatives.selectors.staff_start import (
@@ -69,6 +71,7 @@ __all__ = [
     "TIMELINE_LATEST",
     "administration_overview",
     "decision_for_signing",
+    "decision_signed_for",
     "decisions_awaiting_letter",
     "dream_budget",
     "dream_exists_for_staff",
@@ -80,6 +83,7 @@ __all__ = [
     "dreams_realised_public",
     "dreams_withdrawn_on_erase",
     "enablers",
+    "event_actor_for_resident",
     "funds_current",
     "grants_awaiting_approval",
     "neighbourhood_list",

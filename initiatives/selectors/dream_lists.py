@@ -7,15 +7,23 @@ from django.utils import timezone
 
 from accounts.models import User
 from initiatives import promises
-from initiatives.models import Dream, Review
+from initiatives.models import Dream, EventKind, Review, TimelineEvent
 from initiatives.search import SEARCH_CONFIG
 from initiatives.statuses import OPEN, Status
 
 
 def triage_queue() -> QuerySet[Dream]:
-    """Return the dreams nobody has picked up yet, oldest first."""
+    """Return the dreams nobody has picked up yet, oldest first.
+
+    Each has `resident_wrote`: the resident sent a message that no one has read, as no
+    MogelijkMaker has the dream yet (services.dream_message_from_resident).
+    """
+    messages = TimelineEvent.objects.filter(
+        dream=OuterRef("pk"), kind=EventKind.MESSAGE_FROM_RESIDENT
+    )
     return (
         Dream.objects.filter(status=Status.SUBMITTED)
+        .annotate(resident_wrote=Exists(messages))
         .select_related("neighbourhood", "theme")
         .order_by("submitted_at", "id")
     )

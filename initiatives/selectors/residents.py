@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, QuerySet
 
 from accounts.models import User
-from initiatives.models import Dream, DreamPhoto, TimelineEvent
+from initiatives.models import Decision, Dream, DreamPhoto, EventKind, TimelineEvent
 from initiatives.statuses import Status
 
 
@@ -22,13 +22,38 @@ def dream_for_resident(*, resident: User, pk: int) -> Dream:
     Raises Dream.DoesNotExist for someone else's dream, so it answers 404, not 403.
     """
     public_events = TimelineEvent.objects.filter(public=True).select_related("actor")
-    return (
+    dream = (
         dreams_of_resident(resident=resident)
         .prefetch_related(
             Prefetch("events", queryset=public_events, to_attr="public_events"),
             Prefetch("photos", queryset=DreamPhoto.objects.order_by("created_at", "id")),
         )
         .get(pk=pk)
+    )
+    for event in dream.public_events:
+        event.shown_actor = event_actor_for_resident(event, dream)
+    return dream
+
+
+def event_actor_for_resident(event: TimelineEvent, dream: Dream) -> User | None:
+    """Return who the resident sees behind EVENT on DREAM's timeline and in its mail.
+
+    One face: budget comes from the resident's contact person, also when a manager approved
+    it above the limit (staff still see the manager on the workspace timeline). Everyone
+    else is who did it: the resident, their MogelijkMaker, the advisor who signed a letter.
+    """
+    if event.kind == EventKind.GRANT and dream.contact_id is not None:
+        return dream.contact
+    return event.actor
+
+
+def decision_signed_for(dream: Dream) -> Decision | None:
+    """Return DREAM's signed *not possible* letter, the newest, with who signed it; or None."""
+    return (
+        dream.decisions.filter(state=Decision.State.SIGNED)
+        .select_related("signed_by")
+        .order_by("-signed_at", "-id")
+        .first()
     )
 
 

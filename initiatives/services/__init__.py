@@ -12,10 +12,12 @@ from initiatives.services.decisions import decision_propose, decision_sign
 from initiatives.services.dreams import (
     dream_confirm,
     dream_hand_in,
+    dream_links_revoke,
     dream_message_from_resident,
     dream_submit,
     dream_withdraw,
     pick_up_deadline,
+    resident_may_write,
     service_promises_ensure,
 )
 from initiatives.services.grants import grant_create, grant_decide
@@ -34,6 +36,7 @@ from initiatives.services.privacy import (
 )
 from initiatives.services.reviews import review_record
 from initiatives.services.sign_in import (
+    dream_link_build,
     resident_get_or_create,
     sign_in_link_build,
     sign_in_link_request,
@@ -59,6 +62,8 @@ __all__ = [
     "dream_add_note",
     "dream_confirm",
     "dream_hand_in",
+    "dream_link_build",
+    "dream_links_revoke",
     "dream_log_contact",
     "dream_message_from_resident",
     "dream_move",
@@ -79,6 +84,7 @@ __all__ = [
     "promises_check",
     "resident_erase",
     "resident_get_or_create",
+    "resident_may_write",
     "retention_apply",
     "review_record",
     "service_promises_ensure",

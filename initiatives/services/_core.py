@@ -11,12 +11,13 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from accounts.models import StaffNotificationMode, User
+from accounts.models import User
 from accounts.roles import Role, has_role
 from initiatives.exceptions import InvalidTransition, NotAllowed
 from initiatives.models import Dream, EventKind, OutboxMail, TimelineEvent
 from initiatives.notifications import mail_queue
-from initiatives.services.sign_in import sign_in_link_build
+from initiatives.selectors.residents import event_actor_for_resident
+from initiatives.services.sign_in import dream_link_build
 from initiatives.statuses import (
     ALLOWED,
     CLOSED,
@@ -126,8 +127,13 @@ def _resident_text(dream: Dream, message: str, **values) -> str:
 ESSENTIAL_EVENTS = frozenset({EventKind.STATUS_CHANGED, EventKind.DECISION_LETTER})
 
 
-def _notify_resident(dream: Dream, event: TimelineEvent) -> None:
-    """Mail the resident about a public event: what happened, the status in words, what next."""
+def _notify_resident(dream: Dream, event: TimelineEvent, **context) -> None:
+    """Mail the resident about a public event: what happened, the status in words, what next.
+
+    The subject names what happened (mail/resident_update_subject.txt); the link opens this
+    dream for DREAM_LINK_DAYS days, however often and however late (dream_link_build).
+    CONTEXT adds to what the mail shows (a letter's "who else can help").
+    """
     with translation.override(dream.resident.language or settings.LANGUAGE_CODE):
         digest_line = f"{dream.title} — {event.get_kind_display()}: {event.body}"[:600]
     mail_queue(
@@ -138,11 +144,12 @@ def _notify_resident(dream: Dream, event: TimelineEvent) -> None:
         digest_line=digest_line,
         context={
             "event": event,
+            "actor": event_actor_for_resident(event, dream),
             "status_label": Status(dream.status).label,
             "explanation": RESIDENT_EXPLANATION[dream.status],
-            "link": sign_in_link_build(
-                user=dream.resident, next_url=reverse("residents:dream_detail", args=[dream.pk])
-            ),
+            "link": dream_link_build(dream),
+            "link_days": settings.DREAM_LINK_DAYS,
+            **context,
         },
     )
 
@@ -224,21 +231,19 @@ def _notify_staff(
     """Tell staff member TO that work waits for them: at once, or in their daily email.
 
     DIGEST (marked with gettext_noop, filled in with VALUES) is their line in the daily email,
-    in their language. The mail goes through the outbox like every other; for someone who
-    chose the daily email it is held for the digest (outbox_digest_send) in the same
-    transaction, before any worker can see it (delivery sends only pending rows).
+    in their language. The mail goes through the outbox like every other, as a non-essential
+    mail: notifications.mail_queue holds it for the digest when they chose the daily email.
     """
     with translation.override(to.language or settings.LANGUAGE_CODE):
         digest_line = (_(digest) % values)[:600]
-    mail = mail_queue(
-        to=to, template=template, dream=dream, context=context, digest_line=digest_line
+    return mail_queue(
+        to=to,
+        template=template,
+        dream=dream,
+        context=context,
+        digest_line=digest_line,
+        essential=False,
     )
-    if to.staff_notification_mode == StaffNotificationMode.DAILY:
-        OutboxMail.objects.filter(pk=mail.pk, state=OutboxMail.State.PENDING).update(
-            state=OutboxMail.State.HELD_FOR_DIGEST
-        )
-        mail.state = OutboxMail.State.HELD_FOR_DIGEST
-    return mail
 
 
 def _default_language(message: str) -> str:

@@ -64,10 +64,12 @@ def _letter_link(decision: Decision) -> str:
 
 
 @transaction.atomic
-def decision_sign(*, decision: Decision, by: User, letter: str) -> Decision:
+def decision_sign(*, decision: Decision, by: User, letter: str, other_help: str = "") -> Decision:
     """Sign the letter: only now does the dream become *not possible* and the resident hear.
 
     The letter is signed by the communications advisor, never by the MogelijkMaker.
+    OTHER_HELP names who else can help (another organisation, a neighbourhood platform): the
+    resident reads it under the letter, on the dream's page and in the mail, and can answer.
     """
     if not has_role(by, Role.COMMUNICATIONS):  # no administrator bypass: the letter says who
         raise NotAllowed(_("Only a communications advisor can sign this letter."))
@@ -85,7 +87,8 @@ def decision_sign(*, decision: Decision, by: User, letter: str) -> Decision:
     decision.letter = letter
     decision.signed_by = by
     decision.signed_at = timezone.now()
-    decision.save(update_fields=["state", "letter", "signed_by", "signed_at"])
+    decision.other_help = other_help.strip()
+    decision.save(update_fields=["state", "letter", "signed_by", "signed_at", "other_help"])
     _transition(dream=dream, target=Status.NOT_POSSIBLE, by=by)
     _release_waiting_grants(dream, by)
     event = _record(
@@ -96,5 +99,5 @@ def decision_sign(*, decision: Decision, by: User, letter: str) -> Decision:
         body=f"{letter}\n\n{by.get_full_name()}\n"
         + _resident_text(dream, gettext_noop("Communications advisor")),
     )
-    _notify_resident(dream, event)
+    _notify_resident(dream, event, other_help=decision.other_help)
     return decision

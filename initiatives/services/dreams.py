@@ -6,6 +6,7 @@ from datetime import date
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from initiatives.models import (
     TimelineEvent,
 )
 from initiatives.notifications import mail_queue
+from initiatives.selectors.residents import decision_signed_for
 from initiatives.services._core import (
     _lock,
     _notify_staff,
@@ -33,7 +35,11 @@ from initiatives.services._core import (
     _transition,
 )
 from initiatives.services.grants import _release_waiting_grants
-from initiatives.services.sign_in import resident_get_or_create, sign_in_link_build
+from initiatives.services.sign_in import (
+    dream_link_build,
+    resident_get_or_create,
+    sign_in_link_build,
+)
 from initiatives.statuses import Status, is_open
 
 
@@ -70,9 +76,8 @@ def _mark_submitted(dream: Dream, *, by: User) -> None:
         context={
             "status_label": Status.SUBMITTED.label,
             "pick_up_deadline": pick_up_deadline(dream),
-            "link": sign_in_link_build(
-                user=dream.resident, next_url=reverse("residents:dream_detail", args=[dream.pk])
-            ),
+            "link": dream_link_build(dream),
+            "link_days": settings.DREAM_LINK_DAYS,
         },
     )
 
@@ -198,20 +203,45 @@ def dream_withdraw(*, dream: Dream, by: User, reason: str, tell_contact: bool = 
     return dream
 
 
+def resident_may_write(dream: Dream) -> bool:
+    """Whether DREAM's resident can still send a message about it.
+
+    While it is open, and after a *not possible* letter: a "no" is never a dead end, the
+    resident can ask a question or disagree (issue 14, item 2).
+    """
+    return is_open(dream) or dream.status == Status.NOT_POSSIBLE
+
+
 @transaction.atomic
 def dream_message_from_resident(*, dream: Dream, by: User, body: str) -> TimelineEvent:
-    """Add the resident's message to the timeline and tell their MogelijkMaker."""
+    """Add the resident's message to the timeline and tell whoever must read it.
+
+    Picked up: their MogelijkMaker. After a *not possible* letter: the communications advisor
+    who signed it and the MogelijkMaker. Not picked up yet: no one by mail; the message
+    waits with the dream and the triage list shows that the resident wrote, so whoever picks
+    the dream up reads it first (selectors.triage_queue).
+    """
     dream = _lock(dream)
     _require_resident(dream, by)
     body = body.strip()
     if not body:
         raise ValueError("A message cannot be empty.")
-    if not is_open(dream):
+    if not resident_may_write(dream):
         raise NotAllowed(_("You can no longer send messages about this dream."))
     event = _record(
         dream=dream, kind=EventKind.MESSAGE_FROM_RESIDENT, public=True, actor=by, body=body
     )
-    if dream.contact_id:
+    if dream.status == Status.NOT_POSSIBLE:
+        decision = decision_signed_for(dream)
+        readers = [decision.signed_by if decision else None, dream.contact]
+        for reader in dict.fromkeys(r for r in readers if r is not None and r.is_active):
+            mail_queue(
+                to=reader,
+                template="staff_decision_replied",
+                dream=dream,
+                context={"message": body, "decision": decision},
+            )
+    elif dream.contact_id:
         _notify_staff(
             to=dream.contact,
             template="staff_resident_replied",
@@ -221,3 +251,12 @@ def dream_message_from_resident(*, dream: Dream, by: User, body: str) -> Timelin
             title=dream.title,
         )
     return event
+
+
+@transaction.atomic
+def dream_links_revoke(*, dream: Dream, by: User) -> None:
+    """Make the links in every mail about DREAM sent so far stop working, at its resident's
+    request (a forwarded or lost mail). Mails sent from now on carry links that work."""
+    dream = _lock(dream)
+    _require_resident(dream, by)
+    Dream.objects.filter(pk=dream.pk).update(access_link_version=F("access_link_version") + 1)

@@ -18,7 +18,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -197,6 +197,9 @@ def resident_erase(*, resident: User) -> None:
             )
     _weekly_reports_scrub({dream.pk: dream.title for dream in dreams})
     _sessions_end(resident)
+    # The links in mails already sent open no dream any more (the inactive account alone
+    # would stop them too; this says so in the data).
+    Dream.objects.filter(resident=resident).update(access_link_version=F("access_link_version") + 1)
 
     # Nothing more goes to this person: not a pending mail, not a daily email.
     mails, _per_model = OutboxMail.objects.filter(recipient=resident).delete()

@@ -1,4 +1,4 @@
-"""Residents' accounts and their one-time sign-in links."""
+"""Residents' accounts, their one-time sign-in links and the dream links in status mails."""
 
 import logging
 
@@ -13,7 +13,9 @@ from sesame.utils import get_query_string, get_user
 
 from accounts.addresses import email_normalise
 from accounts.models import User
+from initiatives.models import Dream
 from initiatives.notifications import mail_queue
+from initiatives.tokens import dream_link_token_make
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +44,13 @@ def sign_in_link_build(*, user: User, next_url: str) -> str:
     query = get_query_string(user, scope=_sign_in_scope(number))
     path = reverse("residents:sign_in_link")
     return f"{settings.SITE_URL}{path}{query}&{urlencode({'n': number, 'next': next_url})}"
+
+
+def dream_link_build(dream: Dream) -> str:
+    """Return the absolute link a status mail gives to DREAM: for DREAM_LINK_DAYS days it
+    opens that one dream, to read and answer it, as often as needed; it signs no one in."""
+    path = reverse("residents:dream_link", args=[dream_link_token_make(dream)])
+    return f"{settings.SITE_URL}{path}"
 
 
 def sign_in_link_user(request) -> User | None:

@@ -157,7 +157,7 @@ def test_new_resident_hands_in_follows_and_withdraws_dreams(site, page: Page, ph
 
     confirmations = [m for m in stored_mails() if m.to == EMAIL and TITLE in m.subject]
     assert len(confirmations) == 1, [(m.to, m.subject) for m in stored_mails()]
-    assert f"{site}/inloggen/link/?sesame=" in confirmations[0].text
+    assert f"{site}/droom/" in confirmations[0].text  # the dream's own link (issue 14)
     assert TITLE in confirmations[0].text
 
     # d. Follow the dream, see its photo and send the MogelijkMaker a message.

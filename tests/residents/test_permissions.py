@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from initiatives.statuses import Status
-from initiatives.tokens import unsubscribe_token_make
+from initiatives.tokens import dream_link_token_make, unsubscribe_token_make
 from residents import urls as resident_urls
 from tests.factories import DreamFactory, StaffFactory, UserFactory
 from tests.staff.conftest import add_photo
@@ -107,6 +107,14 @@ EXPECTED: dict[str, Row] = {
     "privacy": Row(everyone(OK)),
     # The token in the mail is the permission: no sign-in needed, the same for everyone.
     "unsubscribe": Row(everyone(OK), post=everyone(OK)),
+    # A status mail's link opens that dream for whoever has it; its own resident, signed
+    # in, goes to the full page. Sending needs the token in the form: without it, 403.
+    "dream_link": Row(Expect(OK, Answer(302), OK, OK)),
+    "dream_link_message": Row(everyone(NOT_ALLOWED), post=everyone(Answer(403))),
+    "dream_link_refused": Row(everyone(BAD)),
+    "dream_links_revoke": Row(
+        owner_only(NOT_ALLOWED, others=NOT_ALLOWED), post=owner_only(Answer(302))
+    ),
 }
 
 
@@ -170,6 +178,9 @@ def _clients(world) -> dict[str, Client]:
 def _url(name: str, world) -> str:
     pattern = next(p for p in resident_urls.urlpatterns if p.name == name)
     values = {"pk": world["dream"].pk, "photo_pk": world["photo"].pk, "token": world["token"]}
+    if name == "dream_link":  # made now: an earlier row may have revoked the links
+        world["dream"].refresh_from_db()
+        values["token"] = dream_link_token_make(world["dream"])
     if name == "dream_confirm":
         values["pk"] = world["unconfirmed"].pk
     kwargs = {key: values[key] for key in pattern.pattern.converters}

@@ -41,7 +41,6 @@ NAMES_BEFORE_THE_SPLIT = {
 
 
 def test_every_name_of_the_old_module_is_still_there():
-    # New reads join later (workspace_summary); none of the old names may go.
     assert set(selectors.__all__) >= NAMES_BEFORE_THE_SPLIT
     for name in NAMES_BEFORE_THE_SPLIT:
         assert hasattr(selectors, name), name

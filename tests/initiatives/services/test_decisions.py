@@ -84,7 +84,8 @@ class TestDecision:
         assert "Carla Communicatie" in event.body
         assert [m.to for m in mail.outbox] == [[resident.email]]
         assert letter in mail.outbox[0].body
-        assert "Niet mogelijk" in mail.outbox[0].subject
+        assert mail.outbox[0].subject == f"Besluit over je droom “{dream.title}”"
+        assert "Niet mogelijk" in mail.outbox[0].body  # the status, in words
 
     def test_the_proposer_cannot_sign_even_with_the_communications_role(
         self, decision, mogelijkmaker
@@ -127,3 +128,50 @@ class TestDecision:
         assert dream.status == Status.IN_CONVERSATION
         assert not dream.events.filter(public=True).exists()
         assert not OutboxMail.objects.exists()
+
+
+class TestWhoElseCanHelp:
+    """Issue 14, item 2: the letter can name who else can help, so a "no" is no dead end."""
+
+    def test_the_letter_names_who_else_can_help_in_the_mail(
+        self,
+        in_conversation,
+        resident,
+        mogelijkmaker,
+        communications_advisor,
+        django_capture_on_commit_callbacks,
+    ):
+        services.review_record(dream=in_conversation, by=mogelijkmaker, verdicts=ALL_SUPPORT)
+        decision = services.decision_propose(
+            dream=in_conversation, by=mogelijkmaker, reasons="De grond is niet van ons."
+        )
+        other_help = "Het wijkplatform Drunen (wijkplatform.example) helpt met buurtfeesten."
+        with django_capture_on_commit_callbacks(execute=True):
+            services.decision_sign(
+                decision=decision,
+                by=communications_advisor,
+                letter="Helaas kan het niet.",
+                other_help=f"  {other_help}\n",
+            )
+        decision.refresh_from_db()
+        assert decision.other_help == other_help
+        [sent] = mails_to(resident.email)
+        assert f"Wie kan je nog meer helpen?\n{other_help}" in sent.body
+        assert other_help in sent.alternatives[0][0]
+
+    def test_without_it_the_mail_says_nothing_of_it(
+        self,
+        in_conversation,
+        resident,
+        mogelijkmaker,
+        communications_advisor,
+        django_capture_on_commit_callbacks,
+    ):
+        services.review_record(dream=in_conversation, by=mogelijkmaker, verdicts=ALL_SUPPORT)
+        decision = services.decision_propose(
+            dream=in_conversation, by=mogelijkmaker, reasons="De grond is niet van ons."
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            services.decision_sign(decision=decision, by=communications_advisor, letter="Helaas.")
+        [sent] = mails_to(resident.email)
+        assert "Wie kan je nog meer helpen" not in sent.body

@@ -4,13 +4,15 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from initiatives import services
+from initiatives import selectors, services
 from initiatives.exceptions import InvalidTransition, NotAllowed
 from initiatives.models import Dream, EventKind, OutboxMail, TimelineEvent
 from initiatives.statuses import ALLOWED, WITHDRAWABLE, Status
+from initiatives.tokens import dream_link_token_make
 from tests.conftest import image_bytes
 from tests.factories import DreamFactory
 from tests.initiatives.outbox.retries import setup_mail_sent
+from tests.initiatives.services.helpers import ALL_SUPPORT
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +50,7 @@ class TestDreamSubmit:
         assert "Bankje bij de vijver" in sent.subject
         assert "Ingediend" in sent.body  # the mail names the new status in words
         assert "2 werkdagen" in sent.body or "uiterlijk" in sent.body  # and when to expect what
-        assert "/inloggen/link/?sesame=" in sent.body
+        assert f"/droom/{dream_link_token_make(dream)}/" in sent.body  # opens it for weeks
 
     def test_anonymous_dream_is_kept_until_the_address_is_confirmed(
         self, resident, neighbourhood, theme, django_capture_on_commit_callbacks
@@ -206,3 +208,93 @@ class TestTimelineIsAppendOnly:
             TimelineEvent.objects.filter(pk=event.pk).update(body="x")
         with pytest.raises(TypeError):
             TimelineEvent.objects.all().delete()
+
+
+class TestMessageBeforePickUp:
+    """Issue 14, item 3: before anyone picked the dream up, a message waits on the triage list."""
+
+    def test_it_is_kept_mailed_to_no_one_and_flagged_on_the_triage_list(
+        self, dream, resident, mogelijkmaker, django_capture_on_commit_callbacks
+    ):
+        quiet = DreamFactory(title="Nog geen bericht")
+        with django_capture_on_commit_callbacks(execute=True):
+            event = services.dream_message_from_resident(
+                dream=dream, by=resident, body="Ik heb nog een foto van de plek."
+            )
+        assert (event.kind, event.public) == (EventKind.MESSAGE_FROM_RESIDENT, True)
+        assert mail.outbox == []  # there is no MogelijkMaker to mail yet
+        flags = {d.pk: d.resident_wrote for d in selectors.triage_queue()}
+        assert flags == {dream.pk: True, quiet.pk: False}
+        # Whoever picks it up finds the message on the timeline.
+        services.dream_pick_up(dream=dream, by=mogelijkmaker)
+        assert dream.pk not in {d.pk for d in selectors.triage_queue()}
+        timeline = selectors.dream_for_staff(pk=dream.pk).timeline
+        assert [e.body for e in timeline if e.kind == EventKind.MESSAGE_FROM_RESIDENT] == [
+            "Ik heb nog een foto van de plek."
+        ]
+
+
+class TestReplyAfterNotPossible:
+    """Issue 14, item 2: a "no" is never a dead end."""
+
+    @pytest.fixture
+    def refused(self, in_conversation, mogelijkmaker, communications_advisor):
+        services.review_record(dream=in_conversation, by=mogelijkmaker, verdicts=ALL_SUPPORT)
+        decision = services.decision_propose(
+            dream=in_conversation, by=mogelijkmaker, reasons="De grond is niet van ons."
+        )
+        services.decision_sign(
+            decision=decision,
+            by=communications_advisor,
+            letter="Helaas kan het niet.",
+            other_help="Het wijkplatform Drunen helpt met buurtfeesten: wijkplatform.example",
+        )
+        in_conversation.refresh_from_db()
+        mail.outbox.clear()
+        return in_conversation
+
+    def test_the_reply_reaches_the_advisor_who_signed_and_the_contact(
+        self,
+        refused,
+        resident,
+        mogelijkmaker,
+        communications_advisor,
+        django_capture_on_commit_callbacks,
+    ):
+        assert refused.status == Status.NOT_POSSIBLE
+        assert services.resident_may_write(refused)
+        with django_capture_on_commit_callbacks(execute=True):
+            event = services.dream_message_from_resident(
+                dream=refused, by=resident, body="Waarom mag het niet op het grasveld?"
+            )
+        assert (event.kind, event.public, event.actor) == (
+            EventKind.MESSAGE_FROM_RESIDENT,
+            True,
+            resident,
+        )
+        assert sorted(m.to[0] for m in mail.outbox) == sorted(
+            [communications_advisor.email, mogelijkmaker.email]
+        )
+        for sent in mail.outbox:
+            assert sent.subject == (
+                f"De bewoner reageert op de brief “niet mogelijk”: “{refused.title}”"
+            )
+            assert "Waarom mag het niet op het grasveld?" in sent.body
+            assert "Carla Communicatie, die de brief ondertekende" in sent.body
+
+    def test_one_person_who_is_both_gets_one_mail(
+        self, refused, resident, communications_advisor, django_capture_on_commit_callbacks
+    ):
+        # The advisor later took the dream over as its contact person.
+        Dream.objects.filter(pk=refused.pk).update(contact=communications_advisor)
+        refused.refresh_from_db()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.dream_message_from_resident(dream=refused, by=resident, body="Vraag.")
+        assert [m.to for m in mail.outbox] == [[communications_advisor.email]]
+
+    @pytest.mark.parametrize("status", [Status.REALISED, Status.WITHDRAWN])
+    def test_other_closed_dreams_take_no_messages(self, resident, status):
+        dream = DreamFactory(resident=resident, status=status)
+        assert not services.resident_may_write(dream)
+        with pytest.raises(NotAllowed):
+            services.dream_message_from_resident(dream=dream, by=resident, body="Hallo?")

@@ -300,3 +300,42 @@ class TestWaitingGrantAndClosing:
         )
         purposes = [grant.purpose for grant in budget["grants"]]
         assert purposes == ["Verf", "Een speeltoestel", "Een speeltoestel"]  # oldest first
+
+
+class TestGrantAsTheResidentSeesIt:
+    """Issue 14, item 4: one face. A grant comes from the contact person, also when a manager
+    approved it above the limit; staff still see who approved."""
+
+    def test_an_approved_grant_comes_from_the_contact_person(
+        self,
+        client,
+        in_conversation,
+        resident,
+        mogelijkmaker,
+        manager,
+        fund,
+        django_capture_on_commit_callbacks,
+    ):
+        grant = services.grant_create(
+            dream=in_conversation,
+            by=mogelijkmaker,
+            fund=fund,
+            amount=Decimal("3000"),
+            purpose="Speeltoestel",
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            services.grant_decide(grant=grant, by=manager, approve=True)
+
+        # The resident's mail and page name Mo, their contact person, not the manager.
+        [sent] = mail.outbox
+        assert "Budget toegekend (Mo El Amrani)" in sent.body
+        assert "Maarten Manager" not in sent.body
+        shown = selectors.dream_for_resident(resident=resident, pk=in_conversation.pk)
+        [event] = [e for e in shown.public_events if e.kind == EventKind.GRANT]
+        assert event.shown_actor == mogelijkmaker
+        client.force_login(resident)
+        page = client.get(f"/mijn-dromen/{in_conversation.pk}/").content.decode()
+        assert "Mo El Amrani" in page
+        assert "Maarten Manager" not in page
+        # Staff still see who approved: the event and the grant keep the manager.
+        assert (event.actor, Grant.objects.get().decided_by) == (manager, manager)

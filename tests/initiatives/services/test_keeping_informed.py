@@ -7,7 +7,7 @@ email at 17:00. The tests freeze the clock at those times.
 
 import re
 from datetime import date, datetime, timedelta
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
@@ -19,11 +19,12 @@ from django.utils.translation import gettext
 from accounts.models import NotificationMode
 from accounts.roles import Role
 from initiatives import selectors, services, tasks
-from initiatives.models import ContactMoment, EventKind, OutboxMail
+from initiatives.models import ContactMoment, EventKind, OutboxMail, TimelineEvent
 from initiatives.notifications import mail_queue
 from initiatives.outbox.dispatch import MAX_RETRIES, longest_countdown_seconds
+from initiatives.services._core import _notify_resident
 from initiatives.statuses import Status
-from initiatives.tokens import unsubscribe_token_read
+from initiatives.tokens import dream_link_token_read, unsubscribe_token_read
 from tests.factories import DreamFactory, ReviewFactory, StaffFactory
 from tests.initiatives.outbox.retries import setup_mail_sent
 
@@ -151,8 +152,8 @@ class TestSilenceRule:
 
         [update] = mails_to(resident)
         assert "Mo El Amrani" in update.body
-        assert "In gesprek" in update.body
-        assert "In gesprek" in update.subject
+        assert "In gesprek" in update.body  # the status in words, in the body
+        assert update.subject == f"We zijn nog bezig met je droom “{quiet.title}”"
 
         # Twice the same day, and the day after: one update, no second reminder.
         assert run(services.silence_rule_apply, self.day(14, hour=15)) == {
@@ -651,12 +652,12 @@ class TestResidentUpdateMail:
         assert "Mo El Amrani" in sent.body
         links = links_in(sent.body)
 
-        [sign_in] = [link for link in links if "/inloggen/link/" in link]
-        parts = urlsplit(sign_in)
-        query = parse_qs(parts.query)
-        assert parts.path == "/inloggen/link/"
-        assert query["sesame"][0]
-        assert query["next"] == [f"/mijn-dromen/{dream.pk}/"]
+        # The dream's own link, that keeps working for weeks (issue 14, item 1).
+        [dream_link] = [link for link in links if "/droom/" in link]
+        match = re.fullmatch(re.escape(settings.SITE_URL) + r"/droom/([^/]+)/", dream_link)
+        assert match, dream_link
+        dream.refresh_from_db()
+        assert dream_link_token_read(match.group(1)) == (dream, None)
         assert settings.SITE_URL + "/mijn-gegevens/meldingen/" in links
         [unsubscribe] = [link for link in links if "/afmelden/" in link]
         match = re.fullmatch(re.escape(settings.SITE_URL) + r"/afmelden/([^/]+)/", unsubscribe)
@@ -669,15 +670,13 @@ class TestResidentUpdateMail:
         assert "Opgepakt" in html
         assert settings.SITE_URL + "/mijn-gegevens/meldingen/" in html
         assert unsubscribe in html
-        assert sign_in.replace("&", "&amp;") in html
+        assert dream_link in html
 
-        # The link signs the resident in and opens the dream.
-        response = client.get(f"{parts.path}?{parts.query}")
-        assert response.status_code == 302
-        assert response["Location"] == f"/mijn-dromen/{dream.pk}/"
-        page = client.get(response["Location"])
+        # The link opens the dream, without signing anyone in.
+        page = client.get(urlsplit(dream_link).path)
         assert page.status_code == 200
         assert dream.title in page.content.decode()
+        assert client.get("/mijn-dromen/").status_code == 302
 
     def test_a_staff_mail_has_no_unsubscribe_link(
         self, run, dream, mogelijkmaker, django_capture_on_commit_callbacks
@@ -719,3 +718,64 @@ class TestResidentUpdateMail:
         assert "This is what happened today" not in digest.body
         assert "Today at Dromen.Doen" not in digest.subject
         assert "Message from your MogelijkMaker" not in digest.body
+
+
+class TestResidentMailSubjects:
+    """Issue 14, item 6: the subject says what happened; the status stays in words in the body."""
+
+    SUBJECTS = {
+        EventKind.MESSAGE_TO_RESIDENT: (
+            "Nieuw bericht van je MogelijkMaker over “Bankje”",
+            "New message from your MogelijkMaker about “Bankje”",
+        ),
+        EventKind.GRANT: (
+            "Budget toegekend voor je droom “Bankje”",
+            "Budget granted for your dream “Bankje”",
+        ),
+        EventKind.STATUS_CHANGED: (
+            "Je droom “Bankje” heeft een nieuwe status: Aan de slag",
+            "Your dream “Bankje” has a new status: In progress",
+        ),
+        EventKind.DECISION_LETTER: (
+            "Besluit over je droom “Bankje”",
+            "Decision about your dream “Bankje”",
+        ),
+        EventKind.CONTACT_CHANGED: (
+            "Je hebt een nieuwe MogelijkMaker voor “Bankje”",
+            "You have a new MogelijkMaker for “Bankje”",
+        ),
+        EventKind.STILL_ON_IT: (
+            "We zijn nog bezig met je droom “Bankje”",
+            "We are still working on your dream “Bankje”",
+        ),
+    }
+
+    @pytest.mark.parametrize("language", ["nl", "en"])
+    @pytest.mark.parametrize("kind", list(SUBJECTS))
+    def test_each_kind_has_its_own_subject(self, resident, mogelijkmaker, kind, language):
+        resident.language = language
+        resident.save(update_fields=["language"])
+        dream = DreamFactory(
+            resident=resident, title="Bankje", status=Status.IN_PROGRESS, contact=mogelijkmaker
+        )
+        event = TimelineEvent.objects.create(
+            dream=dream, kind=kind, public=True, actor=mogelijkmaker, body="Wat er gebeurde."
+        )
+        _notify_resident(dream, event)
+        row = OutboxMail.objects.get(recipient=resident)
+        dutch, english = self.SUBJECTS[kind]
+        assert row.subject == (dutch if language == "nl" else english)
+        status = "Aan de slag" if language == "nl" else "In progress"
+        assert status in row.body_text  # the status, in words, in the body
+
+    def test_the_subjects_of_one_dream_differ(
+        self, dream, mogelijkmaker, fund, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.dream_pick_up(dream=dream, by=mogelijkmaker)
+            services.dream_send_message(dream=dream, by=mogelijkmaker, body="Ik bel je.")
+            services.grant_create(
+                dream=dream, by=mogelijkmaker, fund=fund, amount=100, purpose="Verf"
+            )
+        subjects = [m.subject for m in mail.outbox]
+        assert len(set(subjects)) == 3, subjects
