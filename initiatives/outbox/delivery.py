@@ -20,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from initiatives.models import OutboxMail
+from initiatives.tokens import link_tokens_masked
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +131,24 @@ def _mark_sent(mail: OutboxMail) -> None:
         sent_at=timezone.now(),
         attempts=F("attempts") + 1,
         claimed_until=None,
+        **_links_masked(mail),
     )
+
+
+def _links_masked(mail: OutboxMail) -> dict:
+    """The body fields of MAIL whose links carry a token, with the tokens hidden.
+
+    Once a mail has gone (or is given up) its stored copy is only a delivery record: a live
+    sign-in or dream link in it would let whoever reads the table, or a backup of it, act as
+    the resident. The resident's own copy, in their inbox, keeps the working link.
+    """
+    changes = {}
+    for name in ("body_text", "body_html"):
+        text = getattr(mail, name)
+        masked = link_tokens_masked(text)
+        if masked != text:
+            changes[name] = masked
+    return changes
 
 
 def _mark_failed(
@@ -139,6 +157,7 @@ def _mark_failed(
     changes = {"attempts": F("attempts") + 1, "last_error": error, "claimed_until": None}
     if next_attempt_at is None:
         changes["state"] = OutboxMail.State.FAILED  # staff see it; /health/ counts it
+        changes.update(_links_masked(mail))
         outcome.given_up.append(mail.pk)
     else:
         changes["next_attempt_at"] = next_attempt_at

@@ -132,3 +132,30 @@ class TestOutbox:
         assert "refused" in row.last_error
         dispatch_at_each_retry(row, start=row.next_attempt_at)
         assert row.state == OutboxMail.State.FAILED
+
+
+def test_a_sent_mail_keeps_no_usable_link_in_its_stored_copy(resident):
+    """The resident's inbox has the working sign-in link; the table (and its backups) do not."""
+    services.sign_in_link_send(email=resident.email)
+    row = OutboxMail.objects.get()
+    assert "sesame=" in row.body_text and "[verborgen]" not in row.body_text
+    dispatch(in_process=True)
+
+    (sent,) = mail.outbox
+    assert "sesame=" in sent.body and "[verborgen]" not in sent.body
+    row.refresh_from_db()
+    assert row.state == OutboxMail.State.SENT
+    assert "sesame=[verborgen]" in row.body_text
+    assert "sesame=[verborgen]" in row.body_html or "sesame=" not in row.body_html
+    assert "sesame=" not in row.body_text.replace("sesame=[verborgen]", "")
+
+
+def test_a_given_up_mail_keeps_no_usable_link_either(resident, settings):
+    outbox(mailer="AlwaysFailingBackend", settings=settings)
+    services.sign_in_link_send(email=resident.email)
+    row = OutboxMail.objects.get()
+    dispatch(in_process=True)
+    dispatch_at_each_retry(row, start=OutboxMail.objects.get().next_attempt_at)
+    row.refresh_from_db()
+    assert row.state == OutboxMail.State.FAILED
+    assert "sesame=" not in row.body_text.replace("sesame=[verborgen]", "")
