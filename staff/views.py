@@ -409,7 +409,7 @@ def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
         "contact_form": forms_in_use.get("contact_form")
         or forms.ContactMomentForm(initial={"on": timezone.localdate()}),
         "review_form": forms_in_use.get("review_form") or forms.ReviewForm(initial=review_initial),
-        "grant_form": forms_in_use.get("grant_form") or forms.GrantForm(),
+        "grant_form": forms_in_use.get("grant_form") or forms.GrantForm(promised=promised),
         "move_form": forms_in_use.get("move_form") or forms.MoveForm(targets=moves),
         "propose_form": forms_in_use.get("propose_form") or forms.ProposeNotPossibleForm(),
         "hand_over_form": forms_in_use.get("hand_over_form")

@@ -21,16 +21,18 @@ from initiatives.models import EventKind, OutboxMail, TimelineEvent
 from initiatives.statuses import Status
 from initiatives.tokens import dream_link_token_make, link_tokens_masked
 from tests.factories import DreamFactory
+from tests.residents.helpers import mail_as_received
 from tests.staff.conftest import add_photo
 
 pytestmark = pytest.mark.django_db
+
 
 LINK = re.compile(re.escape(settings.SITE_URL) + r"(/droom/[^/\s]+/)")
 
 
 def _mail_link(resident) -> str:
-    """The path of the dream link in the newest mail to RESIDENT."""
-    body = OutboxMail.objects.filter(recipient=resident).latest("pk").body_text
+    """The path of the dream link in the newest mail to RESIDENT, as they received it."""
+    body = mail_as_received(OutboxMail.objects.filter(recipient=resident).latest("pk"))
     match = LINK.search(body)
     assert match, body
     return match.group(1)
@@ -41,8 +43,9 @@ def picked_up_link(dream, mogelijkmaker, django_capture_on_commit_callbacks):
     """The link in the mail that says Mo picked up the resident's dream."""
     with django_capture_on_commit_callbacks(execute=True):
         services.dream_pick_up(dream=dream, by=mogelijkmaker)
+    link = _mail_link(dream.resident)
     mail.outbox.clear()
-    return _mail_link(dream.resident)
+    return link
 
 
 def _token(link: str) -> str:

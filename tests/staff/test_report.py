@@ -467,7 +467,7 @@ class TestMail:
         manager.language = "en"
         manager.save(update_fields=["language"])
         build(WEEK_1)
-        mail.outbox.clear()
+        setup_mail_sent()
         with django_capture_on_commit_callbacks(execute=True):
             services.weekly_report_mail(monday=WEEK_1)
         assert mail.outbox[0].subject == "Keek op de week: week 17, 20\N{EN DASH}26 April 2026"

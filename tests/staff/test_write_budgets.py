@@ -23,14 +23,16 @@ HTMX = {"HX-Request": "true", "HX-Current-URL": "http://testserver/medewerkers/"
 
 # action: the most queries its whole request may run (before issue 12: pick up 27, contact
 # moment 36, message 38, review 44, grant 46, move 49, sign 24). The workspace is read once,
-# after the action; before it only the dream's existence is checked.
+# after the action; before it only the dream's existence is checked. Since issue 14 the
+# re-rendered workspace reads the service promises once more (its summary's deadlines, and
+# the grant form's approval limit from the same row), and a grant's answer names its limit.
 BUDGETS = {
     "pick up": 15,
-    "contact moment": 27,
-    "message": 29,
-    "review": 35,
-    "grant": 35,  # 34 until the form stated the approval limit (issue 14): the promises row
-    "move": 39,
+    "contact moment": 28,
+    "message": 30,
+    "review": 36,
+    "grant": 37,
+    "move": 40,
     "sign": 23,
 }
 

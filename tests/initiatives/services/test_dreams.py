@@ -250,7 +250,7 @@ class TestReplyAfterNotPossible:
             other_help="Het wijkplatform Drunen helpt met buurtfeesten: wijkplatform.example",
         )
         in_conversation.refresh_from_db()
-        mail.outbox.clear()
+        setup_mail_sent()
         return in_conversation
 
     def test_the_reply_reaches_the_advisor_who_signed_and_the_contact(

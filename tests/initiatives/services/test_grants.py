@@ -13,6 +13,7 @@ from initiatives.exceptions import InsufficientFunds, NotAllowed
 from initiatives.models import EventKind, Fund, Grant
 from initiatives.statuses import Status
 from tests.factories import DreamFactory, FundFactory, StaffFactory
+from tests.initiatives.outbox.retries import setup_mail_sent
 from tests.initiatives.services.helpers import RACES, at_once, kinds
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +94,7 @@ class TestGrant:
             amount=Decimal("3000"),
             purpose="Speeltoestel",
         )
+        setup_mail_sent()  # the manager's notice that an approval waits
         with django_capture_on_commit_callbacks(execute=True):
             services.grant_decide(grant=grant, by=manager, approve=True)
 
@@ -323,6 +325,7 @@ class TestGrantAsTheResidentSeesIt:
             amount=Decimal("3000"),
             purpose="Speeltoestel",
         )
+        setup_mail_sent()  # the manager's notice that an approval waits
         with django_capture_on_commit_callbacks(execute=True):
             services.grant_decide(grant=grant, by=manager, approve=True)
 
