@@ -397,6 +397,7 @@ def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
         "user_can_hand_over": can(request.user, "hand_over"),
         "user_is_contact": services.is_dream_contact(dream, request.user),
         "is_open": is_open(dream),
+        "answers_after_no": dream.status == Status.NOT_POSSIBLE and dream.contact_id is not None,
         "is_picked_up": is_picked_up(dream),
         "practice_rows": practice_rows,
         "current_review": current_review,

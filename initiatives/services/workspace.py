@@ -113,10 +113,15 @@ def dream_log_contact(
 
 @transaction.atomic
 def dream_send_message(*, dream: Dream, by: User, body: str) -> TimelineEvent:
-    """Send the resident a message; it is on their timeline and in their mail."""
+    """Send the resident a message; it is on their timeline and in their mail.
+
+    While the dream is open, and after a *not possible* letter: the resident may answer a "no"
+    (dreams.resident_may_write), and their contact person answers them here.
+    """
     _require_role(by, Role.ENABLER)
     dream = _lock(dream)
-    _require_picked_up(dream)
+    if dream.status != Status.NOT_POSSIBLE:
+        _require_picked_up(dream)
     _require_contact(dream, by)
     body = body.strip()
     if not body:

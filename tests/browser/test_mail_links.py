@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from config.mailbox import stored_mails
 from initiatives import services
 from initiatives.models import Decision, EventKind, OutboxMail, TimelineEvent
 from tests.browser.conftest import DESKTOP, check_accessibility
@@ -42,9 +43,11 @@ OTHER_HELP = "Het wijkplatform Drunen helpt met buurtactiviteiten: wijkplatform@
 
 
 def mail_link(resident) -> str:
-    """The dream link in the newest mail to RESIDENT."""
-    body = OutboxMail.objects.filter(recipient=resident).latest("pk").body_text
-    return re.search(r"https?://\S+/droom/[^/\s]+/", body).group(0)
+    """The dream link in the newest mail RESIDENT received (the mailbox: the outbox's stored
+    copy of a sent mail hides its link)."""
+    received = [m for m in stored_mails() if m.to == resident.email and "/droom/" in m.text]
+    assert received, "no mail with a dream link reached the resident"
+    return re.search(r"https?://\S+/droom/[^/\s]+/", received[0].text).group(0)
 
 
 def message_form(page: Page):
@@ -167,6 +170,17 @@ def test_after_a_no_the_resident_asks_a_question(
     )
     assert readers == {enabler.email, comms.email}
     assert Decision.objects.get(pk=decision.pk).signed_by == comms
+
+    # c. The contact person answers from the workspace: the loop closes.
+    staff = pages.open(DESKTOP)
+    staff_sign_in(staff, site, enabler, path=reverse("staff:dream_workspace", args=[dream.pk]))
+    expect(staff.get_by_role("heading", name="De inwoner antwoorden")).to_be_visible()
+    check_accessibility(staff, "no-reply-4-contact-answers")
+    staff.get_by_label("Bericht aan de inwoner").fill("In de zomer kan het wel: ik bel je morgen.")
+    staff.get_by_role("button", name="Stuur naar de inwoner").click()
+    expect(staff.locator(".portal-timeline")).to_contain_text("In de zomer kan het wel")
+    page.reload()
+    expect(page.locator("#tijdlijn")).to_contain_text("In de zomer kan het wel: ik bel je morgen.")
     assert not pages.errors, "\n".join(pages.errors)
 
 

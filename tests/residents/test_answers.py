@@ -110,6 +110,26 @@ class TestAfterNotPossible:
         assert "Ik ben het er niet mee eens." in page
         assert len(mail.outbox) == 2
 
+    def test_the_contact_person_answers_from_the_workspace(
+        self, client, refused, resident, mogelijkmaker, django_capture_on_commit_callbacks
+    ):
+        client.force_login(mogelijkmaker)
+        page = _page(client.get(f"/medewerkers/dromen/{refused.pk}/"))
+        assert "De inwoner antwoorden" in page
+        assert 'aria-describedby="answer-after-no-help"' not in page  # usable, not greyed out
+        setup_mail_sent()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                f"/medewerkers/dromen/{refused.pk}/bericht/",
+                {"message-body": "Bel me gerust, dan leg ik het uit."},
+            )
+        assert response.status_code == 302, _page(response)[:500]
+        assert [m.to for m in mail.outbox] == [[resident.email]]
+        client.force_login(resident)
+        assert "Bel me gerust, dan leg ik het uit." in _page(
+            client.get(f"/mijn-dromen/{refused.pk}/")
+        )
+
     def test_the_letter_mail_links_to_the_reply_form(self, refused, resident):
         letter = mail_as_received(OutboxMail.objects.filter(recipient=resident).latest("pk"))
         assert OTHER_HELP in letter

@@ -292,6 +292,29 @@ class TestReplyAfterNotPossible:
             services.dream_message_from_resident(dream=refused, by=resident, body="Vraag.")
         assert [m.to for m in mail.outbox] == [[communications_advisor.email]]
 
+    def test_the_contact_person_answers_and_a_colleague_cannot(
+        self,
+        refused,
+        resident,
+        mogelijkmaker,
+        other_mogelijkmaker,
+        django_capture_on_commit_callbacks,
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            event = services.dream_send_message(
+                dream=refused, by=mogelijkmaker, body="Bel me gerust, dan leg ik het uit."
+            )
+        assert (event.kind, event.public) == (EventKind.MESSAGE_TO_RESIDENT, True)
+        assert [m.to for m in mail.outbox] == [[resident.email]]
+        with pytest.raises(NotAllowed):
+            services.dream_send_message(dream=refused, by=other_mogelijkmaker, body="Ik ook.")
+
+    @pytest.mark.parametrize("status", [Status.REALISED, Status.WITHDRAWN])
+    def test_staff_send_nothing_to_other_closed_dreams(self, resident, mogelijkmaker, status):
+        dream = DreamFactory(resident=resident, status=status, contact=mogelijkmaker)
+        with pytest.raises(NotAllowed):
+            services.dream_send_message(dream=dream, by=mogelijkmaker, body="Hallo?")
+
     @pytest.mark.parametrize("status", [Status.REALISED, Status.WITHDRAWN])
     def test_other_closed_dreams_take_no_messages(self, resident, status):
         dream = DreamFactory(resident=resident, status=status)
