@@ -678,6 +678,10 @@ def _bulk_load(table: str, columns: str, rows: list) -> None:
             [table],
         )
         foreign_keys = cursor.fetchall()
+        # Rows written earlier in this transaction still owe their deferred foreign-key checks,
+        # and PostgreSQL alters no table with checks pending ("pending trigger events": seeding
+        # 1,000 then 10,000 failed here). Run them now; deferred again below.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for name, _definition in foreign_keys:
             cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for name, _definition in indexes:
@@ -688,6 +692,7 @@ def _bulk_load(table: str, columns: str, rows: list) -> None:
             cursor.execute(definition)
         for name, definition in foreign_keys:  # checked again here, all rows at once
             cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def seed(

@@ -87,3 +87,20 @@ def test_reset_removes_only_generated_data(postgresql, enabler):
     assert not Dream.objects.exists()
     assert not TimelineEvent.objects.exists()
     assert list(User.objects.all()) == [enabler]
+
+
+def test_grows_from_a_small_seed_to_a_large_one(postgresql):
+    """Issue 15: seeding 1,000 and then 10,000 failed ("cannot ALTER TABLE ... because it has
+    pending trigger events") once a batch was large enough to drop and rebuild the indexes and
+    foreign keys (20,000 rows: here the second step's timeline events)."""
+    call_command("bench_seed", dreams=300, staff=10, seed=5)
+    call_command("bench_seed", dreams=2_600, staff=10, seed=5)
+    dreams = Dream.objects.filter(resident__email__endswith=EMAIL_SUFFIX)
+    assert dreams.count() == 2_600
+    assert TimelineEvent.objects.filter(dream__in=dreams).count() >= 20_000
+    with connection.cursor() as cursor:  # the foreign keys are back, and hold
+        cursor.execute(
+            "SELECT count(*) FROM pg_constraint WHERE contype = 'f'"
+            " AND conrelid = 'initiatives_timelineevent'::regclass"
+        )
+        assert cursor.fetchone()[0] >= 2
