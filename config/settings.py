@@ -381,6 +381,9 @@ AUDIT_RETENTION_MONTHS = int(os.environ.get("AUDIT_RETENTION_MONTHS", "24"))
 # A dream whose address was never confirmed, and an account that asked for a sign-in link
 # and never used it, are removed after this many days.
 UNFINISHED_SIGN_UP_DAYS = int(os.environ.get("UNFINISHED_SIGN_UP_DAYS", "7"))
+# The staff dream list counts at most this many matches ("more than 10.000"): an exact count
+# of a million dreams reads them all on every page view (initiatives/pagination.py).
+DREAM_LIST_COUNT_CAP = int(os.environ.get("DREAM_LIST_COUNT_CAP", "10000"))
 # Where residents ask about their data: named on the privacy page.
 PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "privacy@heusden.example")
 # How many reverse proxies in front of the app add the client's address to

@@ -3,6 +3,7 @@ import itertools
 import re
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import LoginView
@@ -23,7 +24,7 @@ from accounts.models import User
 from initiatives import promises, selectors, services
 from initiatives.exceptions import InvalidTransition, NotAllowed
 from initiatives.models import CoreValue, Decision, Dream, DreamPhoto, Grant, WorkingPractice
-from initiatives.pagination import DeferredJoinPaginator
+from initiatives.pagination import CappedCountPaginator
 from initiatives.statuses import STAFF_MOVES, Status, is_open, is_picked_up
 from staff import forms
 from staff.permissions import can, staff_area, start_parts
@@ -166,7 +167,8 @@ def _filtered_dreams(request):
 @vary_on_headers("HX-Request")
 def dream_list(request) -> HttpResponse:
     form, dreams = _filtered_dreams(request)
-    page = DeferredJoinPaginator(dreams, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    paginator = CappedCountPaginator(dreams, PAGE_SIZE, cap=settings.DREAM_LIST_COUNT_CAP)
+    page = paginator.get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)
     context = {
