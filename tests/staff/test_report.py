@@ -366,6 +366,16 @@ class TestFiguresOfAWeek:
             "balance": "6500.00",
         }
 
+    def test_money_is_summed_on_the_joined_grants_not_a_subquery_per_row(self, history):
+        """Issue 15: "grants__in=<subquery>" became a SubPlan that PostgreSQL ran again for each
+        of a fund's grant rows; at a million dreams one report ran 54 s in that query."""
+        with CaptureQueriesContext(connection) as queries:
+            selectors.weekly_figures(WEEK_2, detail=False)
+        (money_sql,) = [
+            q["sql"] for q in queries.captured_queries if "initiatives_fund" in q["sql"]
+        ]
+        assert "IN (SELECT" not in money_sql.upper().replace("\n", " ")
+
     def test_previous_week_and_trend(self, history):
         figures = build(WEEK_2)
         assert figures["previous"]["week"] == "2026-W17"
