@@ -1,11 +1,14 @@
-"""Helpers for tests that follow a mail through its retries, in-process."""
+"""Helpers for the outbox tests: residents to write to, a mail written, a mail followed
+through its retries in-process."""
 
 import time_machine
 from django.core import mail
 from django.utils import timezone
 
 from initiatives.models import OutboxMail
+from initiatives.notifications import mail_queue
 from initiatives.outbox.dispatch import MAX_RETRIES, dispatch
+from tests.factories import UserFactory
 
 
 def dispatch_at_each_retry(row: OutboxMail, *, start=None) -> None:
@@ -34,3 +37,12 @@ def given_up(row: OutboxMail, *, error: str) -> None:
     OutboxMail.objects.filter(pk=row.pk).update(
         state=OutboxMail.State.FAILED, attempts=MAX_RETRIES + 1, last_error=error
     )
+
+
+def residents(count: int):
+    return [UserFactory(email=f"buur{n}@example.nl") for n in range(count)]
+
+
+def write(to) -> OutboxMail:
+    """Write one mail to TO (a sign-in link), as a service would."""
+    return mail_queue(to=to, template="sign_in_link", context={"minutes": 15})

@@ -6,22 +6,12 @@ from django.core import mail
 
 from initiatives import services
 from initiatives.models import OutboxMail
-from initiatives.notifications import mail_queue
 from initiatives.outbox import delivery
 from initiatives.outbox.dispatch import claim, dispatch, next_try
-from tests.factories import UserFactory
 from tests.initiatives.failing_mail import connection_count
-from tests.initiatives.outbox.retries import dispatch_at_each_retry
+from tests.initiatives.outbox.retries import dispatch_at_each_retry, residents, write
 
 pytestmark = pytest.mark.django_db
-
-
-def residents(count: int):
-    return [UserFactory(email=f"buur{n}@example.nl") for n in range(count)]
-
-
-def write(to) -> OutboxMail:
-    return mail_queue(to=to, template="sign_in_link", context={"minutes": 15})
 
 
 def outbox(*, mailer: str, settings) -> None:

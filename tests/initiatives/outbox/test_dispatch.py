@@ -11,7 +11,6 @@ from django.utils import timezone
 from config.celery import app
 from initiatives import tasks
 from initiatives.models import OutboxMail
-from initiatives.notifications import mail_queue
 from initiatives.outbox import dispatch as dispatch_module
 from initiatives.outbox.dispatch import (
     BATCH_SIZE,
@@ -22,16 +21,9 @@ from initiatives.outbox.dispatch import (
     retry_wait_seconds,
 )
 from tests.factories import UserFactory
+from tests.initiatives.outbox.retries import residents, write
 
 pytestmark = pytest.mark.django_db
-
-
-def residents(count: int):
-    return [UserFactory(email=f"buur{n}@example.nl") for n in range(count)]
-
-
-def write(to) -> OutboxMail:
-    return mail_queue(to=to, template="sign_in_link", context={"minutes": 15})
 
 
 def outbox(*, mailer: str, settings) -> None:

@@ -19,6 +19,18 @@ from tests.initiatives.services.helpers import RACES, at_once, kinds
 pytestmark = pytest.mark.django_db
 
 
+def _approved_above_the_limit(dream, by, manager, fund, capture) -> Grant:
+    """A grant of € 3.000 (above the limit) that MANAGER approves; only the approval's mails
+    are in the test mailbox afterwards."""
+    grant = services.grant_create(
+        dream=dream, by=by, fund=fund, amount=Decimal("3000"), purpose="Speeltoestel"
+    )
+    setup_mail_sent()  # the manager's notice that an approval waits
+    with capture(execute=True):
+        services.grant_decide(grant=grant, by=manager, approve=True)
+    return grant
+
+
 class TestGrant:
     def test_a_grant_within_the_limit_is_granted_at_once(
         self, in_conversation, resident, mogelijkmaker, fund, django_capture_on_commit_callbacks
@@ -87,16 +99,9 @@ class TestGrant:
         fund,
         django_capture_on_commit_callbacks,
     ):
-        grant = services.grant_create(
-            dream=in_conversation,
-            by=mogelijkmaker,
-            fund=fund,
-            amount=Decimal("3000"),
-            purpose="Speeltoestel",
+        grant = _approved_above_the_limit(
+            in_conversation, mogelijkmaker, manager, fund, django_capture_on_commit_callbacks
         )
-        setup_mail_sent()  # the manager's notice that an approval waits
-        with django_capture_on_commit_callbacks(execute=True):
-            services.grant_decide(grant=grant, by=manager, approve=True)
 
         grant.refresh_from_db()
         assert (grant.state, grant.decided_by) == (Grant.State.GRANTED, manager)
@@ -318,16 +323,9 @@ class TestGrantAsTheResidentSeesIt:
         fund,
         django_capture_on_commit_callbacks,
     ):
-        grant = services.grant_create(
-            dream=in_conversation,
-            by=mogelijkmaker,
-            fund=fund,
-            amount=Decimal("3000"),
-            purpose="Speeltoestel",
+        _approved_above_the_limit(
+            in_conversation, mogelijkmaker, manager, fund, django_capture_on_commit_callbacks
         )
-        setup_mail_sent()  # the manager's notice that an approval waits
-        with django_capture_on_commit_callbacks(execute=True):
-            services.grant_decide(grant=grant, by=manager, approve=True)
 
         # The resident's mail and page name Mo, their contact person, not the manager.
         [sent] = mail.outbox
