@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -107,13 +108,33 @@ def _promise_rows(dreams) -> list[dict]:
     return rows
 
 
+# The triage page shows the oldest waiting dreams, so that it costs the same however long the
+# queue has grown; the rest are one link away in the dream list (status "handed in", oldest
+# first). The queue is counted up to TRIAGE_COUNT_CAP.
+TRIAGE_SHOWN = 50
+TRIAGE_COUNT_CAP = 1000
+
+
 @staff_area("triage")
 @require_GET
 def triage(request) -> HttpResponse:
+    waiting = selectors.triage_waiting(cap=TRIAGE_COUNT_CAP)
+    rows = _promise_rows(selectors.triage_queue()[:TRIAGE_SHOWN])
+    all_waiting = (
+        reverse("staff:dream_list")
+        + "?"
+        + urlencode({"status": Status.SUBMITTED, "sort": "oldest"})
+    )
     return render(
         request,
         "staff/triage.html",
-        {"rows": _promise_rows(selectors.triage_queue()[:200])},
+        {
+            "rows": rows,
+            "waiting": min(waiting, TRIAGE_COUNT_CAP),
+            "waiting_capped": waiting > TRIAGE_COUNT_CAP,
+            "more_waiting": waiting > len(rows),
+            "all_waiting_url": all_waiting,
+        },
     )
 
 

@@ -210,6 +210,40 @@ class TestTriage:
         assert taken.title not in content
         assert "Nog niet bevestigd" not in content
 
+    def test_a_long_queue_shows_its_oldest_and_counts_them_all(
+        self, client, enabler, settings, monkeypatch
+    ):
+        """Issue 15: the page costs the same however long the queue is; it says so honestly."""
+        from staff import views
+
+        monkeypatch.setattr(views, "TRIAGE_SHOWN", 3)
+        now = timezone.now()
+        for n in range(5):
+            DreamFactory(title=f"Wachtende droom {n}", submitted_at=now - timedelta(days=n))
+        client.force_login(enabler)
+        response = client.get("/medewerkers/nieuwe-dromen/")
+        content = response.content.decode()
+        assert len(response.context["rows"]) == 3
+        assert "5 dromen wachten tot iemand ze oppakt. Hier staan de oudste 3." in content
+        assert [f"Wachtende droom {n}" in content for n in range(5)] == [
+            False,
+            False,
+            True,
+            True,
+            True,
+        ]  # the oldest three
+        assert "/medewerkers/dromen/?status=submitted&amp;sort=oldest" in content
+        monkeypatch.setattr(views, "TRIAGE_COUNT_CAP", 4)
+        content = client.get("/medewerkers/nieuwe-dromen/").content.decode()
+        assert "Meer dan 4 dromen wachten tot iemand ze oppakt. Hier staan de oudste 3." in content
+
+    def test_a_short_queue_is_shown_whole(self, client, enabler):
+        DreamFactory(title="Enige droom", submitted_at=timezone.now())
+        client.force_login(enabler)
+        content = client.get("/medewerkers/nieuwe-dromen/").content.decode()
+        assert "1 droom wacht tot iemand hem oppakt. De oudste staat bovenaan." in content
+        assert "in de lijst met alle dromen" not in content
+
     def test_shows_the_age_in_working_days_and_the_broken_promise(self, client, enabler):
         friday = datetime(2026, 11, 20, 10, 0, tzinfo=AMSTERDAM)
         with time_machine.travel(friday, tick=False):
