@@ -22,7 +22,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import User
-from initiatives import promises, selectors, services
+from initiatives import selectors, services
 from initiatives.exceptions import InvalidTransition, NotAllowed
 from initiatives.models import CoreValue, Decision, Dream, DreamPhoto, Grant, WorkingPractice
 from initiatives.pagination import CappedCountPaginator
@@ -90,24 +90,6 @@ def preferences(request) -> HttpResponse:
 # --- triage -----------------------------------------------------------------------------------
 
 
-def _promise_rows(dreams) -> list[dict]:
-    """Pair each dream with its age in working days and whether the pick-up promise broke."""
-    promised = promises.current()
-    today = timezone.localdate()
-    rows = []
-    for dream in dreams:
-        deadline = promises.pick_up_deadline(dream.submitted_at, promised)
-        rows.append(
-            {
-                "dream": dream,
-                "age": promises.waiting_working_days(dream.submitted_at, today),
-                "deadline": deadline,
-                "late": today > deadline,
-            }
-        )
-    return rows
-
-
 # The triage page shows the oldest waiting dreams, so that it costs the same however long the
 # queue has grown; the rest are one link away in the dream list (status "handed in", oldest
 # first). The queue is counted up to TRIAGE_COUNT_CAP.
@@ -118,8 +100,7 @@ TRIAGE_COUNT_CAP = 1000
 @staff_area("triage")
 @require_GET
 def triage(request) -> HttpResponse:
-    waiting = selectors.triage_waiting(cap=TRIAGE_COUNT_CAP)
-    rows = _promise_rows(selectors.triage_queue()[:TRIAGE_SHOWN])
+    waiting = selectors.waiting_to_pick_up(shown=TRIAGE_SHOWN, cap=TRIAGE_COUNT_CAP)
     all_waiting = (
         reverse("staff:dream_list")
         + "?"
@@ -128,13 +109,7 @@ def triage(request) -> HttpResponse:
     return render(
         request,
         "staff/triage.html",
-        {
-            "rows": rows,
-            "waiting": min(waiting, TRIAGE_COUNT_CAP),
-            "waiting_capped": waiting > TRIAGE_COUNT_CAP,
-            "more_waiting": waiting > len(rows),
-            "all_waiting_url": all_waiting,
-        },
+        {"waiting": waiting, "all_waiting_url": all_waiting},
     )
 
 

@@ -20,7 +20,6 @@ from initiatives.selectors.dream_lists import (
     dreams_pick_up_overdue,
     staff_dream_list,
     triage_queue,
-    triage_waiting,
 )
 from initiatives.selectors.outbox import (
     OUTBOX_FAILING_WINDOW_SECONDS,
@@ -99,7 +98,6 @@ __all__ = [
     "staff_dream_list",
     "theme_list",
     "triage_queue",
-    "triage_waiting",
     "waiting_approvals",
     "waiting_in_my_care",
     "waiting_letters",

@@ -12,15 +12,6 @@ from initiatives.search import SEARCH_CONFIG
 from initiatives.statuses import OPEN, Status
 
 
-def triage_waiting(*, cap: int) -> int:
-    """How many dreams wait to be picked up, counted up to CAP + 1 (more than CAP: CAP + 1).
-
-    The queue is counted, not read: the page shows its oldest dreams, and a count that stops
-    at CAP costs the same however long the queue has grown.
-    """
-    return Dream.objects.filter(status=Status.SUBMITTED).values("pk")[: cap + 1].count()
-
-
 def triage_queue() -> QuerySet[Dream]:
     """Return the dreams nobody has picked up yet, oldest first.
 

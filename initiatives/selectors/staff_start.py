@@ -42,6 +42,7 @@ class Row:
     deadline: date | None = None
     late: bool = False
     item: object = None  # the letter or grant itself, where the row is one
+    age: int | None = None  # working days waited, where the row is a dream to pick up
 
 
 @dataclass
@@ -50,26 +51,38 @@ class Waiting:
 
     count: int = 0
     rows: list[Row] = field(default_factory=list)
+    capped: bool = False  # more than COUNT were counted: the count stopped there
 
     @property
     def more(self) -> int:
         return self.count - len(self.rows)
 
 
-def _waiting(queryset: QuerySet, make_row) -> Waiting:
-    count = queryset.count()
-    return Waiting(count=count, rows=[make_row(obj) for obj in queryset[:SHOWN]] if count else [])
+def _waiting(queryset: QuerySet, make_row, *, shown: int = SHOWN, cap: int | None = None):
+    """The oldest SHOWN of QUERYSET as rows, and how many there are: counted up to CAP, if one
+    is given, so that a long list costs no more to count than a short one."""
+    if cap is None:
+        count, capped = queryset.count(), False
+    else:
+        counted = queryset.order_by().values("pk")[: cap + 1].count()
+        count, capped = min(counted, cap), counted > cap
+    rows = [make_row(obj) for obj in queryset[:shown]] if count else []
+    return Waiting(count=count, rows=rows, capped=capped)
 
 
-def waiting_to_pick_up() -> Waiting:
-    """Dreams nobody picked up yet, oldest first, with the day they are promised by."""
+def waiting_to_pick_up(*, shown: int = SHOWN, cap: int | None = None) -> Waiting:
+    """Dreams nobody picked up yet, oldest first, with how long they waited in working days
+    and the day they are promised by (the start page and the triage page)."""
     promised, today = promises.current(), timezone.localdate()
 
     def row(dream: Dream) -> Row:
         deadline = promises.pick_up_deadline(dream.submitted_at, promised)
-        return Row(dream, timezone.localdate(dream.submitted_at), deadline, today > deadline)
+        age = promises.waiting_working_days(dream.submitted_at, today)
+        return Row(
+            dream, timezone.localdate(dream.submitted_at), deadline, today > deadline, age=age
+        )
 
-    return _waiting(triage_queue(), row)
+    return _waiting(triage_queue(), row, shown=shown, cap=cap)
 
 
 def _last_event(kinds_q: Q) -> Subquery:

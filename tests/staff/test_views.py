@@ -223,7 +223,7 @@ class TestTriage:
         client.force_login(enabler)
         response = client.get("/medewerkers/nieuwe-dromen/")
         content = response.content.decode()
-        assert len(response.context["rows"]) == 3
+        assert len(response.context["waiting"].rows) == 3
         assert "5 dromen wachten tot iemand ze oppakt. Hier staan de oudste 3." in content
         assert [f"Wachtende droom {n}" in content for n in range(5)] == [
             False,
