@@ -27,7 +27,10 @@ TARGETS = {
 MAX_GROWTH = 1.5
 EXPORT_MAX_MB = 50
 LOAD_MAX_P95 = 0.250
-MAIL_MIN_PER_SECOND = 200
+# Issue 15: a worker delivers at least this many mails a second, committed all at once (a
+# bulk job) and each in its own transaction (everyday updates).
+MAIL_MIN_PER_SECOND = 1_000
+MAIL_MIN_PER_SECOND_EACH_COMMITTED = 300
 
 
 def machine() -> dict:
@@ -191,20 +194,28 @@ def mail_lines(mail) -> list[str]:
         else "all mails committed in one transaction, as a bulk job such as the daily email"
     )
     if mail.per_second is None:
-        return [f"- Mail throughput ({how}): **error** {mail.error}"]
-    ok = not mail.error and mail.per_second >= MAIL_MIN_PER_SECOND
-    written = (
-        f"writing and committing them one by one took {_ms(mail.write_seconds)}, inside that span"
-        if mail.separate_commits
-        else f"writing them took {_ms(mail.write_seconds)}, enqueueing at commit "
-        f"{_ms(mail.enqueue_seconds)}"
-    )
+        return [f"- Mail throughput ({how}, {mail.mail_server}): **error** {mail.error}"]
+    target = MAIL_MIN_PER_SECOND_EACH_COMMITTED if mail.separate_commits else MAIL_MIN_PER_SECOND
+    ok = not mail.error and mail.per_second >= target
+    if mail.separate_commits:
+        rate = mail.mails / mail.write_seconds if mail.write_seconds else 0
+        written = (
+            f"{mail.writers} processes wrote and committed them one by one in "
+            f"{_ms(mail.write_seconds)}, {rate:.0f}/s, inside that span"
+        )
+    else:
+        written = (
+            f"writing them took {_ms(mail.write_seconds)}, enqueueing at commit "
+            f"{_ms(mail.enqueue_seconds)}"
+        )
+    server = "SMTP server on loopback (aiosmtpd)" if mail.mail_server == "smtp" else "mailbox"
     return [
         f"- Mail throughput, {how} (one Celery worker, prefork concurrency {mail.concurrency}, "
-        f"Redis, mailbox backend): {mail.delivered:,} of {mail.mails:,} mails delivered "
+        f"Redis, {server}): {mail.delivered:,} of {mail.mails:,} mails delivered "
         f"{_ms(mail.seconds)} after the first commit: **{mail.per_second:.0f} mails/s**; from "
         f"its commit to delivered median {_ms(mail.latency_median)}, p95 "
-        f"{_ms(mail.latency_p95)} ({written}). Target ≥ {MAIL_MIN_PER_SECOND} mails/s: "
+        f"{_ms(mail.latency_p95)} ({written}); the worker used {_ms(mail.worker_cpu_per_mail)} "
+        f"of CPU a mail. Target ≥ {target:,} mails/s: "
         f"{_verdict(ok)}." + (f" {mail.error}." if mail.error else "")
     ]
 

@@ -13,26 +13,30 @@ time limit, 60 s, well within the default lease of 120 s), so by the time the le
 has finished or is dead. A killed worker's rows thus become due again when their lease
 ends, and the next dispatch (a commit's, or beat's every minute) takes them.
 
-With a Celery worker a dispatch sends one batch. When the batch was full there may be more,
-so it first starts another dispatch (the pool shares a burst, 50 mails a task); when it
-leaves retries waiting it starts one at the earliest retry, so retries do not wait for
-beat. Neither is needed for correctness: beat runs a dispatch every minute. In-process (the
-embedded default: tasks always eager) a dispatch goes on batch after batch until nothing is
-due; a retry then waits for the next dispatch (the next mail's commit, or
-`manage.py run_scheduled_jobs`).
+A dispatch goes on claiming batch after batch until nothing is due (or, with a Celery
+worker, until batch_seconds() have passed: then it hands on to a new dispatch and ends).
+With a worker, a full batch first hands on, so that the pool shares a burst; a handed-on
+dispatch, like a commit's kick, is published only when none is waiting in the queue already
+(waiting.py), so a burst of commits or batches keeps at most one dispatch waiting, not one
+per commit. When it leaves retries waiting it starts one at the earliest retry, so retries
+do not wait for beat. None of this is needed for correctness: beat runs a dispatch every
+minute. In-process (the embedded default: tasks always eager) a retry waits for the next
+dispatch (the next mail's commit, or `manage.py run_scheduled_jobs`).
 """
 
 import logging
 from collections import Counter
 from datetime import datetime, timedelta
+from time import monotonic
 
 from celery import current_app, current_task
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from initiatives.models import OutboxMail
+from initiatives.outbox import waiting
 from initiatives.outbox.delivery import MAIL_BATCH_SECONDS, MAIL_FIELDS, deliver
 
 logger = logging.getLogger(__name__)
@@ -81,13 +85,8 @@ def claim(*, limit: int = BATCH_SIZE) -> list[OutboxMail]:
     """Claim up to LIMIT pending, due mails that no live dispatch holds; oldest due first."""
     now = timezone.now()
     with transaction.atomic():
-        mails = list(
-            OutboxMail.objects.select_for_update(skip_locked=True)
-            .filter(state=OutboxMail.State.PENDING, next_attempt_at__lte=now)
-            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
-            .order_by("next_attempt_at", "pk")
-            .only(*MAIL_FIELDS)[:limit]
-        )
+        _walk_the_index()
+        mails = list(claimable(now)[:limit])
         if mails:
             OutboxMail.objects.filter(pk__in=[mail.pk for mail in mails]).update(
                 claimed_until=now + timedelta(seconds=claim_seconds())
@@ -95,21 +94,57 @@ def claim(*, limit: int = BATCH_SIZE) -> list[OutboxMail]:
     return mails
 
 
-def dispatch(*, in_process: bool | None = None) -> dict[str, int]:
-    """Send what is due: one batch with a worker, everything due IN_PROCESS (eager tasks).
+def claimable(now: datetime):
+    """The mails a claim at NOW may take, oldest due first, skipping those locked by another."""
+    return (
+        OutboxMail.objects.select_for_update(skip_locked=True)
+        .filter(state=OutboxMail.State.PENDING, next_attempt_at__lte=now)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
+        .order_by("next_attempt_at", "pk")
+        .only(*MAIL_FIELDS)
+    )
 
-    Safe to run any number of times, also at once: each mail goes to one dispatch only.
-    Returns how many mails it claimed, sent, left to a retry, gave up and released untried
-    (counts of nought left out).
+
+def _walk_the_index() -> None:
+    """Make this transaction's claim read the pending index in order (PostgreSQL only).
+
+    Every mail sent leaves entries in the partial index of pending mails (outbox_pending_due)
+    that point at rows no longer pending, until vacuum removes them. An index scan marks
+    each such entry dead the first time it passes it, so the next claim skips it; a bitmap
+    scan, which the planner prefers while it thinks few mails are pending, never does, and
+    then every claim visits the rows of every mail sent since the last vacuum: measured 98
+    ms a claim after 20,000 mails, 0.3 ms once an index scan had passed. (An entry can be
+    marked only once no transaction in the database cluster is older than the mail's
+    sending: a long transaction anywhere keeps them all, index scan or not.)
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+
+
+def dispatch(*, in_process: bool | None = None) -> dict[str, int]:
+    """Send what is due, batch after batch, until nothing is due.
+
+    With a worker it stops starting batches after batch_seconds() and hands on the rest;
+    IN_PROCESS (eager tasks) it goes on until nothing is due. Safe to run any number of
+    times, also at once: each mail goes to one dispatch only. Returns how many mails it
+    claimed, sent, left to a retry, gave up and released untried (counts of nought left out).
     """
     if in_process is None:
         in_process = bool(current_app.conf.task_always_eager)
+    if not in_process:
+        # Before the first claim: a commit whose kick finds no flag from now on starts a new
+        # dispatch, and every one that found it set committed before this claim (waiting.py).
+        waiting.clear_waiting(_queue())
     totals: Counter = Counter()
+    earliest_retry: datetime | None = None
+    deadline = monotonic() + batch_seconds()
     while mails := claim():
         full = len(mails) == BATCH_SIZE
         if full and not in_process:
             _hand_on()  # there may be more: another pool process takes the next batch
-        outcome = deliver(mails, next_try=next_try, seconds=batch_seconds())
+        seconds = batch_seconds() if in_process else max(deadline - monotonic(), 0.0)
+        outcome = deliver(mails, next_try=next_try, seconds=seconds)
         totals.update(
             claimed=len(mails),
             sent=len(outcome.sent),
@@ -117,13 +152,14 @@ def dispatch(*, in_process: bool | None = None) -> dict[str, int]:
             given_up=len(outcome.given_up),
             untried=len(outcome.untried),
         )
-        if in_process:
-            continue  # until nothing is due
-        if outcome.untried and not full:
-            _hand_on()  # out of time: what it released is due now
         if outcome.retrying:
-            _hand_on(at=min(outcome.retrying.values()))
-        break
+            soonest = min(outcome.retrying.values())
+            earliest_retry = soonest if earliest_retry is None else min(earliest_retry, soonest)
+        if not in_process and (outcome.untried or monotonic() > deadline):
+            _hand_on()  # out of time: the rest, and what it released, for a fresh dispatch
+            break
+    if earliest_retry is not None and not in_process:
+        _hand_on(at=earliest_retry)
     return {name: count for name, count in totals.items() if count}
 
 
@@ -132,14 +168,32 @@ def dispatch_soon(*, countdown: float | None = None) -> None:
 
     In-process a dispatch runs now, and one COUNTDOWN seconds ahead is not started at all (a
     web process has no timer): what waits is sent by the next dispatch. A dispatch started
-    by a dispatch goes to the queue this one came from.
+    by a dispatch goes to the queue this one came from. One without a countdown is not
+    published while another waits in that queue (waiting.py): the waiting one sends it all.
     """
     app = current_app
     if app.conf.task_always_eager:
         if countdown is None:
             dispatch(in_process=True)
         return
-    app.send_task(DISPATCH_TASK, countdown=countdown, **_same_route())
+    route = _same_route()
+    if countdown is not None:
+        app.send_task(DISPATCH_TASK, countdown=countdown, **route)
+        return
+    queue = route.get("queue") or route.get("routing_key") or waiting.default_queue()
+    if not waiting.mark_waiting(queue):
+        return  # one is waiting: it has not claimed yet, so it sees what just committed
+    try:
+        app.send_task(DISPATCH_TASK, **route)
+    except Exception:
+        waiting.clear_waiting(queue)  # none is waiting after all: let the next kick publish
+        raise
+
+
+def _queue() -> str:
+    """The queue the running dispatch came from (its flag's), or the default one."""
+    route = _same_route()
+    return route.get("queue") or route.get("routing_key") or waiting.default_queue()
 
 
 def _same_route() -> dict:

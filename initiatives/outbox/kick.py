@@ -20,6 +20,10 @@ writes, and takes a fresh kick once the current one is done. Why that is right:
 - One kick per thread, because a database connection and its transactions belong to one
   thread; no private state of Django's transaction machinery is read.
 
+"Starts one dispatch" means: publishes one, unless a dispatch is waiting in the queue already
+and so has yet to claim (dispatch_soon and waiting.py): with commits in quick succession, one
+dispatch task serves many of them.
+
 If the broker cannot be reached when the kick runs, the error is logged (robust=True), the
 commit stands, and the rows wait for the next dispatch (beat's, every minute).
 """

@@ -45,6 +45,19 @@ class Command(BaseCommand):
         )
         parser.add_argument("--mails", type=int, default=10_000, help="Mails to deliver.")
         parser.add_argument(
+            "--mail-writers",
+            type=int,
+            default=4,
+            help="Processes writing the mails that are each committed on their own.",
+        )
+        parser.add_argument(
+            "--mail-server",
+            choices=["mailbox", "smtp", "both"],
+            default="mailbox",
+            help="Where the worker delivers: the mailbox's .eml files, an SMTP server on "
+            "loopback (aiosmtpd), or each in turn.",
+        )
+        parser.add_argument(
             "--output",
             default=str(Path(settings.BASE_DIR) / "BENCHMARKS.md"),
             help="Where the table goes ('-' for nowhere).",
@@ -61,15 +74,21 @@ class Command(BaseCommand):
     def _mail_runs(self, options) -> list:
         from bench.mail import run_mail
 
-        self.stdout.write(f"Mail throughput: {options['mails']:,} mails, twice:")
+        servers = (
+            ["mailbox", "smtp"] if options["mail_server"] == "both" else [options["mail_server"]]
+        )
+        self.stdout.write(f"Mail throughput: {options['mails']:,} mails, twice per server:")
         return [
             run_mail(
                 mails=options["mails"],
                 concurrency=2,
                 timeout=300,
                 separate_commits=separate,
+                writers=options["mail_writers"],
+                mail_server=server,
                 log=self.stdout.write,
             )
+            for server in servers
             for separate in (False, True)
         ]
 

@@ -12,6 +12,7 @@ from config.celery import app
 from initiatives import tasks
 from initiatives.models import OutboxMail
 from initiatives.outbox import dispatch as dispatch_module
+from initiatives.outbox import waiting
 from initiatives.outbox.dispatch import (
     BATCH_SIZE,
     DISPATCH_TASK,
@@ -36,9 +37,14 @@ def mailbox_count(settings) -> int:
 
 @pytest.fixture
 def as_a_worker():
-    """Run dispatches as a worker does: tasks not eager (tests/conftest.py makes them eager)."""
+    """Run dispatches as a worker does: tasks not eager (tests/conftest.py makes them eager).
+
+    No dispatch is waiting in the default queue before or after (waiting.py), so each test
+    sees what its own dispatches publish."""
     app.conf.task_always_eager = False
+    waiting.clear_waiting(waiting.default_queue())
     yield
+    waiting.clear_waiting(waiting.default_queue())
     app.conf.task_always_eager = True
 
 
@@ -128,15 +134,30 @@ def test_a_refused_recipient_does_not_stop_the_others(settings, monkeypatch):
     assert mailbox_count(settings) == 2
 
 
-def test_with_a_worker_a_full_batch_hands_on_before_it_sends(settings, published):
+def test_with_a_worker_a_full_batch_hands_on_before_it_sends_and_the_dispatch_goes_on(
+    settings, published
+):
     for person in residents(BATCH_SIZE + 3):
         write(person)
 
-    assert dispatch()["sent"] == BATCH_SIZE  # one batch a task
-    assert published == [{DISPATCH_TASK: {"countdown": None}}]
-    assert dispatch() == {"claimed": 3, "sent": 3}
-    assert len(published) == 1  # not full: nothing more to hand on
-    assert dispatch() == {}
+    # The first batch was full: another pool process may take the next one. This one goes on
+    # with the rest itself, until nothing is due.
+    assert dispatch() == {"claimed": BATCH_SIZE + 3, "sent": BATCH_SIZE + 3}
+    assert published == [{DISPATCH_TASK: {}}]
+    assert dispatch() == {}  # the handed-on dispatch finds nothing left
+    assert len(published) == 1  # nothing claimed: nothing to hand on
+
+
+def test_with_a_worker_a_dispatch_out_of_time_hands_the_rest_on(settings, published, monkeypatch):
+    monkeypatch.setattr(dispatch_module, "batch_seconds", lambda: 0.0)
+    for person in residents(3):
+        write(person)
+    # It starts one send whatever its time, then releases the rest for a fresh dispatch.
+    assert dispatch() == {"claimed": 3, "sent": 1, "untried": 2}
+    assert published == [{DISPATCH_TASK: {}}]
+    assert (
+        OutboxMail.objects.filter(state=OutboxMail.State.PENDING, claimed_until=None).count() == 2
+    )
 
 
 def test_with_a_worker_a_retry_starts_a_dispatch_at_its_time(settings, published):

@@ -40,6 +40,7 @@ from config.celery import app
 from initiatives import services, tasks
 from initiatives.models import Dream, OutboxMail
 from initiatives.outbox.dispatch import BATCH_SIZE, DISPATCH_TASK, MAX_RETRIES
+from initiatives.outbox.waiting import WAITING_FLAG_SECONDS
 from initiatives.statuses import Status
 from tests.factories import DreamFactory, NeighbourhoodFactory, ThemeFactory
 from tests.initiatives.failing_mail import connection_count
@@ -639,6 +640,76 @@ def test_a_mail_server_that_always_fails_leaves_the_mail_failed_after_the_last_r
     nothing_more_is_sent(delivery)  # a failed mail is for staff to look at, not tried again
     row.refresh_from_db()
     assert (row.state, row.attempts) == (OutboxMail.State.FAILED, MAX_RETRIES + 1)
+
+
+def test_300_changes_committed_one_by_one_are_each_delivered_once_without_beat(
+    delivery, mogelijkmaker
+):
+    """Everyday updates: each change commits on its own while the worker is busy sending.
+
+    A kick that finds a dispatch waiting in the queue publishes none (waiting.py); the
+    waiting one has not claimed yet, so it sends that commit's mail. No beat runs here: a
+    mail stranded by a skipped kick would never be sent and the test would time out.
+    """
+    total = 300
+    dreams = submitted_dreams(total)
+    delivery.start_worker()
+    run_beat_dispatch()  # the worker is up once this one was taken
+    delivery.wait_until_idle(timeout=60)
+    delivery.published.clear()
+
+    start = time.monotonic()
+    for dream in dreams:
+        services.dream_pick_up(dream=dream, by=mogelijkmaker)  # its own transaction
+    commit_seconds = time.monotonic() - start
+    ids = set(OutboxMail.objects.values_list("pk", flat=True))
+    delivery.wait_for(
+        f"{total} mails to be sent",
+        lambda: not OutboxMail.objects.exclude(state=OutboxMail.State.SENT).exists(),
+        timeout=60,
+    )
+    seconds = time.monotonic() - start
+    delivery.wait_until_idle(timeout=30)
+
+    figures = delivery.figures(ids)
+    delivery.report(
+        f"{total} changes committed one by one",
+        published=len(delivery.published),
+        **figures,
+        seconds_of_commits=commit_seconds,
+        seconds_to_deliver=seconds,
+    )
+    assert len(ids) == total
+    assert figures == {"sent": total, "lost": 0, "duplicated": 0, "unexpected": 0, "unreadable": 0}
+    assert set(OutboxMail.objects.values_list("attempts", flat=True)) == {1}
+    assert 1 <= len(delivery.published) <= total
+
+
+def test_commits_while_no_worker_runs_leave_one_dispatch_waiting_and_it_sends_them_all(
+    delivery, mogelijkmaker
+):
+    total = 100
+    dreams = submitted_dreams(total)
+    start = time.monotonic()
+    for dream in dreams:
+        services.dream_pick_up(dream=dream, by=mogelijkmaker)  # each its own commit and kick
+    commit_seconds = time.monotonic() - start
+    ids = set(OutboxMail.objects.values_list("pk", flat=True))
+    # One waits in the queue; only when its flag ran out (a lost dispatch) does a kick add one.
+    flags_run_out = int(commit_seconds // WAITING_FLAG_SECONDS)
+    assert 1 <= len(delivery.published) <= 1 + flags_run_out
+    assert delivery.waiting() == len(delivery.published)
+
+    delivery.start_worker()
+    delivery.wait_until_idle(timeout=60)
+    figures = delivery.figures(ids)
+    delivery.report(
+        f"{total} commits, no worker yet",
+        published=len(delivery.published),
+        **figures,
+        seconds_of_commits=commit_seconds,
+    )
+    assert figures == {"sent": total, "lost": 0, "duplicated": 0, "unexpected": 0, "unreadable": 0}
 
 
 # --- batches: the mails of one transaction ------------------------------------------------------
