@@ -52,3 +52,25 @@ class NLDesignFormMixin:
                 if isinstance(field.widget, widget_type):
                     field.widget.attrs.setdefault("class", css_class)
                     break
+
+
+class _ShortListIterator(forms.models.ModelChoiceIterator):
+    """Read the choices with one plain query, kept for the form's life.
+
+    Django's iterator reads through a server-side cursor (DECLARE, FETCH, CLOSE: three round
+    trips), and again for every pass: a select asks for its first choice to decide on the
+    required attribute, then for all of them to write its options. A list of funds or of
+    colleagues is short: it is read once, like any other queryset.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:  # fills the queryset's cache: the next pass asks nothing
+            yield self.choice(obj)
+
+
+class ShortModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField for a short list (funds, MogelijkMakers): one query per form."""
+
+    iterator = _ShortListIterator

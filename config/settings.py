@@ -116,8 +116,9 @@ TEMPLATES = [
 ]
 
 # Widgets render through the project's templates, so templates/django/forms/ can replace
-# Django's slower select template (templates/django/forms/widgets/select.html).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Django's slower select template (templates/django/forms/widgets/select.html); text boxes,
+# text areas and checkboxes are written in Python (config/form_renderer.py).
+FORM_RENDERER = "config.form_renderer.PortalFormRenderer"
 
 DATABASES = {
     "default": dj_database_url.config(

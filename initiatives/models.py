@@ -191,6 +191,14 @@ class Dream(models.Model):
             # The weekly report: first contacts in a week, and the dreams still open at its end.
             models.Index(fields=["first_contact_at"], name="dream_first_contact"),
             models.Index(fields=["closed_at"], name="dream_closed"),
+            # The home page's newest realised dreams shown publicly: without it PostgreSQL
+            # walks dream_closed backwards past every other closed dream (8,700 rows, 44 ms
+            # at 100,000 dreams; issue 15).
+            models.Index(
+                fields=["-closed_at", "-id"],
+                condition=models.Q(status=Status.REALISED, show_publicly=True),
+                name="dream_realised_public",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -7,7 +7,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import StaffNotificationMode
-from config.forms import TOO_LONG, NLDesignFormMixin, text_field
+from config.forms import TOO_LONG, NLDesignFormMixin, ShortModelChoiceField, text_field
 from initiatives import selectors
 from initiatives.models import ContactMoment, CoreValue, Neighbourhood, Theme, Verdict
 from initiatives.statuses import Status
@@ -98,7 +98,7 @@ class DreamFilterForm(NLDesignFormMixin, forms.Form):
 class HandOverForm(NLDesignFormMixin, forms.Form):
     prefix = "handover"
 
-    to = forms.ModelChoiceField(
+    to = ShortModelChoiceField(
         label=_("Hand over to"),
         queryset=selectors.enablers().none(),
         error_messages={"required": _("Choose a MogelijkMaker.")},
@@ -252,7 +252,7 @@ def _approval_limit_help(promised=None) -> str:
 class GrantForm(NLDesignFormMixin, forms.Form):
     prefix = "grant"
 
-    fund = forms.ModelChoiceField(
+    fund = ShortModelChoiceField(
         label=_("Fund"),
         queryset=selectors.funds_current().none(),
         error_messages={"required": _("Choose a fund.")},

@@ -100,7 +100,11 @@ TRIAGE_COUNT_CAP = 1000
 @staff_area("triage")
 @require_GET
 def triage(request) -> HttpResponse:
-    waiting = selectors.waiting_to_pick_up(shown=TRIAGE_SHOWN, cap=TRIAGE_COUNT_CAP)
+    # Read once: the rows' deadlines and the promise the page states come from the same row.
+    promised = selectors.service_promises()
+    waiting = selectors.waiting_to_pick_up(
+        shown=TRIAGE_SHOWN, cap=TRIAGE_COUNT_CAP, promised=promised
+    )
     all_waiting = (
         reverse("staff:dream_list")
         + "?"
@@ -109,7 +113,7 @@ def triage(request) -> HttpResponse:
     return render(
         request,
         "staff/triage.html",
-        {"waiting": waiting, "all_waiting_url": all_waiting},
+        {"waiting": waiting, "all_waiting_url": all_waiting, "promises": promised},
     )
 
 

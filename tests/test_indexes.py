@@ -17,6 +17,7 @@ INDEXES = [
     ("initiatives_dream", "dream_contact_status", ["contact_id", "status"], False),
     ("initiatives_dream", "dream_first_contact", ["first_contact_at"], False),
     ("initiatives_dream", "dream_closed", ["closed_at"], False),
+    ("initiatives_dream", "dream_realised_public", ["closed_at", "id"], True),
     ("initiatives_timelineevent", "event_dream_time", ["dream_id", "created_at"], False),
     ("initiatives_timelineevent", "event_kind_time", ["kind", "created_at"], False),
     ("initiatives_timelineevent", "event_status_history", ["dream_id", "created_at"], True),

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from initiatives import promises
-from initiatives.models import Decision, Dream, EventKind, Grant, TimelineEvent
+from initiatives.models import Decision, Dream, EventKind, Grant, ServicePromises, TimelineEvent
 from initiatives.selectors.dream_lists import (
     _silent_q,
     dreams_first_contact_overdue,
@@ -70,10 +70,13 @@ def _waiting(queryset: QuerySet, make_row, *, shown: int = SHOWN, cap: int | Non
     return Waiting(count=count, rows=rows, capped=capped)
 
 
-def waiting_to_pick_up(*, shown: int = SHOWN, cap: int | None = None) -> Waiting:
+def waiting_to_pick_up(
+    *, shown: int = SHOWN, cap: int | None = None, promised: ServicePromises | None = None
+) -> Waiting:
     """Dreams nobody picked up yet, oldest first, with how long they waited in working days
-    and the day they are promised by (the start page and the triage page)."""
-    promised, today = promises.current(), timezone.localdate()
+    and the day they are promised by (the start page and the triage page). PROMISED: the
+    service promises, when the page has read them already."""
+    promised, today = promised or promises.current(), timezone.localdate()
 
     def row(dream: Dream) -> Row:
         deadline = promises.pick_up_deadline(dream.submitted_at, promised)

@@ -1,0 +1,80 @@
+"""The form renderer: the simplest widgets written in Python, every other template as Django's.
+
+A text box, a text area or a checkbox is one line of HTML, but through the template engine
+it is three templates (text.html includes input.html includes attrs.html) and a loop over its
+attributes: about 0.2-0.4 ms a widget. The dream workspace shows some 26 of them, so those
+templates alone were a fifth of its Python time (issue 15). WIDGETS below write exactly what
+Django's own templates write (tests/config/test_form_renderer.py compares them for every
+widget named here); any other template, and a project override of one (templates/django/
+forms/), still goes through the template engine: remove a name from WIDGETS to override it.
+"""
+
+from django.forms.renderers import TemplatesSetting
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeData
+
+
+def _s(value) -> str:
+    """What {{ value|stringformat:'s' }} writes: %s-formatted, escaped unless marked safe."""
+    if isinstance(value, SafeData):
+        return str(value)
+    return escape("%s" % value)  # noqa: UP031 - the same formatting as stringformat:'s'
+
+
+def attrs_html(attrs: dict) -> str:
+    """What django/forms/widgets/attrs.html writes for ATTRS."""
+    return "".join(
+        f" {conditional_escape(name)}" + ("" if value is True else f'="{_s(value)}"')
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def input_html(widget: dict) -> str:
+    """What django/forms/widgets/input.html writes (text, email, number, date, checkbox…)."""
+    value = widget["value"]
+    shown = "" if value is None else f' value="{_s(value)}"'
+    return (
+        f'<input type="{conditional_escape(widget["type"])}" '
+        f'name="{conditional_escape(widget["name"])}"{shown}{attrs_html(widget["attrs"])}>'
+    )
+
+
+def textarea_html(widget: dict) -> str:
+    """What django/forms/widgets/textarea.html writes."""
+    value = widget["value"]
+    text = conditional_escape(value) if value else ""
+    return (
+        f'<textarea name="{conditional_escape(widget["name"])}"{attrs_html(widget["attrs"])}>\n'
+        f"{text}</textarea>"
+    )
+
+
+_INPUT_TEMPLATES = (
+    "checkbox",
+    "color",
+    "date",
+    "datetime",
+    "email",
+    "hidden",
+    "input",
+    "number",
+    "password",
+    "search",
+    "tel",
+    "text",
+    "time",
+    "url",
+)
+WIDGETS = {f"django/forms/widgets/{name}.html": input_html for name in _INPUT_TEMPLATES}
+WIDGETS["django/forms/widgets/textarea.html"] = textarea_html
+
+
+class PortalFormRenderer(TemplatesSetting):
+    """TemplatesSetting (the project's templates first), with the widgets of WIDGETS in Python."""
+
+    def render(self, template_name, context, request=None):
+        write = WIDGETS.get(template_name)
+        if write is None:
+            return super().render(template_name, context, request=request)
+        return write(context["widget"])  # BaseRenderer strips; these have nothing to strip
