@@ -129,7 +129,7 @@ def _target(group: str, key: str, s: Measurement, big: Measurement, growth) -> t
         mb = max(big.extra.get("peak_python_mb") or 0, big.extra.get("peak_rss_growth_mb") or 0)
         ok = mb < EXPORT_MAX_MB
         text = (
-            f"streams, peak memory growth < {EXPORT_MAX_MB} MB (here {mb:.0f} MB: Python "
+            f"complete file, peak memory growth < {EXPORT_MAX_MB} MB (here {mb:.0f} MB: Python "
             f"{big.extra.get('peak_python_mb', 0):.0f}, RSS {big.extra.get('peak_rss_growth_mb') or 0:.0f}; "
             f"{big.extra.get('rows', 0):,} rows)"
         )
@@ -241,8 +241,10 @@ def render(*, info: dict, seeds: list[str], small, large, load, mail_runs, sizes
     export = large.get("export")
     if export and export.extra:
         lines.append(
-            f"- The export downloads all {export.extra['listed']:,} dreams the staff list shows "
-            '(every status but unconfirmed) with its "download all found" link, unfiltered.'
+            f"- The export asks for all {export.extra['listed']:,} dreams the staff list shows "
+            '(every status but unconfirmed) with its "download all found" button, unfiltered; '
+            "the file is made by the worker's code (services.export_build), in-process to be "
+            "measured, and downloaded with its Content-Length."
         )
     lines += load_lines(load)
     for run in mail_runs:

@@ -318,7 +318,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "initiatives.tasks.retention",
         "schedule": crontab(minute=30, hour=3),  # at night, when nobody works on dreams
     },
+    # Exports: a stopped worker's export is tried again or marked failed; old files go.
+    "exports-sweep": {"task": "initiatives.tasks.exports_sweep", "schedule": 60.0},
 }
+
+# CSV exports of the dream list (initiatives/services/exports.py). A worker building one
+# renews its lease every few seconds; a lease that runs out means the worker stopped
+# (killed, out of memory), and the export is tried again or marked failed. Keep it above
+# the longest pause between renewals: the first rows of a large query (seconds).
+EXPORT_LEASE_SECONDS = float(os.environ.get("EXPORT_LEASE_SECONDS", "120"))
+# A finished export's file is deleted this many hours after it was made.
+EXPORT_KEEP_HOURS = float(os.environ.get("EXPORT_KEEP_HOURS", "24"))
 
 # Service promises, in working days (weekends and Dutch public holidays skipped).
 PROMISE_PICK_UP_WORKING_DAYS = int(os.environ.get("PROMISE_PICK_UP_WORKING_DAYS", "2"))

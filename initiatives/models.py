@@ -720,6 +720,83 @@ class WeeklyReport(models.Model):
         return self.figures.get("current", {}).get("week", str(self.week_start))
 
 
+class DreamExport(models.Model):
+    """A staff member's CSV export of the dreams a list's filters found, built by a worker.
+
+    A large export takes minutes, longer than any web request may take: a worker writes it to
+    a private file, and it is downloaded once it is READY. Only a complete write is marked
+    ready (services/exports.py says how a killed worker's export is never served).
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting for its turn")
+        BUILDING = "building", _("Being made")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Removed")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("asked for by"),
+    )
+    # The list's query string, to show and repeat the filters; the validated filters the
+    # worker applies (ids, flags, the search words) in `filters`.
+    query_string = models.CharField(_("filters (query string)"), max_length=2000, blank=True)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    rows_expected = models.PositiveIntegerField(_("rows expected"), null=True, blank=True)
+    rows_written = models.PositiveIntegerField(_("rows written"), default=0)
+    size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    # A path in the private media storage, never under a public URL; set only once READY.
+    file = models.CharField(_("file"), max_length=200, blank=True)
+    # Each build is one attempt; a worker writes only while its attempt is the row's current
+    # one and its lease (claimed_until) holds, so a worker thought dead can never mark it ready.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_until = models.DateTimeField(
+        _("claimed until"),
+        null=True,
+        blank=True,
+        help_text=_("A worker is making it; after this moment it is taken to have stopped."),
+    )
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("asked for"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("dream export")
+        verbose_name_plural = _("dream exports")
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"], name="export_requested_recent"),
+            # The sweep: exports in progress, and finished ones whose file must expire.
+            models.Index(fields=["state", "created_at"], name="export_state_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=["queued", "building", "ready", "failed", "expired"]),
+                name="export_state_known",
+            ),
+            # Ready means a complete file: its name, its size and its row count are known.
+            models.CheckConstraint(
+                condition=~models.Q(state="ready")
+                | (~models.Q(file="") & models.Q(size__isnull=False)),
+                name="export_ready_has_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requested_by} {self.created_at:%Y-%m-%d %H:%M}: {self.state}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.BUILDING)
+
+    def get_state_display(self) -> str:
+        return _label(self.State, self.state)
+
+
 # --- privacy: the retention log and the audit log ---------------------------------------------
 
 

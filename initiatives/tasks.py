@@ -4,6 +4,7 @@ from celery import shared_task
 
 from initiatives import services
 from initiatives.outbox import dispatch as outbox
+from initiatives.services import exports
 
 
 @shared_task
@@ -45,3 +46,19 @@ def retention() -> dict:
 def sign_in_link_send(email: str, next_url: str = "", language: str = "") -> None:
     """Look EMAIL up and mail it a sign-in link (services.sign_in_link_request says why here)."""
     services.sign_in_link_send(email=email, next_url=next_url, language=language)
+
+
+@shared_task(
+    acks_late=True,
+    soft_time_limit=exports.BUILD_SOFT_TIME_LIMIT,
+    time_limit=exports.BUILD_TIME_LIMIT,
+)
+def export_build(export_id: int) -> str:
+    """Write a staff CSV export to its file; it is ready only when every row is in it."""
+    return services.export_build(export_id=export_id)
+
+
+@shared_task
+def exports_sweep() -> dict:
+    """Every minute: take back exports of stopped workers, delete expired files."""
+    return services.exports_sweep()

@@ -8,7 +8,9 @@ change) has been answered it records, through services.audit_record():
   signed-in user, whatever the answer (a refused look is worth knowing about too);
 - every change: each POST (or other unsafe method), whether it succeeded or was refused,
   signed in or not (failed sign-ins included);
-- the CSV export, which is a POST, named as such with the dreams it held.
+- the CSV export of a selection, which is a POST, named as such with the dreams it held;
+  the request for an export of all dreams found, with its filters, and each download of
+  the file a worker made of it.
 
 It records the answer's HTTP status and the client's address. X-Forwarded-For is only
 believed when TRUSTED_PROXY_COUNT says proxies put it there: anyone can send that header.
@@ -31,9 +33,14 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 PERSONAL_DATA_VIEWS = {
     "dream_workspace": "view dream",
     "dream_photo": "view photo",
+    "export_download": "download export (CSV)",
 }
 # What the pk in a staff URL stands for, where it is not a dream.
-OBJECT_KINDS = {"decision_sign": "decision", "approval_decide": "grant"}
+OBJECT_KINDS = {
+    "decision_sign": "decision",
+    "approval_decide": "grant",
+    "export_download": "export",
+}
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -108,6 +115,9 @@ def _what(request: HttpRequest) -> tuple[str, str] | None:
         return action, _target(request)
     if url_name == "dream_bulk" and request.POST.get("action") == "export":
         return "export dreams (CSV)", _export_target(request)
+    if url_name == "dream_export":  # which dreams: the filters that find them
+        filters = request.POST.get("query_string", "")
+        return "ask for export (CSV)", ("filters " + filters if filters else "all dreams")[:200]
     return url_name or "unknown address", _target(request)
 
 

@@ -24,11 +24,11 @@ from django.views.decorators.http import require_GET
 
 from initiatives import report_tasks, selectors, services
 from initiatives.models import CoreValue, WeeklyReport
+from initiatives.services.exports import csv_safe
 from initiatives.statuses import Status
 from initiatives.weeks import week_name
 from staff import reports
 from staff.permissions import staff_area
-from staff.views import _csv_safe
 
 EARLIEST_WEEK = date(2000, 1, 3)  # a Monday; further back there is nothing to report
 REPORT_CSS = ("css/report.css",)  # also given to WeasyPrint, read through the finders
@@ -360,7 +360,7 @@ def report_csv(request) -> HttpResponse:
     out.write("\ufeff")  # a byte-order mark, so that spreadsheets read the file as UTF-8
     writer = csv.writer(out, delimiter=";")
     for row in reports.csv_rows(report.figures):
-        writer.writerow([_csv_safe(str(cell)) for cell in row])
+        writer.writerow([csv_safe(str(cell)) for cell in row])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = _attachment(report.week_start, "csv")
     return response

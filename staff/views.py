@@ -1,19 +1,18 @@
-import csv
-import itertools
 import re
-from collections.abc import Iterator
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import LoginView
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -21,11 +20,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.models import User
 from initiatives import selectors, services
 from initiatives.exceptions import InvalidTransition, NotAllowed
-from initiatives.models import CoreValue, Decision, Dream, DreamPhoto, Grant, WorkingPractice
+from initiatives.models import (
+    CoreValue,
+    Decision,
+    Dream,
+    DreamExport,
+    DreamPhoto,
+    Grant,
+    WorkingPractice,
+)
 from initiatives.pagination import CappedCountPaginator
+from initiatives.services.exports import IMMEDIATE_MAX_DREAMS
 from initiatives.statuses import STAFF_MOVES, Status, is_open, is_picked_up
 from staff import forms
 from staff.permissions import can, staff_area, start_parts
@@ -143,23 +150,27 @@ def pick_up(request, pk: int) -> HttpResponse:
 PAGE_SIZE = 25
 
 
+def _list_filters(form: forms.DreamFilterForm) -> dict:
+    """Return the list's filters as staff_dream_list's keyword arguments, in plain values
+    (ids, flags, words) that an export keeps and a worker applies later."""
+    data = form.cleaned_data if form.is_valid() else {}
+    return {
+        "statuses": list(data.get("status") or []) or None,
+        "neighbourhood": data["neighbourhood"].pk if data.get("neighbourhood") else None,
+        "theme": data["theme"].pk if data.get("theme") else None,
+        "contact": data["contact"].pk if data.get("contact") else None,
+        "mine": data.get("mine", False),
+        "overdue": data.get("overdue", False),
+        "silent": data.get("silent", False),
+        "tension": data.get("tension", False),
+        "query": data.get("q", ""),
+        "sort": data.get("sort") or "newest",
+    }
+
+
 def _filtered_dreams(request):
     form = forms.DreamFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    dreams = selectors.staff_dream_list(
-        user=request.user,
-        statuses=data.get("status") or None,
-        neighbourhood=data["neighbourhood"].pk if data.get("neighbourhood") else None,
-        theme=data["theme"].pk if data.get("theme") else None,
-        contact=data["contact"].pk if data.get("contact") else None,
-        mine=data.get("mine", False),
-        overdue=data.get("overdue", False),
-        silent=data.get("silent", False),
-        tension=data.get("tension", False),
-        query=data.get("q", ""),
-        sort=data.get("sort") or "newest",
-    )
-    return form, dreams
+    return form, selectors.staff_dream_list(user=request.user, **_list_filters(form))
 
 
 @staff_area("dream_list")
@@ -184,62 +195,6 @@ def dream_list(request) -> HttpResponse:
     return render(request, "staff/dream_list.html", context)
 
 
-def _csv_rows(dreams) -> Iterator[list[str]]:
-    yield [
-        _("Number"),
-        _("Title"),
-        _("Status"),
-        _("Village or neighbourhood"),
-        _("Theme"),
-        _("MogelijkMaker"),
-        _("Handed in"),
-        _("Last update for the resident"),
-    ]
-    # Plain values, not model instances: 100,000 rows stream in seconds and little memory.
-    labels = {value: str(label) for value, label in Status.choices}
-    names: dict[int, str] = {}
-    here = timezone.get_current_timezone()
-
-    def moment(value) -> str:
-        return value.astimezone(here).strftime("%Y-%m-%d %H:%M") if value else ""
-
-    rows = dreams.values_list(
-        "pk",
-        "title",
-        "status",
-        "neighbourhood__name",
-        "theme__name",
-        "contact_id",
-        "contact__full_name",
-        "contact__email",
-        "contact__is_staff",
-        "submitted_at",
-        "last_public_update_at",
-    )
-    for row in rows.iterator(chunk_size=2000):
-        pk, title, status, neighbourhood, theme, contact_id, *contact, submitted, updated = row
-        if contact_id and contact_id not in names:
-            full_name, email, is_staff = contact
-            names[contact_id] = User(
-                full_name=full_name, email=email, is_staff=is_staff
-            ).get_full_name()
-        yield [
-            str(pk),
-            title,
-            labels.get(status, status),
-            neighbourhood,
-            theme,
-            names[contact_id] if contact_id else "",
-            moment(submitted),
-            moment(updated),
-        ]
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _only(dreams, ids: list[int]):
     """Return DREAMS with the given IDS. On PostgreSQL a large selection goes as one array
     parameter: 100,000 placeholders would cost seconds and tens of megabytes to send.
@@ -255,48 +210,90 @@ def _only(dreams, ids: list[int]):
     return dreams.filter(pk__in=ids)
 
 
-def _batched(lines: Iterator[str], size: int = 500) -> Iterator[str]:
-    """Stream LINES a few hundred at a time: one write per line is slow for large exports."""
-    batch = []
-    for line in lines:
-        batch.append(line)
-        if len(batch) == size:
-            yield "".join(batch)
-            batch = []
-    if batch:
-        yield "".join(batch)
-
-
-def _csv_safe(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
-def _csv_response(dreams) -> StreamingHttpResponse:
-    """Stream DREAMS as a CSV file, a few hundred rows at a time."""
-    writer = csv.writer(_Echo(), delimiter=";")
-    rows = (writer.writerow([_csv_safe(cell) for cell in row]) for row in _csv_rows(dreams))
-    # A byte-order mark first, as the report's CSV has: without it Dutch Excel reads the file
-    # as Windows-1252 and "Café" comes out as "CafÃ©".
-    stream = itertools.chain(["\ufeff"], _batched(rows))
-    response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="dromen.csv"'
+def _csv_attachment(body: bytes, filename: str = "dromen.csv") -> HttpResponse:
+    """Send BODY, a whole CSV file, with its length: a cut-off download shows as incomplete."""
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Length"] = str(len(body))
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 @staff_area("export")
-@require_GET
+@require_POST
 def dream_export(request) -> HttpResponse:
-    """Download every dream that matches the list's filters, in the list's order.
+    """Ask for every dream that matches the list's filters as a CSV file, in the list's order.
 
-    Ticking dreams suits a handful; this is for "all 2,400 dreams in Drunen this year".
-    Filters that do not validate export nothing: the whole archive is never sent by mistake.
+    Ticking dreams suits a handful; this is for "all 2,400 dreams in Drunen this year", or
+    all million: a worker makes the file (services/exports.py) and the export's page offers
+    it once it is complete. Filters that do not validate export nothing: the whole archive
+    is never sent by mistake.
     """
-    form, dreams = _filtered_dreams(request)
+    query = QueryDict(request.POST.get("query_string", ""), mutable=True)
+    query.pop("pagina", None)
+    form = forms.DreamFilterForm(query or None)
     if form.is_bound and not form.is_valid():
         messages.error(request, _("Correct the filters first; nothing was downloaded."))
-        return redirect(reverse("staff:dream_list") + "?" + request.GET.urlencode())
-    return _csv_response(dreams)
+        return redirect(reverse("staff:dream_list") + "?" + query.urlencode())
+    export = services.export_request(
+        by=request.user, query_string=query.urlencode(), filters=_list_filters(form)
+    )
+    return redirect("staff:export_status", pk=export.pk)
+
+
+def _export_context(export: DreamExport) -> dict:
+    list_url = reverse("staff:dream_list")
+    return {
+        "export": export,
+        "list_url": list_url + ("?" + export.query_string if export.query_string else ""),
+        "keep_hours": int(settings.EXPORT_KEEP_HOURS),
+    }
+
+
+@staff_area("export")
+@require_GET
+@vary_on_headers("HX-Request")
+def export_status(request, pk: int) -> HttpResponse:
+    """How far the export is; its download once it is ready. htmx asks again every few
+    seconds while it is being made; without JavaScript the page has a link to load it again."""
+    try:
+        export = selectors.export_of(user=request.user, pk=pk)
+    except DreamExport.DoesNotExist:
+        raise Http404 from None
+    context = _export_context(export)
+    if request.htmx:
+        # The live region is told only when the state changed, not at every count.
+        context["announce"] = request.GET.get("was") != export.state
+        return render(request, "staff/export.html#progress", context)
+    return render(request, "staff/export.html", context)
+
+
+@staff_area("export")
+@require_GET
+def export_download(request, pk: int) -> HttpResponse:
+    """Send the finished file, with its length; refuse an export that is not complete."""
+    try:
+        export = selectors.export_of(user=request.user, pk=pk)
+    except DreamExport.DoesNotExist:
+        raise Http404 from None
+    refused = None
+    if export.state == DreamExport.State.READY:
+        try:
+            file = default_storage.open(export.file, "rb")
+        except FileNotFoundError:
+            refused = 410
+        else:
+            if file.size == export.size:
+                return FileResponse(
+                    file,
+                    as_attachment=True,
+                    filename=f"dromen-{timezone.localtime(export.created_at):%Y%m%d-%H%M}.csv",
+                    content_type="text/csv; charset=utf-8",
+                )
+            file.close()
+            refused = 410  # not the file that was made: never send it as if it were
+    context = _export_context(export)
+    context["refused"] = True
+    return render(request, "staff/export.html", context, status=refused or 409)
 
 
 @staff_area("dream_list")
@@ -312,7 +309,16 @@ def dream_bulk(request) -> HttpResponse:
         return redirect(back)
     selected = _only(selectors.staff_dream_list(user=request.user, sort="oldest"), ids)
     if action == "export" and can(request.user, "export"):
-        return _csv_response(selected)
+        if len(ids) > IMMEDIATE_MAX_DREAMS:
+            messages.error(
+                request,
+                _("Select at most %(count)s dreams, or download all dreams found.")
+                % {"count": number_format(IMMEDIATE_MAX_DREAMS, force_grouping=True)},
+            )
+            return redirect(back)
+        # Small enough to make whole, here and now: sent with its length, never cut off.
+        body, _rows = services.dreams_csv_bytes(dreams=selected)
+        return _csv_attachment(body)
     if action == "hand_over" and can(request.user, "hand_over"):
         form = forms.HandOverForm(request.POST)
         if not form.is_valid():

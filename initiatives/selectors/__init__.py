@@ -12,6 +12,7 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
     outbox          the mail outbox's figures for /health/
     weekly_report   the weekly report's snapshot and figures
     privacy         a resident's data export, the dreams erasing would withdraw
+    exports         the rows of a staff CSV export, and whose export is whose
 """
 
 from initiatives.selectors.dream_lists import (
@@ -21,6 +22,7 @@ from initiatives.selectors.dream_lists import (
     staff_dream_list,
     triage_queue,
 )
+from initiatives.selectors.exports import dream_export_header, dream_export_rows, export_of
 from initiatives.selectors.outbox import (
     OUTBOX_FAILING_WINDOW_SECONDS,
     outbox_failed_count,
@@ -75,6 +77,8 @@ __all__ = [
     "decisions_awaiting_letter",
     "dream_budget",
     "dream_exists_for_staff",
+    "dream_export_header",
+    "dream_export_rows",
     "dream_for_resident",
     "dream_for_staff",
     "dreams_first_contact_overdue",
@@ -84,6 +88,7 @@ __all__ = [
     "dreams_withdrawn_on_erase",
     "enablers",
     "event_actor_for_resident",
+    "export_of",
     "funds_current",
     "grants_awaiting_approval",
     "neighbourhood_list",

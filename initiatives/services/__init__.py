@@ -20,6 +20,13 @@ from initiatives.services.dreams import (
     resident_may_write,
     service_promises_ensure,
 )
+from initiatives.services.exports import (
+    dreams_csv_bytes,
+    export_build,
+    export_request,
+    exports_discard,
+    exports_sweep,
+)
 from initiatives.services.grants import grant_create, grant_decide
 from initiatives.services.keeping_informed import (
     notification_mode_set,
@@ -71,7 +78,12 @@ __all__ = [
     "dream_send_message",
     "dream_submit",
     "dream_withdraw",
+    "dreams_csv_bytes",
     "dreams_hand_over",
+    "export_build",
+    "export_request",
+    "exports_discard",
+    "exports_sweep",
     "grant_create",
     "grant_decide",
     "is_dream_contact",

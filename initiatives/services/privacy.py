@@ -38,6 +38,7 @@ from initiatives.models import (
 from initiatives.notifications import mail_queue
 from initiatives.services._core import _default_language, _lock
 from initiatives.services.dreams import dream_withdraw
+from initiatives.services.exports import exports_discard
 from initiatives.statuses import CLOSED, WITHDRAWABLE, Status
 
 # Dreams the municipality must keep (a decision was taken: archived case files). Their story
@@ -196,6 +197,8 @@ def resident_erase(*, resident: User) -> None:
                 context={"reason": reason},
             )
     _weekly_reports_scrub({dream.pk: dream.title for dream in dreams})
+    # A staff member's CSV export may hold the dreams' titles: every export file goes.
+    exports_discard()
     _sessions_end(resident)
     # The links in mails already sent open no dream any more (the inactive account alone
     # would stop them too; this says so in the data).

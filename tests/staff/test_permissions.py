@@ -4,6 +4,7 @@ The expectations are written out below, on purpose not read from staff.permissio
 a change to ACCESS, to a view's area or to staff/urls.py shows up here as a mismatch.
 """
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
@@ -26,6 +27,7 @@ TRIAGE = "/medewerkers/nieuwe-dromen/"
 DREAM_LIST = "/medewerkers/dromen/"
 APPROVALS = "/medewerkers/goedkeuringen/"
 WORKSPACE = "workspace"  # stands for /medewerkers/dromen/<the dream>/
+EXPORT_PAGE = "export page"  # stands for /medewerkers/exports/<a new export>/
 
 
 @dataclass(frozen=True)
@@ -42,12 +44,19 @@ class Expect:
     # One face: only the dream's contact (ENABLER in the world below) may do it; anyone else
     # the role allows gets the workspace again with the refusal (400).
     contact_only: bool = False
+    # An export is its maker's alone (ENABLER's in the world below): anyone else the role
+    # allows gets 404, as if it did not exist.
+    owner_only: bool = False
 
 
 def _may(
-    *roles: str, get: Answer = Answer(200), post: Answer | None = None, contact_only=False
+    *roles: str,
+    get: Answer = Answer(200),
+    post: Answer | None = None,
+    contact_only=False,
+    owner_only=False,
 ) -> Expect:
-    return Expect(frozenset({*roles, ADMIN}), get, post, contact_only)
+    return Expect(frozenset({*roles, ADMIN}), get, post, contact_only, owner_only)
 
 
 NOT_ALLOWED = Answer(405)  # GET on an endpoint that only takes POST
@@ -63,8 +72,11 @@ EXPECTED: dict[str, Expect] = {
     "dream_list": _may(ENABLER, COMMS, MANAGER),
     # Reached from the list; what may be done with the selection is checked inside the view.
     "dream_bulk": _may(ENABLER, COMMS, MANAGER, get=NOT_ALLOWED, post=Answer(302, DREAM_LIST)),
-    # Everything that matches the list's filters, as CSV.
-    "dream_export": _may(ENABLER, MANAGER),
+    # Everything that matches the list's filters, as CSV: asked for, then made by a worker;
+    # its page and its file are for the person who asked only.
+    "dream_export": _may(ENABLER, MANAGER, get=NOT_ALLOWED, post=Answer(302, EXPORT_PAGE)),
+    "export_status": _may(ENABLER, MANAGER, owner_only=True),
+    "export_download": _may(ENABLER, MANAGER, owner_only=True),
     "dream_workspace": _may(ENABLER, COMMS, MANAGER),
     # The dream is already picked up: the answer is "someone has it", back to the triage.
     "pick_up": _may(ENABLER, get=NOT_ALLOWED, post=Answer(302, TRIAGE)),
@@ -112,7 +124,8 @@ def test_every_staff_url_is_in_the_matrix():
 
 @pytest.fixture
 def world(resident, picked_up, enabler, fund):
-    """One dream with a photo, a review, a proposed decision and a grant awaiting approval."""
+    """One dream with a photo, a review, a proposed decision, a grant awaiting approval, and
+    the MogelijkMaker's finished export."""
     services.review_record(
         dream=picked_up,
         by=enabler,
@@ -123,7 +136,15 @@ def world(resident, picked_up, enabler, fund):
         dream=picked_up, by=enabler, fund=fund, amount=Decimal(3000), purpose="Bankjes"
     )
     photo = add_photo(picked_up)
-    return {"dream": picked_up, "photo": photo, "decision": decision, "grant": grant}
+    export = services.export_request(by=enabler, query_string="", filters={})
+    services.export_build(export_id=export.pk)  # as the worker does after the commit
+    return {
+        "dream": picked_up,
+        "photo": photo,
+        "decision": decision,
+        "grant": grant,
+        "export": export,
+    }
 
 
 @pytest.fixture
@@ -154,6 +175,8 @@ def _url(name: str, world) -> str:
         values["pk"] = world["decision"].pk
     if name == "approval_decide":
         values["pk"] = world["grant"].pk
+    if name in ("export_status", "export_download"):
+        values["pk"] = world["export"].pk
     kwargs = {key: values[key] for key in pattern.pattern.converters}
     return reverse(f"staff:{name}", kwargs=kwargs)
 
@@ -183,6 +206,8 @@ def _matches(response, answer: Answer, url: str, workspace: str) -> bool:
     if answer.location == "login":
         parts = urlsplit(location)
         return parts.path == "/medewerkers/inloggen/" and parse_qs(parts.query).get("next") == [url]
+    if answer.location == EXPORT_PAGE:
+        return re.fullmatch(r"/medewerkers/exports/\d+/", urlsplit(location).path) is not None
     target = workspace if answer.location == WORKSPACE else answer.location
     return urlsplit(location).path == target
 
@@ -207,6 +232,8 @@ def test_permission_matrix(world, clients, capsys):
                 answer = _expected(role, allowed_answer, url, expect.roles)
                 if expect.contact_only and method == "POST" and answer == allowed_answer:
                     answer = allowed_answer if role == ENABLER else INVALID
+                if expect.owner_only and answer == allowed_answer and role != ENABLER:
+                    answer = Answer(404)
                 response = send(url)
                 requests += 1
                 if not _matches(response, answer, url, workspace):

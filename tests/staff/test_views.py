@@ -21,6 +21,7 @@ from initiatives.models import (
     CoreValue,
     Decision,
     Dream,
+    DreamExport,
     DreamPhoto,
     EventKind,
     Fund,
@@ -423,10 +424,11 @@ class TestDreamList:
             {"action": "export", "dream": [plain.pk, *(d.pk for d in formulas)]},
         )
         assert response.status_code == 200
-        assert response.streaming
+        assert not response.streaming  # made whole, and sent with its length
         assert response["Content-Type"].startswith("text/csv")
         assert "attachment" in response["Content-Disposition"]
-        raw = b"".join(response.streaming_content)
+        raw = response.content
+        assert response["Content-Length"] == str(len(raw))
         assert raw.startswith(b"\xef\xbb\xbf")  # the BOM: Dutch Excel then reads UTF-8
         body = raw.decode("utf-8-sig")
         rows = list(csv.reader(io.StringIO(body), delimiter=";"))
@@ -443,24 +445,35 @@ class TestDreamList:
             cell = by_id[str(dream.pk)][1]
             assert cell == "'" + dream.title, cell  # neutralised: not a formula any more
 
-    def test_export_of_everything_the_filters_find(self, client, enabler):
+    def test_export_of_everything_the_filters_find(
+        self, client, enabler, django_capture_on_commit_callbacks
+    ):
         vlijmen = NeighbourhoodFactory(name="Vlijmen")
         found = [DreamFactory(neighbourhood=vlijmen, title=f"Vlijmen {n}") for n in range(30)]
         DreamFactory(title="Droom elders")
         DreamFactory(neighbourhood=vlijmen, title="Nog niet bevestigd", status=Status.UNCONFIRMED)
         client.force_login(enabler)
 
-        page = client.get("/medewerkers/dromen/", {"neighbourhood": vlijmen.pk})
-        link = f"/medewerkers/dromen/export.csv?neighbourhood={vlijmen.pk}"
-        assert f'href="{link}"' in page.content.decode()
-        assert "Alle 30 gevonden dromen downloaden als CSV" in page.content.decode()
+        page = client.get("/medewerkers/dromen/", {"neighbourhood": vlijmen.pk}).content.decode()
+        assert 'formaction="/medewerkers/dromen/export/"' in page
+        assert f'name="query_string" value="neighbourhood={vlijmen.pk}"' in page
+        assert "Alle 30 gevonden dromen downloaden als CSV" in page
 
-        response = client.get(link)
+        # Tasks run in-process here: the file is made after the commit, before the status page.
+        with django_capture_on_commit_callbacks(execute=True):
+            asked = client.post(
+                "/medewerkers/dromen/export/", {"query_string": f"neighbourhood={vlijmen.pk}"}
+            )
+        assert asked.status_code == 302
+        status = client.get(asked["Location"]).content.decode()
+        assert "Het bestand is klaar." in status
+        download = re.search(r'href="(/medewerkers/exports/\d+/download/)"', status)[1]
+        response = client.get(download)
         assert response.status_code == 200
-        assert response.streaming
         assert response["Content-Type"].startswith("text/csv")
         assert "attachment" in response["Content-Disposition"]
         raw = b"".join(response.streaming_content)
+        assert response["Content-Length"] == str(len(raw))
         assert raw.startswith(b"\xef\xbb\xbf")
         rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
         assert rows[0][:2] == ["Nummer", "Titel"]
@@ -469,9 +482,12 @@ class TestDreamList:
 
     def test_export_with_wrong_filters_sends_nothing(self, client, enabler, dream):
         client.force_login(enabler)
-        response = client.get("/medewerkers/dromen/export.csv", {"neighbourhood": "999999"})
+        response = client.post(
+            "/medewerkers/dromen/export/", {"query_string": "neighbourhood=999999"}
+        )
         assert response.status_code == 302
-        assert not getattr(response, "streaming", False)
+        assert response["Location"] == "/medewerkers/dromen/?neighbourhood=999999"
+        assert not DreamExport.objects.exists()
         page = client.get(response["Location"]).content.decode()
         assert "Verbeter eerst de filters; er is niets gedownload." in page
 
@@ -485,8 +501,8 @@ class TestDreamList:
         page = client.get(response["Location"]).content.decode()
         assert "Kies wat je met de geselecteerde dromen wilt doen." in page
         assert "Downloaden als CSV" not in page
-        assert "export.csv" not in page
-        assert client.get("/medewerkers/dromen/export.csv").status_code == 403
+        assert "/medewerkers/dromen/export/" not in page
+        assert client.post("/medewerkers/dromen/export/").status_code == 403
 
     def test_a_crafted_selection_is_refused_without_a_500(self, client, enabler):
         client.force_login(enabler)
@@ -496,7 +512,7 @@ class TestDreamList:
         )
         assert response.status_code in (200, 302)
         if response.status_code == 200:  # an export of nothing: the header row only
-            body = b"".join(response.streaming_content).decode("utf-8")
+            body = response.content.decode("utf-8")
             assert len(list(csv.reader(io.StringIO(body), delimiter=";"))) == 1
 
     def test_bulk_hand_over_with_a_note(self, client, enabler, second_enabler):
@@ -1068,7 +1084,7 @@ class TestQueryCounts:
         large = _count(client, "/medewerkers/dromen/?sort=title", expect_in_page=["Volgende"])
         _assert_same(small, large, "/medewerkers/dromen/")
 
-    def test_export_of_everything_found(self, client, enabler):
+    def test_export_of_everything_found(self, client, enabler, django_capture_on_commit_callbacks):
         client.force_login(enabler)
 
         def add(n):
@@ -1080,9 +1096,15 @@ class TestQueryCounts:
                 )
 
         def export() -> tuple[list[str], int]:
-            with CaptureQueriesContext(connection) as queries:
-                response = client.get("/medewerkers/dromen/export.csv")
-                body = b"".join(response.streaming_content)  # the rows are read as they stream
+            # Tasks run in-process: the request makes the file, as a worker would.
+            with (
+                CaptureQueriesContext(connection) as queries,
+                django_capture_on_commit_callbacks(execute=True),
+            ):
+                client.post("/medewerkers/dromen/export/", {"query_string": ""})
+            made = DreamExport.objects.latest("pk")
+            response = client.get(f"/medewerkers/exports/{made.pk}/download/")
+            body = b"".join(response.streaming_content)
             return [query["sql"] for query in queries.captured_queries], body.count(b"\n")
 
         add(3)
@@ -1091,7 +1113,7 @@ class TestQueryCounts:
         add(27)
         large, lines = export()
         assert lines == 1 + 30
-        _assert_same(small, large, "/medewerkers/dromen/export.csv")
+        _assert_same(small, large, "/medewerkers/dromen/export/")
 
     def test_workspace(self, client, enabler, second_enabler, reviewed, fund):
         dream = reviewed

@@ -17,3 +17,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Silence rule: {tasks.silence_rule()}")
         self.stdout.write(f"Promise check: {tasks.promises_check()}")
         self.stdout.write(f"Daily email: {tasks.daily_digest()} sent")
+        self.stdout.write(f"Exports: {tasks.exports_sweep()}")

@@ -108,6 +108,10 @@ def test_nothing_of_an_erased_resident_is_left_anywhere(
     with time_machine.travel(timezone.make_aware(datetime.combine(next_monday, time(9)))):
         report = services.weekly_report_build(monday=services.last_monday())
     assert OPEN_TITLE in str(report.figures)  # the precondition: the snapshot holds it
+    # A staff member's CSV export of all dreams, made before the erasure (in-process here).
+    export = services.export_request(by=mogelijkmaker, query_string="", filters={})
+    export.refresh_from_db()
+    assert OPEN_TITLE in (settings.MEDIA_ROOT / export.file).read_text(encoding="utf-8-sig")
 
     # Sessions: the resident's own, and an anonymous one that typed the address.
     own = Client()
@@ -128,7 +132,10 @@ def test_nothing_of_an_erased_resident_is_left_anywhere(
     ]
     assert not leftovers, leftovers
     for path in _media_files():
-        assert PHOTO_MARK not in path.read_bytes(), path
+        content = path.read_bytes()
+        assert PHOTO_MARK not in content, path
+        for value in _values():
+            assert value.lower().encode() not in content.lower(), (path, value)
     # The contact person still hears that the dream stopped, without what it was about.
     to_contact = OutboxMail.objects.filter(to_email=mogelijkmaker.email).order_by("-pk").first()
     assert to_contact is not None and "ingetrokken" in (to_contact.subject + to_contact.body_text)

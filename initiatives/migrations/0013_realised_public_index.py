@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('initiatives', '0011_dream_links_other_help'),
+        ('initiatives', '0012_dream_export'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
