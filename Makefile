@@ -72,8 +72,9 @@ messages: $(STAMP)
 	$(PY) manage.py makemessages -l nl --ignore=.venv --ignore=static/vendor --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
 
-# The scale benchmark: figures at 1,000 and 100,000 dreams, a load test and mail throughput,
-# into BENCHMARKS.md (README, Benchmark). Needs PostgreSQL and Redis databases of its own.
+# The scale benchmark: figures at 1,000 and 100,000 dreams (BENCH_ARGS=--million: and
+# 1,000,000), capacity under an open-loop load test and mail throughput, into BENCHMARKS.md
+# (README, Benchmark). Needs PostgreSQL and Redis databases of its own.
 bench: $(STAMP)
 	@if [ -z "$$DATABASE_URL" ] || [ -z "$$REDIS_URL" ]; then \
 		echo "make bench needs a PostgreSQL database and a Redis database of its own, e.g.:"; \

@@ -5,6 +5,8 @@ a little (think time) and requests the next, until the time is up or it has made
 maximum number of requests. Only 127.0.0.1 is ever contacted.
 """
 
+import asyncio
+import contextlib
 import http.client
 import os
 import random
@@ -208,20 +210,16 @@ def _session_cookie(person: User) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-def run_load(*, users: int, seconds: float, think: float, log=print) -> LoadResult:
-    """Start gunicorn (2 workers) on a free loopback port and run the load test against it."""
-    rng = random.Random(7)
-    result = LoadResult(users=users, seconds=seconds)
-    resident_plans, staff_plans = _plan(users, rng)
-    if not resident_plans or not staff_plans:
-        result.error = "no generated residents or staff to sign in as"
-        return result
-    port = free_port()
+GUNICORN_LOG = "bench-gunicorn.log"
+
+
+def start_gunicorn(port: int) -> subprocess.Popen:
+    """gunicorn with 2 sync workers, as deployed, on PORT of 127.0.0.1 (stop() ends it)."""
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    log_path = Path(settings.BASE_DIR) / "var" / "bench-gunicorn.log"
+    log_path = Path(settings.BASE_DIR) / "var" / GUNICORN_LOG
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "w") as server_log:
-        server = subprocess.Popen(  # noqa: S603 - our own gunicorn, on loopback
+        return subprocess.Popen(  # noqa: S603 - our own gunicorn, on loopback
             [
                 str(gunicorn),
                 "config.wsgi:application",
@@ -231,6 +229,8 @@ def run_load(*, users: int, seconds: float, think: float, log=print) -> LoadResu
                 "2",
                 "--timeout",
                 "60",
+                "--backlog",
+                "2048",
                 "--log-level",
                 "warning",
             ],
@@ -240,9 +240,22 @@ def run_load(*, users: int, seconds: float, think: float, log=print) -> LoadResu
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+
+
+def run_load(*, users: int, seconds: float, think: float, log=print) -> LoadResult:
+    """Start gunicorn (2 workers) on a free loopback port and run the mixed closed-loop test:
+    simulated people who read and write (hand in dreams, add notes) with pauses between."""
+    rng = random.Random(7)
+    result = LoadResult(users=users, seconds=seconds)
+    resident_plans, staff_plans = _plan(users, rng)
+    if not resident_plans or not staff_plans:
+        result.error = "no generated residents or staff to sign in as"
+        return result
+    port = free_port()
+    server = start_gunicorn(port)
     try:
         if not _wait_ready(port, server, timeout=30):
-            result.error = f"gunicorn did not start (see {log_path})"
+            result.error = f"gunicorn did not start (see var/{GUNICORN_LOG})"
             return result
         people = []
         for plan in resident_plans:
@@ -331,14 +344,151 @@ def run_load(*, users: int, seconds: float, think: float, log=print) -> LoadResu
     return result
 
 
-def _wait_ready(port: int, server: subprocess.Popen, *, timeout: float) -> bool:
+@dataclass
+class OpenLoopResult:
+    capacities: list = field(default_factory=list)  # openloop.Capacity, the bare view first
+    generator: object = None  # openloop.Capacity against the static 204 server
+    load_start: str = ""
+    load_end: str = ""
+    error: str = ""
+
+
+# (name, label, the in-process page whose time guesses the first rate)
+OPEN_LOOP_PAGES = [
+    ("bare", "Bare Django view", "bare"),
+    ("list", "Staff dream list, pages 1-5", "list"),
+    ("search_common", "List, search a common word, pages 1-3", "list_search_common"),
+    ("triage", "Triage queue", "triage"),
+    ("workspace", "Workspace, 200 events", "workspace"),
+    ("resident", "Resident: my dreams and a dream", "my_dream"),
+]
+
+
+def _open_loop_paths(who, listed: int) -> dict[str, list[tuple[str, str]]]:
+    """(path, session cookie) per page, rotating over dreams, pages and people."""
+    from bench import texts as T
+
+    cookie_name = settings.SESSION_COOKIE_NAME
+    staff = [client.cookies[cookie_name].value for client in who.staff]
+    lst = "/medewerkers/dromen/"
+
+    def by_staff(paths):
+        return [(path, staff[i % len(staff)]) for i, path in enumerate(paths)]
+
+    resident = []
+    for client, own in who.residents:
+        cookie = client.cookies[cookie_name].value
+        resident.append(("/mijn-dromen/", cookie))
+        resident += [(f"/mijn-dromen/{pk}/", cookie) for pk in own]
+    return {
+        "bare": by_staff(["/bench/bare/"]),
+        "list": by_staff([f"{lst}?pagina={n}" for n in range(1, 6)]),
+        "search_common": by_staff([f"{lst}?q={T.COMMON_WORD}&pagina={n}" for n in (1, 2, 3)]),
+        "triage": by_staff(["/medewerkers/nieuwe-dromen/"]),
+        "workspace": by_staff([f"{lst}{pk}/" for pk in who.heavy_ids]),
+        "resident": resident,
+    }
+
+
+def start_rate(median: float | None, workers: int = 2) -> float:
+    """A first rate well below what WORKERS could serve at the page's in-process time."""
+    if not median:
+        return 5.0
+    return max(1.0, 0.3 * workers / median)
+
+
+def run_open_loop(page_run, *, seconds: float, log=print) -> OpenLoopResult:
+    """Capacity per page beside the bare view's, against gunicorn (2 sync workers), and the
+    generator's own against a static 204 server; all in this run, one after the other."""
+    from django.test.utils import override_settings
+
+    from bench import openloop
+    from bench.pages import BENCH_URLCONF, subjects
+
+    result = OpenLoopResult(load_start=_load())
+    with override_settings(ROOT_URLCONF=BENCH_URLCONF):
+        who = subjects()
+    paths = _open_loop_paths(who, page_run.listed)
+
+    port = free_port()
+    static = subprocess.Popen(  # noqa: S603 - our own yardstick server, on loopback
+        [sys.executable, "-m", "bench.static204", str(port)],
+        cwd=settings.BASE_DIR,
+        start_new_session=True,
+    )
+    try:
+        if not _wait_ready(port, static, timeout=10, path="/"):
+            result.error = "the static 204 server did not start"
+            return result
+        log("  the generator against a static 204 server:")
+        raw = [openloop.request_bytes("/", port=port)]
+        result.generator = openloop.measure_capacity(
+            "static 204",
+            "Static 204 (the generator's yardstick)",
+            port,
+            raw,
+            start_rate=300,
+            seconds=seconds,
+            expected=(204,),
+            log=log,
+        )
+    finally:
+        stop(static)
+
+    port = free_port()
+    server = start_gunicorn(port)
+    try:
+        if not _wait_ready(port, server, timeout=30):
+            result.error = f"gunicorn did not start (see var/{GUNICORN_LOG})"
+            return result
+        measurements = page_run.measurements
+        for name, label, page_key in OPEN_LOOP_PAGES:
+            cookie_name = settings.SESSION_COOKIE_NAME
+            raw = [
+                openloop.request_bytes(path, port=port, cookie=f"{cookie_name}={cookie}")
+                for path, cookie in paths[name]
+            ]
+            for request in raw[:20]:  # warm both workers up on every kind of URL
+                openloop_warm(port, request)
+            measured = measurements.get(page_key)
+            log(f"  {label}:")
+            result.capacities.append(
+                openloop.measure_capacity(
+                    name,
+                    label,
+                    port,
+                    raw,
+                    start_rate=start_rate(measured.median if measured else None),
+                    seconds=seconds,
+                    log=log,
+                )
+            )
+    finally:
+        stop(server)
+    result.load_end = _load()
+    return result
+
+
+def openloop_warm(port: int, raw: bytes) -> None:
+    from bench import openloop
+
+    for _ in range(2):
+        with contextlib.suppress(OSError):
+            asyncio.run(openloop.fetch(port, raw))
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _wait_ready(port: int, server: subprocess.Popen, *, timeout: float, path="/health/") -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
             return False
         try:
             connection = http.client.HTTPConnection(HOST, port, timeout=2)
-            connection.request("GET", "/health/", headers={"X-Forwarded-Proto": "https"})
+            connection.request("GET", path, headers={"X-Forwarded-Proto": "https"})
             connection.getresponse().read()
             connection.close()
             return True

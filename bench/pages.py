@@ -1,17 +1,22 @@
-"""Server time and query count per page, in-process with django.test.Client.
+"""Server time, Python time and query count per page, in-process with django.test.Client.
 
 Each page is requested a few times to warm up, once with the queries counted, then
 REPEAT times timed. The time is the whole request through every middleware: what the
-server spends, without the network.
+server spends, without the network. Beside it the process's CPU time for the request: the
+Python (Django, templates, the database driver) a web worker spends, without the time it
+waits for PostgreSQL. Most pages rotate over several URLs (dreams, pages, filters, people),
+so that no figure is one cached row requested twenty times.
 """
 
 import gc
 import math
 import os
 import statistics
+import threading
 import time
 import tracemalloc
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,9 +30,11 @@ from accounts.models import User
 from bench import (
     BENCH_RESIDENT_EMAIL,
     EMAIL_SUFFIX,
+    HEAVY_MARK,
     HEAVY_TITLE,
     SLUG_PREFIX,
 )
+from bench import texts as T
 from bench.settings import lifted_rate_limits
 from initiatives.models import Dream, Neighbourhood
 from initiatives.statuses import Status
@@ -43,6 +50,9 @@ class Measurement:
     p95: float | None = None
     queries: int | None = None
     samples: int = 0
+    cpu_median: float | None = None  # seconds of this process's CPU per request
+    cpu_p95: float | None = None
+    urls: int = 1  # how many different requests it rotated over
     error: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -63,18 +73,43 @@ def _check(response, expected=(200,)) -> None:
         raise BenchError(f"HTTP {response.status_code} {location}".strip())
 
 
-def measure(key: str, request: Callable[[], None], *, warmup: int, repeat: int) -> Measurement:
-    result = Measurement(key=key)
+def rotating(*requests: Callable[[], None]) -> Callable[[], None]:
+    """One request after the other, round and round: a different one each call."""
+    turn = iter(range(10**9))
+
+    def request():
+        requests[next(turn) % len(requests)]()
+
+    request.count = len(requests)
+    return request
+
+
+def measure(
+    key: str,
+    request: Callable[[], None],
+    *,
+    warmup: int,
+    repeat: int,
+    budget: float | None = None,
+) -> Measurement:
+    """Time REPEAT calls of REQUEST (after WARMUP), wall and CPU; stop early when BUDGET
+    seconds are spent (at least 3 timed calls then), so a page that takes seconds at a million
+    dreams does not hold the run for minutes."""
+    result = Measurement(key=key, urls=getattr(request, "count", 1))
+    spent_from = time.monotonic()
     try:
         for _ in range(warmup):
             request()
         with CaptureQueriesContext(connection) as queries:
             request()
         result.queries = len(queries)
-        times = []
-        for _ in range(repeat):
-            started = time.perf_counter()
+        times, cpu = [], []
+        for index in range(repeat):
+            if budget is not None and index >= 3 and time.monotonic() - spent_from > budget:
+                break
+            started, started_cpu = time.perf_counter(), time.process_time()
             request()
+            cpu.append(time.process_time() - started_cpu)
             times.append(time.perf_counter() - started)
     except BenchError as exc:
         result.error = str(exc)
@@ -85,6 +120,8 @@ def measure(key: str, request: Callable[[], None], *, warmup: int, repeat: int) 
     result.samples = len(times)
     result.median = statistics.median(times)
     result.p95 = percentile(times, 0.95)
+    result.cpu_median = statistics.median(cpu)
+    result.cpu_p95 = percentile(cpu, 0.95)
     return result
 
 
@@ -164,17 +201,38 @@ def dream_form_data() -> dict:
 class Subjects:
     """Who and what the pages are measured with."""
 
-    staff: Client
-    resident: Client
+    staff: list[Client]  # several MogelijkMakers, in turn
+    resident: Client  # the benchmark's own resident, with the long-timeline dream
+    residents: list[tuple[Client, list[int]]]  # other residents, each with their dreams
     newcomer: Client  # hands in dreams, so that the resident's own list stays the same
     heavy_id: int
-    typical_id: int
-    neighbourhood_id: int
+    heavy_ids: list[int]  # every dream with HEAVY_EVENTS events
+    typical_ids: list[int]  # dreams picked at random
+    neighbourhood_ids: list[int]
     listed_count: int  # the dreams the staff list shows: what the export downloads
 
 
-def subjects() -> Subjects:
-    enabler = staff_user()
+def _random_dream_ids(count: int) -> list[int]:
+    """COUNT listed dreams at random (a sample of the table's pages: no sort of a million)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM initiatives_dream TABLESAMPLE SYSTEM (5) REPEATABLE (7) "
+            "WHERE status <> %s ORDER BY id LIMIT 5000",
+            [Status.UNCONFIRMED],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) < count:  # a small table: the sample may hold too few
+        ids = list(Dream.objects.exclude(status=Status.UNCONFIRMED).values_list("pk", flat=True))
+    step = max(1, len(ids) // count)
+    return ids[::step][:count]
+
+
+def subjects(*, residents: int = 10, staff: int = 5, typical: int = 50) -> Subjects:
+    enablers = list(
+        User.objects.filter(
+            email__endswith=EMAIL_SUFFIX, is_staff=True, groups__name="MogelijkMaker"
+        ).order_by("email")[:staff]
+    )
     resident = User.objects.get(email=BENCH_RESIDENT_EMAIL)
     newcomer = (
         User.objects.filter(email__endswith=EMAIL_SUFFIX, is_staff=False)
@@ -183,15 +241,32 @@ def subjects() -> Subjects:
         .first()
     )
     heavy = Dream.objects.get(title=HEAVY_TITLE, resident=resident)
-    typical = Dream.objects.filter(resident=resident, status=Status.REALISED).order_by("pk").first()
-    neighbourhood = Neighbourhood.objects.filter(slug__startswith=SLUG_PREFIX).order_by("pk")[0]
+    heavy_ids = [
+        heavy.pk,
+        *Dream.objects.filter(title__endswith=HEAVY_MARK).values_list("pk", flat=True),
+    ]
+    typical_ids = _random_dream_ids(typical)
+    owners = {}
+    for dream in Dream.objects.filter(pk__in=typical_ids).exclude(
+        resident__in=[resident, newcomer]
+    ):
+        owners.setdefault(dream.resident_id, []).append(dream.pk)
+        if len(owners) >= residents:
+            break
+    people = User.objects.in_bulk(list(owners))
     return Subjects(
-        staff=signed_in_client(enabler),
+        staff=[signed_in_client(person) for person in enablers],
         resident=signed_in_client(resident),
+        residents=[(signed_in_client(people[pk]), own) for pk, own in owners.items()],
         newcomer=signed_in_client(newcomer),
         heavy_id=heavy.pk,
-        typical_id=typical.pk,
-        neighbourhood_id=neighbourhood.pk,
+        heavy_ids=heavy_ids,
+        typical_ids=typical_ids,
+        neighbourhood_ids=list(
+            Neighbourhood.objects.filter(slug__startswith=SLUG_PREFIX)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ),
         listed_count=Dream.objects.exclude(status=Status.UNCONFIRMED).count(),
     )
 
@@ -214,47 +289,131 @@ def _get(client: Client, path: str, expected=(200,)) -> Callable[[], None]:
 PAGES = [
     ("bare", "Bare Django view (reference)", "bare"),
     ("triage", "Triage queue /medewerkers/nieuwe-dromen/", "list"),
-    ("list", "Dreams list, first page", "list"),
-    ("list_filtered", "Dreams list, neighbourhood + status", "list"),
-    ("list_sorted", "Dreams list, sorted by title", "list"),
-    ("list_search", "Dreams list, full-text search", "list"),
-    ("list_page_500", "Dreams list, page 500", "list"),
+    ("list", "Dreams list, pages 1-5", "list"),
+    ("list_filtered", "Dreams list, neighbourhood + status (20 combinations)", "list"),
+    ("list_sorted", "Dreams list, sorted by title, oldest, status, silence", "list"),
+    ("list_search_common", "Dreams list, search a common word (pages 1-3)", "list"),
+    ("list_search_rare", "Dreams list, search a rare word (5 words)", "list"),
+    ("list_deep", "Dreams list, deep pages (10%, 30% ... 90% of the way)", "list"),
     ("workspace", "Dream workspace, 200 events (the newest 50 shown)", "workspace"),
     ("workspace_all", "Dream workspace, 200 events, whole history", "workspace"),
-    ("my_dreams", "Resident: /mijn-dromen/", "resident"),
-    ("my_dream", "Resident: /mijn-dromen/<id>/", "resident"),
+    ("workspace_typical", "Dream workspace, dreams at random", "workspace"),
+    ("my_dreams", "Resident: /mijn-dromen/ (10 residents)", "resident"),
+    ("my_dream", "Resident: /mijn-dromen/<id>/ (their dreams)", "resident"),
     ("my_dream_heavy", "Resident: /mijn-dromen/<id>/, 200 events", "resident"),
     ("dream_post", "Dream form POST /dromen/nieuw/", "post"),
     ("weekly_report", "Weekly report build (last week)", "report"),
     ("export", "CSV export of all dreams (ask, file made, download)", "export"),
 ]
+LIST = "/medewerkers/dromen/"
+# Pages that PostgreSQL may take seconds over at a million dreams: timed until this many
+# seconds are spent (at least 3 requests), and the weekly report cancelled after REPORT_BUDGET.
+PAGE_BUDGET = 60.0
+REPORT_BUDGET = 120.0
 
 
-def run_pages(*, warmup: int, repeat: int, log=print) -> dict[str, Measurement]:
+def deep_pages(listed: int, per_page: int = 25) -> list[int]:
+    """Pages 10%, 30%, 50%, 70% and 90% of the way through a list of LISTED dreams."""
+    last = max(1, math.ceil(listed / per_page))
+    return sorted({max(1, round(last * share)) for share in (0.1, 0.3, 0.5, 0.7, 0.9)})
+
+
+def page_requests(who: Subjects) -> dict[str, Callable[[], None]]:
+    """The GET requests of PAGES, each rotating over its URLs (and staff members)."""
+    staff = who.staff
+
+    def by_staff(paths: list[str]) -> Callable[[], None]:
+        return rotating(*(_get(staff[i % len(staff)], path) for i, path in enumerate(paths)))
+
+    combinations = [
+        (nb, status)
+        for status in ("in_conversation", "in_progress", "picked_up", "realised")
+        for nb in who.neighbourhood_ids[:5]
+    ]
+    heavy = who.heavy_ids
+    return {
+        "bare": by_staff(["/bench/bare/"]),
+        "triage": by_staff(["/medewerkers/nieuwe-dromen/"]),
+        "list": by_staff([f"{LIST}?pagina={n}" for n in range(1, 6)]),
+        "list_filtered": by_staff(
+            [f"{LIST}?neighbourhood={nb}&status={status}" for nb, status in combinations]
+        ),
+        "list_sorted": by_staff(
+            [f"{LIST}?sort={sort}" for sort in ("title", "oldest", "status", "silent")]
+        ),
+        "list_search_common": by_staff([f"{LIST}?q={T.COMMON_WORD}&pagina={n}" for n in (1, 2, 3)]),
+        "list_search_rare": by_staff([f"{LIST}?q={word}" for word in T.RARE_WORDS]),
+        "list_deep": by_staff([f"{LIST}?pagina={n}" for n in deep_pages(who.listed_count)]),
+        "workspace": by_staff([f"{LIST}{pk}/" for pk in heavy]),
+        "workspace_all": by_staff([f"{LIST}{pk}/?geschiedenis=alle" for pk in heavy]),
+        "workspace_typical": by_staff([f"{LIST}{pk}/" for pk in who.typical_ids]),
+        "my_dreams": rotating(*(_get(client, "/mijn-dromen/") for client, _own in who.residents)),
+        "my_dream": rotating(
+            *(_get(client, f"/mijn-dromen/{pk}/") for client, own in who.residents for pk in own)
+        ),
+        "my_dream_heavy": _get(who.resident, f"/mijn-dromen/{who.heavy_id}/"),
+    }
+
+
+def word_shares(listed: int) -> dict[str, float]:
+    """The share of listed dreams each search word finds (PostgreSQL's own match)."""
+    from initiatives.search import SEARCH_CONFIG
+
+    shares = {}
+    with connection.cursor() as cursor:
+        for word in [T.COMMON_WORD, *T.RARE_WORDS]:
+            cursor.execute(
+                "SELECT count(*) FROM initiatives_dream WHERE status <> %s AND "
+                "search_document @@ websearch_to_tsquery(%s, %s)",
+                [Status.UNCONFIRMED, SEARCH_CONFIG, word],
+            )
+            shares[word] = cursor.fetchone()[0] / listed if listed else 0.0
+    return shares
+
+
+def heavy_spread(ids: list[int]) -> list[int]:
+    """On how many heap pages each dream's events lie (as written: no CLUSTER, no VACUUM FULL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(DISTINCT (ctid::text::point)[0]) FROM initiatives_timelineevent "
+            "WHERE dream_id = ANY(%s) GROUP BY dream_id ORDER BY 1",
+            [ids],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@contextmanager
+def cancelled_after(seconds: float):
+    """Cancel the running query of this connection after SECONDS (a report that does not
+    finish is a finding, not a run that never ends)."""
+    connection.ensure_connection()
+    raw = connection.connection
+    timer = threading.Timer(seconds, raw.cancel_safe)
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+@dataclass
+class PageRun:
+    """The pages at one size, and what the data they ran on was like."""
+
+    measurements: dict[str, Measurement]
+    word_shares: dict[str, float]  # search word -> share of listed dreams it finds
+    heavy_pages: list[int]  # heap pages per 200-event dream, fewest first
+    listed: int
+
+
+def run_pages(*, warmup: int, repeat: int, log=print) -> PageRun:
     """Measure every page of PAGES against the data now in the database."""
     from initiatives import services
 
     results: dict[str, Measurement] = {}
     with override_settings(ROOT_URLCONF=BENCH_URLCONF, **lifted_rate_limits(dir(settings))):
         who = subjects()
-        staff, resident = who.staff, who.resident
-        nb = who.neighbourhood_id
-        requests = {
-            "bare": _get(staff, "/bench/bare/"),
-            "triage": _get(staff, "/medewerkers/nieuwe-dromen/"),
-            "list": _get(staff, "/medewerkers/dromen/"),
-            "list_filtered": _get(
-                staff, f"/medewerkers/dromen/?neighbourhood={nb}&status=in_conversation"
-            ),
-            "list_sorted": _get(staff, "/medewerkers/dromen/?sort=title"),
-            "list_search": _get(staff, "/medewerkers/dromen/?q=speeltuin"),
-            "list_page_500": _get(staff, "/medewerkers/dromen/?pagina=500"),
-            "workspace": _get(staff, f"/medewerkers/dromen/{who.heavy_id}/"),
-            "workspace_all": _get(staff, f"/medewerkers/dromen/{who.heavy_id}/?geschiedenis=alle"),
-            "my_dreams": _get(resident, "/mijn-dromen/"),
-            "my_dream": _get(resident, f"/mijn-dromen/{who.typical_id}/"),
-            "my_dream_heavy": _get(resident, f"/mijn-dromen/{who.heavy_id}/"),
-        }
+        requests = page_requests(who)
         form = dream_form_data()
 
         def post_dream():
@@ -263,21 +422,39 @@ def run_pages(*, warmup: int, repeat: int, log=print) -> dict[str, Measurement]:
 
         requests["dream_post"] = post_dream
         for key, request in requests.items():
-            results[key] = measure(key, request, warmup=warmup, repeat=repeat)
+            results[key] = measure(key, request, warmup=warmup, repeat=repeat, budget=PAGE_BUDGET)
             log(_line(results[key]))
 
         def build_report():
-            with transaction.atomic():
+            with transaction.atomic(), cancelled_after(REPORT_BUDGET):
                 services.weekly_report_build(monday=services.last_monday())
                 transaction.set_rollback(True)  # measured, not kept
 
         results["weekly_report"] = measure(
-            "weekly_report", build_report, warmup=1, repeat=max(3, repeat // 4)
+            "weekly_report",
+            build_report,
+            warmup=0,
+            repeat=max(3, repeat // 4),
+            budget=PAGE_BUDGET,
         )
+        if "cancel" in results["weekly_report"].error.lower():
+            results["weekly_report"].error = f"did not finish in {REPORT_BUDGET:.0f} s"
         log(_line(results["weekly_report"]))
         results["export"] = measure_export(who, repeat=3)
         log(_line(results["export"]))
-    return results
+        run = PageRun(
+            measurements=results,
+            word_shares=word_shares(who.listed_count),
+            heavy_pages=heavy_spread(who.heavy_ids),
+            listed=who.listed_count,
+        )
+        log(f"  search words, share of listed dreams: {shares_text(run.word_shares)}")
+        log(f"  heap pages per 200-event dream: {run.heavy_pages}")
+    return run
+
+
+def shares_text(shares: dict[str, float]) -> str:
+    return ", ".join(f"{word} {share:.1%}" for word, share in shares.items())
 
 
 def measure_export(who: Subjects, *, repeat: int) -> Measurement:
@@ -292,7 +469,7 @@ def measure_export(who: Subjects, *, repeat: int) -> Measurement:
 
     from initiatives.models import DreamExport
 
-    client = who.staff
+    client = who.staff[0]
     counted = {}
 
     def export():
@@ -387,6 +564,7 @@ def _line(result: Measurement) -> str:
             f"(Python), RSS +{result.extra['peak_rss_growth_mb'] or 0:.1f} MB"
         )
     return (
-        f"  {result.key:16} median {result.median * 1000:8.1f} ms  p95 "
-        f"{result.p95 * 1000:8.1f} ms  {result.queries:4d} queries{extra}"
+        f"  {result.key:18} median {result.median * 1000:8.1f} ms  p95 "
+        f"{result.p95 * 1000:8.1f} ms  Python {result.cpu_median * 1000:7.1f} ms  "
+        f"{result.queries:4d} queries  {result.urls:3d} URLs{extra}"
     )

@@ -8,6 +8,7 @@ grants from the fund), and its timeline holds what that leaves behind plus the e
 (notes, messages, contact moments, working practices), about EVENTS_PER_DREAM on average.
 """
 
+import itertools
 import math
 import random
 import time
@@ -15,6 +16,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from operator import itemgetter
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -29,6 +31,8 @@ from bench import (
     EMAIL_SUFFIX,
     FUND_NAME,
     HEAVY_EVENTS,
+    HEAVY_MARK,
+    HEAVY_PER_SEED,
     HEAVY_TITLE,
     SLUG_PREFIX,
 )
@@ -204,6 +208,7 @@ class Seeder:
         self.now = now
         self.tables = Tables()
         self.local = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        self.thing_weights = list(itertools.accumulate(T.THING_WEIGHTS))
 
     # --- reference data ---------------------------------------------------------------------
 
@@ -575,9 +580,9 @@ class Seeder:
         plan.contact = new
         return new
 
-    def dream_row(self, plan: Plan, *, title: str | None = None) -> None:
+    def dream_row(self, plan: Plan, *, title: str | None = None, mark: str = "") -> None:
         rng = self.rng
-        thing = rng.choice(T.THINGS)
+        thing = rng.choices(T.THINGS, cum_weights=self.thing_weights)[0]
         street = rng.choice(T.STREETS)
         neighbourhood = rng.randrange(len(self.neighbourhoods))
         place = T.NEIGHBOURHOODS[neighbourhood]
@@ -589,7 +594,7 @@ class Seeder:
             "square": rng.choice(T.SQUARES),
             "place": place,
         }
-        title = title or rng.choice(T.TITLE_PATTERNS).format(**values)
+        title = title or rng.choice(T.TITLE_PATTERNS).format(**values)[: 120 - len(mark)] + mark
         story = " ".join(
             sentence.format(**values)
             for sentence in rng.sample(T.STORY_SENTENCES, rng.randint(3, 6))
@@ -623,10 +628,13 @@ class Seeder:
             )
         )
         dream_id = plan.dream_id
+        # The time stays a number until COPY (seed() sorts all events by it first): a datetime
+        # per event held for millions of events costs gigabytes.
         self.tables.events.extend(
-            (_ts(when), kind, public, from_s, to_s, body, actor, dream_id)
+            (when, kind, public, from_s, to_s, body, actor, dream_id)
             for when, kind, public, from_s, to_s, body, actor in plan.events
         )
+        plan.events = []
 
 
 def _pick(rng: random.Random, choices):
@@ -644,16 +652,28 @@ def _users_with_suffix():
     return User.objects.filter(email__endswith=EMAIL_SUFFIX)
 
 
-def _copy(table: str, columns: str, rows) -> None:
+def _copy(table: str, columns: str, rows, convert=None) -> None:
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
     ):
         for row in rows:
-            copy.write_row(row)
+            copy.write_row(row if convert is None else convert(row))
 
 
-def _bulk_load(table: str, columns: str, rows: list) -> None:
+def _event_row(row: tuple) -> tuple:
+    return (_ts(row[0]), *row[1:])
+
+
+def time_ordered_events(events: list) -> list:
+    """Sort EVENTS (time first) across all dreams, in place: the order a live portal writes
+    them in, so that one dream's events lie on as many heap pages as months of other dreams'
+    writes spread them over, not side by side as dream after dream would put them."""
+    events.sort(key=itemgetter(0))
+    return events
+
+
+def _bulk_load(table: str, columns: str, rows: list, convert=None) -> None:
     """COPY ROWS into TABLE; for a large batch, as PostgreSQL's manual advises for populating
     a database: drop its plain indexes and foreign keys first, create them again after.
 
@@ -664,7 +684,7 @@ def _bulk_load(table: str, columns: str, rows: list) -> None:
         cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
         present = max(0, cursor.fetchone()[0])
         if len(rows) < 20_000 or len(rows) < present:
-            _copy(table, columns, rows)
+            _copy(table, columns, rows, convert)
             return
         cursor.execute(
             "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
@@ -686,7 +706,7 @@ def _bulk_load(table: str, columns: str, rows: list) -> None:
             cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for name, _definition in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
-        _copy(table, columns, rows)
+        _copy(table, columns, rows, convert)
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for _name, definition in indexes:
             cursor.execute(definition)
@@ -716,6 +736,16 @@ def seed(
         plans: list[Plan] = []
         special = []
         rng = seeder.rng
+        # New history goes in front of what is there: the pace stays the same.
+        earliest = (
+            generated_dreams()
+            .exclude(resident__email=BENCH_RESIDENT_EMAIL)
+            .order_by("created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        window_end = earliest.timestamp() if earliest else now
+        window = to_add / per_day * DAY
         if to_add and not _users_with_suffix().filter(email=BENCH_RESIDENT_EMAIL).exists():
             # The resident the benchmark signs in as, with one dream with a long timeline.
             resident = seeder.bench_resident()
@@ -734,21 +764,15 @@ def seed(
                 (40, [(S.PICKED_UP, 2), (S.IN_CONVERSATION, 5)]),
                 (0.5, []),
             ]
+            # Their lives fit inside the history this step writes (a small first step is a
+            # few days): their events lie between everyone else's, not before them all.
+            scale = min(1.0, 0.9 * window / (500 * DAY))
             for dream_id, (days_ago, steps) in zip(ids, shapes, strict=True):
-                plan = Plan(dream_id=dream_id, resident_id=resident, created=now - days_ago * DAY)
-                seeder.simulate(plan, forced=steps)
+                created_at = now - days_ago * DAY * scale
+                plan = Plan(dream_id=dream_id, resident_id=resident, created=created_at)
+                seeder.simulate(plan, forced=[(status, days * scale) for status, days in steps])
                 special.append(plan)
             to_add = max(0, to_add - len(special))
-        # New history goes in front of what is there: the pace stays the same.
-        earliest = (
-            generated_dreams()
-            .exclude(resident__email=BENCH_RESIDENT_EMAIL)
-            .order_by("created_at")
-            .values_list("created_at", flat=True)
-            .first()
-        )
-        window_end = earliest.timestamp() if earliest else now
-        window = to_add / per_day * DAY
         created = sorted(window_end - window * rng.random() for _ in range(to_add))
         resident_count = math.ceil(to_add * 0.72)
         residents = seeder.residents(resident_count, created[:resident_count])
@@ -761,10 +785,21 @@ def seed(
 
         # Spread the everyday work so that the average comes to EVENTS_PER_DREAM.
         heavy = special[0] if special else None
+        # A few ordinary dreams of this step get a long history too (the workspace is measured
+        # on several, not one): HEAVY_EVENTS each, lived alongside everyone else's.
+        candidates = [plan for plan in plans if plan.picked is not None]
+        long_lived = {
+            id(plan)
+            for plan in rng.sample(
+                candidates, min(HEAVY_PER_SEED, len(plans) // 100, len(candidates))
+            )
+        }
         everyone = plans + special
         path_events = sum(len(plan.events) for plan in everyone)
         weights = [
-            0.0 if plan.picked is None else min((plan.closed or now) - plan.picked, 400 * DAY) + DAY
+            0.0
+            if plan.picked is None or id(plan) in long_lived
+            else min((plan.closed or now) - plan.picked, 400 * DAY) + DAY
             for plan in plans
         ]
         budget = max(0, round(events_per_dream * len(everyone)) - path_events)
@@ -774,20 +809,32 @@ def seed(
             for plan in special[1:]:
                 plan.extras = 6
         total_weight = sum(weights) or 1.0
+        for plan in plans:
+            if id(plan) in long_lived:
+                plan.extras = max(0, HEAVY_EVENTS - len(plan.events))
+                budget = max(0, budget - plan.extras)
         for plan, weight in zip(plans, weights, strict=True):
-            share = budget * weight / total_weight
-            plan.extras = int(share) + (1 if rng.random() < share - int(share) else 0)
+            if id(plan) not in long_lived:
+                share = budget * weight / total_weight
+                plan.extras = int(share) + (1 if rng.random() < share - int(share) else 0)
         for plan in everyone:
-            is_heavy = plan is heavy
-            seeder.everyday_work(plan, hand_over=not is_heavy)  # HEAVY_EVENTS exactly
-            seeder.dream_row(plan, title=HEAVY_TITLE if is_heavy else None)
+            is_long = plan is heavy or id(plan) in long_lived
+            seeder.everyday_work(plan, hand_over=not is_long)  # HEAVY_EVENTS exactly
+            if plan is heavy:
+                seeder.dream_row(plan, title=HEAVY_TITLE)
+            else:
+                seeder.dream_row(plan, mark=HEAVY_MARK if is_long else "")
+        del plans, special, everyone, candidates
+        time_ordered_events(seeder.tables.events)
         generated = time.monotonic() - started
 
         counts = {}
         for name, (table, columns) in COLUMNS.items():
             rows = getattr(seeder.tables, name)
-            _bulk_load(table, columns, rows)
+            convert = _event_row if name == "events" else None
+            _bulk_load(table, columns, rows, convert)
             counts[table] = len(rows)
+            setattr(seeder.tables, name, [])  # freed as soon as it is in
         with connection.cursor() as cursor:
             # The fund holds what was granted or is waiting, and has room to spare.
             cursor.execute(
@@ -804,23 +851,25 @@ def seed(
                 "UPDATE initiatives_fund SET amount = 150000 WHERE name = %s AND amount = 0",
                 [FUND_NAME],
             )
+    added = len(dream_ids) + (4 if heavy is not None else 0)
     copied = time.monotonic() - started - generated
     with connection.cursor() as cursor:
-        # Statistics for the planner and, outside a transaction, the visibility map that
-        # index-only scans need: the state autovacuum keeps a live database in.
+        # Statistics for the planner, as a live database has them; no VACUUM: the visibility
+        # map and the rest come as autovacuum gets to them, as they would after a busy day.
         # The small tables too: a reset and a new seed give them new ids, and autovacuum
         # does not analyze 20 rows again; stale ranges made the triage queue's plan 50x slower.
-        command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
         small = ["initiatives_neighbourhood", "initiatives_theme", "initiatives_fund"]
         for table in [*small, *(table for table, _columns in COLUMNS.values())]:
-            cursor.execute(f"{command} {table}")
-    total = generated_dreams().count() if to_add or special else existing
+            cursor.execute(f"ANALYZE {table}")
+    analyzed = time.monotonic() - started - generated - copied
+    total = generated_dreams().count() if added else existing
     return {
-        "added_dreams": len(plans) + len(special),
+        "added_dreams": added,
         "total_dreams": total,
         "rows": counts,
         "seconds_generate": generated,
         "seconds_copy": copied,
+        "seconds_analyze": analyzed,
         "seconds": time.monotonic() - started,
     }
 

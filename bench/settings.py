@@ -1,14 +1,16 @@
 """Settings for the benchmark's own processes (gunicorn, the Celery worker).
 
-The portal's settings, with two changes: the benchmark's mail tasks go to a Celery queue
-of its own, which only its worker reads, and the per-IP and per-address form limits are
-lifted, because every simulated visitor comes from 127.0.0.1.
+The portal's settings, with three changes: the benchmark's mail tasks go to a Celery queue
+of its own, which only its worker reads; the per-IP and per-address form limits are
+lifted, because every simulated visitor comes from 127.0.0.1; and the URLs add the bare
+view (bench/urls.py) that the load test measures every page against.
 """
 
 from config.settings import *  # noqa: F403
 
 BENCH_QUEUE = "dromen-bench"
 CELERY_TASK_DEFAULT_QUEUE = BENCH_QUEUE
+ROOT_URLCONF = "bench.urls"
 
 
 def lifted_rate_limits(names) -> dict:

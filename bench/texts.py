@@ -184,6 +184,13 @@ THINGS = [
     "verkeersdrempel",
     "boomgaard",
 ]
+# What a dream is about is skewed, as in a real portal: a few things are asked for often, most
+# rarely (Zipf: the n-th thing 1/n as often as the first). The first, "speeltuin", is then in
+# the title or story of about 23% of dreams: the common word a search is measured with; the
+# rare words each in about 0.6-0.7% (BENCHMARKS.md reports the shares the seed really gave).
+THING_WEIGHTS = [1 / rank for rank in range(1, len(THINGS) + 1)]
+COMMON_WORD = "speeltuin"
+RARE_WORDS = ["klompenpad", "jongerenplek", "opruimactie", "verkeersdrempel", "boomgaard"]
 WHO = [
     "ouderen",
     "jonge gezinnen",

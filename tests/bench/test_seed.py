@@ -10,7 +10,8 @@ from django.db.models import Count, F
 
 from accounts.models import User
 from accounts.roles import Role
-from bench import EMAIL_SUFFIX, HEAVY_EVENTS, HEAVY_TITLE
+from bench import EMAIL_SUFFIX, HEAVY_EVENTS, HEAVY_MARK, HEAVY_PER_SEED, HEAVY_TITLE, texts
+from bench.pages import heavy_spread, word_shares
 from initiatives.models import Dream, EventKind, Fund, TimelineEvent
 from initiatives.statuses import Status
 
@@ -104,3 +105,45 @@ def test_grows_from_a_small_seed_to_a_large_one(postgresql):
             " AND conrelid = 'initiatives_timelineevent'::regclass"
         )
         assert cursor.fetchone()[0] >= 2
+
+
+def _inversions_in_write_order() -> tuple[int, int]:
+    """Events that lie after a later one in the table (heap order): (inversions, rows)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FILTER (WHERE created_at < previous), count(*) FROM ("
+            " SELECT created_at, lag(created_at) OVER (ORDER BY ctid) AS previous"
+            " FROM initiatives_timelineevent) AS e"
+        )
+        return cursor.fetchone()
+
+
+def test_events_are_written_in_time_order_across_dreams(postgresql):
+    """Issue 15: a live portal writes events as they happen, all dreams mixed; the old
+    generator wrote each dream's events together, so a dream of 200 events sat on 5 pages."""
+    call_command("bench_seed", dreams=1_000, staff=10, seed=5)
+    inversions, rows = _inversions_in_write_order()
+    assert rows > 9_000
+    # Only where PostgreSQL reused free space of earlier (rolled back) rows, if anywhere.
+    assert inversions <= rows * 0.01
+    heavy = Dream.objects.filter(title__endswith=HEAVY_MARK)
+    assert heavy.count() == HEAVY_PER_SEED
+    ids = [*heavy.values_list("pk", flat=True), Dream.objects.get(title=HEAVY_TITLE).pk]
+    assert all(
+        n == HEAVY_EVENTS
+        for n in TimelineEvent.objects.filter(dream__in=ids)
+        .values("dream")
+        .annotate(n=Count("id"))
+        .values_list("n", flat=True)
+    )
+    pages = sorted(heavy_spread(ids))
+    assert pages[len(pages) // 2] >= 30, pages  # spread out, not 200 events on 5 pages
+
+
+def test_the_search_words_have_a_common_and_rare_share(postgresql):
+    call_command("bench_seed", dreams=2_000, staff=10, seed=5)
+    listed = Dream.objects.exclude(status=Status.UNCONFIRMED).count()
+    shares = word_shares(listed)
+    assert 0.18 <= shares[texts.COMMON_WORD] <= 0.28, shares
+    for word in texts.RARE_WORDS:
+        assert 0.001 <= shares[word] <= 0.02, shares

@@ -1,16 +1,17 @@
 """The scale benchmark, in one run (`make bench`): figures, not a pass/fail test.
 
-1. Generated data (bench_seed): 1,000 dreams; every page measured in-process.
-2. More generated history, up to 100,000 dreams; every page measured again.
-3. A bounded load test: gunicorn with 2 workers on 127.0.0.1, residents and staff.
-4. Mail throughput: a real Celery worker on Redis delivers 10,000 outbox mails, written in one
-   transaction and then each in its own.
+For each size (default 1,000 and 100,000 dreams; `--million` adds 1,000,000, `--sizes`
+chooses): generated history up to that size (bench_seed), every page measured in-process
+(wall and Python time, rotating over dreams, pages and people), and from 100,000 dreams on
+an open-loop load test against gunicorn that finds each page's capacity beside the bare
+view's. Then mail throughput: a real Celery worker on Redis delivers 10,000 outbox mails.
 
-The table goes to the terminal and into BENCHMARKS.md. It needs PostgreSQL (DATABASE_URL) of
+The tables go to the terminal and into BENCHMARKS.md. It needs PostgreSQL (DATABASE_URL) of
 its own, since it refuses a database with real dreams, and Redis (REDIS_URL).
 """
 
 import logging
+import os
 import time
 from pathlib import Path
 
@@ -30,18 +31,61 @@ def _statement_timeout(sender, connection, **kwargs) -> None:
             cursor.execute("SET statement_timeout = '180s'")
 
 
+def parse_sizes(text: str, *, million: bool = False) -> list[int]:
+    """ "1000,100000" -> [1000, 100000]; --million adds 1,000,000. Smallest first."""
+    try:
+        sizes = {int(part.replace("_", "")) for part in text.split(",") if part.strip()}
+    except ValueError:
+        message = f"--sizes takes whole numbers of dreams, such as 1000,100000: {text}"
+        raise CommandError(message) from None
+    if million:
+        sizes.add(1_000_000)
+    if not sizes or min(sizes) < 100:
+        raise CommandError("--sizes needs at least one size of 100 dreams or more.")
+    return sorted(sizes)
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 class Command(BaseCommand):
-    help = "Measure pages at 1,000 and 100,000 dreams, a load test and mail throughput."
+    help = (
+        "Measure pages at 1,000 and 100,000 dreams (--million: and 1,000,000), capacity and mail."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--small", type=int, default=1_000, help="First size (dreams).")
-        parser.add_argument("--large", type=int, default=100_000, help="Second size (dreams).")
+        parser.add_argument(
+            "--sizes",
+            default="1000,100000",
+            help="Sizes in dreams, comma-separated, smallest first (default 1000,100000).",
+        )
+        parser.add_argument(
+            "--million",
+            action="store_true",
+            help="Add the 1,000,000-dream step (seeding it takes minutes): 1000,100000,1000000.",
+        )
         parser.add_argument("--repeat", type=int, default=20, help="Timed requests per page.")
         parser.add_argument("--warmup", type=int, default=3, help="Requests before timing.")
-        parser.add_argument("--users", type=int, default=20, help="Load test: simulated users.")
-        parser.add_argument("--seconds", type=float, default=60, help="Load test: duration.")
         parser.add_argument(
-            "--think", type=float, default=0.5, help="Load test: mean pause between requests."
+            "--load-seconds", type=float, default=10, help="Open loop: seconds per rate step."
+        )
+        parser.add_argument(
+            "--load-from",
+            type=int,
+            default=100_000,
+            help="Open loop: at every size from this many dreams (default 100000).",
+        )
+        parser.add_argument(
+            "--mixed",
+            action="store_true",
+            help="Also the closed-loop mixed test (people who read and write, with pauses) "
+            "at the largest size: not a capacity, but the writes under concurrent reads.",
+        )
+        parser.add_argument("--users", type=int, default=20, help="--mixed: simulated users.")
+        parser.add_argument("--seconds", type=float, default=60, help="--mixed: duration.")
+        parser.add_argument(
+            "--think", type=float, default=0.5, help="--mixed: mean pause between requests."
         )
         parser.add_argument("--mails", type=int, default=10_000, help="Mails to deliver.")
         parser.add_argument(
@@ -67,8 +111,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--only",
             choices=["mail"],
-            help="Only this part: 'mail' seeds --small dreams (for people to write to), measures "
-            "mail throughput and prints it, without the pages, the load test or BENCHMARKS.md.",
+            help="Only this part: 'mail' seeds the first size (for people to write to), "
+            "measures mail throughput and prints it, without the pages, the load test or "
+            "BENCHMARKS.md.",
         )
 
     def _mail_runs(self, options) -> list:
@@ -104,7 +149,7 @@ class Command(BaseCommand):
 
         app.conf.task_default_queue = BENCH_QUEUE
         seed.reset()
-        made = seed.seed(dreams=options["small"])
+        made = seed.seed(dreams=options["sizes"][0])
         self.stdout.write(f"Seeded {made['total_dreams']:,} dreams in {made['seconds']:.1f} s.")
         text = "\n".join(
             line for run in self._mail_runs(options) for line in report.mail_lines(run)
@@ -113,6 +158,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.monotonic()
+        options["sizes"] = parse_sizes(options["sizes"], million=options["million"])
         logging.getLogger("axes").setLevel(logging.WARNING)  # a line per simulated sign-in
         # Bounded: a query that runs away (a bad plan) fails after 3 minutes, not never.
         connection_created.connect(_statement_timeout)
@@ -141,48 +187,61 @@ class Command(BaseCommand):
             f"{info['postgres']}; load average {info['load']}."
         )
         from bench import pages
+        from bench.load import run_load, run_open_loop
 
-        seeds = []
-        results = {}
-        for size in (options["small"], options["large"]):
-            if size == options["small"]:
-                removed = seed.reset()
-                self.stdout.write(f"Removed earlier generated data in {removed['seconds']:.1f} s.")
+        steps = []
+        seed.reset()
+        for size in options["sizes"]:
+            load_start = _load()
             made = seed.seed(dreams=size)
-            rows = made["rows"]
-            line = (
+            self.stdout.write(
                 f"Seeded up to {made['total_dreams']:,} dreams in {made['seconds']:.1f} s "
-                f"({rows.get('initiatives_timelineevent', 0):,} timeline events, "
-                f"{rows.get('accounts_user', 0):,} people added)."
+                f"(generating {made['seconds_generate']:.1f} s, COPY and indexes "
+                f"{made['seconds_copy']:.1f} s, ANALYZE {made['seconds_analyze']:.1f} s; "
+                f"{made['rows'].get('initiatives_timelineevent', 0):,} events added); "
+                f"load average {load_start}."
             )
-            seeds.append(line)
-            self.stdout.write(line)
             self.stdout.write(f"Pages at {made['total_dreams']:,} dreams:")
-            results[size] = pages.run_pages(
+            started_pages = time.monotonic()
+            run = pages.run_pages(
                 warmup=options["warmup"], repeat=options["repeat"], log=self.stdout.write
             )
-        load = None
-        mail_runs = []
-        if not options["skip_load"]:
-            from bench.load import run_load
-
-            self.stdout.write(f"Load test: {options['users']} users, {options['seconds']:.0f} s:")
-            load = run_load(
+            self.stdout.write(f"  pages took {time.monotonic() - started_pages:.0f} s")
+            open_loop = None
+            if not options["skip_load"] and size >= options["load_from"]:
+                self.stdout.write(f"Open-loop load test at {size:,} dreams:")
+                started_load = time.monotonic()
+                open_loop = run_open_loop(
+                    run, seconds=options["load_seconds"], log=self.stdout.write
+                )
+                self.stdout.write(f"  load test took {time.monotonic() - started_load:.0f} s")
+            steps.append(
+                {
+                    "size": size,
+                    "seed": made,
+                    "pages": run,
+                    "open_loop": open_loop,
+                    "load": (load_start, _load()),
+                }
+            )
+        mixed = None
+        if options["mixed"] and not options["skip_load"]:
+            self.stdout.write(f"Mixed closed loop: {options['users']} users:")
+            mixed = run_load(
                 users=options["users"],
                 seconds=options["seconds"],
                 think=options["think"],
                 log=self.stdout.write,
             )
+        mail_runs = []
         if not options["skip_mail"]:
             mail_runs = self._mail_runs(options)
         text = report.render(
             info=info,
-            seeds=seeds,
-            small=results[options["small"]],
-            large=results[options["large"]],
-            load=load,
+            steps=steps,
+            mixed=mixed,
             mail_runs=mail_runs,
-            sizes=options,
+            options=options,
             minutes=(time.monotonic() - started) / 60,
         )
         self.stdout.write("\n" + text)
