@@ -126,7 +126,9 @@ def targets(key: str, group: str, by_size: dict[int, Measurement]) -> list[tuple
     if group == "export":
         extra = large.extra
         mb = max(extra.get("peak_python_mb") or 0, extra.get("peak_rss_growth_mb") or 0)
-        found.append((f"complete file, memory < {EXPORT_MAX_MB} MB (here {mb:.0f})", mb < EXPORT_MAX_MB))
+        found.append(
+            (f"complete file, memory < {EXPORT_MAX_MB} MB (here {mb:.0f})", mb < EXPORT_MAX_MB)
+        )
     return found
 
 
