@@ -77,7 +77,10 @@ class DreamFilterForm(NLDesignFormMixin, forms.Form):
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
+        # Without a choice a search shows the best match first (among its newest matches),
+        # and the list without a search the newest first.
         choices=[
+            ("", _("Best match when searching, else newest")),
             ("newest", _("Newest first")),
             ("oldest", _("Oldest first")),
             ("title", _("Title")),

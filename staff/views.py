@@ -3,7 +3,6 @@ import itertools
 import re
 from collections.abc import Iterator
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import LoginView
@@ -25,7 +24,6 @@ from accounts.models import User
 from initiatives import selectors, services
 from initiatives.exceptions import InvalidTransition, NotAllowed
 from initiatives.models import CoreValue, Decision, Dream, DreamPhoto, Grant, WorkingPractice
-from initiatives.pagination import CappedCountPaginator
 from initiatives.statuses import STAFF_MOVES, Status, is_open, is_picked_up
 from staff import forms
 from staff.permissions import can, staff_area, start_parts
@@ -137,6 +135,8 @@ def pick_up(request, pk: int) -> HttpResponse:
 # --- all dreams -------------------------------------------------------------------------------
 
 PAGE_SIZE = 25
+# Where a page of the list starts: the links' keys, a jump, an old page number.
+POSITION_PARAMS = ("na", "voor", "vanaf", "pagina")
 
 
 def _filtered_dreams(request):
@@ -163,14 +163,42 @@ def _filtered_dreams(request):
 @vary_on_headers("HX-Request")
 def dream_list(request) -> HttpResponse:
     form, dreams = _filtered_dreams(request)
-    paginator = CappedCountPaginator(dreams, PAGE_SIZE, cap=settings.DREAM_LIST_COUNT_CAP)
-    page = paginator.get_page(request.GET.get("pagina"))
-    query = request.GET.copy()
-    query.pop("pagina", None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    position = {name: request.GET.get(name, "")[:1000] for name in POSITION_PARAMS}
+    listing = selectors.dream_list_page(
+        dreams,
+        sort=data.get("sort", ""),
+        query=data.get("q", ""),
+        after=position["na"],
+        before=position["voor"],
+        jump=position["vanaf"],
+        number=position["pagina"],
+        per_page=PAGE_SIZE,
+    )
+    filters = request.GET.copy()
+    for name in POSITION_PARAMS:
+        filters.pop(name, None)
+    query_string = filters.urlencode()
+
+    def href(params: dict) -> str:
+        return "?" + "&".join(part for part in (query_string, urlencode(params)) if part)
+
     context = {
         "form": form,
-        "page": page,
-        "query_string": query.urlencode(),
+        "listing": listing,
+        "query_string": query_string,
+        # The jump form sends the filters again, beside the day it jumps to.
+        "filter_fields": [(k, v) for k, values in filters.lists() for v in values],
+        "jump_value": position["vanaf"] if listing.jump == "date" else "",
+        "next_href": href(listing.next_params) if listing.next_params else "",
+        "previous_href": href(listing.previous_params) if listing.previous_params else "",
+        "first_href": href({}),
+        "letter_hrefs": [(letter, href({"vanaf": letter})) for letter in _LETTERS]
+        if listing.jump == "letter"
+        else [],
+        "status_hrefs": [(label, href({"vanaf": value})) for value, label in _JUMP_STATUSES]
+        if listing.jump == "status"
+        else [],
         "hand_over_form": forms.HandOverForm(),
         "can_hand_over": can(request.user, "hand_over"),
         "can_export": can(request.user, "export"),
@@ -178,6 +206,10 @@ def dream_list(request) -> HttpResponse:
     if request.htmx:
         return render(request, "staff/dream_list.html#results", context)
     return render(request, "staff/dream_list.html", context)
+
+
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_JUMP_STATUSES = selectors.jump_statuses()
 
 
 def _csv_rows(dreams) -> Iterator[list[str]]:

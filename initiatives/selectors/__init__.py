@@ -6,6 +6,7 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
     reference       neighbourhoods, themes, MogelijkMakers, the service promises
     residents       a resident's own dreams and photos, the realised dreams shown to everyone
     dream_lists     the triage queue, overdue and silent dreams, the staff dream list
+    dream_list_page one page of the staff dream list: seek pages, jumps, capped counts, ranking
     workspace       one dream for the workspace, its summary, photos, funds, decisions, approvals
     staff_workload  each MogelijkMaker's open, overdue and silent dreams
     staff_start     what waits for a staff member on their start page
@@ -14,8 +15,16 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
     privacy         a resident's data export, the dreams erasing would withdraw
 """
 
+from initiatives.selectors.dream_list_page import (
+    RELEVANCE,
+    DreamListPage,
+    dream_list_page,
+    effective_sort,
+    jump_statuses,
+)
 from initiatives.selectors.dream_lists import (
     DREAM_SORTS,
+    LIST_SORTS,
     dreams_first_contact_overdue,
     dreams_pick_up_overdue,
     staff_dream_list,
@@ -67,8 +76,11 @@ from initiatives.selectors.workspace import (
 
 __all__ = [
     "DREAM_SORTS",
+    "LIST_SORTS",
     "OUTBOX_FAILING_WINDOW_SECONDS",
+    "RELEVANCE",
     "TIMELINE_LATEST",
+    "DreamListPage",
     "administration_overview",
     "decision_for_signing",
     "decision_signed_for",
@@ -77,15 +89,18 @@ __all__ = [
     "dream_exists_for_staff",
     "dream_for_resident",
     "dream_for_staff",
+    "dream_list_page",
     "dreams_first_contact_overdue",
     "dreams_of_resident",
     "dreams_pick_up_overdue",
     "dreams_realised_public",
     "dreams_withdrawn_on_erase",
+    "effective_sort",
     "enablers",
     "event_actor_for_resident",
     "funds_current",
     "grants_awaiting_approval",
+    "jump_statuses",
     "neighbourhood_list",
     "outbox_failed_count",
     "outbox_failing_count",
