@@ -276,3 +276,14 @@ def test_numbered_pages_are_those_of_the_plain_paginator(many_dreams, enabler, s
     for number in plain.page_range:
         expected = [(d.pk, d.has_tension) for d in plain.page(number)]
         assert [(d.pk, d.has_tension) for d in deferred.page(number)] == expected
+
+
+def test_a_search_says_when_more_matched_than_were_ranked(db, enabler, client, settings):
+    for n in range(4):
+        DreamFactory(title=f"Speeltuin {n}")
+    settings.DREAM_SEARCH_CONSIDERED = 3
+    client.force_login(enabler)
+    content = client.get("/medewerkers/dromen/", {"q": "speeltuin"}).content.decode()
+    assert "Meer dan 3 dromen passen bij je zoekopdracht." in content
+    assert "Je ziet de 3 nieuwste, de best passende eerst." in content
+    assert "Maak je zoekopdracht preciezer om oudere dromen te vinden." in content
