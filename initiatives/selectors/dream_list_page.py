@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, QuerySet, Subquery
+from django.db.models import F, QuerySet, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -200,31 +200,42 @@ def _ranked_page(dreams: QuerySet[Dream], *, query: str, number: str, per_page: 
     """A search, best match first, among the newest DREAM_SEARCH_CONSIDERED matches.
 
     Ranking every match of a common word (a fifth of all dreams) reads and scores each
-    one. Here the database takes the newest N matches first (a LIMIT in a subquery: it walks
-    the submitted_at index for a common word, the GIN index for a rare one) and ranks only
+    one. Here the database finds the newest N matches first (a LIMIT: it walks the
+    submitted_at index for a common word, the GIN index for a rare one) and ranks only
     those; the page says when more matched.
     """
     considered = settings.DREAM_SEARCH_CONSIDERED
-    counted = CappedCount(dreams, considered)
-    newest = dreams.order_by("-submitted_at", "-id").values("pk")[:considered]
-    rows = _with_tension_flag(Dream.objects.filter(pk__in=Subquery(newest)))
-    rows = rows.select_related("neighbourhood", "theme", "contact").only(*LIST_COLUMNS)
+    # One walk finds the newest N+1 matches: N to rank, and one more tells that more matched.
+    # (Counting them in a query of its own would walk the same rows again.)
+    newest = list(
+        dreams.order_by("-submitted_at", "-id").values_list("pk", flat=True)[: considered + 1]
+    )
+    count, capped = min(len(newest), considered), len(newest) > considered
+    candidates = Dream.objects.filter(pk__in=newest[:considered])
     if connection.vendor == "postgresql":
         search = SearchQuery(query.strip(), config=SEARCH_CONFIG, search_type="websearch")
-        rows = rows.annotate(rank=SearchRank(F("search_document"), search))
-        rows = rows.order_by("-rank", "-submitted_at", "-id")
+        rank = SearchRank(F("search_document"), search)
+        order = ("-rank", "-submitted_at", "-id")
     else:  # SQLite has no ranking: newest first
-        rows = rows.order_by("-submitted_at", "-id")
-    num_pages = max(1, math.ceil(counted.count / per_page))
+        rank, order = Value(0.0), ("-submitted_at", "-id")
+    num_pages = max(1, math.ceil(count / per_page))
     try:
         current = min(max(int(number or 1), 1), num_pages)
     except ValueError:
         current = 1
     start = (current - 1) * per_page
+    # Ranked and cut to the page on ids alone; only the page's rows are then joined with
+    # their neighbourhood, theme, MogelijkMaker and tension flag (ranked again, 25 of them).
+    page_ids = (
+        candidates.annotate(rank=rank).order_by(*order).values("pk")[start : start + per_page]
+    )
+    rows = _with_tension_flag(Dream.objects.filter(pk__in=Subquery(page_ids)))
+    rows = rows.select_related("neighbourhood", "theme", "contact").only(*LIST_COLUMNS)
+    rows = rows.annotate(rank=rank).order_by(*order)
     return DreamListPage(
-        rows=list(rows[start : start + per_page]),
-        count=counted.count,
-        capped=counted.capped,
+        rows=list(rows) if count else [],
+        count=count,
+        capped=capped,
         sort=RELEVANCE,
         jump="",
         next_params={"pagina": current + 1} if current < num_pages else {},

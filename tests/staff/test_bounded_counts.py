@@ -97,7 +97,8 @@ def test_the_dream_list_never_counts_without_a_limit(dreams, client, enabler, ne
     )
     for headers in ({}, {"HX-Request": "true"}):
         sqls, _content = _sql_of(client, url, **headers)
-        assert any(_COUNT.search(sql) for sql in sqls), "the list counts what it found"
+        if "q=" not in query or "sort=" in query:  # a ranked search counts by its LIMIT N+1
+            assert any(_COUNT.search(sql) for sql in sqls), "the list counts what it found"
         assert unbounded_counts(sqls) == []
 
 
