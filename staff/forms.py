@@ -1,3 +1,5 @@
+from functools import cache, partial
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
@@ -7,6 +9,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import StaffNotificationMode
+from config.field_html import PythonWidgetRenderer
 from config.forms import TOO_LONG, NLDesignFormMixin, text_field
 from initiatives import selectors
 from initiatives.models import ContactMoment, CoreValue, Neighbourhood, Theme, Verdict
@@ -56,6 +59,8 @@ class StaffPreferencesForm(NLDesignFormMixin, forms.Form):
 class DreamFilterForm(NLDesignFormMixin, forms.Form):
     """The filters of the dream list; every field is optional and they combine."""
 
+    default_renderer = PythonWidgetRenderer()  # the same HTML, less Python (issue 15)
+
     q = forms.CharField(label=_("Search in title and story"), required=False, max_length=200)
     status = forms.MultipleChoiceField(
         label=_("Status"),
@@ -89,17 +94,33 @@ class DreamFilterForm(NLDesignFormMixin, forms.Form):
         ],
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["neighbourhood"].queryset = selectors.neighbourhood_list()
         self.fields["theme"].queryset = selectors.theme_list()
         self.fields["contact"].queryset = selectors.enablers()
-        for name in ("neighbourhood", "theme", "contact"):
-            self.fields[name].empty_label = _("All")
+        # The options as (id, label) lists, read in one plain query each and only when the
+        # form is shown (not for the htmx partial): a ModelChoiceField makes a model object
+        # per option through a server-side cursor each time it renders (issue 15). PEOPLE
+        # (a function) shares the MogelijkMakers with the page's hand-over form. The
+        # querysets above still check what is sent.
+        options = {
+            "neighbourhood": selectors.neighbourhood_choices,
+            "theme": selectors.theme_choices,
+            "contact": people or selectors.enabler_choices,
+        }
+        for name, read in options.items():
+            # cached: a select reads its options twice (use_required_attribute, then render)
+            self.fields[name].choices = partial(_with_empty, cache(read), _("All"))
+
+
+def _with_empty(read, empty_label) -> list:
+    return [("", empty_label), *read()]
 
 
 class HandOverForm(NLDesignFormMixin, forms.Form):
     prefix = "handover"
+    default_renderer = PythonWidgetRenderer()
 
     to = forms.ModelChoiceField(
         label=_("Hand over to"),
@@ -113,13 +134,20 @@ class HandOverForm(NLDesignFormMixin, forms.Form):
         required_message=_("Write a short hand-over note."),
     )
 
-    def __init__(self, *args, exclude=None, **kwargs):
+    def __init__(self, *args, exclude=None, people=None, **kwargs):
         super().__init__(*args, **kwargs)
-        people = selectors.enablers()
+        queryset = selectors.enablers()
         if exclude is not None:
-            people = people.exclude(pk=exclude.pk)
-        self.fields["to"].queryset = people
+            queryset = queryset.exclude(pk=exclude.pk)
+        self.fields["to"].queryset = queryset
         self.fields["to"].empty_label = _("Choose…")
+        if people is not None:  # the options another form of the page reads too (a function)
+            excluded = None if exclude is None else exclude.pk
+
+            def others():
+                return [(pk, label) for pk, label in people() if pk != excluded]
+
+            self.fields["to"].choices = partial(_with_empty, others, _("Choose…"))
 
 
 class MessageForm(NLDesignFormMixin, forms.Form):

@@ -1,4 +1,5 @@
 import csv
+import functools
 import itertools
 import re
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from initiatives.exceptions import InvalidTransition, NotAllowed
 from initiatives.models import CoreValue, Decision, Dream, DreamPhoto, Grant, WorkingPractice
 from initiatives.statuses import STAFF_MOVES, Status, is_open, is_picked_up
 from staff import forms
+from staff.dream_rows import dream_rows_html
 from staff.permissions import can, staff_area, start_parts
 from staff.timeline import timeline_entries
 
@@ -139,8 +141,8 @@ PAGE_SIZE = 25
 POSITION_PARAMS = ("na", "voor", "vanaf", "pagina")
 
 
-def _filtered_dreams(request):
-    form = forms.DreamFilterForm(request.GET or None)
+def _filtered_dreams(request, *, people=None):
+    form = forms.DreamFilterForm(request.GET or None, people=people)
     data = form.cleaned_data if form.is_valid() else {}
     dreams = selectors.staff_dream_list(
         user=request.user,
@@ -162,7 +164,8 @@ def _filtered_dreams(request):
 @require_GET
 @vary_on_headers("HX-Request")
 def dream_list(request) -> HttpResponse:
-    form, dreams = _filtered_dreams(request)
+    people = functools.cache(selectors.enabler_choices)  # read once, for both forms
+    form, dreams = _filtered_dreams(request, people=people)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     position = {name: request.GET.get(name, "")[:1000] for name in POSITION_PARAMS}
     listing = selectors.dream_list_page(
@@ -186,6 +189,7 @@ def dream_list(request) -> HttpResponse:
     context = {
         "form": form,
         "listing": listing,
+        "rows_html": dream_rows_html(listing.rows),
         "query_string": query_string,
         # The jump form sends the filters again, beside the day it jumps to.
         "filter_fields": [(k, v) for k, values in filters.lists() for v in values],
@@ -199,7 +203,7 @@ def dream_list(request) -> HttpResponse:
         "status_hrefs": [(label, href({"vanaf": value})) for value, label in _JUMP_STATUSES]
         if listing.jump == "status"
         else [],
-        "hand_over_form": forms.HandOverForm(),
+        "hand_over_form": forms.HandOverForm(people=people),
         "can_hand_over": can(request.user, "hand_over"),
         "can_export": can(request.user, "export"),
     }

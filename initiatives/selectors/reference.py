@@ -23,6 +23,24 @@ def enablers() -> QuerySet[User]:
     )
 
 
+def neighbourhood_choices() -> list[tuple[int, str]]:
+    """Return (id, name) of each neighbourhood, for a select: two columns, no model objects."""
+    return list(neighbourhood_list().values_list("pk", "name"))
+
+
+def theme_choices() -> list[tuple[int, str]]:
+    return list(theme_list().values_list("pk", "name"))
+
+
+def enabler_choices() -> list[tuple[int, str]]:
+    """Return (id, label) of each active MogelijkMaker, labelled as a ModelChoiceField would
+    (str(user): the name, else the email address), in the order of enablers()."""
+    return [
+        (pk, name or email)
+        for pk, name, email in enablers().values_list("pk", "full_name", "email")
+    ]
+
+
 def service_promises() -> ServicePromises:
     """Return the service promises (the environment's defaults while none are saved).
 
