@@ -107,12 +107,22 @@ class KeysetPaginator:
     next page asks for the rows after the last row's key, `(submitted_at, id) < (…, …)`,
     which PostgreSQL answers from an index on those columns as cheaply as the first page.
     KEYS must end with a unique column (the id) and hold no NULLs in the listed rows. Each
-    page costs one query, and one more ("is there a row before it?") away from the start.
+    page costs one query, and one more ("is there a row before it?") after a jump.
     """
 
-    def __init__(self, queryset: QuerySet, *, keys: Sequence[str], descending: bool, per_page: int):
+    def __init__(
+        self,
+        queryset: QuerySet,
+        *,
+        keys: Sequence[str],
+        descending: bool,
+        per_page: int,
+        make_row: Callable | None = None,
+    ):
+        """MAKE_ROW turns what QUERYSET yields (a values_list's tuples, say) into the rows
+        of a page; each row must have its KEYS as attributes."""
         self.queryset, self.keys, self.descending = queryset, tuple(keys), descending
-        self.per_page = per_page
+        self.per_page, self.make_row = per_page, make_row
 
     def parsers(self) -> list[Callable]:
         """How to read each key back from a link: the model field's own to_python, or int
@@ -132,6 +142,10 @@ class KeysetPaginator:
     def decode(self, text: str) -> tuple:
         return decode_key(text, self.parsers())
 
+    def _read(self, queryset: QuerySet) -> list:
+        rows = list(queryset[: self.per_page + 1])
+        return [self.make_row(row) for row in rows] if self.make_row else rows
+
     def _ordered(self, *, backwards: bool) -> QuerySet:
         down = self.descending != backwards
         return self.queryset.order_by(*(f"-{k}" if down else k for k in self.keys))
@@ -142,24 +156,28 @@ class KeysetPaginator:
         return queryset.filter(lookup(columns, tuple(key)))
 
     def first_page(self) -> KeysetPage:
-        rows = list(self._ordered(backwards=False)[: self.per_page + 1])
+        rows = self._read(self._ordered(backwards=False))
         return self._page(rows, has_previous=False, is_first=True)
 
-    def page_after(self, key: tuple) -> KeysetPage:
-        """The page that starts just after KEY: a row's key, or a point between rows (a jump)."""
-        rows = list(
-            self._beyond(self._ordered(backwards=False), key, backwards=False)[: self.per_page + 1]
-        )
-        # Is there a row before this page? One index probe, so that "previous" is never a dead end.
-        first = self.key_of(rows[0]) if rows else key
-        has_previous = self._beyond(self._ordered(backwards=True), first, backwards=True).exists()
+    def page_after(self, key: tuple, *, from_a_row: bool = False) -> KeysetPage:
+        """The page that starts just after KEY: a row's key, or a point between rows (a jump).
+
+        FROM_A_ROW: KEY is the last row of the page before (a "next" link), so there is a
+        page before this one. Otherwise one index probe asks, so that "previous" never leads
+        nowhere.
+        """
+        rows = self._read(self._beyond(self._ordered(backwards=False), key, backwards=False))
+        if from_a_row:
+            has_previous = True
+        else:
+            first = self.key_of(rows[0]) if rows else key
+            ordered = self._ordered(backwards=True)
+            has_previous = self._beyond(ordered, first, backwards=True).exists()
         return self._page(rows, has_previous=has_previous)
 
     def page_before(self, key: tuple) -> KeysetPage:
         """The page that ends just before KEY: the "previous page" link."""
-        rows = list(
-            self._beyond(self._ordered(backwards=True), key, backwards=True)[: self.per_page + 1]
-        )
+        rows = self._read(self._beyond(self._ordered(backwards=True), key, backwards=True))
         if len(rows) < self.per_page:  # fewer than a page before it: show the list's start
             return self.first_page()
         has_previous = len(rows) > self.per_page

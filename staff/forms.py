@@ -94,24 +94,23 @@ class DreamFilterForm(NLDesignFormMixin, forms.Form):
         ],
     )
 
-    def __init__(self, *args, people=None, **kwargs):
+    def __init__(self, *args, options=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["neighbourhood"].queryset = selectors.neighbourhood_list()
         self.fields["theme"].queryset = selectors.theme_list()
         self.fields["contact"].queryset = selectors.enablers()
-        # The options as (id, label) lists, read in one plain query each and only when the
-        # form is shown (not for the htmx partial): a ModelChoiceField makes a model object
-        # per option through a server-side cursor each time it renders (issue 15). PEOPLE
-        # (a function) shares the MogelijkMakers with the page's hand-over form. The
-        # querysets above still check what is sent.
-        options = {
-            "neighbourhood": selectors.neighbourhood_choices,
-            "theme": selectors.theme_choices,
-            "contact": people or selectors.enabler_choices,
-        }
-        for name, read in options.items():
-            # cached: a select reads its options twice (use_required_attribute, then render)
-            self.fields[name].choices = partial(_with_empty, cache(read), _("All"))
+        # The options as (id, label) lists, read in one plain query and only when the form
+        # is shown (not for the htmx partial): a ModelChoiceField makes a model object per
+        # option through a server-side cursor each time it renders (issue 15). OPTIONS (a
+        # function, cached) shares them with the page's hand-over form. The querysets above
+        # still check what is sent.
+        read = options or cache(selectors.list_filter_options)
+        for name in ("neighbourhood", "theme", "contact"):
+            self.fields[name].choices = partial(_with_empty, partial(_part, read, name), _("All"))
+
+
+def _part(read, name: str) -> list:
+    return read()[name]
 
 
 def _with_empty(read, empty_label) -> list:

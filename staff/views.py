@@ -141,8 +141,8 @@ PAGE_SIZE = 25
 POSITION_PARAMS = ("na", "voor", "vanaf", "pagina")
 
 
-def _filtered_dreams(request, *, people=None):
-    form = forms.DreamFilterForm(request.GET or None, people=people)
+def _filtered_dreams(request, *, options=None):
+    form = forms.DreamFilterForm(request.GET or None, options=options)
     data = form.cleaned_data if form.is_valid() else {}
     dreams = selectors.staff_dream_list(
         user=request.user,
@@ -164,8 +164,8 @@ def _filtered_dreams(request, *, people=None):
 @require_GET
 @vary_on_headers("HX-Request")
 def dream_list(request) -> HttpResponse:
-    people = functools.cache(selectors.enabler_choices)  # read once, for both forms
-    form, dreams = _filtered_dreams(request, people=people)
+    options = functools.cache(selectors.list_filter_options)  # read once, for both forms
+    form, dreams = _filtered_dreams(request, options=options)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     position = {name: request.GET.get(name, "")[:1000] for name in POSITION_PARAMS}
     listing = selectors.dream_list_page(
@@ -203,7 +203,7 @@ def dream_list(request) -> HttpResponse:
         "status_hrefs": [(label, href({"vanaf": value})) for value, label in _JUMP_STATUSES]
         if listing.jump == "status"
         else [],
-        "hand_over_form": forms.HandOverForm(people=people),
+        "hand_over_form": forms.HandOverForm(people=lambda: options()["contact"]),
         "can_hand_over": can(request.user, "hand_over"),
         "can_export": can(request.user, "export"),
     }

@@ -38,12 +38,10 @@ from initiatives.selectors.outbox import (
 )
 from initiatives.selectors.privacy import dreams_withdrawn_on_erase, resident_data_export
 from initiatives.selectors.reference import (
-    enabler_choices,
     enablers,
-    neighbourhood_choices,
+    list_filter_options,
     neighbourhood_list,
     service_promises,
-    theme_choices,
     theme_list,
 )
 from initiatives.selectors.residents import (
@@ -99,13 +97,12 @@ __all__ = [
     "dreams_realised_public",
     "dreams_withdrawn_on_erase",
     "effective_sort",
-    "enabler_choices",
     "enablers",
     "event_actor_for_resident",
     "funds_current",
     "grants_awaiting_approval",
     "jump_statuses",
-    "neighbourhood_choices",
+    "list_filter_options",
     "neighbourhood_list",
     "outbox_failed_count",
     "outbox_failing_count",
@@ -116,7 +113,6 @@ __all__ = [
     "resident_data_export",
     "service_promises",
     "staff_dream_list",
-    "theme_choices",
     "theme_list",
     "triage_queue",
     "waiting_approvals",

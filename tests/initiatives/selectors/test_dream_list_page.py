@@ -105,3 +105,32 @@ def test_ranked_pages_are_numbered(matches, enabler):
         d.pk for k, d in matches.items() if k != "other"
     }
     assert _page(enabler, "speeltuin", per_page=3, number="x").number == 1
+
+
+def test_the_filter_options_are_read_in_one_query_in_each_list_s_order(db):
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import Role
+    from tests.factories import NeighbourhoodFactory, StaffFactory, ThemeFactory
+
+    for name in ("Vlijmen", "Drunen", "Elshout"):
+        NeighbourhoodFactory(name=name)
+    ThemeFactory(name="Groen")
+    enablers = Group.objects.get(name=Role.ENABLER)
+    for full_name, email in [
+        ("Sanne", "s@x.example"),
+        ("", "a@x.example"),
+        ("Bart", "b@x.example"),
+    ]:
+        StaffFactory(full_name=full_name, email=email).groups.add(enablers)
+    StaffFactory(full_name="Geen rol")
+
+    with CaptureQueriesContext(connection) as queries:
+        options = selectors.list_filter_options()
+    assert len(queries) == 1
+    assert options == {
+        "neighbourhood": [(n.pk, str(n)) for n in selectors.neighbourhood_list()],
+        "theme": [(t.pk, str(t)) for t in selectors.theme_list()],
+        "contact": [(u.pk, str(u)) for u in selectors.enablers()],
+    }
+    assert [label for _pk, label in options["contact"]][:1] == ["a@x.example"]
