@@ -16,7 +16,7 @@ from datetime import datetime
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, Subquery
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.utils.functional import cached_property
 
@@ -118,11 +118,18 @@ class KeysetPaginator:
         descending: bool,
         per_page: int,
         make_row: Callable | None = None,
+        rows_for: Callable[[QuerySet], QuerySet] | None = None,
     ):
-        """MAKE_ROW turns what QUERYSET yields (a values_list's tuples, say) into the rows
-        of a page; each row must have its KEYS as attributes."""
+        """MAKE_ROW turns what is read (a values_list's tuples, say) into the rows of a page;
+        each row must have its KEYS as attributes.
+
+        ROWS_FOR, given a queryset of the page's ids (found on QUERYSET by its keys, with the
+        LIMIT), returns the queryset that reads those rows. The page is then found on the
+        index alone and only its rows are joined: PostgreSQL plans what a row shows (a
+        subquery such as a flag) for the rows of the whole list otherwise, not for 26.
+        """
         self.queryset, self.keys, self.descending = queryset, tuple(keys), descending
-        self.per_page, self.make_row = per_page, make_row
+        self.per_page, self.make_row, self.rows_for = per_page, make_row, rows_for
 
     def parsers(self) -> list[Callable]:
         """How to read each key back from a link: the model field's own to_python, or int
@@ -142,13 +149,20 @@ class KeysetPaginator:
     def decode(self, text: str) -> tuple:
         return decode_key(text, self.parsers())
 
-    def _read(self, queryset: QuerySet) -> list:
-        rows = list(queryset[: self.per_page + 1])
+    def _read(self, queryset: QuerySet, *, backwards: bool = False) -> list:
+        page = queryset[: self.per_page + 1]
+        if self.rows_for is not None:
+            ids = Subquery(page.values("pk"))
+            page = self.rows_for(ids).order_by(*self._order(backwards=backwards))
+        rows = list(page)
         return [self.make_row(row) for row in rows] if self.make_row else rows
 
-    def _ordered(self, *, backwards: bool) -> QuerySet:
+    def _order(self, *, backwards: bool) -> list[str]:
         down = self.descending != backwards
-        return self.queryset.order_by(*(f"-{k}" if down else k for k in self.keys))
+        return [f"-{k}" if down else k for k in self.keys]
+
+    def _ordered(self, *, backwards: bool) -> QuerySet:
+        return self.queryset.order_by(*self._order(backwards=backwards))
 
     def _beyond(self, queryset: QuerySet, key: tuple, *, backwards: bool) -> QuerySet:
         columns = Tuple(*(F(name) for name in self.keys))
@@ -177,7 +191,8 @@ class KeysetPaginator:
 
     def page_before(self, key: tuple) -> KeysetPage:
         """The page that ends just before KEY: the "previous page" link."""
-        rows = self._read(self._beyond(self._ordered(backwards=True), key, backwards=True))
+        before = self._beyond(self._ordered(backwards=True), key, backwards=True)
+        rows = self._read(before, backwards=True)
         if len(rows) < self.per_page:  # fewer than a page before it: show the list's start
             return self.first_page()
         has_previous = len(rows) > self.per_page

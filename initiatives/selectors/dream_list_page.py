@@ -25,7 +25,7 @@ from initiatives.models import Dream, _label
 from initiatives.pagination import CappedCount, InvalidKey, KeysetPaginator
 from initiatives.search import SEARCH_CONFIG
 from initiatives.selectors.dream_lists import LIST_SORTS, _with_tension_flag
-from initiatives.statuses import STATUS_ORDER, Status
+from initiatives.statuses import STATUS_ORDER, Status, status_order
 
 # What a row of the list shows, read as plain values (ListedDream): the story and the search
 # vector stay in the database, and no model objects are built.
@@ -143,13 +143,22 @@ def dream_list_page(
     if sort == RELEVANCE:
         return _ranked_page(dreams, query=query, number=number, per_page=per_page)
     spec = LIST_SORTS[sort]
-    columns, make_row = _listed(("status_order",) if "status_order" in spec.keys else ())
+    by_status = "status_order" in spec.keys
+    columns, make_row = _listed(("status_order",) if by_status else ())
+
+    def rows_for(ids) -> QuerySet:
+        rows = _with_tension_flag(Dream.objects.filter(pk__in=ids))
+        if by_status:
+            rows = rows.annotate(status_order=status_order())
+        return rows.values_list(*columns)
+
     paginator = KeysetPaginator(
-        dreams.values_list(*columns),
+        dreams,
         keys=spec.keys,
         descending=spec.descending,
         per_page=per_page,
         make_row=make_row,
+        rows_for=rows_for,
     )
     searching = bool(query.strip())
     cap = settings.DREAM_SEARCH_CONSIDERED if searching else settings.DREAM_LIST_COUNT_CAP

@@ -287,3 +287,17 @@ def test_a_search_says_when_more_matched_than_were_ranked(db, enabler, client, s
     assert "Meer dan 3 dromen passen bij je zoekopdracht." in content
     assert "Je ziet de 3 nieuwste, de best passende eerst." in content
     assert "Maak je zoekopdracht preciezer om oudere dromen te vinden." in content
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_only_the_page_s_rows_are_joined(many_dreams, enabler, client, sort):
+    """The page's 26 ids are found on the index first; only those rows are read with their
+    neighbourhood, theme, MogelijkMaker and tension flag. Read in one query with the list's
+    filters, PostgreSQL planned the tension flag for the whole list: at a million dreams it
+    hashed all 87,000 current reviews for each page (41 ms instead of 0.3 ms)."""
+    client.force_login(enabler)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"/medewerkers/dromen/?sort={sort}")
+    rows = [q["sql"] for q in queries.captured_queries if "has_tension" in q["sql"]]
+    assert len(rows) == 1
+    assert re.search(r'WHERE "initiatives_dream"\."id" IN \(SELECT .* LIMIT 26\)', rows[0])
