@@ -203,6 +203,16 @@ class Dream(models.Model):
                 condition=~models.Q(status=Status.UNCONFIRMED),
                 name="dream_listed_silent",
             ),
+            # The list filtered by village and status, newest first, in one index range: the two
+            # indexes apart cost a bitmap of a village's 50,000 dreams at a million (6 ms a query).
+            models.Index(
+                models.F("neighbourhood"),
+                models.F("status"),
+                models.F("submitted_at").desc(),
+                models.F("id").desc(),
+                condition=~models.Q(status=Status.UNCONFIRMED),
+                name="dream_listed_place_status",
+            ),
             # The weekly report: first contacts in a week, and the dreams still open at its end.
             models.Index(fields=["first_contact_at"], name="dream_first_contact"),
             models.Index(fields=["closed_at"], name="dream_closed"),
