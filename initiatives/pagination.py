@@ -48,9 +48,23 @@ def decode_key(text: str, parsers: Sequence[Callable]) -> tuple:
         parsed = tuple(parse(value) for parse, value in zip(parsers, values, strict=True))
     except (ValidationError, TypeError, ValueError) as exc:
         raise InvalidKey(text) from exc
-    if any(value is None for value in parsed):
+    if not all(_storable(value) for value in parsed):
         raise InvalidKey(text)
     return parsed
+
+
+def _storable(value) -> bool:
+    """Whether the database can compare VALUE: not NULL, no NUL character, a 64-bit integer,
+    a datetime with its time zone."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return "\x00" not in value
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**63
+    if isinstance(value, datetime):
+        return value.tzinfo is not None
+    return True
 
 
 class CappedCount:

@@ -212,7 +212,7 @@ def _jump_key(spec, jump: str) -> tuple:
         start = timezone.make_aware(datetime.combine(day, time.min))
         return (start, 0)
     if spec.jump == "letter":
-        if not jump or len(jump) > 120:
+        if not jump or len(jump) > 120 or "\x00" in jump:
             raise _PositionRefused(_("Choose a letter to jump to."))
         return (jump[0].upper() + jump[1:], 0)
     if jump not in STATUS_ORDER:

@@ -97,6 +97,28 @@ def test_a_key_that_is_not_one_is_refused(text):
         decode_key(text, [int, int])
 
 
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["2025-01-01T00:00:00", 1],  # no time zone: not comparable as the list's times are
+        ["2025-01-01T00:00:00+00:00", 2**63],  # beyond a 64-bit id
+        ["2025-01-01T00:00:00+00:00", None],
+    ],
+)
+def test_a_key_the_database_cannot_compare_is_refused(values):
+    from initiatives.pagination import InvalidKey
+
+    with pytest.raises(InvalidKey):
+        decode_key(encode_key(values), [_dt, int])
+
+
+def test_a_title_key_with_a_nul_is_refused():
+    from initiatives.pagination import InvalidKey
+
+    with pytest.raises(InvalidKey):
+        decode_key(encode_key(["a\x00b", 1]), [str, int])
+
+
 def test_keys_survive_their_link(many_dreams):
     when = many_dreams[0].submitted_at
     assert decode_key(encode_key([when, "Één “titel”", 7]), [_dt, str, int]) == (
@@ -230,6 +252,8 @@ def test_jump_to_a_letter_and_a_status(many_dreams, enabler, client):
         ("?voor=" + encode_key(["x", 1]), "Deze link naar een pagina van de lijst klopt niet."),
         ("?vanaf=31-02-2025", "Dit is geen datum. Schrijf een datum zoals 31-12-2025."),
         ("?sort=status&vanaf=bestaat-niet", "Kies een status om naar toe te gaan."),
+        ("?sort=title&vanaf=%00", "Kies een letter om naar toe te gaan."),
+        ("?na=" + encode_key(["2025-01-01T00:00:00+00:00", 2**70]), "klopt niet"),
     ],
 )
 def test_a_position_that_is_not_one_is_said_in_dutch(many_dreams, enabler, client, url, message):
