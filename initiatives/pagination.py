@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import F, QuerySet, Subquery
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.utils.functional import cached_property
@@ -233,46 +232,3 @@ def _strict_int(value) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidKey(value)
     return value
-
-
-class DeferredJoinPaginator(Paginator):
-    """Read a page in two steps: the page's ids first, then only those rows.
-
-    With a plain OFFSET, page 40 of a list makes the database build (and throw away) 975
-    full rows with their joins and subqueries. Here the offset skips index entries only; the
-    rows, with everything the page shows, are read for 25 ids. The object list must be a
-    QuerySet with a unique order (the list's sorts end with the id).
-    """
-
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids).order_by()}
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
-
-
-class CappedCountPaginator(DeferredJoinPaginator):
-    """Numbered pages, counted up to CAP: "more than 10,000" instead of an exact count.
-
-    COUNTED is what is counted (the object list itself unless given): a ranked search pages
-    through the newest N matches but says whether more matched. When more rows match than
-    CAP, the pages go up to CAP rows and the page says so.
-    """
-
-    def __init__(self, object_list, per_page, *, cap: int, counted: QuerySet | None = None, **kw):
-        super().__init__(object_list, per_page, **kw)
-        self.cap = cap
-        self._capped_count = CappedCount(object_list if counted is None else counted, cap)
-
-    @cached_property
-    def count(self) -> int:
-        return self._capped_count.count
-
-    @property
-    def capped(self) -> bool:
-        """Whether more rows match than were counted."""
-        return self._capped_count.capped

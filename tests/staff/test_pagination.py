@@ -6,7 +6,6 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
-from django.core.paginator import Paginator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -14,8 +13,6 @@ from django.utils import timezone
 from initiatives import selectors
 from initiatives.pagination import (
     CappedCount,
-    CappedCountPaginator,
-    DeferredJoinPaginator,
     KeysetPaginator,
     decode_key,
     encode_key,
@@ -287,19 +284,6 @@ def test_a_capped_count_counts_at_most_its_cap(many_dreams, enabler):
     dreams = selectors.staff_dream_list(user=enabler)
     assert (CappedCount(dreams, 12).count, CappedCount(dreams, 12).capped) == (12, True)
     assert (CappedCount(dreams, 30).count, CappedCount(dreams, 30).capped) == (30, False)
-    capped = CappedCountPaginator(dreams, 5, cap=12)
-    assert (capped.count, capped.capped, capped.num_pages) == (12, True, 3)
-
-
-@pytest.mark.parametrize("sort", SORTS)
-def test_numbered_pages_are_those_of_the_plain_paginator(many_dreams, enabler, sort):
-    dreams = selectors.staff_dream_list(user=enabler, sort=sort)
-    plain = Paginator(dreams, 5)
-    deferred = DeferredJoinPaginator(dreams, 5)
-    assert deferred.count == plain.count == 30
-    for number in plain.page_range:
-        expected = [(d.pk, d.has_tension) for d in plain.page(number)]
-        assert [(d.pk, d.has_tension) for d in deferred.page(number)] == expected
 
 
 def test_a_search_says_when_more_matched_than_were_ranked(db, enabler, client, settings):
