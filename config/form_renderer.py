@@ -7,11 +7,15 @@ templates alone were a fifth of its Python time (issue 15). WIDGETS below write 
 Django's own templates write (tests/config/test_form_renderer.py compares them for every
 widget named here); any other template, and a project override of one (templates/django/
 forms/), still goes through the template engine: remove a name from WIDGETS to override it.
+The select is the exception: it writes what the project's own select.html writes (its options
+through initiatives/templatetags/select_options.py), compared in tests/config/test_field_html.py.
 """
 
 from django.forms.renderers import TemplatesSetting
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeData
+
+from initiatives.templatetags.select_options import select_options
 
 
 def _s(value) -> str:
@@ -50,6 +54,15 @@ def textarea_html(widget: dict) -> str:
     )
 
 
+def select_html(widget: dict) -> str:
+    """What the project's templates/django/forms/widgets/select.html writes (its options
+    through select_options, as that template does)."""
+    return (
+        f'<select name="{conditional_escape(widget["name"])}"{attrs_html(widget["attrs"])}>'
+        f"{select_options(widget['optgroups'])}\n</select>"
+    )
+
+
 _INPUT_TEMPLATES = (
     "checkbox",
     "color",
@@ -68,6 +81,7 @@ _INPUT_TEMPLATES = (
 )
 WIDGETS = {f"django/forms/widgets/{name}.html": input_html for name in _INPUT_TEMPLATES}
 WIDGETS["django/forms/widgets/textarea.html"] = textarea_html
+WIDGETS["django/forms/widgets/select.html"] = select_html
 
 
 class PortalFormRenderer(TemplatesSetting):

@@ -395,6 +395,10 @@ UNFINISHED_SIGN_UP_DAYS = int(os.environ.get("UNFINISHED_SIGN_UP_DAYS", "7"))
 # The staff dream list counts at most this many matches ("more than 10.000"): an exact count
 # of a million dreams reads them all on every page view (initiatives/pagination.py).
 DREAM_LIST_COUNT_CAP = int(os.environ.get("DREAM_LIST_COUNT_CAP", "10000"))
+# A search shown best match first ranks only this many of the newest matches, and counts its
+# matches up to this many: a common word must not make the database rank a fifth of all
+# dreams (selectors.dream_list_page).
+DREAM_SEARCH_CONSIDERED = int(os.environ.get("DREAM_SEARCH_CONSIDERED", "200"))
 # Where residents ask about their data: named on the privacy page.
 PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "privacy@heusden.example")
 # How many reverse proxies in front of the app add the client's address to

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.search import dream_search_vector
-from initiatives.statuses import Status
+from initiatives.statuses import Status, status_order
 
 
 def _label(choices: type[models.TextChoices], value: str) -> str:
@@ -187,6 +187,31 @@ class Dream(models.Model):
                 fields=["title", "id"],
                 condition=~models.Q(status=Status.UNCONFIRMED),
                 name="dream_listed_title",
+            ),
+            # The list's other two sorts, so that every sort seeks its pages in an index
+            # (selectors.dream_list_page): by status in the order a dream goes through...
+            models.Index(
+                status_order(),
+                models.F("submitted_at"),
+                models.F("id"),
+                condition=~models.Q(status=Status.UNCONFIRMED),
+                name="dream_listed_status",
+            ),
+            # ...and longest silent first.
+            models.Index(
+                fields=["last_public_update_at", "id"],
+                condition=~models.Q(status=Status.UNCONFIRMED),
+                name="dream_listed_silent",
+            ),
+            # The list filtered by village and status, newest first, in one index range: the two
+            # indexes apart cost a bitmap of a village's 50,000 dreams at a million (6 ms a query).
+            models.Index(
+                models.F("neighbourhood"),
+                models.F("status"),
+                models.F("submitted_at").desc(),
+                models.F("id").desc(),
+                condition=~models.Q(status=Status.UNCONFIRMED),
+                name="dream_listed_place_status",
             ),
             # The weekly report: first contacts in a week, and the dreams still open at its end.
             models.Index(fields=["first_contact_at"], name="dream_first_contact"),

@@ -1,3 +1,5 @@
+from functools import cache, partial
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
@@ -77,7 +79,10 @@ class DreamFilterForm(NLDesignFormMixin, forms.Form):
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
+        # Without a choice a search shows the best match first (among its newest matches),
+        # and the list without a search the newest first.
         choices=[
+            ("", _("Best match when searching, else newest")),
             ("newest", _("Newest first")),
             ("oldest", _("Oldest first")),
             ("title", _("Title")),
@@ -86,13 +91,27 @@ class DreamFilterForm(NLDesignFormMixin, forms.Form):
         ],
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, options=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["neighbourhood"].queryset = selectors.neighbourhood_list()
         self.fields["theme"].queryset = selectors.theme_list()
         self.fields["contact"].queryset = selectors.enablers()
+        # The options as (id, label) lists, read in one plain query and only when the form
+        # is shown (not for the htmx partial): a ModelChoiceField makes a model object per
+        # option through a server-side cursor each time it renders (issue 15). OPTIONS (a
+        # function, cached) shares them with the page's hand-over form. The querysets above
+        # still check what is sent.
+        read = options or cache(selectors.list_filter_options)
         for name in ("neighbourhood", "theme", "contact"):
-            self.fields[name].empty_label = _("All")
+            self.fields[name].choices = partial(_with_empty, partial(_part, read, name), _("All"))
+
+
+def _part(read, name: str) -> list:
+    return read()[name]
+
+
+def _with_empty(read, empty_label) -> list:
+    return [("", empty_label), *read()]
 
 
 class HandOverForm(NLDesignFormMixin, forms.Form):
@@ -110,13 +129,20 @@ class HandOverForm(NLDesignFormMixin, forms.Form):
         required_message=_("Write a short hand-over note."),
     )
 
-    def __init__(self, *args, exclude=None, **kwargs):
+    def __init__(self, *args, exclude=None, people=None, **kwargs):
         super().__init__(*args, **kwargs)
-        people = selectors.enablers()
+        queryset = selectors.enablers()
         if exclude is not None:
-            people = people.exclude(pk=exclude.pk)
-        self.fields["to"].queryset = people
+            queryset = queryset.exclude(pk=exclude.pk)
+        self.fields["to"].queryset = queryset
         self.fields["to"].empty_label = _("Choose…")
+        if people is not None:  # the options another form of the page reads too (a function)
+            excluded = None if exclude is None else exclude.pk
+
+            def others():
+                return [(pk, label) for pk, label in people() if pk != excluded]
+
+            self.fields["to"].choices = partial(_with_empty, others, _("Choose…"))
 
 
 class MessageForm(NLDesignFormMixin, forms.Form):

@@ -1,3 +1,4 @@
+import functools
 import re
 
 from django.conf import settings
@@ -31,10 +32,10 @@ from initiatives.models import (
     Grant,
     WorkingPractice,
 )
-from initiatives.pagination import CappedCountPaginator
 from initiatives.services.exports import IMMEDIATE_MAX_DREAMS
 from initiatives.statuses import STAFF_MOVES, Status, is_open, is_picked_up
 from staff import forms
+from staff.dream_rows import dream_rows_html
 from staff.permissions import can, staff_area, start_parts
 from staff.timeline import timeline_entries
 
@@ -148,6 +149,8 @@ def pick_up(request, pk: int) -> HttpResponse:
 # --- all dreams -------------------------------------------------------------------------------
 
 PAGE_SIZE = 25
+# Where a page of the list starts: the links' keys, a jump, an old page number.
+POSITION_PARAMS = ("na", "voor", "vanaf", "pagina")
 
 
 def _list_filters(form: forms.DreamFilterForm) -> dict:
@@ -168,8 +171,8 @@ def _list_filters(form: forms.DreamFilterForm) -> dict:
     }
 
 
-def _filtered_dreams(request):
-    form = forms.DreamFilterForm(request.GET or None)
+def _filtered_dreams(request, *, options=None):
+    form = forms.DreamFilterForm(request.GET or None, options=options)
     return form, selectors.staff_dream_list(user=request.user, **_list_filters(form))
 
 
@@ -177,22 +180,56 @@ def _filtered_dreams(request):
 @require_GET
 @vary_on_headers("HX-Request")
 def dream_list(request) -> HttpResponse:
-    form, dreams = _filtered_dreams(request)
-    paginator = CappedCountPaginator(dreams, PAGE_SIZE, cap=settings.DREAM_LIST_COUNT_CAP)
-    page = paginator.get_page(request.GET.get("pagina"))
-    query = request.GET.copy()
-    query.pop("pagina", None)
+    options = functools.cache(selectors.list_filter_options)  # read once, for both forms
+    form, dreams = _filtered_dreams(request, options=options)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    position = {name: request.GET.get(name, "")[:1000] for name in POSITION_PARAMS}
+    listing = selectors.dream_list_page(
+        dreams,
+        sort=data.get("sort", ""),
+        query=data.get("q", ""),
+        after=position["na"],
+        before=position["voor"],
+        jump=position["vanaf"],
+        number=position["pagina"],
+        per_page=PAGE_SIZE,
+    )
+    filters = request.GET.copy()
+    for name in POSITION_PARAMS:
+        filters.pop(name, None)
+    query_string = filters.urlencode()
+
+    def href(params: dict) -> str:
+        return "?" + "&".join(part for part in (query_string, urlencode(params)) if part)
+
     context = {
         "form": form,
-        "page": page,
-        "query_string": query.urlencode(),
-        "hand_over_form": forms.HandOverForm(),
+        "listing": listing,
+        "rows_html": dream_rows_html(listing.rows),
+        "query_string": query_string,
+        # The jump form sends the filters again, beside the day it jumps to.
+        "filter_fields": [(k, v) for k, values in filters.lists() for v in values],
+        "jump_value": position["vanaf"] if listing.jump == "date" else "",
+        "next_href": href(listing.next_params) if listing.next_params else "",
+        "previous_href": href(listing.previous_params) if listing.previous_params else "",
+        "first_href": href({}),
+        "letter_hrefs": [(letter, href({"vanaf": letter})) for letter in _LETTERS]
+        if listing.jump == "letter"
+        else [],
+        "status_hrefs": [(label, href({"vanaf": value})) for value, label in _JUMP_STATUSES]
+        if listing.jump == "status"
+        else [],
+        "hand_over_form": forms.HandOverForm(people=lambda: options()["contact"]),
         "can_hand_over": can(request.user, "hand_over"),
         "can_export": can(request.user, "export"),
     }
     if request.htmx:
         return render(request, "staff/dream_list.html#results", context)
     return render(request, "staff/dream_list.html", context)
+
+
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_JUMP_STATUSES = selectors.jump_statuses()
 
 
 def _only(dreams, ids: list[int]):

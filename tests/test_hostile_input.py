@@ -725,7 +725,11 @@ def filter_params(draw, world) -> dict:
         "silent": ["on"],
         "tension": ["on"],
         "sort": ["newest", "oldest", "title", "status", "silent"],
-        "pagina": ["1", "2", "last"],
+        "pagina": ["1", "2", "last", "99999999999999999999"],
+        # the list's positions (issue 15): keys from links, jumps to a day, letter or status
+        "na": ["x", "WyJ4Il0", "WyIyMDI1LTAxLTAxVDAwOjAwOjAwKzAwOjAwIiwxXQ", "W251bGwsMV0"],
+        "voor": ["x", "WzEsMiwzXQ", "WyJhIiwiYiJd"],
+        "vanaf": ["2025-01-01", "31-02-2025", "M", "paused", "\x00", "9999-12-31", "0001-01-01"],
     }
     data = draw(form_data(fields))
     return {k: v for k, v in data.items() if isinstance(v, str | list)}

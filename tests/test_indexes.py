@@ -11,6 +11,13 @@ from django.db import connection
 INDEXES = [
     ("initiatives_dream", "dream_listed_newest", ["submitted_at", "id"], True),
     ("initiatives_dream", "dream_listed_title", ["title", "id"], True),
+    ("initiatives_dream", "dream_listed_silent", ["last_public_update_at", "id"], True),
+    (
+        "initiatives_dream",
+        "dream_listed_place_status",
+        ["neighbourhood_id", "status", "submitted_at", "id"],
+        True,
+    ),
     ("initiatives_dream", "dream_newest", ["submitted_at", "id"], False),
     ("initiatives_dream", "dream_status_submitted", ["status", "submitted_at"], False),
     ("initiatives_dream", "dream_resident_recent", ["resident_id", "created_at"], False),
@@ -50,6 +57,16 @@ def test_index_exists(table, name, columns, partial):
 
 
 @pytest.mark.django_db
+def test_the_status_sort_has_its_index():
+    """The list sorted by status seeks on the status's place in the order (an expression)."""
+    assert "dream_listed_status" in _indexes("initiatives_dream")
+    if connection.vendor == "postgresql":
+        definition = _definition("dream_listed_status")
+        assert "CASE" in definition and "submitted_at, id" in definition
+        assert " WHERE " in definition
+
+
+@pytest.mark.django_db
 def test_full_text_index_exists_on_postgresql():
     if connection.vendor != "postgresql":
         pytest.skip("the full-text (GIN) index is created on PostgreSQL only")
@@ -74,7 +91,12 @@ def test_list_queries_can_use_the_partial_indexes():
     from initiatives import selectors
 
     staff = User.objects.create_user(email="plan@heusden.example", is_staff=True)
-    for sort, index in (("newest", "dream_listed_newest"), ("title", "dream_listed_title")):
+    for sort, index in (
+        ("newest", "dream_listed_newest"),
+        ("title", "dream_listed_title"),
+        ("status", "dream_listed_status"),
+        ("silent", "dream_listed_silent"),
+    ):
         ids = selectors.staff_dream_list(user=staff, sort=sort).values_list("pk", flat=True)
         sql, params = ids[:25].query.sql_with_params()
         with connection.cursor() as cursor:

@@ -6,6 +6,7 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
     reference       neighbourhoods, themes, MogelijkMakers, the service promises
     residents       a resident's own dreams and photos, the realised dreams shown to everyone
     dream_lists     the triage queue, overdue and silent dreams, the staff dream list
+    dream_list_page one page of the staff dream list: seek pages, jumps, capped counts, ranking
     workspace       one dream for the workspace, its summary, photos, funds, decisions, approvals
     staff_workload  each MogelijkMaker's open, overdue and silent dreams
     staff_start     what waits for a staff member on their start page
@@ -15,8 +16,16 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
     exports         the rows of a staff CSV export, and whose export is whose
 """
 
+from initiatives.selectors.dream_list_page import (
+    RELEVANCE,
+    DreamListPage,
+    dream_list_page,
+    effective_sort,
+    jump_statuses,
+)
 from initiatives.selectors.dream_lists import (
     DREAM_SORTS,
+    LIST_SORTS,
     dreams_first_contact_overdue,
     dreams_pick_up_overdue,
     staff_dream_list,
@@ -32,6 +41,7 @@ from initiatives.selectors.outbox import (
 from initiatives.selectors.privacy import dreams_withdrawn_on_erase, resident_data_export
 from initiatives.selectors.reference import (
     enablers,
+    list_filter_options,
     neighbourhood_list,
     service_promises,
     theme_list,
@@ -69,8 +79,11 @@ from initiatives.selectors.workspace import (
 
 __all__ = [
     "DREAM_SORTS",
+    "LIST_SORTS",
     "OUTBOX_FAILING_WINDOW_SECONDS",
+    "RELEVANCE",
     "TIMELINE_LATEST",
+    "DreamListPage",
     "administration_overview",
     "decision_for_signing",
     "decision_signed_for",
@@ -81,16 +94,20 @@ __all__ = [
     "dream_export_rows",
     "dream_for_resident",
     "dream_for_staff",
+    "dream_list_page",
     "dreams_first_contact_overdue",
     "dreams_of_resident",
     "dreams_pick_up_overdue",
     "dreams_realised_public",
     "dreams_withdrawn_on_erase",
+    "effective_sort",
     "enablers",
     "event_actor_for_resident",
     "export_of",
     "funds_current",
     "grants_awaiting_approval",
+    "jump_statuses",
+    "list_filter_options",
     "neighbourhood_list",
     "outbox_failed_count",
     "outbox_failing_count",

@@ -1,15 +1,17 @@
 """The dream lists staff work from: the triage queue, overdue and silent dreams, the list."""
 
+from dataclasses import dataclass
+
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from initiatives import promises
 from initiatives.models import Dream, EventKind, Review, TimelineEvent
 from initiatives.search import SEARCH_CONFIG
-from initiatives.statuses import OPEN, Status
+from initiatives.statuses import OPEN, Status, status_order
 
 
 def triage_queue() -> QuerySet[Dream]:
@@ -60,12 +62,27 @@ def _with_tension_flag(queryset: QuerySet[Dream]) -> QuerySet[Dream]:
     return queryset.annotate(has_tension=Exists(current_tension))
 
 
+@dataclass(frozen=True)
+class ListSort:
+    """A sort of the staff list: its key (ending with the id, so each row has its own place),
+    one direction for all of it (so a page can seek past a row's key), and what staff can jump
+    to: a day, a first letter or a status."""
+
+    keys: tuple[str, ...]
+    descending: bool
+    jump: str
+
+
+LIST_SORTS = {
+    "newest": ListSort(("submitted_at", "id"), descending=True, jump="date"),
+    "oldest": ListSort(("submitted_at", "id"), descending=False, jump="date"),
+    "title": ListSort(("title", "id"), descending=False, jump="letter"),
+    "status": ListSort(("status_order", "submitted_at", "id"), descending=False, jump="status"),
+    "silent": ListSort(("last_public_update_at", "id"), descending=False, jump="date"),
+}
 DREAM_SORTS = {
-    "oldest": ("submitted_at", "id"),
-    "newest": ("-submitted_at", "-id"),
-    "title": ("title", "id"),
-    "status": ("status_order", "submitted_at", "id"),
-    "silent": ("last_public_update_at", "id"),
+    name: tuple(f"-{key}" if sort.descending else key for key in sort.keys)
+    for name, sort in LIST_SORTS.items()
 }
 
 
@@ -112,12 +129,7 @@ def staff_dream_list(
         else:  # SQLite, the embedded default: a plain substring match
             dreams = dreams.filter(Q(title__icontains=query) | Q(story__icontains=query))
     if sort == "status":  # in the order a dream goes through, not alphabetically
-        dreams = dreams.annotate(
-            status_order=Case(
-                *(When(status=status, then=Value(n)) for n, status in enumerate(Status)),
-                output_field=IntegerField(),
-            )
-        )
+        dreams = dreams.annotate(status_order=status_order())
     return dreams.select_related("neighbourhood", "theme", "contact").order_by(
         *DREAM_SORTS.get(sort, DREAM_SORTS["newest"])
     )

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from initiatives.models import OutboxMail
@@ -18,8 +18,13 @@ def outbox_oldest_pending() -> datetime | None:
     )
 
 
+def outbox_failed() -> QuerySet[OutboxMail]:
+    """Mails given up on: each is shown on its dream, and counted for the administrator."""
+    return OutboxMail.objects.filter(state=OutboxMail.State.FAILED)
+
+
 def outbox_failed_count() -> int:
-    return OutboxMail.objects.filter(state=OutboxMail.State.FAILED).count()
+    return outbox_failed().count()
 
 
 # A mail given up on still counts as failing this long after it was written: with workers

@@ -15,6 +15,8 @@ from datetime import date
 
 from django.db.models import DateTimeField, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from accounts.models import User
 from initiatives import promises
@@ -25,12 +27,15 @@ from initiatives.selectors.dream_lists import (
     dreams_pick_up_overdue,
     triage_queue,
 )
-from initiatives.selectors.outbox import outbox_failed_count
+from initiatives.selectors.outbox import outbox_failed
 from initiatives.selectors.workspace import decisions_awaiting_letter, grants_awaiting_approval
 from initiatives.statuses import OPEN, Status, is_open
 
 # A start page shows the oldest few of each list; the full list is one link away.
 SHOWN = 10
+# Each list is counted up to this many ("more than 1,000"), so that a long queue costs no more
+# to count than a short one: an exact count reads every row of it on every visit (issue 15).
+COUNT_CAP = 1000
 
 
 @dataclass
@@ -57,15 +62,26 @@ class Waiting:
     def more(self) -> int:
         return self.count - len(self.rows)
 
+    @property
+    def count_label(self) -> str:
+        """The count as a page says it: "12", or "more than 1,000" when counting stopped."""
+        if self.capped:
+            return gettext("more than %(count)s") % {
+                "count": number_format(self.count, force_grouping=True)
+            }
+        return str(self.count)
+
+
+def capped_count(queryset: QuerySet, cap: int | None = None) -> tuple[int, bool]:
+    """Count QUERYSET up to CAP rows (a LIMIT inside the count); say whether it stopped there."""
+    cap = COUNT_CAP if cap is None else cap
+    counted = queryset.order_by().values("pk")[: cap + 1].count()
+    return min(counted, cap), counted > cap
+
 
 def _waiting(queryset: QuerySet, make_row, *, shown: int = SHOWN, cap: int | None = None):
-    """The oldest SHOWN of QUERYSET as rows, and how many there are: counted up to CAP, if one
-    is given, so that a long list costs no more to count than a short one."""
-    if cap is None:
-        count, capped = queryset.count(), False
-    else:
-        counted = queryset.order_by().values("pk")[: cap + 1].count()
-        count, capped = min(counted, cap), counted > cap
+    """The oldest SHOWN of QUERYSET as rows, and how many there are, counted up to CAP."""
+    count, capped = capped_count(queryset, cap)
     rows = [make_row(obj) for obj in queryset[:shown]] if count else []
     return Waiting(count=count, rows=rows, capped=capped)
 
@@ -202,7 +218,8 @@ def promises_broken() -> dict[str, Waiting]:
     }
 
 
-def administration_overview() -> dict[str, int]:
-    """The functional administrator's own part: mail that could not be delivered. (What waits
-    anywhere else they see in the other parts of their start page.)"""
-    return {"failed_mails": outbox_failed_count()}
+def administration_overview() -> dict:
+    """The functional administrator's own part: mail that could not be delivered, counted up
+    to COUNT_CAP. (What waits anywhere else they see in the other parts of their start page.)"""
+    count, capped = capped_count(outbox_failed())
+    return {"failed_mails": count, "failed_mails_capped": capped}

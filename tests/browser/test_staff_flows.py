@@ -614,3 +614,58 @@ def test_the_advisor_lands_on_the_letters_that_wait(
     decision = Decision.objects.get(dream=older)
     expect(page).to_have_url(f"{site}{reverse('staff:decision_sign', args=[decision.pk])}")
     assert not pages.errors, "\n".join(pages.errors)
+
+
+def test_the_dream_list_pages_deep_and_jumps(site, staff_page: Page, pages, enabler, drunen, groen):
+    """Issue 15: "next" seeks from the last row's key, with the filters kept after htmx changed
+    them; staff jump to a day, a first letter or a status; each state passes axe."""
+    now = timezone.now()
+    for n in range(30):
+        DreamFactory(
+            title=f"{'ABM'[n % 3]}-droom {n:02}",
+            status=Status.SUBMITTED if n % 2 else Status.PICKED_UP,
+            submitted_at=now - timedelta(days=n),
+            neighbourhood=drunen,
+            theme=groen,
+        )
+    DreamFactory(title="Elders", submitted_at=now)
+    page = staff_page
+    staff_sign_in(page, site, enabler, path=reverse("staff:dream_list"))
+    results = page.locator("#results")
+    rows = results.locator("tbody tr")
+    expect(results.get_by_role("status")).to_have_text("31 dromen gevonden.")
+
+    # A filter changed by htmx; then the next page keeps it and starts after the last row.
+    page.get_by_label("Dorp of wijk").select_option(label=drunen.name)
+    expect(results.get_by_role("status")).to_have_text("30 dromen gevonden.")
+    expect(rows.first).to_contain_text("droom 00")
+    pagination = results.get_by_role("navigation", name="Pagina's")
+    pagination.get_by_role("link", name="Volgende pagina").click()
+    expect(page).to_have_url(re.compile(rf"neighbourhood={drunen.pk}.*&na="))
+    expect(rows).to_have_count(5)
+    expect(rows.first).to_contain_text("droom 25")
+    check_accessibility(page, "staff-30-dream-list-next-page")
+    pagination.get_by_role("link", name="Vorige pagina").click()
+    expect(rows).to_have_count(25)
+    expect(rows.first).to_contain_text("droom 00")
+
+    # Jump to a day: newest first, from that day on.
+    day = timezone.localdate(now - timedelta(days=10))
+    page.get_by_label("Ga naar dromen ingediend tot en met deze dag").fill(day.isoformat())
+    results.get_by_role("button", name="Ga", exact=True).click()
+    expect(rows.first).to_contain_text("droom 10")
+    expect(page).to_have_url(re.compile(rf"neighbourhood={drunen.pk}.*vanaf={day.isoformat()}"))
+    check_accessibility(page, "staff-31-dream-list-jump-to-a-day")
+
+    # Sorted by title, jump to a letter; sorted by status, jump to one.
+    page.get_by_label("Sorteren op").select_option(label="Titel")
+    letters = results.get_by_role("navigation", name="Ga naar titels die beginnen met")
+    letters.get_by_role("link", name="M", exact=True).click()
+    expect(rows.first).to_contain_text("M-droom 02")
+    check_accessibility(page, "staff-32-dream-list-jump-to-a-letter")
+    page.get_by_label("Sorteren op").select_option(label="Status")
+    statuses = results.get_by_role("navigation", name="Ga naar een status")
+    statuses.get_by_role("link", name="Opgepakt").click()
+    expect(rows.first.locator(".portal-status")).to_have_text("Opgepakt")
+    check_accessibility(page, "staff-33-dream-list-jump-to-a-status")
+    assert not pages.errors, "\n".join(pages.errors)

@@ -1,0 +1,314 @@
+"""One page of the staff dream list, costing the same at a thousand dreams and at a million.
+
+seek pages   every sort pages by its key (KeysetPaginator): "next" carries the last row's
+             key, "previous" the first's; no OFFSET however deep
+a jump       to a day (date sorts), a first letter (title) or a status: a key between rows
+the count    capped (DREAM_LIST_COUNT_CAP; for a search DREAM_SEARCH_CONSIDERED): never a
+             COUNT(*) that reads every match
+a search     sorted by relevance ranks only the newest DREAM_SEARCH_CONSIDERED matches, so a
+             common word does not make PostgreSQL rank 220,000 dreams; pages numbered
+"""
+
+import math
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F, QuerySet, Subquery, Value
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from initiatives.models import Dream, _label
+from initiatives.pagination import CappedCount, InvalidKey, KeysetPaginator
+from initiatives.search import SEARCH_CONFIG
+from initiatives.selectors.dream_lists import LIST_SORTS, _with_tension_flag
+from initiatives.statuses import STATUS_ORDER, Status, status_order
+
+# What a row of the list shows, read as plain values (ListedDream): the story and the search
+# vector stay in the database, and no model objects are built.
+ROW_COLUMNS = (
+    "id",
+    "title",
+    "status",
+    "submitted_at",
+    "last_public_update_at",
+    "has_tension",
+    "neighbourhood__name",
+    "theme__name",
+    "contact_id",
+    # what User.get_full_name reads
+    "contact__full_name",
+    "contact__email",
+    "contact__is_active",
+    "contact__is_staff",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ListedDream:
+    """One row of the staff list. Building 25 dreams with their neighbourhood, theme and
+    MogelijkMaker as model objects cost the page more Python than writing its HTML."""
+
+    id: int
+    title: str
+    status: str
+    submitted_at: datetime
+    last_public_update_at: datetime | None
+    has_tension: bool
+    neighbourhood_name: str
+    theme_name: str
+    contact_name: str | None  # None: nobody picked it up yet
+    status_order: int | None = None  # the status sort's key
+    rank: float | None = None  # a ranked search's relevance
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    def get_status_display(self) -> str:
+        return _label(Status, self.status)
+
+
+def _listed(extra: tuple[str, ...] = ()):
+    """Return (columns, make_row) for values_list rows with EXTRA columns after ROW_COLUMNS."""
+
+    def make_row(values: tuple) -> ListedDream:
+        (pk, title, status, submitted, updated, tension, place, theme, contact_id, full_name,
+         email, active, is_staff, *more) = values  # fmt: skip
+        name = None
+        if contact_id is not None:  # the name as User.get_full_name gives it
+            name = (
+                full_name or User(email=email, is_active=active, is_staff=is_staff).get_full_name()
+            )
+        row = ListedDream(pk, title, status, submitted, updated, tension, place, theme, name)
+        return replace(row, **dict(zip(extra, more, strict=True))) if extra else row
+
+    return (*ROW_COLUMNS, *extra), make_row
+
+
+# Earlier than any dream: a status jump starts before the status's first dream.
+_BEFORE_ALL = datetime(1900, 1, 1, tzinfo=UTC)
+RELEVANCE = "relevance"
+
+
+@dataclass
+class DreamListPage:
+    """What the list page shows: the rows, how many were found, and where its links lead."""
+
+    rows: list
+    count: int
+    capped: bool  # more were found than COUNT: the count stopped there
+    sort: str  # the sort in effect ("relevance" for a ranked search)
+    jump: str  # what this sort can jump to: "date", "letter", "status" or ""
+    next_params: dict = field(default_factory=dict)
+    previous_params: dict = field(default_factory=dict)
+    at_start: bool = True  # the list's first page, reached without a position
+    notice: str = ""  # said above the list: the asked-for position was not one
+    number: int | None = None  # page numbers: a ranked search only
+    num_pages: int | None = None
+    ranked: bool = False
+
+    @property
+    def has_other_pages(self) -> bool:
+        return bool(self.next_params or self.previous_params or not self.at_start)
+
+
+def effective_sort(sort: str, query: str) -> str:
+    """A search is shown best match first unless a sort is chosen; otherwise newest first."""
+    if sort in LIST_SORTS:
+        return sort
+    return RELEVANCE if query.strip() else "newest"
+
+
+def dream_list_page(
+    dreams: QuerySet[Dream],
+    *,
+    sort: str,
+    query: str = "",
+    after: str = "",
+    before: str = "",
+    jump: str = "",
+    number: str = "",
+    per_page: int = 25,
+) -> DreamListPage:
+    """Return one page of DREAMS (staff_dream_list, filtered and searched).
+
+    AFTER and BEFORE are keys from the page links; JUMP is a day, a letter or a status to
+    start at; NUMBER is a page number (a ranked search, or an old "?pagina=N" link).
+    """
+    sort = effective_sort(sort, query)
+    if sort == RELEVANCE:
+        return _ranked_page(dreams, query=query, number=number, per_page=per_page)
+    spec = LIST_SORTS[sort]
+    by_status = "status_order" in spec.keys
+    columns, make_row = _listed(("status_order",) if by_status else ())
+
+    def rows_for(ids) -> QuerySet:
+        rows = _with_tension_flag(Dream.objects.filter(pk__in=ids))
+        if by_status:
+            rows = rows.annotate(status_order=status_order())
+        return rows.values_list(*columns)
+
+    paginator = KeysetPaginator(
+        dreams,
+        keys=spec.keys,
+        descending=spec.descending,
+        per_page=per_page,
+        make_row=make_row,
+        rows_for=rows_for,
+    )
+    searching = bool(query.strip())
+    cap = settings.DREAM_SEARCH_CONSIDERED if searching else settings.DREAM_LIST_COUNT_CAP
+    counted = CappedCount(dreams, cap)
+    notice = ""
+    try:
+        if after:
+            page = paginator.page_after(paginator.decode(after), from_a_row=True)
+        elif before:
+            page = paginator.page_before(paginator.decode(before))
+        elif jump:
+            page = paginator.page_after(_jump_key(spec, jump))
+        elif number and number != "1":
+            page = _numbered_position(paginator, dreams, spec, number, per_page, cap)
+        else:
+            page = paginator.first_page()
+    except InvalidKey as exc:  # from a URL, so from anyone: said, and the list's start shown
+        notice = getattr(exc, "message", "") or _(
+            "This link to a page of the list is not valid. Here is the start."
+        )
+        page = paginator.first_page()
+    return DreamListPage(
+        rows=page.object_list,
+        count=counted.count,
+        capped=counted.capped,
+        sort=sort,
+        jump=spec.jump,
+        next_params={"na": page.next_key} if page.has_next else {},
+        previous_params={"voor": page.previous_key} if page.has_previous else {},
+        at_start=page.is_first,
+        notice=notice,
+    )
+
+
+class _PositionRefused(InvalidKey):
+    """A jump or page number that is not one, with what to tell the person."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _jump_key(spec, jump: str) -> tuple:
+    """The key just before the first row to show: ids start at 1, so (value, 0) lies before
+    every row whose key starts with VALUE (and after every row before it)."""
+    jump = jump.strip()
+    if spec.jump == "date":
+        day = _parse_day(jump)
+        if spec.descending:  # newest first: start with the last dream of that day
+            day += timedelta(days=1)
+        start = timezone.make_aware(datetime.combine(day, time.min))
+        return (start, 0)
+    if spec.jump == "letter":
+        if not jump or len(jump) > 120 or "\x00" in jump:
+            raise _PositionRefused(_("Choose a letter to jump to."))
+        return (jump[0].upper() + jump[1:], 0)
+    if jump not in STATUS_ORDER:
+        raise _PositionRefused(_("Choose a status to jump to."))
+    return (STATUS_ORDER[jump], _BEFORE_ALL, 0)
+
+
+def _parse_day(text: str) -> date:
+    for read in (date.fromisoformat, lambda t: datetime.strptime(t, "%d-%m-%Y").date()):
+        try:
+            day = read(text)
+        except ValueError:
+            continue
+        if date(1900, 1, 2) <= day <= date(9999, 12, 30):
+            return day
+    raise _PositionRefused(_("That is not a date. Write a date like 31-12-2025."))
+
+
+def _numbered_position(paginator, dreams, spec, number: str, per_page: int, cap: int):
+    """An old "?pagina=N" link: the page that starts after row (N-1)*per_page.
+
+    Found once with an OFFSET over index entries, bounded by the count cap; from there the
+    page's own links seek. Beyond the cap (or the list) it is the start, said as such.
+    """
+    try:
+        wanted = int(number)
+    except ValueError:
+        return paginator.first_page()
+    if wanted < 2:
+        return paginator.first_page()
+    skipped = (wanted - 1) * per_page
+    if skipped > cap:
+        raise _PositionRefused(
+            _(
+                "The pages are not numbered this far. Here is the start: go to a day, a letter "
+                "or a status instead."
+            )
+        )
+    ordered = dreams.order_by(*(f"-{k}" if spec.descending else k for k in spec.keys))
+    key = ordered.values_list(*spec.keys)[skipped - 1 : skipped].first()
+    if key is None:
+        raise _PositionRefused(_("The list does not have that many pages. Here is the start."))
+    return paginator.page_after(tuple(key))
+
+
+def _ranked_page(dreams: QuerySet[Dream], *, query: str, number: str, per_page: int):
+    """A search, best match first, among the newest DREAM_SEARCH_CONSIDERED matches.
+
+    Ranking every match of a common word (a fifth of all dreams) reads and scores each
+    one. Here the database finds the newest N matches first (a LIMIT: it walks the
+    submitted_at index for a common word, the GIN index for a rare one) and ranks only
+    those; the page says when more matched.
+    """
+    considered = settings.DREAM_SEARCH_CONSIDERED
+    # One walk finds the newest N+1 matches: N to rank, and one more tells that more matched.
+    # (Counting them in a query of its own would walk the same rows again.)
+    newest = list(
+        dreams.order_by("-submitted_at", "-id").values_list("pk", flat=True)[: considered + 1]
+    )
+    count, capped = min(len(newest), considered), len(newest) > considered
+    candidates = Dream.objects.filter(pk__in=newest[:considered])
+    if connection.vendor == "postgresql":
+        search = SearchQuery(query.strip(), config=SEARCH_CONFIG, search_type="websearch")
+        rank = SearchRank(F("search_document"), search)
+        order = ("-rank", "-submitted_at", "-id")
+    else:  # SQLite has no ranking: newest first
+        rank, order = Value(0.0), ("-submitted_at", "-id")
+    num_pages = max(1, math.ceil(count / per_page))
+    try:
+        current = min(max(int(number or 1), 1), num_pages)
+    except ValueError:
+        current = 1
+    start = (current - 1) * per_page
+    # Ranked and cut to the page on ids alone; only the page's rows are then joined with
+    # their neighbourhood, theme, MogelijkMaker and tension flag (ranked again, 25 of them).
+    page_ids = (
+        candidates.annotate(rank=rank).order_by(*order).values("pk")[start : start + per_page]
+    )
+    rows = _with_tension_flag(Dream.objects.filter(pk__in=Subquery(page_ids)))
+    columns, make_row = _listed(("rank",))
+    rows = rows.annotate(rank=rank).order_by(*order).values_list(*columns)
+    return DreamListPage(
+        rows=[make_row(values) for values in rows] if count else [],
+        count=count,
+        capped=capped,
+        sort=RELEVANCE,
+        jump="",
+        next_params={"pagina": current + 1} if current < num_pages else {},
+        previous_params={"pagina": current - 1} if current > 1 else {},
+        at_start=current == 1,
+        number=current,
+        num_pages=num_pages,
+        ranked=True,
+    )
+
+
+def jump_statuses() -> list[tuple[str, str]]:
+    """The statuses a status-sorted list can jump to, in the list's order."""
+    return [(s.value, s.label) for s in Status if s != Status.UNCONFIRMED]
