@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
 
 from accounts.models import User
 from bench import (
@@ -210,6 +211,7 @@ class Subjects:
     typical_ids: list[int]  # dreams picked at random
     neighbourhood_ids: list[int]
     listed_count: int  # the dreams the staff list shows: what the export downloads
+    deep_days: list[str]  # the days handed in 10%, 30% ... 90% of the way down the newest first
 
 
 def _random_dream_ids(count: int) -> list[int]:
@@ -225,6 +227,17 @@ def _random_dream_ids(count: int) -> list[int]:
         ids = list(Dream.objects.exclude(status=Status.UNCONFIRMED).values_list("pk", flat=True))
     step = max(1, len(ids) // count)
     return ids[::step][:count]
+
+
+def deep_days(listed: int) -> list[str]:
+    """The days on which the dreams 10%, 30%, 50%, 70% and 90% of the way down the list
+    (newest first) were handed in: where a deep jump lands (one OFFSET each, at setup only)."""
+    listed_dreams = Dream.objects.exclude(status=Status.UNCONFIRMED).order_by("-submitted_at")
+    days = []
+    for share in (0.1, 0.3, 0.5, 0.7, 0.9):
+        moment = listed_dreams.values_list("submitted_at", flat=True)[int(listed * share)]
+        days.append(timezone.localdate(moment).isoformat())
+    return days
 
 
 def subjects(*, residents: int = 10, staff: int = 5, typical: int = 50) -> Subjects:
@@ -254,6 +267,7 @@ def subjects(*, residents: int = 10, staff: int = 5, typical: int = 50) -> Subje
         if len(owners) >= residents:
             break
     people = User.objects.in_bulk(list(owners))
+    listed = Dream.objects.exclude(status=Status.UNCONFIRMED).count()
     return Subjects(
         staff=[signed_in_client(person) for person in enablers],
         resident=signed_in_client(resident),
@@ -267,7 +281,8 @@ def subjects(*, residents: int = 10, staff: int = 5, typical: int = 50) -> Subje
             .order_by("pk")
             .values_list("pk", flat=True)
         ),
-        listed_count=Dream.objects.exclude(status=Status.UNCONFIRMED).count(),
+        listed_count=listed,
+        deep_days=deep_days(listed),
     )
 
 
@@ -294,7 +309,7 @@ PAGES = [
     ("list_sorted", "Dreams list, sorted by title, oldest, status, silence", "list"),
     ("list_search_common", "Dreams list, search a common word (pages 1-3)", "list"),
     ("list_search_rare", "Dreams list, search a rare word (5 words)", "list"),
-    ("list_deep", "Dreams list, deep pages (10%, 30% ... 90% of the way)", "list"),
+    ("list_deep", "Dreams list, deep: jumps to days 10% ... 90% down, letters, statuses", "list"),
     ("workspace", "Dream workspace, 200 events (the newest 50 shown)", "workspace"),
     ("workspace_all", "Dream workspace, 200 events, whole history", "workspace"),
     ("workspace_typical", "Dream workspace, dreams at random", "workspace"),
@@ -310,12 +325,6 @@ LIST = "/medewerkers/dromen/"
 # seconds are spent (at least 3 requests), and the weekly report cancelled after REPORT_BUDGET.
 PAGE_BUDGET = 60.0
 REPORT_BUDGET = 120.0
-
-
-def deep_pages(listed: int, per_page: int = 25) -> list[int]:
-    """Pages 10%, 30%, 50%, 70% and 90% of the way through a list of LISTED dreams."""
-    last = max(1, math.ceil(listed / per_page))
-    return sorted({max(1, round(last * share)) for share in (0.1, 0.3, 0.5, 0.7, 0.9)})
 
 
 def page_requests(who: Subjects) -> dict[str, Callable[[], None]]:
@@ -343,7 +352,13 @@ def page_requests(who: Subjects) -> dict[str, Callable[[], None]]:
         ),
         "list_search_common": by_staff([f"{LIST}?q={T.COMMON_WORD}&pagina={n}" for n in (1, 2, 3)]),
         "list_search_rare": by_staff([f"{LIST}?q={word}" for word in T.RARE_WORDS]),
-        "list_deep": by_staff([f"{LIST}?pagina={n}" for n in deep_pages(who.listed_count)]),
+        # The list pages by keys (no page numbers past its count cap): staff go deep by
+        # jumping to a day, a first letter or a status, then follow "next page".
+        "list_deep": by_staff(
+            [f"{LIST}?vanaf={day}" for day in who.deep_days]
+            + [f"{LIST}?sort=title&vanaf={letter}" for letter in ("K", "S", "W")]
+            + [f"{LIST}?sort=status&vanaf={status}" for status in ("in_progress", "realised")]
+        ),
         "workspace": by_staff([f"{LIST}{pk}/" for pk in heavy]),
         "workspace_all": by_staff([f"{LIST}{pk}/?geschiedenis=alle" for pk in heavy]),
         "workspace_typical": by_staff([f"{LIST}{pk}/" for pk in who.typical_ids]),
