@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.search import dream_search_vector
-from initiatives.statuses import Status
+from initiatives.statuses import OPEN, Status
 
 
 def _label(choices: type[models.TextChoices], value: str) -> str:
@@ -191,6 +191,13 @@ class Dream(models.Model):
             # The weekly report: first contacts in a week, and the dreams still open at its end.
             models.Index(fields=["first_contact_at"], name="dream_first_contact"),
             models.Index(fields=["closed_at"], name="dream_closed"),
+            # Silent dreams (the weekly report, the silence rule): the open ones by their last
+            # update, without walking the closed archive that sorts before them.
+            models.Index(
+                fields=["last_public_update_at", "id"],
+                condition=models.Q(status__in=sorted(OPEN)),
+                name="dream_open_last_public",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -710,6 +717,35 @@ class WeeklyReport(models.Model):
 
     def __str__(self) -> str:
         return self.figures.get("current", {}).get("week", str(self.week_start))
+
+
+class ReportDay(models.Model):
+    """One ended day of history, counted once for the weekly report.
+
+    A week's figures are the sum of its seven days, and "open at the end of the week" is
+    the running total kept in its Sunday, so a report reads 12 weeks of small rows instead
+    of the whole timeline (issue 15). Kept by services.report_days_store: the stored days
+    run without a gap from the first day of the history; the marks are the highest ids it
+    had seen, so a row added later with a time inside a stored day (an import, a back-dated
+    event) is noticed and the days from there on are counted again.
+    """
+
+    day = models.DateField(_("day"), unique=True)
+    ends_at = models.DateTimeField(_("end of the day"))
+    figures = models.JSONField(_("figures"))
+    event_mark = models.BigIntegerField(_("highest timeline event id counted"))
+    dream_mark = models.BigIntegerField(_("highest dream id counted"))
+    review_mark = models.BigIntegerField(_("highest review id counted"))
+    grant_mark = models.BigIntegerField(_("highest grant id counted"))
+    built_at = models.DateTimeField(_("counted"), default=timezone.now)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("report day")
+        verbose_name_plural = _("report days")
+
+    def __str__(self) -> str:
+        return self.day.isoformat()
 
 
 # --- privacy: the retention log and the audit log ---------------------------------------------
