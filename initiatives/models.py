@@ -198,6 +198,12 @@ class Dream(models.Model):
                 condition=models.Q(status__in=sorted(OPEN)),
                 name="dream_open_last_public",
             ),
+            # The weekly report's workload: the open dreams per contact person.
+            models.Index(
+                fields=["contact", "status"],
+                condition=models.Q(status__in=sorted(OPEN)),
+                name="dream_open_contact",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -680,6 +686,8 @@ class Decision(models.Model):
         ordering = ["proposed_at", "id"]
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
+        # The weekly report: the letters signed in a week.
+        indexes = [models.Index(fields=["signed_at"], name="decision_signed")]
         constraints = [
             models.UniqueConstraint(
                 fields=["dream"],

@@ -36,4 +36,12 @@ class Migration(migrations.Migration):
             model_name='dream',
             index=models.Index(condition=models.Q(('status__in', ['in_conversation', 'in_progress', 'paused', 'picked_up', 'submitted'])), fields=['last_public_update_at', 'id'], name='dream_open_last_public'),
         ),
+        migrations.AddIndex(
+            model_name='decision',
+            index=models.Index(fields=['signed_at'], name='decision_signed'),
+        ),
+        migrations.AddIndex(
+            model_name='dream',
+            index=models.Index(condition=models.Q(('status__in', ['in_conversation', 'in_progress', 'paused', 'picked_up', 'submitted'])), fields=['contact', 'status'], name='dream_open_contact'),
+        ),
     ]

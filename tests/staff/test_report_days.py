@@ -15,10 +15,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from initiatives import selectors, services
+from initiatives import report_tasks, selectors, services
 from initiatives.exceptions import NotAllowed
 from initiatives.models import (
     CoreValue,
@@ -322,3 +323,22 @@ def test_the_build_costs_at_most_20_queries_whatever_the_history(generated):
             services.weekly_report_build(monday=monday)
     assert len(few.captured_queries) <= 20
     assert len(many.captured_queries) == len(few.captured_queries)  # built again: the same
+
+
+def test_the_nightly_task_and_the_command_count_the_days(generated, settings, capsys):
+    entry = next(
+        e
+        for e in settings.CELERY_BEAT_SCHEDULE.values()
+        if e["task"] == "initiatives.report_tasks.report_days_count"
+    )
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({0}, {20})
+    with time_machine.travel(NOW, tick=False):
+        counted = report_tasks.report_days_count()
+        assert counted == ReportDay.objects.count() > 0
+        assert report_tasks.report_days_count() == 0  # once a night is enough; twice is safe
+        call_command("report_days", "--again-from", "2026-04-01")
+    out = capsys.readouterr().out
+    assert "Forgot 40 counted days from 2026-04-01 on." in out
+    assert "Counted 40 days" in out
+    with pytest.raises(CommandError, match="give a day as YYYY-MM-DD"):
+        call_command("report_days", "--again-from", "1 april")
