@@ -746,6 +746,8 @@ class ReportDay(models.Model):
     review_mark = models.BigIntegerField(_("highest review id counted"))
     grant_mark = models.BigIntegerField(_("highest grant id counted"))
     built_at = models.DateTimeField(_("counted"), default=timezone.now)
+    # A Sunday counted soon after it ended: its week's lists, read only for that week.
+    week_end = models.JSONField(_("lists at the end of the week"), null=True, blank=True)
 
     class Meta:
         ordering = ["day"]

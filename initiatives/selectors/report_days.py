@@ -19,15 +19,29 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
-from django.db.models import Count, Max, Min, OuterRef, Subquery, Sum
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    JSONField,
+    Max,
+    Min,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from initiatives.models import Dream, EventKind, Grant, ReportDay, Review, TimelineEvent
+from initiatives.models import Dream, EventKind, Fund, Grant, ReportDay, Review, TimelineEvent
 from initiatives.statuses import OPEN, Status
 from initiatives.working_days import working_days_between
 
 STATUS_KINDS = (EventKind.SUBMITTED, EventKind.STATUS_CHANGED)
+# The key under which a day read with its week's lists carries them.
+WEEK_END = "week_end"
 # A day is stored once it ended this long ago: a transaction that began before midnight has
 # committed by then (requests and tasks are cut off after a minute).
 SETTLE = timedelta(minutes=15)
@@ -181,7 +195,9 @@ def count_days(first: date, last: date, before: dict | None) -> dict[date, dict]
     ):
         days[day]["granted"][str(fund)] = str(amount)
 
-    # The running totals, carried from the day before.
+    # The running totals, carried from the day before. A fund is read in the weeks that
+    # start in its year, so two years on its total is left out (30 funds at 1,000,000 dreams).
+    fund_years = {str(pk): year for pk, year in Fund.objects.values_list("pk", "year")}
     open_then = dict(before["open"]) if before else {}
     granted_total = {
         fund: Decimal(amount)
@@ -194,6 +210,11 @@ def count_days(first: date, last: date, before: dict | None) -> dict[date, dict]
         for fund, amount in figures["granted"].items():
             granted_total[fund] = granted_total.get(fund, Decimal(0)) + Decimal(amount)
         figures["open"] = {status: count for status, count in open_then.items() if count}
+        granted_total = {
+            fund: amount
+            for fund, amount in granted_total.items()
+            if fund_years.get(fund, day.year) >= day.year - 1
+        }
         figures["granted_total"] = {fund: str(amount) for fund, amount in granted_total.items()}
     return days
 
@@ -216,7 +237,7 @@ def last_stored() -> tuple[ReportDay | None, date | None]:
     inside a stored day makes that day and every day after it wrong: their running totals
     include it. One query; a second only when there is such a row, to find its day.
     """
-    row = ReportDay.objects.annotate(**_newer_inside()).order_by("-day").first()
+    row = ReportDay.objects.defer("week_end").annotate(**_newer_inside()).order_by("-day").first()
     if row is None or all(getattr(row, name) is None for name in NEWER):
         return row, None
     moments = [
@@ -227,11 +248,25 @@ def last_stored() -> tuple[ReportDay | None, date | None]:
     return row, timezone.localdate(min(moments), timezone.get_default_timezone())
 
 
-def stored_days(first: date, last: date) -> dict[date, dict]:
-    """The stored figures of the days FIRST..LAST (those that are stored)."""
-    return dict(
-        ReportDay.objects.filter(day__gte=first, day__lte=last).values_list("day", "figures")
-    )
+def stored_days(first: date, last: date, week_end_of: date | None = None) -> dict[date, dict]:
+    """The stored figures of the days FIRST..LAST (those that are stored); the day
+    WEEK_END_OF with its week's lists under WEEK_END, when it has them."""
+    days = {}
+    for day, figures, lists in (
+        ReportDay.objects.filter(day__gte=first, day__lte=last)
+        .annotate(
+            lists=Case(
+                When(day=week_end_of, then=F("week_end")),
+                default=Value(None),
+                output_field=JSONField(),
+            )
+        )
+        .values_list("day", "figures", "lists")
+    ):
+        if lists is not None:
+            figures[WEEK_END] = lists
+        days[day] = figures
+    return days
 
 
 @dataclass(frozen=True)
@@ -269,7 +304,7 @@ def counting(first: date) -> Counting:
     )
 
 
-def report_days_read(first: date, last: date) -> dict[date, dict]:
+def report_days_read(first: date, last: date, week_end_of: date | None = None) -> dict[date, dict]:
     """The figures of each day FIRST..LAST: stored ones where they are right, the others
     counted now from the history (not stored: services.report_days_store does that).
 
@@ -279,7 +314,7 @@ def report_days_read(first: date, last: date) -> dict[date, dict]:
     state = counting(first)
     days: dict[date, dict] = {}
     if state.right_through is not None and state.right_through >= first:
-        days.update(stored_days(first, min(last, state.right_through)))
+        days.update(stored_days(first, min(last, state.right_through), week_end_of))
     if state.begin <= last:
         counted = count_days(state.begin, last, state.before)
         days.update({day: figures for day, figures in counted.items() if day >= first})

@@ -10,6 +10,7 @@ from django.utils import timezone
 from initiatives.models import (
     Decision,
     Dream,
+    EventKind,
     Fund,
     Neighbourhood,
     Review,
@@ -19,7 +20,7 @@ from initiatives.models import (
 )
 from initiatives.promises import silent_since
 from initiatives.selectors.reference import enablers, service_promises
-from initiatives.selectors.report_days import STATUS_KINDS, report_days_read
+from initiatives.selectors.report_days import STATUS_KINDS, WEEK_END, report_days_read
 from initiatives.statuses import OPEN, Status
 
 
@@ -113,7 +114,9 @@ def weeks_figures(mondays: list[date], *, detail_for: date | None = None) -> dic
     """
     promises = service_promises()
     first, last = min(mondays), max(mondays) + timedelta(days=6)
-    days = report_days_read(first, last)
+    days = report_days_read(
+        first, last, week_end_of=detail_for + timedelta(days=6) if detail_for else None
+    )
     neighbourhoods = _names(Neighbourhood)
     themes = _names(Theme)
     funds = list(
@@ -126,7 +129,8 @@ def weeks_figures(mondays: list[date], *, detail_for: date | None = None) -> dic
         week = [days[monday + timedelta(n)] for n in range(7)]
         weeks[monday] = _week(monday, week, promises, neighbourhoods, themes, funds)
     if detail_for is not None:
-        weeks[detail_for].update(_details(detail_for, promises))
+        sunday = days[detail_for + timedelta(days=6)]
+        weeks[detail_for].update(_details(detail_for, promises, sunday.get(WEEK_END)))
     return weeks
 
 
@@ -201,18 +205,17 @@ def _week(monday, week, promises, neighbourhoods, themes, funds) -> dict:
 IN_CARE = frozenset(OPEN - {Status.SUBMITTED})
 
 
-def _details(monday: date, promises) -> dict:
+def _details(monday: date, promises, week_end: dict | None) -> dict:
     """The week's lists: silent dreams, tensions, dilemmas, reasons, workload.
 
-    Silent and in-care dreams are those open at the end of the week. A dream that has not
-    moved since then has today's status and today's last public update (the services write
-    both with its events), so only the dreams updated since the end of the week are looked
-    up in their timeline: few when last week is built on Monday.
+    Silent and in-care dreams are those open at the end of the week: from WEEK_END, the
+    snapshot taken when its Sunday was counted (week_end_lists), or else looked up now.
     """
     start, end = week_bounds(monday)
+    cutoff = silent_since(promises, end)
     reviews = Review.objects.filter(created_at__gte=start, created_at__lt=end)
     return {
-        "silence": _silent_then(end, silent_since(promises, end)),
+        "silence": _silent_from(week_end, end, cutoff) if week_end else _silent_then(end, cutoff),
         "tensions": [
             {
                 "id": review.dream_id,
@@ -253,7 +256,7 @@ def _details(monday: date, promises) -> dict:
             .order_by("signed_at")
             .values_list("dream_id", "dream__title", "reasons")
         ],
-        "workload": _workload_then(end),
+        "workload": _workload_from(week_end) if week_end else _workload_then(end),
     }
 
 
@@ -261,16 +264,19 @@ SILENT_SHOWN = 200
 _SILENT_FIELDS = ("pk", "title", "contact__full_name", "contact__email")
 
 
-def _silent_then(end: datetime, cutoff: datetime) -> list[dict]:
-    """Dreams open at END whose last public update before END is older than CUTOFF."""
-    # Not updated since CUTOFF (before END): their status and last update are today's.
+def _oldest_open_then(end: datetime, cutoff: datetime, fields=()) -> list[tuple]:
+    """The dreams open at END whose last public update before END is older than CUTOFF,
+    oldest first (at most SILENT_SHOWN): FIELDS of each, then that update's time.
+
+    A dream that has not been updated since CUTOFF has today's status and today's last public
+    update (the services write both with each event); only those updated since END are
+    looked up in their timeline, and of those only the ones silent between CUTOFF and END.
+    """
     quiet = (
         Dream.objects.filter(status__in=OPEN, last_public_update_at__lt=cutoff)
         .order_by("last_public_update_at", "pk")
-        .values_list(*_SILENT_FIELDS, "last_public_update_at")[:SILENT_SHOWN]
+        .values_list("pk", *fields, "last_public_update_at")[:SILENT_SHOWN]
     )
-    # Updated since END: silent then if their timeline says so. Those with a public event
-    # between CUTOFF and END are not; the others are few, and only they are looked up.
     spoke_then = TimelineEvent.objects.filter(
         dream=OuterRef("pk"), public=True, created_at__gte=cutoff, created_at__lt=end
     )
@@ -280,9 +286,12 @@ def _silent_then(end: datetime, cutoff: datetime) -> list[dict]:
         .annotate(status_then=_status_then(end), last_public=_last_public(end))
         .filter(status_then__in=OPEN, last_public__lt=cutoff)
         .order_by()
-        .values_list(*_SILENT_FIELDS, "last_public")
+        .values_list("pk", *fields, "last_public")
     )
-    rows = sorted([*quiet, *since], key=lambda row: (row[-1], row[0]))[:SILENT_SHOWN]
+    return sorted([*quiet, *since], key=lambda row: (row[-1], row[0]))[:SILENT_SHOWN]
+
+
+def _silent_rows(rows, end: datetime) -> list[dict]:
     return [
         {
             "id": pk,
@@ -292,6 +301,51 @@ def _silent_then(end: datetime, cutoff: datetime) -> list[dict]:
         }
         for pk, title, full_name, email, last_public in rows
     ]
+
+
+def _silent_then(end: datetime, cutoff: datetime) -> list[dict]:
+    """The silent dreams at END, looked up now."""
+    return _silent_rows(_oldest_open_then(end, cutoff, _SILENT_FIELDS[1:]), end)
+
+
+def _silent_from(week_end: dict, end: datetime, cutoff: datetime) -> list[dict]:
+    """The silent dreams at END from the snapshot: its oldest open dreams are the silent
+    ones for any promise (those updated before CUTOFF); titles and contacts are today's."""
+    oldest = [(pk, datetime.fromisoformat(moment)) for pk, moment in week_end["oldest_open"]]
+    silent = [(pk, moment) for pk, moment in oldest if moment < cutoff]
+    names = {
+        row[0]: row[1:]
+        for row in Dream.objects.filter(pk__in=[pk for pk, _m in silent]).values_list(
+            *_SILENT_FIELDS
+        )
+    }
+    return _silent_rows([(pk, *names[pk], moment) for pk, moment in silent], end)
+
+
+def _in_care_then(end: datetime) -> dict[int, int]:
+    """Each dream in a MogelijkMaker's care at END with its contact person today."""
+    in_care = dict(
+        Dream.objects.filter(status__in=IN_CARE, contact__isnull=False).values_list("pk", "contact")
+    )
+    # A dream that moved since END counts with its status then instead of today's.
+    moved = TimelineEvent.objects.filter(kind__in=STATUS_KINDS, created_at__gte=end)
+    for pk, status_then, contact in (
+        Dream.objects.filter(pk__in=moved.values("dream"), contact__isnull=False)
+        .annotate(status_then=_status_then(end))
+        .values_list("pk", "status_then", "contact")
+    ):
+        in_care.pop(pk, None)
+        if status_then in IN_CARE:
+            in_care[pk] = contact
+    return in_care
+
+
+def _by_contact(in_care: dict[int, int]) -> dict[str, list[int]]:
+    """{contact person: [dreams in their care]}, as JSON keeps it compactly."""
+    dreams: dict[str, list[int]] = {}
+    for pk, contact in sorted(in_care.items()):
+        dreams.setdefault(str(contact), []).append(pk)
+    return dreams
 
 
 def _workload_then(end: datetime) -> list[dict]:
@@ -314,3 +368,48 @@ def _workload_then(end: datetime) -> list[dict]:
     return [
         {"name": person.get_full_name(), "open": in_care.get(person.pk, 0)} for person in enablers()
     ]
+
+
+def _workload_from(week_end: dict) -> list[dict]:
+    """The workload at the end of the week from the snapshot; a dream handed over since it
+    was taken counts for its contact person today (a hand-over is the one other change of
+    contact: a pick-up concerns a dream that was not in anyone's care yet)."""
+    in_care = {int(contact): dreams for contact, dreams in week_end["in_care"].items()}
+    counts = {contact: len(dreams) for contact, dreams in in_care.items()}
+    taken = datetime.fromisoformat(week_end["taken_at"])
+    handed_over = dict(
+        TimelineEvent.objects.filter(
+            kind=EventKind.HANDOVER, created_at__gte=taken - HANDOVER_MARGIN
+        ).values_list("dream_id", "dream__contact")
+    )
+    if handed_over:
+        then = {pk: contact for contact, dreams in in_care.items() for pk in dreams}
+        for pk, contact in handed_over.items():
+            if pk in then:
+                counts[then[pk]] -= 1
+                counts[contact] = counts.get(contact, 0) + 1
+    return [
+        {"name": person.get_full_name(), "open": counts.get(person.pk, 0)} for person in enablers()
+    ]
+
+
+# A hand-over committed just after the snapshot was taken may carry an earlier time.
+HANDOVER_MARGIN = timedelta(minutes=5)
+
+
+def week_end_lists(sunday: date) -> dict:
+    """The lists of the week ending on SUNDAY, to keep in its counted day: taken when the day
+    is counted (just after midnight) they cost little, since little has moved since.
+
+    The oldest open dreams (with the time of their last public update before the end) hold
+    the silent ones for any silence promise; the dreams in care, their contact persons.
+    """
+    taken_at = timezone.now()
+    end = timezone.make_aware(datetime.combine(sunday + timedelta(days=1), time.min))
+    return {
+        "taken_at": taken_at.isoformat(),
+        "oldest_open": [
+            [pk, moment.isoformat()] for pk, moment in _oldest_open_then(end, cutoff=end)
+        ],
+        "in_care": _by_contact(_in_care_then(end)),
+    }

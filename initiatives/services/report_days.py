@@ -13,6 +13,11 @@ from initiatives.selectors.report_days import (
     marks,
     settled_through,
 )
+from initiatives.selectors.weekly_report import week_end_lists
+
+# Older Sundays (a first count of the whole history) are left without: their lists are
+# looked up when a report needs them, as before.
+WEEK_END_RECENT = timedelta(days=14)
 
 
 def report_days_store(*, through: date | None = None) -> int:
@@ -42,6 +47,12 @@ def _store(last: date) -> int:
     if state.begin > last:
         return 0
     counted = count_days(state.begin, last, state.before)
+    # A recent Sunday keeps its week's lists, taken now while little has moved since.
+    lists = {
+        day: week_end_lists(day)
+        for day in counted
+        if day.weekday() == 6 and day > last - WEEK_END_RECENT
+    }
     now = timezone.now()
     ReportDay.objects.bulk_create(
         [
@@ -49,6 +60,7 @@ def _store(last: date) -> int:
                 day=day,
                 ends_at=day_start(day + timedelta(days=1)),
                 figures=figures,
+                week_end=lists.get(day),
                 built_at=now,
                 **seen,
             )

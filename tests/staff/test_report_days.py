@@ -342,3 +342,32 @@ def test_the_nightly_task_and_the_command_count_the_days(generated, settings, ca
     assert "Counted 40 days" in out
     with pytest.raises(CommandError, match="give a day as YYYY-MM-DD"):
         call_command("report_days", "--again-from", "1 april")
+
+
+def test_a_week_end_snapshot_stays_right_after_later_work(generated, enabler, second_enabler):
+    """A Sunday counted just after midnight keeps its week's lists (silent dreams, dreams in
+    care); what happens afterwards (hand-overs, moves, messages) does not change them, and
+    a dream handed over since counts for its contact person today, as the reference has it."""
+    last_week = FIRST_MONDAY + timedelta(weeks=WEEKS - 1)
+    sunday = last_week + timedelta(days=6)
+    after_midnight = datetime.combine(sunday + timedelta(days=1), datetime.min.time(), AMSTERDAM)
+    with time_machine.travel(after_midnight + timedelta(minutes=20), tick=False):
+        services.report_days_store()
+    assert ReportDay.objects.get(day=sunday).week_end is not None
+    assert ReportDay.objects.get(day=sunday - timedelta(weeks=1)).week_end is not None
+    generated.moment = after_midnight + timedelta(hours=8)
+    in_care = list(Dream.objects.filter(status__in=[Status.IN_CONVERSATION, Status.IN_PROGRESS]))
+    assert len(in_care) >= 3
+    for dream in in_care[:3]:
+        to = second_enabler if dream.contact_id == enabler.pk else enabler
+        generated.do(
+            services.dreams_hand_over, dreams=[dream], by=dream.contact, to=to, note="Ziek."
+        )
+    for dream in Dream.objects.filter(status=Status.IN_PROGRESS)[:2]:
+        generated.do(services.dream_move, dream=dream, by=dream.contact, target=Status.PAUSED)
+    for dream in Dream.objects.filter(status__in=[Status.PICKED_UP, Status.IN_CONVERSATION])[:3]:
+        generated.do(
+            services.dream_send_message, dream=dream, by=dream.contact, body="Hoe staat het?"
+        )
+    for monday in (last_week, last_week - timedelta(weeks=1)):
+        _same_figures(monday)
