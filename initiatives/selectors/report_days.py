@@ -104,8 +104,8 @@ def count_days(first: date, last: date, before: dict | None) -> dict[date, dict]
     """Count the days FIRST..LAST from the history; BEFORE is the day before FIRST (its
     running totals carry on), None when nothing happened before FIRST.
 
-    Seven grouped queries whatever the number of days: the benchmark's whole history of
-    30 years at 1,000,000 dreams is one call.
+    Eight queries (seven grouped, one for the funds' years) whatever the number of days:
+    the benchmark's whole history of 30 years at 1,000,000 dreams is one call.
     """
     days = {first + timedelta(n): empty_day() for n in range((last - first).days + 1)}
     start, end = day_start(first), day_start(last + timedelta(days=1))
@@ -280,7 +280,8 @@ class Counting:
 
 
 def counting(first: date) -> Counting:
-    """Where the days up to FIRST and beyond stand (one query; two more on a first count)."""
+    """Where the days up to FIRST and beyond stand: one query (four more on a first count,
+    to find where the history starts)."""
     row, stale = last_stored()
     if row is None:
         start = history_start()
@@ -308,7 +309,7 @@ def report_days_read(first: date, last: date, week_end_of: date | None = None) -
     """The figures of each day FIRST..LAST: stored ones where they are right, the others
     counted now from the history (not stored: services.report_days_store does that).
 
-    Two queries when the days are stored; a missing or stale day adds the seven of
+    Two queries when the days are stored; a missing or stale day adds the eight of
     count_days, once for all of them.
     """
     state = counting(first)
