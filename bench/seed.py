@@ -943,4 +943,7 @@ def reset() -> dict:
             [FUND_NAME],
         )
         removed["initiatives_fund"] = cursor.rowcount
+        # The weekly report's counted days counted what was removed: count them again.
+        cursor.execute("DELETE FROM initiatives_reportday")
+        removed["initiatives_reportday"] = cursor.rowcount
     return {"rows": removed, "seconds": time.monotonic() - started}

@@ -306,6 +306,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "initiatives.tasks.promises_check",
         "schedule": crontab(minute=5, hour="8-17", day_of_week="mon-fri"),
     },
+    # The weekly report reads each day counted once; the Monday build finds them ready.
+    "report-days": {
+        "task": "initiatives.report_tasks.report_days_count",
+        "schedule": crontab(minute=20, hour=0),
+    },
     "weekly-report": {
         "task": "initiatives.tasks.weekly_report",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),

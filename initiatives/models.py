@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.search import dream_search_vector
-from initiatives.statuses import Status, status_order
+from initiatives.statuses import OPEN, Status, status_order
 
 
 def _label(choices: type[models.TextChoices], value: str) -> str:
@@ -223,6 +223,19 @@ class Dream(models.Model):
                 fields=["-closed_at", "-id"],
                 condition=models.Q(status=Status.REALISED, show_publicly=True),
                 name="dream_realised_public",
+            ),
+            # Silent dreams (the weekly report, the silence rule): the open ones by their last
+            # update, without walking the closed archive that sorts before them.
+            models.Index(
+                fields=["last_public_update_at", "id"],
+                condition=models.Q(status__in=sorted(OPEN)),
+                name="dream_open_last_public",
+            ),
+            # The weekly report's workload: the open dreams per contact person.
+            models.Index(
+                fields=["contact", "status"],
+                condition=models.Q(status__in=sorted(OPEN)),
+                name="dream_open_contact",
             ),
         ]
         constraints = [
@@ -706,6 +719,8 @@ class Decision(models.Model):
         ordering = ["proposed_at", "id"]
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
+        # The weekly report: the letters signed in a week.
+        indexes = [models.Index(fields=["signed_at"], name="decision_signed")]
         constraints = [
             models.UniqueConstraint(
                 fields=["dream"],
@@ -820,6 +835,37 @@ class DreamExport(models.Model):
 
     def get_state_display(self) -> str:
         return _label(self.State, self.state)
+
+
+class ReportDay(models.Model):
+    """One ended day of history, counted once for the weekly report.
+
+    A week's figures are the sum of its seven days, and "open at the end of the week" is
+    the running total kept in its Sunday, so a report reads 12 weeks of small rows instead
+    of the whole timeline (issue 15). Kept by services.report_days_store: the stored days
+    run without a gap from the first day of the history; the marks are the highest ids it
+    had seen, so a row added later with a time inside a stored day (an import, a back-dated
+    event) is noticed and the days from there on are counted again.
+    """
+
+    day = models.DateField(_("day"), unique=True)
+    ends_at = models.DateTimeField(_("end of the day"))
+    figures = models.JSONField(_("figures"))
+    event_mark = models.BigIntegerField(_("highest timeline event id counted"))
+    dream_mark = models.BigIntegerField(_("highest dream id counted"))
+    review_mark = models.BigIntegerField(_("highest review id counted"))
+    grant_mark = models.BigIntegerField(_("highest grant id counted"))
+    built_at = models.DateTimeField(_("counted"), default=timezone.now)
+    # A Sunday counted soon after it ended: its week's lists, read only for that week.
+    week_end = models.JSONField(_("lists at the end of the week"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("report day")
+        verbose_name_plural = _("report days")
+
+    def __str__(self) -> str:
+        return self.day.isoformat()
 
 
 # --- privacy: the retention log and the audit log ---------------------------------------------

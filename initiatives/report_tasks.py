@@ -1,4 +1,5 @@
-"""The weekly report's snapshot for a week that has none yet, built by a worker.
+"""The weekly report's snapshot for a week that has none yet, built by a worker; and the
+nightly count of the day that ended, which the report reads (services.report_days_store).
 
 The report page only reads: for a past week without a snapshot it asks for one here and
 shows "being prepared" until the task has built it. (Beside tasks.py for now, which other
@@ -24,6 +25,12 @@ def weekly_report_prepare(monday: str) -> None:
     week = date.fromisoformat(monday)
     if not WeeklyReport.objects.filter(week_start=week).exists():
         services.weekly_report_build(monday=week)
+
+
+@shared_task
+def report_days_count() -> int:
+    """At night: count the day that ended (and any made wrong since), for the weekly report."""
+    return services.report_days_store()
 
 
 def weekly_report_request(monday: date) -> None:

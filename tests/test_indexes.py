@@ -30,6 +30,10 @@ INDEXES = [
     ("initiatives_timelineevent", "event_status_history", ["dream_id", "created_at"], True),
     ("initiatives_review", "review_current_tension", ["dream_id"], True),
     ("initiatives_review", "review_created", ["created_at"], False),
+    # The weekly report's lists (issue 15): silent dreams, workload, letters of a week.
+    ("initiatives_dream", "dream_open_last_public", ["last_public_update_at", "id"], True),
+    ("initiatives_dream", "dream_open_contact", ["contact_id", "status"], True),
+    ("initiatives_decision", "decision_signed", ["signed_at"], False),
 ]
 
 

@@ -11,6 +11,7 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
     staff_workload  each MogelijkMaker's open, overdue and silent dreams
     staff_start     what waits for a staff member on their start page
     outbox          the mail outbox's figures for /health/
+    report_days     the weekly report's days, each counted once from its history
     weekly_report   the weekly report's snapshot and figures
     privacy         a resident's data export, the dreams erasing would withdraw
     exports         the rows of a staff CSV export, and whose export is whose
@@ -46,6 +47,7 @@ from initiatives.selectors.reference import (
     service_promises,
     theme_list,
 )
+from initiatives.selectors.report_days import report_days_read
 from initiatives.selectors.residents import (
     decision_signed_for,
     dream_for_resident,
@@ -63,7 +65,12 @@ from initiatives.selectors.staff_start import (
     waiting_to_pick_up,
 )
 from initiatives.selectors.staff_workload import workload
-from initiatives.selectors.weekly_report import week_bounds, weekly_figures, weekly_report_for
+from initiatives.selectors.weekly_report import (
+    week_bounds,
+    weekly_figures,
+    weekly_report_for,
+    weeks_figures,
+)
 from initiatives.selectors.workspace import (
     TIMELINE_LATEST,
     decision_for_signing,
@@ -115,6 +122,7 @@ __all__ = [
     "photo_for_resident",
     "photo_for_staff",
     "promises_broken",
+    "report_days_read",
     "resident_data_export",
     "service_promises",
     "staff_dream_list",
@@ -127,6 +135,7 @@ __all__ = [
     "week_bounds",
     "weekly_figures",
     "weekly_report_for",
+    "weeks_figures",
     "workload",
     "workspace_summary",
 ]

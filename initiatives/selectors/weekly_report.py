@@ -1,10 +1,10 @@
-"""The weekly report ("keek op de week"): its stored snapshot and its figures from history."""
+"""The weekly report ("keek op de week"): its stored snapshot and its figures, from counted days."""
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from statistics import median, quantiles
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from initiatives.models import (
@@ -12,15 +12,16 @@ from initiatives.models import (
     Dream,
     EventKind,
     Fund,
-    Grant,
+    Neighbourhood,
     Review,
+    Theme,
     TimelineEvent,
     WeeklyReport,
 )
 from initiatives.promises import silent_since
 from initiatives.selectors.reference import enablers, service_promises
+from initiatives.selectors.report_days import STATUS_KINDS, WEEK_END, report_days_read
 from initiatives.statuses import OPEN, Status
-from initiatives.working_days import working_days_between
 
 
 def weekly_report_for(monday: date) -> WeeklyReport | None:
@@ -41,20 +42,25 @@ def _status_then(end: datetime) -> Subquery:
         TimelineEvent.objects.filter(
             dream=OuterRef("pk"),
             created_at__lt=end,
-            kind__in=[EventKind.SUBMITTED, EventKind.STATUS_CHANGED],
+            kind__in=STATUS_KINDS,
         )
         .order_by("-created_at", "-id")
         .values("to_status")[:1]
     )
 
 
-def _working_day_stats(pairs, promised: int) -> dict:
-    """Share kept, median and 90th percentile of working days for (start, end) date pairs.
+def _last_public(end: datetime) -> Subquery:
+    """A subquery: the time of the dream's last public event before END."""
+    return Subquery(
+        TimelineEvent.objects.filter(dream=OuterRef("pk"), public=True, created_at__lt=end)
+        .values("dream")
+        .annotate(last=Max("created_at"))
+        .values("last")[:1]
+    )
 
-    Working days skip Dutch holidays, which the database does not know; the pairs are the
-    events of one week, so this stays small whatever the size of the archive.
-    """
-    days = sorted(working_days_between(start, end) for start, end in pairs)
+
+def _working_day_stats(days: list[int], promised: int) -> dict:
+    """Share kept, median and 90th percentile of the working days DAYS (sorted)."""
     if not days:
         return {"within": promised, "count": 0, "in_time_share": None, "median": None, "p90": None}
     p90 = quantiles(days, n=10, method="inclusive")[-1] if len(days) > 1 else days[0]
@@ -67,198 +73,343 @@ def _working_day_stats(pairs, promised: int) -> dict:
     }
 
 
-def weekly_figures(monday: date, *, detail: bool = True) -> dict:
-    """Return the figures of the week starting on MONDAY, computed from the history.
+def _spread(week: list[dict], key: str) -> list[int]:
+    """The working days of the week's days (counted per number of days), sorted."""
+    counts: dict[int, int] = {}
+    for day in week:
+        for days, count in day[key].items():
+            counts[int(days)] = counts.get(int(days), 0) + count
+    return [days for days in sorted(counts) for _n in range(counts[days])]
 
-    Everything is read as it was at the end of that week (statuses from the timeline), so
-    building a past week again gives the same figures. With DETAIL off, the lists (silent
+
+def _ranked(counts: dict[str, int], names: dict[str, tuple[int, str]]) -> list[tuple[str, int]]:
+    """(name, count) by count, then by name in the database's order (as ORDER BY name)."""
+    rows = [(names[key], count) for key, count in counts.items() if count]
+    return [(name, count) for (_rank, name), count in sorted(rows, key=lambda r: (-r[1], r[0][0]))]
+
+
+def _summed(week: list[dict], key: str) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for day in week:
+        for name, count in day[key].items():
+            total[name] = total.get(name, 0) + count
+    return total
+
+
+def weekly_figures(monday: date, *, detail: bool = True) -> dict:
+    """Return the figures of the week starting on MONDAY, as it was at the end of that week.
+
+    Building a past week again gives the same figures. With DETAIL off, the lists (silent
     dreams, tensions, reasons) are left out: that is what the previous week and the trend need.
     """
-    promises = service_promises()
-    start, end = week_bounds(monday)
-    in_week = Q(created_at__gte=start, created_at__lt=end)
+    return weeks_figures([monday], detail_for=monday if detail else None)[monday]
 
-    submitted = Dream.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
-    intake = {
-        "total": submitted.count(),
-        "by_neighbourhood": list(
-            submitted.values("neighbourhood__name")
-            .annotate(count=Count("id"))
-            .order_by("-count", "neighbourhood__name")
-            .values_list("neighbourhood__name", "count")
-        ),
-        "by_theme": list(
-            submitted.values("theme__name")
-            .annotate(count=Count("id"))
-            .order_by("-count", "theme__name")
-            .values_list("theme__name", "count")
-        ),
+
+def weeks_figures(mondays: list[date], *, detail_for: date | None = None) -> dict[date, dict]:
+    """Return the figures of each week starting on one of MONDAYS, with the lists for the
+    week DETAIL_FOR: read from the counted days (report_days), not from the whole history.
+
+    About a dozen queries however many weeks and however large the archive (issue 15); the
+    tests compare every figure with the history read in full (weekly_report_reference).
+    """
+    promises = service_promises()
+    first, last = min(mondays), max(mondays) + timedelta(days=6)
+    days = report_days_read(
+        first, last, week_end_of=detail_for + timedelta(days=6) if detail_for else None
+    )
+    neighbourhoods = _names(Neighbourhood)
+    themes = _names(Theme)
+    funds = list(
+        Fund.objects.filter(year__in={monday.year for monday in mondays})
+        .order_by("name")
+        .values_list("pk", "name", "year", "amount")
+    )
+    weeks = {}
+    for monday in mondays:
+        week = [days[monday + timedelta(n)] for n in range(7)]
+        weeks[monday] = _week(monday, week, promises, neighbourhoods, themes, funds)
+    if detail_for is not None:
+        sunday = days[detail_for + timedelta(days=6)]
+        weeks[detail_for].update(_details(detail_for, promises, sunday.get(WEEK_END)))
+    return weeks
+
+
+def _names(model) -> dict[str, tuple[int, str]]:
+    """Each row's id (as a JSON key) with its rank by name in the database's order and its name."""
+    return {
+        str(pk): (rank, name)
+        for rank, (pk, name) in enumerate(model.objects.order_by("name").values_list("pk", "name"))
     }
 
-    moves = dict(
-        TimelineEvent.objects.filter(in_week, kind=EventKind.STATUS_CHANGED)
-        .values("to_status")
-        .annotate(count=Count("id"))
-        .values_list("to_status", "count")
-    )
+
+def _week(monday, week, promises, neighbourhoods, themes, funds) -> dict:
+    """The figures of one week from its seven counted days."""
+    sunday = week[-1]  # its running totals are the week's end
+    moves = _summed(week, "moves")
+    open_then = sunday["open"]
     flow = {
         "picked_up": moves.get(Status.PICKED_UP, 0),
-        "first_contact": Dream.objects.filter(
-            first_contact_at__gte=start, first_contact_at__lt=end
-        ).count(),
+        "first_contact": sum(day["first_contact"] for day in week),
         "in_progress": moves.get(Status.IN_PROGRESS, 0),
         "realised": moves.get(Status.REALISED, 0),
         "not_possible": moves.get(Status.NOT_POSSIBLE, 0),
         "withdrawn": moves.get(Status.WITHDRAWN, 0),
+        # In the order a dream goes through, so the stored JSON is the same on every build.
+        "open_by_status": {
+            status.value: open_then.get(status.value, 0) for status in Status if status in OPEN
+        },
     }
-    # A closed status is final, so a dream closed before the week began was closed at its end
-    # too: only the others need their status looked up in the timeline (most of an archive).
-    then = (
-        Dream.objects.filter(submitted_at__lt=end)
-        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start))
-        .annotate(status_then=_status_then(end))
-    )
-    # One pass over the timeline gives both the open dreams per status and, below, per
-    # MogelijkMaker: (status then, contact, count), a few rows whatever the archive's size.
-    open_then = list(
-        then.filter(status_then__in=OPEN)
-        .values("status_then", "contact")
-        .annotate(count=Count("id"))
-        .values_list("status_then", "contact", "count")
-    )
-    open_by_status: dict[str, int] = {}
-    for status, _contact, count in open_then:
-        open_by_status[status] = open_by_status.get(status, 0) + count
-    # In the order a dream goes through, so the stored JSON is the same on every build.
-    flow["open_by_status"] = {
-        status.value: open_by_status.get(status, 0) for status in Status if status in OPEN
-    }
-    flow["open_total"] = sum(open_by_status.values())
-
-    local = timezone.localdate
-    picked = TimelineEvent.objects.filter(
-        in_week, kind=EventKind.STATUS_CHANGED, to_status=Status.PICKED_UP
-    ).values_list("dream__submitted_at", "created_at")
-    contacted = Dream.objects.filter(
-        first_contact_at__gte=start, first_contact_at__lt=end, picked_up_at__isnull=False
-    ).values_list("picked_up_at", "first_contact_at")
-    promise_figures = {
-        "pick_up": _working_day_stats(
-            [(local(a), local(b)) for a, b in picked if a], promises.pick_up_working_days
-        ),
-        "first_contact": _working_day_stats(
-            [(local(a), local(b)) for a, b in contacted], promises.first_contact_working_days
-        ),
-    }
-
-    reviews = Review.objects.filter(in_week)
-    figures = {
+    flow["open_total"] = sum(flow["open_by_status"].values())
+    cents = Decimal("0.01")
+    money = []
+    for fund, name, year, amount in funds:
+        if year != monday.year:
+            continue
+        week_total = sum((Decimal(day["granted"].get(str(fund), 0)) for day in week), Decimal(0))
+        year_total = Decimal(sunday["granted_total"].get(str(fund), 0))
+        money.append(
+            {
+                "fund": name,
+                "granted_week": str(week_total.quantize(cents)),
+                "granted_year": str(year_total.quantize(cents)),
+                "balance": str((amount - year_total).quantize(cents)),
+            }
+        )
+    return {
         "week": f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}",
         "start": monday.isoformat(),
         "end": (monday + timedelta(days=6)).isoformat(),
-        "intake": intake,
-        "flow": flow,
-        "promises": promise_figures,
-        "reviews": {
-            "count": reviews.count(),
-            "with_tension": reviews.filter(has_tension=True).count(),
+        "intake": {
+            "total": sum(day["intake"] for day in week),
+            "by_neighbourhood": _ranked(_summed(week, "neighbourhoods"), neighbourhoods),
+            "by_theme": _ranked(_summed(week, "themes"), themes),
         },
+        "flow": flow,
+        "promises": {
+            "pick_up": _working_day_stats(
+                _spread(week, "pick_up_days"), promises.pick_up_working_days
+            ),
+            "first_contact": _working_day_stats(
+                _spread(week, "first_contact_days"), promises.first_contact_working_days
+            ),
+        },
+        "reviews": {
+            "count": sum(day["reviews"] for day in week),
+            "with_tension": sum(day["tensions"] for day in week),
+        },
+        "money": money,
     }
 
-    # The conditions on the joined grant rows themselves: "grants__in=<a subquery>" made
-    # PostgreSQL run that subquery again for each of a fund's grants (54 s at a million dreams).
-    granted = Q(grants__state=Grant.State.GRANTED, grants__decided_at__lt=end)
-    money = []
-    for fund in (
-        Fund.objects.filter(year=monday.year)
-        .annotate(
-            week=Sum("grants__amount", filter=granted & Q(grants__decided_at__gte=start)),
-            year_total=Sum("grants__amount", filter=granted),
-        )
-        .order_by("name")
-    ):
-        cents = Decimal("0.01")
-        week_total = (fund.week or Decimal("0")).quantize(cents)
-        year_total = (fund.year_total or Decimal("0")).quantize(cents)
-        money.append(
+
+# Picked up and not closed: in a MogelijkMaker's care.
+IN_CARE = frozenset(OPEN - {Status.SUBMITTED})
+
+
+def _details(monday: date, promises, week_end: dict | None) -> dict:
+    """The week's lists: silent dreams, tensions, dilemmas, reasons, workload.
+
+    Silent and in-care dreams are those open at the end of the week: from WEEK_END, the
+    snapshot taken when its Sunday was counted (week_end_lists), or else looked up now.
+    """
+    start, end = week_bounds(monday)
+    cutoff = silent_since(promises, end)
+    reviews = Review.objects.filter(created_at__gte=start, created_at__lt=end)
+    return {
+        "silence": _silent_from(week_end, end, cutoff) if week_end else _silent_then(end, cutoff),
+        "tensions": [
             {
-                "fund": fund.name,
-                "granted_week": str(week_total),
-                "granted_year": str(year_total),
-                "balance": str((fund.amount - year_total).quantize(cents)),
+                "id": review.dream_id,
+                "title": review.dream.title,
+                "version": review.version,
+                "by": review.by.get_full_name(),
+                "values": [
+                    label for label, verdict, _r in review.verdicts() if verdict == "tension"
+                ],
+                "reasonings": [r for _l, verdict, r in review.verdicts() if verdict == "tension"],
+                "dilemma": review.dilemma,
+                "discussed_with": review.discussed_with,
             }
-        )
-    figures["money"] = money
+            for review in reviews.filter(has_tension=True)
+            .select_related("dream", "by")
+            .order_by("created_at", "id")
+        ],
+        # A dilemma is for talking about too, also when no value is in tension.
+        "dilemmas": [
+            {
+                "id": review.dream_id,
+                "title": review.dream.title,
+                "version": review.version,
+                "by": review.by.get_full_name(),
+                "dilemma": review.dilemma,
+                "discussed_with": review.discussed_with,
+            }
+            for review in reviews.filter(has_tension=False)
+            .exclude(dilemma="")
+            .select_related("dream", "by")
+            .order_by("created_at", "id")
+        ],
+        "not_possible_reasons": [
+            {"id": dream_id, "title": title, "reasons": reasons}
+            for dream_id, title, reasons in Decision.objects.filter(
+                state=Decision.State.SIGNED, signed_at__gte=start, signed_at__lt=end
+            )
+            .order_by("signed_at")
+            .values_list("dream_id", "dream__title", "reasons")
+        ],
+        "workload": _workload_from(week_end) if week_end else _workload_then(end),
+    }
 
-    if not detail:
-        return figures
 
-    last_public = Subquery(
-        TimelineEvent.objects.filter(dream=OuterRef("pk"), public=True, created_at__lt=end)
-        .values("dream")
-        .annotate(last=Max("created_at"))
-        .values("last")[:1]
+SILENT_SHOWN = 200
+_SILENT_FIELDS = ("pk", "title", "contact__full_name", "contact__email")
+
+
+def _oldest_open_then(end: datetime, cutoff: datetime, fields=()) -> list[tuple]:
+    """The dreams open at END whose last public update before END is older than CUTOFF,
+    oldest first (at most SILENT_SHOWN): FIELDS of each, then that update's time.
+
+    A dream that has not been updated since CUTOFF has today's status and today's last public
+    update (the services write both with each event); only those updated since END are
+    looked up in their timeline, and of those only the ones silent between CUTOFF and END.
+    """
+    quiet = (
+        Dream.objects.filter(status__in=OPEN, last_public_update_at__lt=cutoff)
+        .order_by("last_public_update_at", "pk")
+        .values_list("pk", *fields, "last_public_update_at")[:SILENT_SHOWN]
     )
+    spoke_then = TimelineEvent.objects.filter(
+        dream=OuterRef("pk"), public=True, created_at__gte=cutoff, created_at__lt=end
+    )
+    since = (
+        Dream.objects.filter(last_public_update_at__gte=end)
+        .exclude(Exists(spoke_then))
+        .annotate(status_then=_status_then(end), last_public=_last_public(end))
+        .filter(status_then__in=OPEN, last_public__lt=cutoff)
+        .order_by()
+        .values_list("pk", *fields, "last_public")
+    )
+    return sorted([*quiet, *since], key=lambda row: (row[-1], row[0]))[:SILENT_SHOWN]
 
-    silence_cutoff = silent_since(promises, end)
-    figures["silence"] = [
+
+def _silent_rows(rows, end: datetime) -> list[dict]:
+    return [
         {
-            "id": row["pk"],
-            "title": row["title"],
-            "contact": row["contact__full_name"] or row["contact__email"] or "",
-            "days": (end - row["last_public"]).days,
+            "id": pk,
+            "title": title,
+            "contact": full_name or email or "",
+            "days": (end - last_public).days,
         }
-        for row in then.filter(status_then__in=OPEN)
-        .annotate(last_public=last_public)
-        .filter(last_public__lt=silence_cutoff)
-        .order_by("last_public")
-        .values("pk", "title", "contact__full_name", "contact__email", "last_public")[:200]
+        for pk, title, full_name, email, last_public in rows
     ]
-    figures["tensions"] = [
-        {
-            "id": review.dream_id,
-            "title": review.dream.title,
-            "version": review.version,
-            "by": review.by.get_full_name(),
-            "values": [label for label, verdict, _r in review.verdicts() if verdict == "tension"],
-            "reasonings": [r for _l, verdict, r in review.verdicts() if verdict == "tension"],
-            "dilemma": review.dilemma,
-            "discussed_with": review.discussed_with,
-        }
-        for review in reviews.filter(has_tension=True)
-        .select_related("dream", "by")
-        .order_by("created_at", "id")
-    ]
-    # A dilemma is for talking about too, also when no value is in tension.
-    figures["dilemmas"] = [
-        {
-            "id": review.dream_id,
-            "title": review.dream.title,
-            "version": review.version,
-            "by": review.by.get_full_name(),
-            "dilemma": review.dilemma,
-            "discussed_with": review.discussed_with,
-        }
-        for review in reviews.filter(has_tension=False)
-        .exclude(dilemma="")
-        .select_related("dream", "by")
-        .order_by("created_at", "id")
-    ]
-    figures["not_possible_reasons"] = [
-        {"id": dream_id, "title": title, "reasons": reasons}
-        for dream_id, title, reasons in Decision.objects.filter(
-            state=Decision.State.SIGNED, signed_at__gte=start, signed_at__lt=end
+
+
+def _silent_then(end: datetime, cutoff: datetime) -> list[dict]:
+    """The silent dreams at END, looked up now."""
+    return _silent_rows(_oldest_open_then(end, cutoff, _SILENT_FIELDS[1:]), end)
+
+
+def _silent_from(week_end: dict, end: datetime, cutoff: datetime) -> list[dict]:
+    """The silent dreams at END from the snapshot: its oldest open dreams are the silent
+    ones for any promise (those updated before CUTOFF); titles and contacts are today's."""
+    oldest = [(pk, datetime.fromisoformat(moment)) for pk, moment in week_end["oldest_open"]]
+    silent = [(pk, moment) for pk, moment in oldest if moment < cutoff]
+    names = {
+        row[0]: row[1:]
+        for row in Dream.objects.filter(pk__in=[pk for pk, _m in silent]).values_list(
+            *_SILENT_FIELDS
         )
-        .order_by("signed_at")
-        .values_list("dream_id", "dream__title", "reasons")
-    ]
-    # In someone's care at the end of the week: picked up and still open then (the timeline's
-    # status, not today's), per MogelijkMaker.
-    in_care: dict[int, int] = {}
-    for status, contact, count in open_then:
-        if status != Status.SUBMITTED and contact is not None:
-            in_care[contact] = in_care.get(contact, 0) + count
-    figures["workload"] = [
+    }
+    return _silent_rows([(pk, *names[pk], moment) for pk, moment in silent], end)
+
+
+def _in_care_then(end: datetime) -> dict[int, int]:
+    """Each dream in a MogelijkMaker's care at END with its contact person today."""
+    in_care = dict(
+        Dream.objects.filter(status__in=IN_CARE, contact__isnull=False).values_list("pk", "contact")
+    )
+    # A dream that moved since END counts with its status then instead of today's.
+    moved = TimelineEvent.objects.filter(kind__in=STATUS_KINDS, created_at__gte=end)
+    for pk, status_then, contact in (
+        Dream.objects.filter(pk__in=moved.values("dream"), contact__isnull=False)
+        .annotate(status_then=_status_then(end))
+        .values_list("pk", "status_then", "contact")
+    ):
+        in_care.pop(pk, None)
+        if status_then in IN_CARE:
+            in_care[pk] = contact
+    return in_care
+
+
+def _by_contact(in_care: dict[int, int]) -> dict[str, list[int]]:
+    """{contact person: [dreams in their care]}, as JSON keeps it compactly."""
+    dreams: dict[str, list[int]] = {}
+    for pk, contact in sorted(in_care.items()):
+        dreams.setdefault(str(contact), []).append(pk)
+    return dreams
+
+
+def _workload_then(end: datetime) -> list[dict]:
+    """Per MogelijkMaker (today's contact person), the dreams in their care at END."""
+    in_care: dict[int, int] = dict(
+        Dream.objects.filter(status__in=IN_CARE, contact__isnull=False)
+        .values("contact")
+        .annotate(count=Count("id"))
+        .values_list("contact", "count")
+        .order_by()
+    )
+    # A dream that moved since END counts with its status then instead of today's.
+    moved = TimelineEvent.objects.filter(kind__in=STATUS_KINDS, created_at__gte=end)
+    for status, status_then, contact in (
+        Dream.objects.filter(pk__in=moved.values("dream"), contact__isnull=False)
+        .annotate(status_then=_status_then(end))
+        .values_list("status", "status_then", "contact")
+    ):
+        in_care[contact] = in_care.get(contact, 0) - (status in IN_CARE) + (status_then in IN_CARE)
+    return [
         {"name": person.get_full_name(), "open": in_care.get(person.pk, 0)} for person in enablers()
     ]
-    return figures
+
+
+def _workload_from(week_end: dict) -> list[dict]:
+    """The workload at the end of the week from the snapshot; a dream handed over since it
+    was taken counts for its contact person today (a hand-over is the one other change of
+    contact: a pick-up concerns a dream that was not in anyone's care yet)."""
+    in_care = {int(contact): dreams for contact, dreams in week_end["in_care"].items()}
+    counts = {contact: len(dreams) for contact, dreams in in_care.items()}
+    taken = datetime.fromisoformat(week_end["taken_at"])
+    handed_over = dict(
+        TimelineEvent.objects.filter(
+            kind=EventKind.HANDOVER, created_at__gte=taken - HANDOVER_MARGIN
+        ).values_list("dream_id", "dream__contact")
+    )
+    if handed_over:
+        then = {pk: contact for contact, dreams in in_care.items() for pk in dreams}
+        for pk, contact in handed_over.items():
+            if pk in then:
+                counts[then[pk]] -= 1
+                counts[contact] = counts.get(contact, 0) + 1
+    return [
+        {"name": person.get_full_name(), "open": counts.get(person.pk, 0)} for person in enablers()
+    ]
+
+
+# A hand-over committed just after the snapshot was taken may carry an earlier time.
+HANDOVER_MARGIN = timedelta(minutes=5)
+
+
+def week_end_lists(sunday: date) -> dict:
+    """The lists of the week ending on SUNDAY, to keep in its counted day: taken when the day
+    is counted (just after midnight) they cost little, since little has moved since.
+
+    The oldest open dreams (with the time of their last public update before the end) hold
+    the silent ones for any silence promise; the dreams in care, their contact persons.
+    """
+    taken_at = timezone.now()
+    end = timezone.make_aware(datetime.combine(sunday + timedelta(days=1), time.min))
+    return {
+        "taken_at": taken_at.isoformat(),
+        "oldest_open": [
+            [pk, moment.isoformat()] for pk, moment in _oldest_open_then(end, cutoff=end)
+        ],
+        "in_care": _by_contact(_in_care_then(end)),
+    }

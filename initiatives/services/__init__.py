@@ -41,6 +41,7 @@ from initiatives.services.privacy import (
     resident_erase,
     retention_apply,
 )
+from initiatives.services.report_days import report_days_forget, report_days_store
 from initiatives.services.reviews import review_record
 from initiatives.services.sign_in import (
     dream_link_build,
@@ -94,6 +95,8 @@ __all__ = [
     "pick_up_deadline",
     "practice_update",
     "promises_check",
+    "report_days_forget",
+    "report_days_store",
     "resident_erase",
     "resident_get_or_create",
     "resident_may_write",

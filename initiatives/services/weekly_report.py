@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from initiatives.models import WeeklyReport
 from initiatives.notifications import mail_queue
-from initiatives.selectors import weekly_figures
+from initiatives.selectors import weeks_figures
 from initiatives.services._core import _managers
+from initiatives.services.report_days import report_days_store
 
 
 def last_monday(today: date | None = None) -> date:
@@ -30,27 +31,27 @@ def weekly_report_build(*, monday: date) -> WeeklyReport:
         raise ValueError("A report week starts on a Monday.")
     if monday > last_monday():
         raise ValueError("That week has not ended yet.")
-    # Each week is read once: the trend's last two weeks are this week and the previous one.
-    weeks = {0: weekly_figures(monday)}
-    trend = []
-    for weeks_back in range(11, -1, -1):
-        if weeks_back not in weeks:
-            weeks[weeks_back] = weekly_figures(monday - timedelta(weeks=weeks_back), detail=False)
-        week = weeks[weeks_back]
-        trend.append(
-            {
-                "week": week["week"],
-                "intake": week["intake"]["total"],
-                "realised": week["flow"]["realised"],
-                "pick_up_share": week["promises"]["pick_up"]["in_time_share"],
-                "first_contact_share": week["promises"]["first_contact"]["in_time_share"],
-            }
-        )
-    figures = {"current": weeks[0], "previous": weeks[1], "trend": trend}
-    report, _created = WeeklyReport.objects.update_or_create(
-        week_start=monday, defaults={"figures": figures, "built_at": timezone.now()}
-    )
-    return report
+    # The days the report reads are counted and kept first (the nightly task has usually done
+    # that already): then the weeks are sums of small rows, whatever the size of the archive.
+    report_days_store(through=monday + timedelta(days=6))
+    mondays = [monday - timedelta(weeks=weeks_back) for weeks_back in range(11, -1, -1)]
+    weeks = weeks_figures(mondays, detail_for=monday)
+    trend = [
+        {
+            "week": week["week"],
+            "intake": week["intake"]["total"],
+            "realised": week["flow"]["realised"],
+            "pick_up_share": week["promises"]["pick_up"]["in_time_share"],
+            "first_contact_share": week["promises"]["first_contact"]["in_time_share"],
+        }
+        for week in (weeks[week_start] for week_start in mondays)
+    ]
+    figures = {"current": weeks[monday], "previous": weeks[mondays[-2]], "trend": trend}
+    # An UPDATE, and an INSERT only the first time: no savepoints (the build is atomic).
+    values = {"figures": figures, "built_at": timezone.now()}
+    if not WeeklyReport.objects.filter(week_start=monday).update(**values):
+        return WeeklyReport.objects.create(week_start=monday, **values)
+    return WeeklyReport.objects.get(week_start=monday)
 
 
 @transaction.atomic
