@@ -3,6 +3,7 @@ the capacity is the last rate that kept its p95 and had no errors."""
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from bench.openloop import P95_LIMIT, StepResult, find_capacity, request_bytes, run_step
 
@@ -15,6 +16,13 @@ async def _against(handler, **step):
             return await run_step(port, [request_bytes("/", port=port)], **step)
     finally:
         server.close()
+
+
+def _run(coroutine):
+    """asyncio.run in a thread of its own: a browser test earlier in the session may leave an
+    event loop running in this one (Playwright's sync API), where asyncio.run refuses."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def test_requests_start_on_schedule_while_earlier_ones_wait_for_answers():
@@ -32,7 +40,7 @@ def test_requests_start_on_schedule_while_earlier_ones_wait_for_answers():
         await writer.drain()
         writer.close()
 
-    result = asyncio.run(_against(slow, rate=40, seconds=1.0))
+    result = _run(_against(slow, rate=40, seconds=1.0))
     assert result.sent == result.ok == len(arrivals) == 40
     # Request i arrives i/40 s after the first, not after the answer before it...
     first = arrivals[0]
@@ -58,7 +66,7 @@ def test_a_queue_in_front_of_the_server_counts_in_the_latency():
         await writer.drain()
         writer.close()
 
-    result = asyncio.run(_against(one_at_a_time, rate=40, seconds=1.0))
+    result = _run(_against(one_at_a_time, rate=40, seconds=1.0))
     assert result.ok == 40
     assert result.p95 > 0.5  # the last ones were due at ~1 s and answered at ~2 s
     assert not result.passed
@@ -71,7 +79,7 @@ def test_wrong_answers_are_errors():
         await writer.drain()
         writer.close()
 
-    result = asyncio.run(_against(refuses, rate=20, seconds=0.5))
+    result = _run(_against(refuses, rate=20, seconds=0.5))
     assert result.errors == result.sent == 10
     assert result.error_examples == ["HTTP 500"]
     assert not result.passed
