@@ -149,14 +149,6 @@ def signed_in_client(user: User) -> Client:
     return client
 
 
-def staff_user(role: str = "MogelijkMaker") -> User:
-    return (
-        User.objects.filter(email__endswith=EMAIL_SUFFIX, is_staff=True, groups__name=role)
-        .order_by("email")
-        .first()
-    )
-
-
 def dream_form_data() -> dict:
     """Return a valid hand-in form for a signed-in resident, whatever fields it has now."""
     from residents.forms import DreamForm
