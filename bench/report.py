@@ -10,6 +10,7 @@ import django
 from django.conf import settings
 from django.db import connection
 
+from bench import openloop
 from bench.pages import PAGES, Measurement, shares_text
 
 START = "<!-- bench:start (written by `make bench`; edit outside these markers) -->"
@@ -237,7 +238,7 @@ def open_loop_lines(size: int, result) -> list[str]:
         "capacity",
         "share of the bare view",
         "at capacity: p50 / p95",
-        "next step: offered → answered, p95, errors",
+        "lowest rate that failed: offered → answered, p95, errors",
     ]
     lines = [head + ":", "", "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(row) + " |" for row in capacity_rows(result)]
@@ -378,10 +379,15 @@ def render(*, info: dict, steps: list, mixed, mail_runs, options: dict, minutes:
     if loads:
         lines += [
             "Open loop: requests start at a fixed rate whether or not earlier ones were "
-            "answered (gunicorn, 2 sync workers, loopback), the rate x1.5 per step of "
-            f"{options['load_seconds']:.0f} s until the p95 passes {_ms(LOAD_MAX_P95)} or a "
-            "request fails; the capacity is the answered requests per second of the last step "
-            "that kept both. Latency counts from the scheduled start.",
+            "answered (gunicorn, 2 sync workers, loopback), the rate "
+            f"x{openloop.FACTOR} per step of {options['load_seconds']:.0f} s until the p95 "
+            f"passes {_ms(LOAD_MAX_P95)} or a request fails (confirmed once at the same "
+            f"rate), then {openloop.REFINE_STEPS} steps at the geometric mean of the highest "
+            "rate kept and the lowest that failed; the capacity is the answered requests per "
+            "second of the highest step that kept both, and the page gave at most "
+            f"{openloop.FACTOR ** (1 / 2**openloop.REFINE_STEPS) - 1:.0%} above it (the "
+            "lowest failing rate is in the last column), so a share of the bare view's is "
+            f"exact to about that, either way. Latency counts from the scheduled start.",
             "",
         ]
     lines += load_lines(mixed)

@@ -5,7 +5,17 @@ import asyncio
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from bench.openloop import P95_LIMIT, StepResult, find_capacity, request_bytes, run_step
+import pytest
+
+from bench.openloop import (
+    P95_LIMIT,
+    REFINE_STEPS,
+    Capacity,
+    StepResult,
+    find_capacity,
+    request_bytes,
+    run_step,
+)
 
 
 async def _against(handler, **step):
@@ -106,11 +116,53 @@ def _server_with_capacity(capacity: float):
 
 def test_the_capacity_is_the_last_rate_that_kept_its_p95():
     step, asked = _server_with_capacity(50)
-    steps, best, failed = find_capacity(step, start_rate=10)
+    steps, best, failed = find_capacity(step, start_rate=10, refine=0)
     assert [round(rate, 2) for rate in asked] == [10, 15, 22.5, 33.75, 50.62, 50.62]
     assert best.rate == 33.75
     assert failed.rate == asked[-1]  # the failure confirmed once at the same rate
     assert len(steps) == len(asked)
+
+
+def test_after_the_first_failure_the_rate_is_bisected_between_kept_and_failed():
+    step, asked = _server_with_capacity(45)
+    steps, best, failed = find_capacity(step, start_rate=10)
+    # Up by 1.5 until 50.62 fails twice; then the geometric means of the bracket:
+    # sqrt(33.75 * 50.62) = 41.34 passes, sqrt(41.34 * 50.62) = 45.74 fails.
+    assert [round(rate, 2) for rate in asked] == [10, 15, 22.5, 33.75, 50.62, 50.62, 41.34, 45.74]
+    assert round(best.rate, 2) == 41.34 and round(failed.rate, 2) == 45.74
+    assert len(steps) == len(asked) == 6 + REFINE_STEPS
+
+
+@pytest.mark.parametrize("capacity", [3.3, 7, 12.5, 19.9, 42, 57.2, 99, 298.9, 443])
+def test_the_capacity_is_known_to_about_eleven_percent(capacity):
+    """Whatever the page's real capacity, the reported one lies below it and the lowest rate
+    that failed above it, at most 1.5 ** (1/4) = 1.107 apart (two bisections of x1.5)."""
+    step, _asked = _server_with_capacity(capacity)
+    for start in (capacity / 5, capacity * 0.9, capacity * 1.3, capacity * 2.5):
+        _steps, best, failed = find_capacity(step, start_rate=start)
+        assert best.rate <= capacity < failed.rate
+        result = Capacity("page", "page", _steps, best=best, failed=failed)
+        assert result.precision <= 1.5**0.25 + 1e-9
+        assert result.rps == best.throughput
+
+
+def test_a_noisy_failure_while_bisecting_only_lowers_the_capacity():
+    """A bisection step that fails for another process's sake is not retried: the capacity
+    comes out lower (within the bracket), never above a rate that failed."""
+    step, asked = _server_with_capacity(45)
+    noisy = {41.34}
+
+    def flaky(rate):
+        result = step(rate)
+        if round(rate, 2) in noisy:
+            result.p95 = P95_LIMIT * 2
+        return result
+
+    _steps, best, failed = find_capacity(flaky, start_rate=10)
+    # 41.34 "failed", then sqrt(33.75 * 41.34) = 37.35 passed: 37.35, where 41.34 was right.
+    assert [round(rate, 2) for rate in asked[-2:]] == [41.34, 37.35]
+    assert round(best.rate, 2) == 37.35 and round(failed.rate, 2) == 41.34
+    assert best.rate < 45
 
 
 def test_a_first_guess_too_high_goes_down_before_going_up():

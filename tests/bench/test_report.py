@@ -118,6 +118,12 @@ def test_capacity_is_shown_beside_the_bare_views():
     assert "| 5 | **80.0 req/s** | 20.0% |" in row
     assert "120.0 → 120.0/s, p95 900.0 ms, 0 errors" in row
     assert "**2,000 req/s**" in text  # what the generator itself can offer
+    # The method as run: steps x1.5, then two bisections, so a capacity is exact to ~11%.
+    method = next(line for line in text.splitlines() if line.startswith("Open loop:"))
+    assert "x1.5 per step of 10 s" in method
+    assert "then 2 steps at the geometric mean" in method
+    assert "at most 11% above it" in method
+    assert "| lowest rate that failed: offered → answered, p95, errors |" in text
 
 
 def test_sizes_default_and_the_million_step():
