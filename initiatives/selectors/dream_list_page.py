@@ -24,6 +24,7 @@ from accounts.models import User
 from initiatives.models import Dream, _label
 from initiatives.pagination import CappedCount, InvalidKey, KeysetPaginator
 from initiatives.search import SEARCH_CONFIG
+from initiatives.search_window import newest_ids
 from initiatives.selectors.dream_lists import LIST_SORTS, _with_tension_flag
 from initiatives.statuses import STATUS_ORDER, Status, status_order
 
@@ -263,15 +264,14 @@ def _ranked_page(dreams: QuerySet[Dream], *, query: str, number: str, per_page: 
 
     Ranking every match of a common word (a fifth of all dreams) reads and scores each
     one. Here the database finds the newest N matches first (a LIMIT: it walks the
-    submitted_at index for a common word, the GIN index for a rare one) and ranks only
-    those; the page says when more matched.
+    submitted_at index for a common word; for a rare one, search_window.newest_ids) and
+    ranks only those; the page says when more matched.
     """
     considered = settings.DREAM_SEARCH_CONSIDERED
-    # One walk finds the newest N+1 matches: N to rank, and one more tells that more matched.
-    # (Counting them in a query of its own would walk the same rows again.)
-    newest = list(
-        dreams.order_by("-submitted_at", "-id").values_list("pk", flat=True)[: considered + 1]
-    )
+    # One query finds the newest N+1 matches: N to rank, and one more tells that more matched.
+    # (Counting them in a query of its own would read the same rows again.) For a rare word
+    # it looks among the newest dreams first, through the word's index (search_window).
+    newest = newest_ids(dreams, considered + 1)
     count, capped = min(len(newest), considered), len(newest) > considered
     candidates = Dream.objects.filter(pk__in=newest[:considered])
     if connection.vendor == "postgresql":
