@@ -55,6 +55,9 @@ def history(db):
     Dream.objects.bulk_create(dreams)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE initiatives_dream")
+    search_window.forget()  # statistics remembered from before the ANALYZE
+    yield
+    search_window.forget()  # rolled back with the test: remembered by none after it
 
 
 def _listed(user, word):
@@ -132,6 +135,7 @@ def test_the_ranked_page_is_the_same_with_and_without_the_window(
 
 
 def test_without_statistics_there_is_no_window(enabler):
+    search_window.forget()
     DreamFactory.create_batch(3, title="Klompenpad")
     with connection.cursor() as cursor:  # a table never analysed has no histogram
         cursor.execute(
@@ -151,3 +155,18 @@ def test_a_quantile_lies_between_the_histogram_bounds():
     assert search_window.quantile(bounds, 0.75) == day + timedelta(days=20)
     assert search_window.quantile(bounds, 1) == day + timedelta(days=30)
     assert search_window.quantile(bounds, 1.5) == day + timedelta(days=30)
+
+
+def test_the_statistics_are_asked_once_for_the_same_search(history, enabler):
+    """A plan and the histogram, asked for the first search, remembered for the next."""
+    dreams = _listed(enabler, "speeltuin")
+    with CaptureQueriesContext(connection) as first:
+        search_window.newest_ids(dreams, 5)
+    with CaptureQueriesContext(connection) as again:
+        search_window.newest_ids(_listed(enabler, "speeltuin"), 5)
+    asked = [q["sql"] for q in first.captured_queries]
+    assert any(sql.startswith("EXPLAIN") for sql in asked)
+    assert any("pg_stats" in sql for sql in asked)
+    assert [q["sql"] for q in again.captured_queries] == asked[-1:]  # the search alone
+    search_window.newest_ids(_listed(enabler, "klompenpad"), 5)  # another word: planned
+    assert len([k for k in search_window._remembered if k[1] == "rows"]) == 2
