@@ -34,7 +34,7 @@ from initiatives.statuses import STAFF_MOVES, Status, is_open, is_picked_up
 from staff import forms
 from staff.dream_rows import dream_rows_html
 from staff.permissions import can, staff_area, start_parts
-from staff.timeline import timeline_entries
+from staff.timeline import timeline_entries, timeline_html
 
 REFUSALS = (InvalidTransition, NotAllowed, ValueError)
 
@@ -417,7 +417,9 @@ def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
         "dream": dream,
         "promises": promised,
         "summary": selectors.workspace_summary(dream, promised),
-        "timeline": timeline_entries(dream.timeline, older_from=dream.timeline_older_from),
+        "timeline_items": timeline_html(
+            timeline_entries(dream.timeline, older_from=dream.timeline_older_from)
+        ),
         "timeline_left_out": dream.timeline_count - len(dream.timeline),
         "user_can_work": can(request.user, "dream_work"),
         "user_can_note": can(request.user, "dream_note"),

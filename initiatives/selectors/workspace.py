@@ -3,24 +3,19 @@ decisions awaiting their letter and grants awaiting approval."""
 
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from initiatives import promises
 from initiatives.models import (
-    ContactMoment,
     Decision,
     Dream,
     DreamPhoto,
     Fund,
     Grant,
-    OutboxMail,
-    PracticeNote,
-    Review,
     ServicePromises,
-    TimelineEvent,
 )
+from initiatives.selectors.workspace_query import read_workspace_dream
 from initiatives.statuses import Status
 
 # The workspace shows a dream's newest events first; its whole history is one click away.
@@ -33,58 +28,20 @@ def dream_exists_for_staff(*, pk: int) -> bool:
 
 
 def dream_for_staff(*, pk: int, whole_timeline: bool = False) -> Dream:
-    """Return dream PK with everything the workspace shows, in a fixed number of queries.
+    """Return dream PK with everything the workspace shows, in one query (workspace_query).
 
-    dream.timeline holds its newest TIMELINE_LATEST events, newest first, or every event
-    with WHOLE_TIMELINE; dream.timeline_count counts them all (no query of its own), and
+    dream.timeline holds its newest TIMELINE_LATEST events (TimelineRows), newest first, or
+    every event with WHOLE_TIMELINE; dream.timeline_count counts them all, and
     dream.timeline_older_from is the place in the whole timeline where the shorter one
     stopped (None when nothing was left out), for the link to the rest to land on.
+    dream.photos, contact_moments, practices, grants and decisions hold what .all() returns,
+    as prefetch_related leaves them; dream.review_versions (newest first) and
+    dream.failed_mails (newest first) are lists. Raises Dream.DoesNotExist when staff cannot
+    see the dream.
     """
-    events = TimelineEvent.objects.select_related("actor").order_by("-created_at", "-id")
-    if not whole_timeline:
-        events = events[:TIMELINE_LATEST]
-    event_count = (
-        TimelineEvent.objects.filter(dream=OuterRef("pk"))
-        .order_by()
-        .values("dream")
-        .annotate(count=Count("id"))
-        .values("count")
-    )
-    dream = (
-        Dream.objects.exclude(status=Status.UNCONFIRMED)
-        .select_related("resident", "neighbourhood", "theme", "contact")
-        .annotate(timeline_count=Coalesce(Subquery(event_count, output_field=IntegerField()), 0))
-        .prefetch_related(
-            Prefetch("events", queryset=events, to_attr="timeline"),
-            Prefetch("photos", queryset=DreamPhoto.objects.order_by("created_at", "id")),
-            Prefetch(
-                "contact_moments",
-                queryset=ContactMoment.objects.select_related("by").order_by("-date", "-id"),
-            ),
-            Prefetch("practices", queryset=PracticeNote.objects.select_related("updated_by")),
-            Prefetch(
-                "reviews",
-                queryset=Review.objects.select_related("by").order_by("-version"),
-                to_attr="review_versions",
-            ),
-            Prefetch(
-                "grants",
-                queryset=Grant.objects.select_related("fund", "requested_by", "decided_by"),
-            ),
-            Prefetch(
-                "decisions",
-                queryset=Decision.objects.select_related("proposed_by", "signed_by"),
-            ),
-            Prefetch(
-                "mails",
-                queryset=OutboxMail.objects.filter(state=OutboxMail.State.FAILED).order_by(
-                    "-created_at"
-                ),
-                to_attr="failed_mails",
-            ),
-        )
-        .get(pk=pk)
-    )
+    dream = read_workspace_dream(pk=pk, limit=None if whole_timeline else TIMELINE_LATEST)
+    if dream is None:
+        raise Dream.DoesNotExist(f"No dream {pk} for staff.")
     left_out = whole_timeline and len(dream.timeline) > TIMELINE_LATEST
     dream.timeline_older_from = TIMELINE_LATEST if left_out else None
     return dream
