@@ -3,19 +3,26 @@ decisions awaiting their letter and grants awaiting approval."""
 
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from initiatives import promises
 from initiatives.models import (
+    ContactMoment,
     Decision,
     Dream,
     DreamPhoto,
     Fund,
     Grant,
+    OutboxMail,
+    PracticeNote,
+    Review,
     ServicePromises,
+    TimelineEvent,
 )
-from initiatives.selectors.workspace_query import read_workspace_dream
+from initiatives.selectors.workspace_query import TimelineRow, read_workspace_dream
 from initiatives.statuses import Status
 
 # The workspace shows a dream's newest events first; its whole history is one click away.
@@ -39,11 +46,80 @@ def dream_for_staff(*, pk: int, whole_timeline: bool = False) -> Dream:
     dream.failed_mails (newest first) are lists. Raises Dream.DoesNotExist when staff cannot
     see the dream.
     """
-    dream = read_workspace_dream(pk=pk, limit=None if whole_timeline else TIMELINE_LATEST)
-    if dream is None:
-        raise Dream.DoesNotExist(f"No dream {pk} for staff.")
+    limit = None if whole_timeline else TIMELINE_LATEST
+    if connection.vendor == "postgresql":
+        dream = read_workspace_dream(pk=pk, limit=limit)
+        if dream is None:
+            raise Dream.DoesNotExist(f"No dream {pk} for staff.")
+    else:
+        dream = _dream_for_staff_portable(pk=pk, limit=limit)
     left_out = whole_timeline and len(dream.timeline) > TIMELINE_LATEST
     dream.timeline_older_from = TIMELINE_LATEST if left_out else None
+    return dream
+
+
+def _dream_for_staff_portable(*, pk: int, limit: int | None) -> Dream:
+    """dream_for_staff on a database without PostgreSQL's JSON functions (SQLite, the
+    embedded default): the same dream, read with prefetch_related in ten queries."""
+    events = TimelineEvent.objects.select_related("actor").order_by("-created_at", "-id")
+    if limit is not None:
+        events = events[:limit]
+    event_count = (
+        TimelineEvent.objects.filter(dream=OuterRef("pk"))
+        .order_by()
+        .values("dream")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
+    dream = (
+        Dream.objects.exclude(status=Status.UNCONFIRMED)
+        .select_related("resident", "neighbourhood", "theme", "contact")
+        .annotate(timeline_count=Coalesce(Subquery(event_count, output_field=IntegerField()), 0))
+        .prefetch_related(
+            Prefetch("events", queryset=events, to_attr="timeline"),
+            Prefetch("photos", queryset=DreamPhoto.objects.order_by("created_at", "id")),
+            Prefetch(
+                "contact_moments",
+                queryset=ContactMoment.objects.select_related("by").order_by("-date", "-id"),
+            ),
+            Prefetch("practices", queryset=PracticeNote.objects.select_related("updated_by")),
+            Prefetch(
+                "reviews",
+                queryset=Review.objects.select_related("by").order_by("-version"),
+                to_attr="review_versions",
+            ),
+            Prefetch(
+                "grants",
+                queryset=Grant.objects.select_related("fund", "requested_by", "decided_by"),
+            ),
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.select_related("proposed_by", "signed_by"),
+            ),
+            Prefetch(
+                "mails",
+                queryset=OutboxMail.objects.filter(state=OutboxMail.State.FAILED).order_by(
+                    "-created_at"
+                ),
+                to_attr="failed_mails",
+            ),
+        )
+        .get(pk=pk)
+    )
+    dream.timeline = [
+        TimelineRow(
+            event.pk,
+            event.created_at,
+            event.kind,
+            event.public,
+            event.from_status,
+            event.to_status,
+            event.body,
+            event.actor_id,
+            event.actor.get_full_name() if event.actor_id is not None else "",
+        )
+        for event in dream.timeline
+    ]
     return dream
 
 

@@ -2,17 +2,31 @@
 own (or a form built for nothing) shows up here. tests/staff/test_views.py checks that the
 number does not grow with the rows; this checks the number itself."""
 
+import re
+from datetime import timedelta
+from decimal import Decimal
+from types import SimpleNamespace
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from initiatives import services
-from initiatives.models import Dream
+from initiatives.models import Dream, OutboxMail, Verdict
+from initiatives.selectors import workspace
 from initiatives.statuses import Status
-from tests.staff.conftest import add_photo
+from tests.factories import add_notes
+from tests.staff.conftest import add_photo, review_verdicts
 from tests.staff.test_views import _workspace
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="the one-query read is PostgreSQL's; elsewhere the workspace prefetches",
+    ),
+]
 
 
 def _queries(client, url: str) -> list[str]:
@@ -59,3 +73,58 @@ def test_a_closed_dream(client, enabler, reviewed, second_enabler):
 
 EXPECTED_CONTACT = 13
 EXPECTED_CLOSED = 10
+
+
+# --- the one query shows what the prefetches showed ---------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", ["", "?geschiedenis=alle"])
+def test_the_one_query_shows_what_the_prefetches_showed(
+    client, enabler, reviewed, fund, monkeypatch, suffix
+):
+    """The workspace read in one query (PostgreSQL) and read with prefetch_related (the way
+    every other database reads it) give the same page, with something in every panel."""
+    dream = reviewed
+    hostile = "<script>alert('x')</script> & \"meer\"\nregel"
+    services.dream_send_message(dream=dream, by=enabler, body=hostile)
+    OutboxMail.objects.filter(dream=dream).update(state=OutboxMail.State.FAILED)
+    services.dream_log_contact(
+        dream=dream, by=enabler, kind="visit", on=timezone.localdate(), summary=hostile
+    )
+    services.practice_update(dream=dream, by=enabler, practice="mapping", done=True, note=hostile)
+    services.review_record(
+        dream=dream, by=enabler, verdicts=review_verdicts(Verdict.TENSION), dilemma=hostile
+    )
+    services.grant_create(dream=dream, by=enabler, fund=fund, amount=Decimal("12.50"), purpose="a")
+    services.grant_create(dream=dream, by=enabler, fund=fund, amount=Decimal(5000), purpose="b")
+    services.decision_propose(dream=dream, by=enabler, reasons=hostile)
+    add_photo(dream)
+    add_notes(
+        dream, 55, by=enabler, first=timezone.now() - timedelta(days=3), step=timedelta(minutes=1)
+    )
+    client.force_login(enabler)
+    url = _workspace(dream) + suffix
+
+    def page() -> str:
+        content = client.get(url).content.decode()
+        # Only the request's own tokens differ: the CSRF token and the CSP nonce.
+        return re.sub(
+            r'(csrfmiddlewaretoken" value=|X-CSRFToken": |Nonce": )"[^"]+"', r"\1", content
+        )
+
+    one_query = page()
+    monkeypatch.setattr(workspace, "connection", SimpleNamespace(vendor="another"))
+    with CaptureQueriesContext(connection) as queries:
+        prefetched = page()
+    assert any('"initiatives_timelineevent"' in q["sql"] for q in queries.captured_queries)
+    assert one_query == prefetched
+    for shown in (
+        "12,50",
+        "5.000,00",
+        "&lt;script&gt;",
+        "Voorgesteld op",
+        "foto",
+        "notitie 54.",
+    ):
+        assert shown in one_query, shown
+    assert "<script>alert" not in one_query
