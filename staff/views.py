@@ -424,7 +424,7 @@ def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
         (d for d in dream.decisions.all() if d.state == Decision.State.PROPOSED), None
     )
     moves = STAFF_MOVES.get(dream.status, [])
-    promised = selectors.service_promises()
+    promised = selectors.workspace_promises(dream)
 
     def form(name, make):
         """The form that was posted (with its errors), else MAKE's, built when shown."""

@@ -123,6 +123,12 @@ def _dream_for_staff_portable(*, pk: int, limit: int | None) -> Dream:
     return dream
 
 
+def workspace_promises(dream: Dream) -> ServicePromises:
+    """The service promises, as read with DREAM by dream_for_staff (on PostgreSQL), else now."""
+    promised = getattr(dream, "service_promises", None)
+    return promised if promised is not None else promises.current()
+
+
 def workspace_summary(dream: Dream, promised: ServicePromises) -> dict:
     """Return what the workspace's summary shows of DREAM (read by dream_for_staff), no query.
 

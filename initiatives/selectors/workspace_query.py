@@ -18,6 +18,7 @@ from typing import NamedTuple
 from django.db import connection
 
 from accounts.models import User
+from initiatives import promises
 from initiatives.models import (
     ContactMoment,
     Decision,
@@ -29,6 +30,7 @@ from initiatives.models import (
     OutboxMail,
     PracticeNote,
     Review,
+    ServicePromises,
     Theme,
 )
 from initiatives.statuses import Status
@@ -146,7 +148,10 @@ SELECT
         "initiatives_outboxmail WHERE dream_id = d.id AND state = %(failed)s",
         "created_at DESC",
     )
-}
+},
+  (SELECT json_build_array(
+     pick_up_working_days, first_contact_working_days, silence_days, grant_approval_limit::text)
+   FROM initiatives_servicepromises WHERE id = 1)
 FROM initiatives_dream d
 JOIN initiatives_neighbourhood n ON n.id = d.neighbourhood_id
 JOIN initiatives_theme th ON th.id = d.theme_id
@@ -197,8 +202,8 @@ def read_workspace_dream(*, pk: int, limit: int | None) -> Dream | None:
     if row is None:
         return None
     # json (not jsonb, which Django reads as text for JSONField) comes back parsed by psycopg.
-    events, photos, moments, practices, reviews, grants, decisions, mails = row[-8:]
-    count = row[-9]
+    events, photos, moments, practices, reviews, grants, decisions, mails = row[-9:-1]
+    count = row[-10]
     dream = _make(Dream, _DREAM_FIELDS, row[:16])
     dream.neighbourhood = _make(Neighbourhood, ("id", "name"), row[16:18])
     dream.theme = _make(Theme, ("id", "name"), row[18:20])
@@ -291,6 +296,8 @@ def read_workspace_dream(*, pk: int, limit: int | None) -> Dream | None:
             for id, state, proposed, signed, proposed_by_id, signed_by_id in decisions
         ],
     )  # fmt: skip
+    # The service promises ride along: the summary and the grant form need them too.
+    dream.service_promises = _promises(row[-1])
     dream.failed_mails = [
         _make(OutboxMail, _MAIL_FIELDS,
             (id, pk, _moment(created), to_email, subject, state),
@@ -298,6 +305,19 @@ def read_workspace_dream(*, pk: int, limit: int | None) -> Dream | None:
         for id, created, to_email, subject, state in mails
     ]  # fmt: skip
     return dream
+
+
+def _promises(values) -> ServicePromises:
+    """The saved promises, or the environment's while none are (as promises.current())."""
+    if values is None:
+        return ServicePromises(pk=1, **promises.defaults())
+    pick_up, first_contact, silence, limit = values
+    return _make(
+        ServicePromises,
+        ("id", "pick_up_working_days", "first_contact_working_days", "silence_days",
+         "grant_approval_limit"),
+        (1, pick_up, first_contact, silence, Decimal(limit)),
+    )  # fmt: skip
 
 
 class _People:
