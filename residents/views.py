@@ -28,6 +28,7 @@ from residents.forms import (
     SignInForm,
     WithdrawForm,
 )
+from residents.timeline import resident_timeline_html
 
 
 def _safe_next(request, candidate: str | None, fallback: str) -> str:
@@ -186,14 +187,14 @@ def my_dreams(request) -> HttpResponse:
 
 
 def _detail_context(dream: Dream, **extra) -> dict:
+    decision = selectors.decision_signed_for(dream) if dream.status == Status.NOT_POSSIBLE else None
     return {
         "dream": dream,
+        "timeline_items": resident_timeline_html(dream, decision),
         "explanation": RESIDENT_EXPLANATION[dream.status],
         "can_withdraw": dream.status in WITHDRAWABLE,
         "can_message": services.resident_may_write(dream),
-        "decision": selectors.decision_signed_for(dream)
-        if dream.status == Status.NOT_POSSIBLE
-        else None,
+        "decision": decision,
         "message_form": extra.pop("message_form", MessageForm()),
         "withdraw_form": extra.pop("withdraw_form", WithdrawForm()),
         "dream_link_days": settings.DREAM_LINK_DAYS,

@@ -9,14 +9,15 @@ building and rendering together. The page shows exactly the same text
 """
 
 from dataclasses import dataclass
+from html import escape
 
-from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
 from django.utils.dates import MONTHS
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from initiatives.models import EventKind, TimelineEvent
+from initiatives.models import EventKind
 from initiatives.statuses import Status
 
 
@@ -42,10 +43,19 @@ def _month_names() -> dict[int, str]:
     return {number: str(name) for number, name in MONTHS.items()}
 
 
-def timeline_entries(
-    events: list[TimelineEvent], *, older_from: int | None = None
-) -> list[TimelineEntry]:
-    """Return EVENTS as TimelineEntry rows for the staff workspace, in the same order.
+def _linebreaksbr(text: str) -> SafeString:
+    """As the `linebreaksbr` filter writes TEXT: escaped, each line break a <br>.
+
+    Django's escape is html.escape (quote=True) marked safe; the filter's own steps cost
+    more than the work for a short note."""
+    if not text:
+        return SafeString("")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return mark_safe(escape(text).replace("\n", "<br>"))  # noqa: S308 - escaped just now
+
+
+def timeline_entries(events, *, older_from: int | None = None) -> list[TimelineEntry]:
+    """Return EVENTS (selectors' TimelineRows) as TimelineEntry rows, in the same order.
 
     OLDER_FROM is the position (from 0) of the first event the shorter timeline leaves out;
     that entry is marked, so that "the whole history" can continue where the list stopped.
@@ -54,7 +64,6 @@ def timeline_entries(
     kinds = {value: str(label) for value, label in EventKind.choices}
     statuses = {value: str(label) for value, label in Status.choices}
     status_change = _("%(from)s → %(to)s")
-    names: dict[int, str] = {}
     entries = []
     for position, event in enumerate(events):
         local = timezone.localtime(event.created_at)
@@ -65,11 +74,6 @@ def timeline_entries(
             }
         else:
             title = kinds.get(event.kind, event.kind)
-        actor = ""
-        if event.actor_id is not None:
-            if event.actor_id not in names:
-                names[event.actor_id] = event.actor.get_full_name()
-            actor = names[event.actor_id]
         entries.append(
             TimelineEntry(
                 public=event.public,
@@ -78,10 +82,44 @@ def timeline_entries(
                 # and translates the month again for every date.
                 when=f"{local.day} {months[local.month]} {local.year:04d}, "
                 f"{local.hour:02d}:{local.minute:02d}",
-                actor=actor,
+                actor=event.actor_name,
                 title=title,
-                body=linebreaksbr(event.body, autoescape=True) if event.body else SafeString(""),
+                body=_linebreaksbr(event.body),
                 first_older=position == older_from,
             )
         )
     return entries
+
+
+def timeline_html(entries: list[TimelineEntry]) -> SafeString:
+    """Return the <li> of each entry, as the workspace template's loop wrote them (same
+    markup, same white space; tests/staff/test_timeline.py keeps that loop and compares).
+
+    Through the template engine an event cost some fifteen nodes and tags: about 40 µs, 2 ms
+    for the 50 the workspace shows and 8 ms for a whole history of 200.
+    """
+    public_tag = (
+        '<span class="portal-tag portal-tag--public">'
+        f"{conditional_escape(_('Resident sees this'))}</span>"
+    )
+    internal_tag = (
+        f'<span class="portal-tag portal-tag--internal">{conditional_escape(_("Internal"))}</span>'
+    )
+    items = []
+    for entry in entries:
+        internal = "" if entry.public else " portal-timeline__event--internal"
+        anchor = ' id="timeline-older"' if entry.first_older else ""
+        actor = f" · {escape(entry.actor)}" if entry.actor else ""
+        body = f'<div class="portal-text">{entry.body}</div>' if entry.body else ""
+        items.append(
+            f'\n          <li class="portal-timeline__event{internal}"{anchor}>\n'
+            f'            <p class="portal-timeline__meta"><time datetime="'
+            f'{escape(entry.iso_time)}">{escape(entry.when)}</time>'
+            f"{actor}\n"
+            f"              · {public_tag if entry.public else internal_tag}</p>\n"
+            f'            <p class="utrecht-paragraph portal-timeline__title">'
+            f"{escape(entry.title)}</p>\n"
+            f"            {body}\n"
+            "          </li>\n        "
+        )
+    return mark_safe("".join(items))  # noqa: S308 - every value above is escaped

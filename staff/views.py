@@ -32,9 +32,10 @@ from initiatives.models import (
 from initiatives.services.exports import IMMEDIATE_MAX_DREAMS
 from initiatives.statuses import STAFF_MOVES, Status, is_open, is_picked_up
 from staff import forms
+from staff.contact_moments import contact_moments_html
 from staff.dream_rows import dream_rows_html
 from staff.permissions import can, staff_area, start_parts
-from staff.timeline import timeline_entries
+from staff.timeline import timeline_entries, timeline_html
 
 REFUSALS = (InvalidTransition, NotAllowed, ValueError)
 
@@ -378,12 +379,22 @@ def _dream_or_404(pk: int, *, whole_timeline: bool = False) -> Dream:
         raise Http404 from None
 
 
-def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
+def _when_shown(make):
+    """MAKE's form (or rows of forms), built when the template first uses it, then kept.
+
+    The template calls a callable it finds in the context; a closed dream or a colleague's
+    read-only view shows few of the workspace's thirteen forms, and building them all cost
+    about 2 ms of Python per page (issue 15).
+    """
+    return functools.cache(make)
+
+
+def _practice_rows(dream: Dream, forms_in_use: dict) -> list[dict]:
     practices = {item.practice: item for item in dream.practices.all()}
-    practice_rows = []
+    rows = []
     for practice in WorkingPractice:
         item = practices.get(practice.value)
-        practice_rows.append(
+        rows.append(
             {
                 "practice": practice,
                 "item": item,
@@ -394,30 +405,38 @@ def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
                 ),
             }
         )
+    return rows
+
+
+def _review_initial(review) -> dict | None:
+    if review is None:
+        return None
+    initial = {"dilemma": review.dilemma, "discussed_with": review.discussed_with}
+    for value in CoreValue:
+        initial[f"{value.value}_verdict"] = getattr(review, f"{value.value}_verdict")
+        initial[f"{value.value}_reasoning"] = getattr(review, f"{value.value}_reasoning")
+    return initial
+
+
+def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
     current_review = next((r for r in dream.review_versions if r.is_current), None)
-    review_initial = None
-    if current_review:
-        review_initial = {
-            "dilemma": current_review.dilemma,
-            "discussed_with": current_review.discussed_with,
-        }
-        for value in CoreValue:
-            review_initial[f"{value.value}_verdict"] = getattr(
-                current_review, f"{value.value}_verdict"
-            )
-            review_initial[f"{value.value}_reasoning"] = getattr(
-                current_review, f"{value.value}_reasoning"
-            )
     open_decision = next(
         (d for d in dream.decisions.all() if d.state == Decision.State.PROPOSED), None
     )
     moves = STAFF_MOVES.get(dream.status, [])
-    promised = selectors.service_promises()
+    promised = selectors.workspace_promises(dream)
+
+    def form(name, make):
+        """The form that was posted (with its errors), else MAKE's, built when shown."""
+        return forms_in_use.get(name) or _when_shown(make)
+
     return {
         "dream": dream,
         "promises": promised,
         "summary": selectors.workspace_summary(dream, promised),
-        "timeline": timeline_entries(dream.timeline, older_from=dream.timeline_older_from),
+        "timeline_items": timeline_html(
+            timeline_entries(dream.timeline, older_from=dream.timeline_older_from)
+        ),
         "timeline_left_out": dream.timeline_count - len(dream.timeline),
         "user_can_work": can(request.user, "dream_work"),
         "user_can_note": can(request.user, "dream_note"),
@@ -426,22 +445,27 @@ def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
         "is_open": is_open(dream),
         "answers_after_no": dream.status == Status.NOT_POSSIBLE and dream.contact_id is not None,
         "is_picked_up": is_picked_up(dream),
-        "practice_rows": practice_rows,
+        "practice_rows": _when_shown(lambda: _practice_rows(dream, forms_in_use)),
+        "contact_moment_items": _when_shown(
+            lambda: contact_moments_html(dream.contact_moments.all())
+        ),
         "current_review": current_review,
         "open_decision": open_decision,
         "funds": selectors.funds_current(),
         "budget": selectors.dream_budget(dream),
         "moves": moves,
-        "message_form": forms_in_use.get("message_form") or forms.MessageForm(),
-        "note_form": forms_in_use.get("note_form") or forms.NoteForm(),
-        "contact_form": forms_in_use.get("contact_form")
-        or forms.ContactMomentForm(initial={"on": timezone.localdate()}),
-        "review_form": forms_in_use.get("review_form") or forms.ReviewForm(initial=review_initial),
-        "grant_form": forms_in_use.get("grant_form") or forms.GrantForm(promised=promised),
-        "move_form": forms_in_use.get("move_form") or forms.MoveForm(targets=moves),
-        "propose_form": forms_in_use.get("propose_form") or forms.ProposeNotPossibleForm(),
-        "hand_over_form": forms_in_use.get("hand_over_form")
-        or forms.HandOverForm(exclude=dream.contact),
+        "message_form": form("message_form", forms.MessageForm),
+        "note_form": form("note_form", forms.NoteForm),
+        "contact_form": form(
+            "contact_form", lambda: forms.ContactMomentForm(initial={"on": timezone.localdate()})
+        ),
+        "review_form": form(
+            "review_form", lambda: forms.ReviewForm(initial=_review_initial(current_review))
+        ),
+        "grant_form": form("grant_form", lambda: forms.GrantForm(promised=promised)),
+        "move_form": form("move_form", lambda: forms.MoveForm(targets=moves)),
+        "propose_form": form("propose_form", forms.ProposeNotPossibleForm),
+        "hand_over_form": form("hand_over_form", lambda: forms.HandOverForm(exclude=dream.contact)),
     }
 
 

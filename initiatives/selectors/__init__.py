@@ -81,6 +81,7 @@ from initiatives.selectors.workspace import (
     funds_current,
     grants_awaiting_approval,
     photo_for_staff,
+    workspace_promises,
     workspace_summary,
 )
 
@@ -137,5 +138,6 @@ __all__ = [
     "weekly_report_for",
     "weeks_figures",
     "workload",
+    "workspace_promises",
     "workspace_summary",
 ]

@@ -3,6 +3,7 @@ decisions awaiting their letter and grants awaiting approval."""
 
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -21,6 +22,7 @@ from initiatives.models import (
     ServicePromises,
     TimelineEvent,
 )
+from initiatives.selectors.workspace_query import TimelineRow, read_workspace_dream
 from initiatives.statuses import Status
 
 # The workspace shows a dream's newest events first; its whole history is one click away.
@@ -33,16 +35,35 @@ def dream_exists_for_staff(*, pk: int) -> bool:
 
 
 def dream_for_staff(*, pk: int, whole_timeline: bool = False) -> Dream:
-    """Return dream PK with everything the workspace shows, in a fixed number of queries.
+    """Return dream PK with everything the workspace shows, in one query (workspace_query).
 
-    dream.timeline holds its newest TIMELINE_LATEST events, newest first, or every event
-    with WHOLE_TIMELINE; dream.timeline_count counts them all (no query of its own), and
+    dream.timeline holds its newest TIMELINE_LATEST events (TimelineRows), newest first, or
+    every event with WHOLE_TIMELINE; dream.timeline_count counts them all, and
     dream.timeline_older_from is the place in the whole timeline where the shorter one
     stopped (None when nothing was left out), for the link to the rest to land on.
+    dream.photos, contact_moments, practices, grants and decisions hold what .all() returns,
+    as prefetch_related leaves them; dream.review_versions (newest first) and
+    dream.failed_mails (newest first) are lists. Raises Dream.DoesNotExist when staff cannot
+    see the dream.
     """
+    limit = None if whole_timeline else TIMELINE_LATEST
+    if connection.vendor == "postgresql":
+        dream = read_workspace_dream(pk=pk, limit=limit)
+        if dream is None:
+            raise Dream.DoesNotExist(f"No dream {pk} for staff.")
+    else:
+        dream = _dream_for_staff_portable(pk=pk, limit=limit)
+    left_out = whole_timeline and len(dream.timeline) > TIMELINE_LATEST
+    dream.timeline_older_from = TIMELINE_LATEST if left_out else None
+    return dream
+
+
+def _dream_for_staff_portable(*, pk: int, limit: int | None) -> Dream:
+    """dream_for_staff on a database without PostgreSQL's JSON functions (SQLite, the
+    embedded default): the same dream, read with prefetch_related in ten queries."""
     events = TimelineEvent.objects.select_related("actor").order_by("-created_at", "-id")
-    if not whole_timeline:
-        events = events[:TIMELINE_LATEST]
+    if limit is not None:
+        events = events[:limit]
     event_count = (
         TimelineEvent.objects.filter(dream=OuterRef("pk"))
         .order_by()
@@ -85,9 +106,27 @@ def dream_for_staff(*, pk: int, whole_timeline: bool = False) -> Dream:
         )
         .get(pk=pk)
     )
-    left_out = whole_timeline and len(dream.timeline) > TIMELINE_LATEST
-    dream.timeline_older_from = TIMELINE_LATEST if left_out else None
+    dream.timeline = [
+        TimelineRow(
+            event.pk,
+            event.created_at,
+            event.kind,
+            event.public,
+            event.from_status,
+            event.to_status,
+            event.body,
+            event.actor_id,
+            event.actor.get_full_name() if event.actor_id is not None else "",
+        )
+        for event in dream.timeline
+    ]
     return dream
+
+
+def workspace_promises(dream: Dream) -> ServicePromises:
+    """The service promises, as read with DREAM by dream_for_staff (on PostgreSQL), else now."""
+    promised = getattr(dream, "service_promises", None)
+    return promised if promised is not None else promises.current()
 
 
 def workspace_summary(dream: Dream, promised: ServicePromises) -> dict:

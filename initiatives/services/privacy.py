@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -355,6 +355,15 @@ def _unfinished_sign_ups_remove(now: datetime) -> tuple[int, int]:
     return unconfirmed, unused_accounts
 
 
+# Every staff view of a dream writes one row: as plain SQL, without the model's save() and
+# Django composing the INSERT each time (a third of a millisecond of Python per staff page).
+_AUDIT_INSERT = (
+    "INSERT INTO initiatives_auditentry "
+    "(created_at, user_id, action, target, method, path, status, ip) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s::inet) RETURNING id"
+)
+
+
 def audit_record(
     *,
     user: User | None,
@@ -364,12 +373,13 @@ def audit_record(
     path: str,
     status: int,
     ip: str | None,
-):
+) -> AuditEntry:
     """Record that USER viewed personal data or tried a change on the staff side.
 
     A single INSERT, so it needs no transaction of its own; called by staff/audit.py.
+    Returns the entry as saved.
     """
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         user=user if user is not None and user.is_authenticated else None,
         action=action[:50],
         target=target[:200],
@@ -378,3 +388,25 @@ def audit_record(
         status=status,
         ip=ip,
     )
+    if connection.vendor != "postgresql":  # the embedded default (SQLite) has no ::inet
+        entry.save()
+        return entry
+    entry.created_at = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _AUDIT_INSERT,
+            [
+                entry.created_at,
+                entry.user_id,
+                entry.action,
+                entry.target,
+                entry.method,
+                entry.path,
+                entry.status,
+                entry.ip,
+            ],
+        )
+        entry.pk = cursor.fetchone()[0]
+    entry._state.adding = False
+    entry._state.db = connection.alias
+    return entry

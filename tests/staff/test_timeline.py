@@ -10,8 +10,9 @@ from django.utils import translation
 
 from initiatives import selectors
 from initiatives.models import EventKind, TimelineEvent
+from initiatives.selectors.workspace_query import TimelineRow
 from initiatives.statuses import Status
-from staff.timeline import timeline_entries
+from staff.timeline import timeline_entries, timeline_html
 from tests.factories import add_notes
 from tests.staff.conftest import make_staff
 from tests.staff.test_views import _assert_same, _count, _workspace
@@ -171,7 +172,7 @@ def test_entries_show_what_the_template_showed(language):
         TimelineEvent(kind="something_old", created_at=datetime(2026, 1, 1, tzinfo=UTC)),
     ]
     with translation.override(language):
-        entries = timeline_entries(events)
+        entries = timeline_entries([as_row(event) for event in events])
         for event, entry in zip(events, entries, strict=True):
             assert NOW.render(Context({"e": entry})) == BEFORE.render(Context({"e": event}))
     # 23:01 UTC is past midnight here: an hour later in winter time, two in summer time.
@@ -184,4 +185,84 @@ def test_entries_show_what_the_template_showed(language):
     )
     assert entries[0].body == "Eerste regel<br>Tweede &lt;b&gt;regel&lt;/b&gt; &amp; meer<br>derde"
     assert entries[-1].title == "something_old"
-    assert [e.first_older for e in timeline_entries(events, older_from=2)].index(True) == 2
+    rows = [as_row(event) for event in events]
+    assert [e.first_older for e in timeline_entries(rows, older_from=2)].index(True) == 2
+
+
+def as_row(event: TimelineEvent) -> TimelineRow:
+    """EVENT as the workspace's selector reads it."""
+    return TimelineRow(
+        event.pk,
+        event.created_at,
+        event.kind,
+        event.public,
+        event.from_status,
+        event.to_status,
+        event.body,
+        event.actor_id,
+        event.actor.get_full_name() if event.actor_id else "",
+    )
+
+
+# --- the events written in Python are the HTML the template's loop wrote ----------------------
+
+# The loop of staff/templates/staff/dream_workspace.html before staff/timeline.py wrote it.
+TEMPLATE_LOOP = Template(
+    "{% load i18n %}"
+    '{% translate "Resident sees this" as public_tag %}{% translate "Internal" as internal_tag %}'
+    """
+        {% for entry in timeline %}
+          <li class="portal-timeline__event{% if not entry.public %} portal-timeline__event--internal{% endif %}"{% if entry.first_older %} id="timeline-older"{% endif %}>
+            <p class="portal-timeline__meta"><time datetime="{{ entry.iso_time }}">{{ entry.when }}</time>{% if entry.actor %} · {{ entry.actor }}{% endif %}
+              · {% if entry.public %}<span class="portal-tag portal-tag--public">{{ public_tag }}</span>{% else %}<span class="portal-tag portal-tag--internal">{{ internal_tag }}</span>{% endif %}</p>
+            <p class="utrecht-paragraph portal-timeline__title">{{ entry.title }}</p>
+            {% if entry.body %}<div class="portal-text">{{ entry.body }}</div>{% endif %}
+          </li>
+        {% endfor %}"""  # noqa: E501
+)
+
+
+def _same_markup(html: str) -> str:
+    """Each run of white space as one space (a browser shows any run as one)."""
+    return re.sub(r"\s+", " ", html.strip())
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_events_written_in_python_are_the_templates_html(language):
+    hostile = make_staff(None, full_name="<script>alert('naam')</script> & co")
+    nameless = make_staff(None, full_name="")
+    when = datetime(2026, 3, 1, 9, 0, tzinfo=AMSTERDAM)
+    events = [
+        TimelineEvent(
+            pk=n,
+            kind=kind,
+            public=n % 2 == 0,
+            actor=[hostile, nameless, None][n % 3],
+            created_at=when + timedelta(days=n, minutes=7 * n),
+            body=["", "<script>alert('tekst')</script>\nregel 2 & \"meer\"", "Gewoon."][n % 3],
+            **(
+                {"from_status": Status.IN_CONVERSATION, "to_status": Status.IN_PROGRESS}
+                if kind == EventKind.STATUS_CHANGED
+                else {}
+            ),
+        )
+        for n, kind in enumerate([*EventKind.values, "something_old"])
+    ]
+    # A status change with a status that is no longer one, and a hostile one.
+    events.append(
+        TimelineEvent(
+            pk=99, kind=EventKind.STATUS_CHANGED, from_status="<b>oud</b>", to_status="x",
+            created_at=when, body="<img src=x onerror=alert(1)>",
+        )
+    )  # fmt: skip
+    rows = [as_row(event) for event in events]
+    with translation.override(language):
+        entries = timeline_entries(rows, older_from=3)
+        theirs = TEMPLATE_LOOP.render(Context({"timeline": entries}))
+        ours = timeline_html(entries)
+    assert _same_markup(ours) == _same_markup(theirs)
+    assert "<script>" not in ours and "<b>" not in ours and "<img" not in ours
+    assert "&lt;script&gt;alert(&#x27;tekst&#x27;)&lt;/script&gt;<br>regel 2" in ours
+    assert " · &lt;script&gt;alert(&#x27;naam&#x27;)&lt;/script&gt; &amp; co\n" in ours
+    assert ours.count('id="timeline-older"') == 1
+    assert ours.count("<li ") == len(events)

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from initiatives import promises, selectors, services
-from initiatives.models import Grant
+from initiatives.models import Grant, ServicePromises
 from tests.factories import DreamFactory, FundFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +65,28 @@ def test_the_budget_adds_up_granted_and_waiting_grants(mogelijkmaker):
         selectors.dream_for_staff(pk=dream.pk), promises.current()
     )
     assert (summary["granted"], summary["awaiting"]) == (Decimal("150.50"), Decimal("3000"))
+
+
+def test_the_workspace_reads_the_service_promises_with_the_dream():
+    def shown(promised):
+        return (
+            promised.pk,
+            promised.pick_up_working_days,
+            promised.first_contact_working_days,
+            promised.silence_days,
+            promised.grant_approval_limit,
+        )
+
+    dream = DreamFactory()
+    ServicePromises.objects.all().delete()  # none saved yet: the environment's
+    read = selectors.dream_for_staff(pk=dream.pk)
+    assert shown(selectors.workspace_promises(read)) == shown(promises.current())
+    saved = ServicePromises.objects.create(
+        pk=1,
+        pick_up_working_days=7,
+        first_contact_working_days=9,
+        silence_days=30,
+        grant_approval_limit=Decimal("1234.50"),
+    )
+    read = selectors.dream_for_staff(pk=dream.pk)
+    assert shown(selectors.workspace_promises(read)) == shown(saved)

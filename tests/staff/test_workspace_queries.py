@@ -1,0 +1,130 @@
+"""How many queries the dream workspace makes: pinned, so a panel that starts reading on its
+own (or a form built for nothing) shows up here. tests/staff/test_views.py checks that the
+number does not grow with the rows; this checks the number itself."""
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from initiatives import services
+from initiatives.models import Dream, OutboxMail, Verdict
+from initiatives.selectors import workspace
+from initiatives.statuses import Status
+from tests.factories import add_notes
+from tests.staff.conftest import add_photo, review_verdicts
+from tests.staff.test_views import _workspace
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="the one-query read is PostgreSQL's; elsewhere the workspace prefetches",
+    ),
+]
+
+
+def _queries(client, url: str) -> list[str]:
+    client.get(url)  # warm up: the service promises are made on first use
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def _described(queries: list[str]) -> str:
+    return "\n".join(sql[:160] for sql in queries)
+
+
+def _reads_the_dream_once(queries: list[str]) -> None:
+    dream_reads = [sql for sql in queries if "FROM initiatives_dream d" in sql]
+    assert len(dream_reads) == 1, _described(queries)
+    others = [sql for sql in queries if sql not in dream_reads]
+    assert not [sql for sql in others if "initiatives_timelineevent" in sql], _described(others)
+
+
+def test_the_contact_person_with_every_form(client, enabler, reviewed, fund):
+    """Every panel and form shown: the session, the user, their second factor and roles
+    (4); the dream with everything on it and the service promises (1); this year's funds for
+    the budget panel and for the grant form (2); the MogelijkMakers to hand over to (1); the
+    audit row (1); the session saved for its idle time (1, in a transaction: 3). Before the
+    workspace was read in one query (issue 15) it was 21."""
+    services.dream_add_note(dream=reviewed, by=enabler, body="notitie")
+    add_photo(reviewed)
+    client.force_login(enabler)
+    queries = _queries(client, _workspace(reviewed))
+    _reads_the_dream_once(queries)
+    assert len(queries) == EXPECTED_CONTACT, _described(queries)
+
+
+def test_a_closed_dream(client, enabler, reviewed, second_enabler):
+    """Read only: no forms but the internal note, so no funds and no colleagues (18 before)."""
+    Dream.objects.filter(pk=reviewed.pk).update(status=Status.REALISED)
+    client.force_login(second_enabler)
+    queries = _queries(client, _workspace(reviewed))
+    _reads_the_dream_once(queries)
+    assert len(queries) == EXPECTED_CLOSED, _described(queries)
+
+
+EXPECTED_CONTACT = 12
+EXPECTED_CLOSED = 9
+
+
+# --- the one query shows what the prefetches showed ---------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", ["", "?geschiedenis=alle"])
+def test_the_one_query_shows_what_the_prefetches_showed(
+    client, enabler, reviewed, fund, monkeypatch, suffix
+):
+    """The workspace read in one query (PostgreSQL) and read with prefetch_related (the way
+    every other database reads it) give the same page, with something in every panel."""
+    dream = reviewed
+    hostile = "<script>alert('x')</script> & \"meer\"\nregel"
+    services.dream_send_message(dream=dream, by=enabler, body=hostile)
+    OutboxMail.objects.filter(dream=dream).update(state=OutboxMail.State.FAILED)
+    services.dream_log_contact(
+        dream=dream, by=enabler, kind="visit", on=timezone.localdate(), summary=hostile
+    )
+    services.practice_update(dream=dream, by=enabler, practice="mapping", done=True, note=hostile)
+    services.review_record(
+        dream=dream, by=enabler, verdicts=review_verdicts(Verdict.TENSION), dilemma=hostile
+    )
+    services.grant_create(dream=dream, by=enabler, fund=fund, amount=Decimal("12.50"), purpose="a")
+    services.grant_create(dream=dream, by=enabler, fund=fund, amount=Decimal(5000), purpose="b")
+    services.decision_propose(dream=dream, by=enabler, reasons=hostile)
+    add_photo(dream)
+    add_notes(
+        dream, 55, by=enabler, first=timezone.now() - timedelta(days=3), step=timedelta(minutes=1)
+    )
+    client.force_login(enabler)
+    url = _workspace(dream) + suffix
+
+    def page() -> str:
+        content = client.get(url).content.decode()
+        # Only the request's own tokens differ: the CSRF token and the CSP nonce.
+        return re.sub(
+            r'(csrfmiddlewaretoken" value=|X-CSRFToken": |Nonce": )"[^"]+"', r"\1", content
+        )
+
+    one_query = page()
+    monkeypatch.setattr(workspace, "connection", SimpleNamespace(vendor="another"))
+    with CaptureQueriesContext(connection) as queries:
+        prefetched = page()
+    assert any('"initiatives_timelineevent"' in q["sql"] for q in queries.captured_queries)
+    assert one_query == prefetched
+    for shown in (
+        "12,50",
+        "5.000,00",
+        "&lt;script&gt;",
+        "Voorgesteld op",
+        "foto",
+        "notitie 54.",
+    ):
+        assert shown in one_query, shown
+    assert "<script>alert" not in one_query
