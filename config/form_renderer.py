@@ -12,14 +12,17 @@ through initiatives/templatetags/select_options.py), compared in tests/config/te
 """
 
 from django.forms.renderers import TemplatesSetting
-from django.utils.html import conditional_escape, escape
+from django.utils.html import escape
 from django.utils.safestring import SafeData
 
+from config.escaping import escaped
 from initiatives.templatetags.select_options import select_options
 
 
 def _s(value) -> str:
     """What {{ value|stringformat:'s' }} writes: %s-formatted, escaped unless marked safe."""
+    if type(value) is str:
+        return escaped(value)  # the same, without escape()'s check for lazy strings
     if isinstance(value, SafeData):
         return str(value)
     return escape("%s" % value)  # noqa: UP031 - the same formatting as stringformat:'s'
@@ -28,7 +31,7 @@ def _s(value) -> str:
 def attrs_html(attrs: dict) -> str:
     """What django/forms/widgets/attrs.html writes for ATTRS."""
     return "".join(
-        f" {conditional_escape(name)}" + ("" if value is True else f'="{_s(value)}"')
+        f" {escaped(name)}" + ("" if value is True else f'="{_s(value)}"')
         for name, value in attrs.items()
         if value is not False
     )
@@ -39,17 +42,17 @@ def input_html(widget: dict) -> str:
     value = widget["value"]
     shown = "" if value is None else f' value="{_s(value)}"'
     return (
-        f'<input type="{conditional_escape(widget["type"])}" '
-        f'name="{conditional_escape(widget["name"])}"{shown}{attrs_html(widget["attrs"])}>'
+        f'<input type="{escaped(widget["type"])}" '
+        f'name="{escaped(widget["name"])}"{shown}{attrs_html(widget["attrs"])}>'
     )
 
 
 def textarea_html(widget: dict) -> str:
     """What django/forms/widgets/textarea.html writes."""
     value = widget["value"]
-    text = conditional_escape(value) if value else ""
+    text = escaped(value) if value else ""
     return (
-        f'<textarea name="{conditional_escape(widget["name"])}"{attrs_html(widget["attrs"])}>\n'
+        f'<textarea name="{escaped(widget["name"])}"{attrs_html(widget["attrs"])}>\n'
         f"{text}</textarea>"
     )
 
@@ -58,7 +61,7 @@ def select_html(widget: dict) -> str:
     """What the project's templates/django/forms/widgets/select.html writes (its options
     through select_options, as that template does)."""
     return (
-        f'<select name="{conditional_escape(widget["name"])}"{attrs_html(widget["attrs"])}>'
+        f'<select name="{escaped(widget["name"])}"{attrs_html(widget["attrs"])}>'
         f"{select_options(widget['optgroups'])}\n</select>"
     )
 

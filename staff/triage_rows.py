@@ -7,10 +7,10 @@ Here a row is one f-string.
 """
 
 from django.utils.formats import localize
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
+from config.escaping import escaped
 from initiatives.templatetags.row_urls import pk_url
 
 
@@ -23,17 +23,17 @@ def triage_rows_html(rows, *, can_pick_up: bool, csrf_token: str) -> SafeString:
     unread = gettext("Unread message from the resident")
     broken = gettext("Promise broken")
     pick_up = gettext("I'll pick it up")
-    token = conditional_escape(csrf_token)
+    token = escaped(csrf_token)
     parts = []
     for row in rows:
         dream = row.dream
         pk = int(dream.pk)
-        title = conditional_escape(dream.title)
+        title = escaped(dream.title)
         late = " portal-row--late" if row.late else ""
         wrote = f'<br><strong class="portal-flag">{unread}</strong>' if dream.resident_wrote else ""
         # What {% blocktranslate count days=row.age %} writes: the number localised, escaped.
         days = ngettext("%(days)s working day", "%(days)s working days", row.age) % {
-            "days": conditional_escape(localize(row.age))
+            "days": escaped(localize(row.age))
         }
         form = ""
         if can_pick_up:
@@ -51,9 +51,9 @@ def triage_rows_html(rows, *, can_pick_up: bool, csrf_token: str) -> SafeString:
             f'\n    <tr class="utrecht-table__row{late}" id="dream-{pk}">'
             '\n      <td class="utrecht-table__cell"><a class="utrecht-link utrecht-link--html-a" '
             f'href="{pk_url(pk, "staff:dream_workspace")}">{title}</a><br>'
-            f'<span class="portal-muted">{conditional_escape(dream.theme.name)}</span>{wrote}</td>'
+            f'<span class="portal-muted">{escaped(dream.theme.name)}</span>{wrote}</td>'
             '\n      <td class="utrecht-table__cell">'
-            f"{conditional_escape(dream.neighbourhood.name)}</td>"
+            f"{escaped(dream.neighbourhood.name)}</td>"
             f'\n      <td class="utrecht-table__cell">\n        {days}\n        '
             + (f'<br><strong class="portal-flag">{broken}</strong>' if row.late else "")
             + "\n      </td>"

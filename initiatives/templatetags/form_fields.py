@@ -11,16 +11,17 @@ them with tests/config/reference/).
 
 from django import template
 from django.utils.formats import localize
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
+
+from config.escaping import escaped
 
 register = template.Library()
 
 
 def _text(value) -> str:
     """What {{ value }} writes: localised (numbers), then escaped unless marked safe."""
-    return conditional_escape(localize(value))
+    return escaped(localize(value))
 
 
 def _errors(field, errors) -> str:
