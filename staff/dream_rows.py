@@ -24,6 +24,7 @@ def dream_rows_html(dreams) -> SafeString:
     select = gettext("Select “%(title)s”")
     # One reverse() for all rows: the workspace address with the id put in.
     before, after = reverse("staff:dream_workspace", args=[_MARK]).split(str(_MARK))
+    days, labels = {}, {}  # a page's 25 rows share a few days and statuses: each written once
     rows = []
     for dream in dreams:
         pk = dream.pk
@@ -33,9 +34,14 @@ def dream_rows_html(dreams) -> SafeString:
         theme = escaped(dream.theme_name)
         place = escaped(dream.neighbourhood_name)
         person = None if dream.contact_name is None else escaped(dream.contact_name)
-        day = date_format(timezone.localtime(dream.submitted_at), "j F Y")
+        local_day = timezone.localtime(dream.submitted_at).date()
+        day = days.get(local_day)
+        if day is None:
+            day = days[local_day] = date_format(local_day, "j F Y")
         status = escaped(dream.status)
-        label = escaped(dream.get_status_display())
+        label = labels.get(dream.status)
+        if label is None:
+            label = labels[dream.status] = escaped(dream.get_status_display())
         rows.append(
             '<tr class="utrecht-table__row">\n'
             f'<td class="utrecht-table__cell"><input type="checkbox" name="dream" value="{pk}" '
