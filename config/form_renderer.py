@@ -11,6 +11,7 @@ The select is the exception: it writes what the project's own select.html writes
 through initiatives/templatetags/select_options.py), compared in tests/config/test_field_html.py.
 """
 
+from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.html import escape
 from django.utils.safestring import SafeData
@@ -95,3 +96,50 @@ class PortalFormRenderer(TemplatesSetting):
         if write is None:
             return super().render(template_name, context, request=request)
         return write(context["widget"])  # BaseRenderer strips; these have nothing to strip
+
+
+_SELECT_TEMPLATE = "django/forms/widgets/select.html"
+
+
+def bound_select_html(field) -> str | None:
+    """Return the select of the bound FIELD as str(field) writes it through select_html, or
+    None when it is not a plain select rendered here (then str(field) it is).
+
+    str(field) first turns every option into a dict of nine entries (ChoiceWidget.optgroups)
+    that select_html then reads three of; the staff list's forms have about 200 options
+    (issue 15). Here the options are written straight from the choices, with Django's own
+    attributes (BoundField.build_widget_attrs, Widget.build_attrs) and its rule for which
+    option is selected. tests/config/test_bound_select.py compares the two.
+    """
+    widget = field.field.widget
+    if (
+        type(widget) not in (forms.Select, forms.SelectMultiple)
+        or widget.template_name != _SELECT_TEMPLATE
+        or WIDGETS.get(_SELECT_TEMPLATE) is not select_html
+        or not isinstance(field.form.renderer, PortalFormRenderer)
+    ):
+        return None
+    # What BoundField.as_widget and Widget.get_context do with the attributes.
+    attrs = field.build_widget_attrs({}, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    attrs = widget.build_attrs(widget.attrs, attrs)
+    multiple = widget.allow_multiple_selected
+    if multiple:
+        attrs["multiple"] = True
+    chosen = widget.format_value(field.value())
+    # What ChoiceWidget.optgroups and select_options do with the options.
+    options = []
+    has_selected = False
+    for value, label in widget.choices:
+        if isinstance(label, (list, tuple)):
+            return None  # option groups: Django's way
+        value = "" if value is None else value
+        selected = (not has_selected or multiple) and str(value) in chosen
+        has_selected |= selected
+        flag = " selected" if selected else ""
+        options.append(f'\n  <option value="{escaped(str(value))}"{flag}>{escaped(label)}</option>')
+    return (
+        f'<select name="{escaped(field.html_name)}"{attrs_html(attrs)}>'
+        f"{''.join(options)}\n</select>"
+    )
