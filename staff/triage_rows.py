@@ -15,7 +15,8 @@ from initiatives.templatetags.row_urls import pk_url
 
 
 def triage_rows_html(rows, *, can_pick_up: bool, csrf_token: str) -> SafeString:
-    """Return the <tr> of each row of the queue (selectors.waiting_to_pick_up's rows).
+    """Return the <tr> of each row of the queue (selectors.waiting_to_pick_up's rows, whose
+    dreams are WaitingDreams).
 
     CAN_PICK_UP: the person may pick dreams up (a form per row); CSRF_TOKEN: that form's token.
     """
@@ -51,9 +52,9 @@ def triage_rows_html(rows, *, can_pick_up: bool, csrf_token: str) -> SafeString:
             f'\n    <tr class="utrecht-table__row{late}" id="dream-{pk}">'
             '\n      <td class="utrecht-table__cell"><a class="utrecht-link utrecht-link--html-a" '
             f'href="{pk_url(pk, "staff:dream_workspace")}">{title}</a><br>'
-            f'<span class="portal-muted">{escaped(dream.theme.name)}</span>{wrote}</td>'
+            f'<span class="portal-muted">{escaped(dream.theme_name)}</span>{wrote}</td>'
             '\n      <td class="utrecht-table__cell">'
-            f"{escaped(dream.neighbourhood.name)}</td>"
+            f"{escaped(dream.neighbourhood_name)}</td>"
             f'\n      <td class="utrecht-table__cell">\n        {days}\n        '
             + (f'<br><strong class="portal-flag">{broken}</strong>' if row.late else "")
             + "\n      </td>"

@@ -1,6 +1,7 @@
 """The triage queue's rows written in Python are the HTML the template loop wrote (kept here)."""
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -45,13 +46,16 @@ def test_the_rows_are_the_html_of_the_template(db, language, can_pick_up):
     assert {row.age for row in rows} >= {0}  # "0 werkdagen" as well as a late one
     request = RequestFactory().get("/medewerkers/nieuwe-dromen/")
     token = "tok<en>"  # escaped like any value
+    # The template read model objects; the rows are plain values now.
+    models = {dream.pk: dream for dream in selectors.triage_queue()}
+    as_models = replace(waiting, rows=[replace(r, dream=models[r.dream.pk]) for r in rows])
     with translation.override(language):
         theirs = (
             engines["django"]
             .from_string(TEMPLATE_LOOP)
             .render(
                 {
-                    "waiting": waiting,
+                    "waiting": as_models,
                     "staff_can": {"dream_work": can_pick_up},
                     "csrf_token": token,
                 },
