@@ -11,15 +11,19 @@ The select is the exception: it writes what the project's own select.html writes
 through initiatives/templatetags/select_options.py), compared in tests/config/test_field_html.py.
 """
 
+from django import forms
 from django.forms.renderers import TemplatesSetting
-from django.utils.html import conditional_escape, escape
+from django.utils.html import escape
 from django.utils.safestring import SafeData
 
+from config.escaping import escaped
 from initiatives.templatetags.select_options import select_options
 
 
 def _s(value) -> str:
     """What {{ value|stringformat:'s' }} writes: %s-formatted, escaped unless marked safe."""
+    if type(value) is str:
+        return escaped(value)  # the same, without escape()'s check for lazy strings
     if isinstance(value, SafeData):
         return str(value)
     return escape("%s" % value)  # noqa: UP031 - the same formatting as stringformat:'s'
@@ -28,7 +32,7 @@ def _s(value) -> str:
 def attrs_html(attrs: dict) -> str:
     """What django/forms/widgets/attrs.html writes for ATTRS."""
     return "".join(
-        f" {conditional_escape(name)}" + ("" if value is True else f'="{_s(value)}"')
+        f" {escaped(name)}" + ("" if value is True else f'="{_s(value)}"')
         for name, value in attrs.items()
         if value is not False
     )
@@ -39,17 +43,17 @@ def input_html(widget: dict) -> str:
     value = widget["value"]
     shown = "" if value is None else f' value="{_s(value)}"'
     return (
-        f'<input type="{conditional_escape(widget["type"])}" '
-        f'name="{conditional_escape(widget["name"])}"{shown}{attrs_html(widget["attrs"])}>'
+        f'<input type="{escaped(widget["type"])}" '
+        f'name="{escaped(widget["name"])}"{shown}{attrs_html(widget["attrs"])}>'
     )
 
 
 def textarea_html(widget: dict) -> str:
     """What django/forms/widgets/textarea.html writes."""
     value = widget["value"]
-    text = conditional_escape(value) if value else ""
+    text = escaped(value) if value else ""
     return (
-        f'<textarea name="{conditional_escape(widget["name"])}"{attrs_html(widget["attrs"])}>\n'
+        f'<textarea name="{escaped(widget["name"])}"{attrs_html(widget["attrs"])}>\n'
         f"{text}</textarea>"
     )
 
@@ -58,7 +62,7 @@ def select_html(widget: dict) -> str:
     """What the project's templates/django/forms/widgets/select.html writes (its options
     through select_options, as that template does)."""
     return (
-        f'<select name="{conditional_escape(widget["name"])}"{attrs_html(widget["attrs"])}>'
+        f'<select name="{escaped(widget["name"])}"{attrs_html(widget["attrs"])}>'
         f"{select_options(widget['optgroups'])}\n</select>"
     )
 
@@ -92,3 +96,50 @@ class PortalFormRenderer(TemplatesSetting):
         if write is None:
             return super().render(template_name, context, request=request)
         return write(context["widget"])  # BaseRenderer strips; these have nothing to strip
+
+
+_SELECT_TEMPLATE = "django/forms/widgets/select.html"
+
+
+def bound_select_html(field) -> str | None:
+    """Return the select of the bound FIELD as str(field) writes it through select_html, or
+    None when it is not a plain select rendered here (then str(field) it is).
+
+    str(field) first turns every option into a dict of nine entries (ChoiceWidget.optgroups)
+    that select_html then reads three of; the staff list's forms have about 200 options
+    (issue 15). Here the options are written straight from the choices, with Django's own
+    attributes (BoundField.build_widget_attrs, Widget.build_attrs) and its rule for which
+    option is selected. tests/config/test_bound_select.py compares the two.
+    """
+    widget = field.field.widget
+    if (
+        type(widget) not in (forms.Select, forms.SelectMultiple)
+        or widget.template_name != _SELECT_TEMPLATE
+        or WIDGETS.get(_SELECT_TEMPLATE) is not select_html
+        or not isinstance(field.form.renderer, PortalFormRenderer)
+    ):
+        return None
+    # What BoundField.as_widget and Widget.get_context do with the attributes.
+    attrs = field.build_widget_attrs({}, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    attrs = widget.build_attrs(widget.attrs, attrs)
+    multiple = widget.allow_multiple_selected
+    if multiple:
+        attrs["multiple"] = True
+    chosen = widget.format_value(field.value())
+    # What ChoiceWidget.optgroups and select_options do with the options.
+    options = []
+    has_selected = False
+    for value, label in widget.choices:
+        if isinstance(label, (list, tuple)):
+            return None  # option groups: Django's way
+        value = "" if value is None else value
+        selected = (not has_selected or multiple) and str(value) in chosen
+        has_selected |= selected
+        flag = " selected" if selected else ""
+        options.append(f'\n  <option value="{escaped(str(value))}"{flag}>{escaped(label)}</option>')
+    return (
+        f'<select name="{escaped(field.html_name)}"{attrs_html(attrs)}>'
+        f"{''.join(options)}\n</select>"
+    )

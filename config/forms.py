@@ -48,10 +48,19 @@ class NLDesignFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.pop("maxlength", None)
+            if not self.use_required_attribute:
+                # BoundField asks the widget before the form, and a select answers by reading
+                # its choices (the list's filter form: every option list once more, issue 15).
+                # The form says no to the attribute anyway: the answer is the same.
+                field.widget.use_required_attribute = _never
             for widget_type, css_class in _WIDGET_CLASSES.items():
                 if isinstance(field.widget, widget_type):
                     field.widget.attrs.setdefault("class", css_class)
                     break
+
+
+def _never(initial) -> bool:
+    return False
 
 
 class _ShortListIterator(forms.models.ModelChoiceIterator):

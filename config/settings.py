@@ -179,6 +179,8 @@ DREAM_LINK_DAYS = int(os.environ.get("DREAM_LINK_DAYS", "60"))
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(60 * 60 * 8)))
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle time, not a fixed lifetime
+# ...but an unchanged session is written back at most once a minute (config/sessions.py).
+SESSION_ENGINE = "config.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG

@@ -208,6 +208,13 @@ class KeysetPaginator:
             has_previous = before.values_list("pk", flat=True).first() is not None
         return self._page(rows, has_previous=has_previous)
 
+    def page_at(self, offset: int) -> KeysetPage:
+        """The page that starts after the first OFFSET rows (an old page-number link): one
+        OFFSET over the index, in the same query that reads the page's rows. Rows come
+        before it, so it has a previous page; its own links seek from there."""
+        rows = self._read(self._ordered(backwards=False)[offset:])
+        return self._page(rows, has_previous=offset > 0, is_first=offset == 0)
+
     def page_before(self, key: tuple) -> KeysetPage:
         """The page that ends just before KEY: the "previous page" link."""
         before = self._beyond(self._ordered(backwards=True), key, backwards=True)

@@ -93,9 +93,8 @@ class DreamFilterForm(NLDesignFormMixin, forms.Form):
 
     def __init__(self, *args, options=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["neighbourhood"].queryset = selectors.neighbourhood_list()
-        self.fields["theme"].queryset = selectors.theme_list()
-        self.fields["contact"].queryset = selectors.enablers()
+        for name, queryset in _filter_querysets().items():
+            self.fields[name].queryset = queryset  # the field keeps a copy of its own
         # The options as (id, label) lists, read in one plain query and only when the form
         # is shown (not for the htmx partial): a ModelChoiceField makes a model object per
         # option through a server-side cursor each time it renders (issue 15). OPTIONS (a
@@ -104,6 +103,22 @@ class DreamFilterForm(NLDesignFormMixin, forms.Form):
         read = options or cache(selectors.list_filter_options)
         for name in ("neighbourhood", "theme", "contact"):
             self.fields[name].choices = partial(_with_empty, partial(_part, read, name), _("All"))
+
+
+@cache
+def _filter_querysets() -> dict:
+    """The querysets that check what the filters send, built once per process: composing the
+    MogelijkMakers' one (a join through the groups) cost the list page more than using it. A
+    ModelChoiceField stores queryset.all(), a copy, so these are never read themselves."""
+    return {
+        "neighbourhood": selectors.neighbourhood_list(),
+        "theme": selectors.theme_list(),
+        "contact": selectors.enablers(),
+    }
+
+
+def _enablers():
+    return _filter_querysets()["contact"]
 
 
 def _part(read, name: str) -> list:
@@ -131,7 +146,7 @@ class HandOverForm(NLDesignFormMixin, forms.Form):
 
     def __init__(self, *args, exclude=None, people=None, **kwargs):
         super().__init__(*args, **kwargs)
-        queryset = selectors.enablers()
+        queryset = _enablers()  # a ModelChoiceField keeps its own copy
         if exclude is not None:
             queryset = queryset.exclude(pk=exclude.pk)
         self.fields["to"].queryset = queryset

@@ -7,6 +7,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import LoginView
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +37,7 @@ from staff.contact_moments import contact_moments_html
 from staff.dream_rows import dream_rows_html
 from staff.permissions import can, staff_area, start_parts
 from staff.timeline import timeline_entries, timeline_html
+from staff.triage_rows import triage_rows_html
 
 REFUSALS = (InvalidTransition, NotAllowed, ValueError)
 
@@ -116,10 +118,18 @@ def triage(request) -> HttpResponse:
         + "?"
         + urlencode({"status": Status.SUBMITTED, "sort": "oldest"})
     )
+    rows_html = triage_rows_html(
+        waiting.rows, can_pick_up=can(request.user, "dream_work"), csrf_token=get_token(request)
+    )
     return render(
         request,
         "staff/triage.html",
-        {"waiting": waiting, "all_waiting_url": all_waiting, "promises": promised},
+        {
+            "waiting": waiting,
+            "rows_html": rows_html,
+            "all_waiting_url": all_waiting,
+            "promises": promised,
+        },
     )
 
 

@@ -236,7 +236,8 @@ def _numbered_position(paginator, dreams, spec, number: str, per_page: int, cap:
     """An old "?pagina=N" link: the page that starts after row (N-1)*per_page.
 
     Found once with an OFFSET over index entries, bounded by the count cap; from there the
-    page's own links seek. Beyond the cap (or the list) it is the start, said as such.
+    page's own links seek. Beyond the cap (or the list) it is the start, said as such. The
+    page's rows are read in the same query as the OFFSET (paginator.page_at), not after it.
     """
     try:
         wanted = int(number)
@@ -252,11 +253,10 @@ def _numbered_position(paginator, dreams, spec, number: str, per_page: int, cap:
                 "or a status instead."
             )
         )
-    ordered = dreams.order_by(*(f"-{k}" if spec.descending else k for k in spec.keys))
-    key = ordered.values_list(*spec.keys)[skipped - 1 : skipped].first()
-    if key is None:
+    page = paginator.page_at(skipped)
+    if not page.object_list:
         raise _PositionRefused(_("The list does not have that many pages. Here is the start."))
-    return paginator.page_after(tuple(key))
+    return page
 
 
 def _ranked_page(dreams: QuerySet[Dream], *, query: str, number: str, per_page: int):

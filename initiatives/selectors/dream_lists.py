@@ -1,6 +1,7 @@
 """The dream lists staff work from: the triage queue, overdue and silent dreams, the list."""
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
@@ -58,8 +59,16 @@ def _silent_q() -> Q:
 
 
 def _with_tension_flag(queryset: QuerySet[Dream]) -> QuerySet[Dream]:
+    return queryset.annotate(has_tension=_current_tension())
+
+
+@cache
+def _current_tension() -> Exists:
+    """Whether the dream's current review has a tension: built once per process, as the list
+    page annotates it twice per request and building it cost more than running it. annotate()
+    resolves a copy (with its own copy of the query), so the one built here never changes."""
     current_tension = Review.objects.filter(dream=OuterRef("pk"), is_current=True, has_tension=True)
-    return queryset.annotate(has_tension=Exists(current_tension))
+    return Exists(current_tension)
 
 
 @dataclass(frozen=True)

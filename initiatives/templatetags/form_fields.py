@@ -11,16 +11,18 @@ them with tests/config/reference/).
 
 from django import template
 from django.utils.formats import localize
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
+
+from config.escaping import escaped
+from config.form_renderer import bound_select_html
 
 register = template.Library()
 
 
 def _text(value) -> str:
     """What {{ value }} writes: localised (numbers), then escaped unless marked safe."""
-    return conditional_escape(localize(value))
+    return escaped(localize(value))
 
 
 def _errors(field, errors) -> str:
@@ -41,7 +43,8 @@ def form_field(field) -> SafeString:
         classes += " utrecht-form-field--checkbox"
     if errors:
         classes += " utrecht-form-field--invalid"
-    widget = f'\n  <div class="utrecht-form-field__input">{field}</div>'
+    html = bound_select_html(field)  # a plain select without building its option dicts
+    widget = f'\n  <div class="utrecht-form-field__input">{field if html is None else html}</div>'
     label_for, label = _text(field.id_for_label), _text(field.label)
     parts = [f'<div class="{classes}">']
     if checkbox:

@@ -40,3 +40,22 @@ def pk_url(pk, viewname: str) -> str:
     """Return the URL of VIEWNAME for the object number PK (an int URL argument)."""
     before, after = _around(viewname, get_urlconf(), get_script_prefix())
     return f"{before}{int(pk)}{after}"
+
+
+@lru_cache(maxsize=256)
+def _fixed(viewname: str, urlconf: str | None, prefix: str) -> str:
+    return reverse(viewname, urlconf=urlconf)
+
+
+@receiver(setting_changed)
+def _forget_fixed(*, setting, **kwargs) -> None:
+    if setting == "ROOT_URLCONF":
+        _fixed.cache_clear()
+
+
+@register.simple_tag
+def fixed_url(viewname: str) -> str:
+    """Return the URL of VIEWNAME, a view without arguments, reversed once per URLconf and
+    script prefix: what {% url viewname %} writes. The layout of every page has some ten of
+    them (the menu, the language switch, the footer)."""
+    return _fixed(viewname, get_urlconf(), get_script_prefix())

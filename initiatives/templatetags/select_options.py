@@ -6,8 +6,9 @@ Python time (issue 15). templates/django/forms/widgets/select.html calls this fi
 """
 
 from django import template
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+
+from config.escaping import escaped
 
 register = template.Library()
 
@@ -18,15 +19,19 @@ def select_options(optgroups) -> str:
     parts = []
     for group_name, group_choices, _index in optgroups:
         if group_name:
-            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            parts.append(f'\n  <optgroup label="{escaped(group_name)}">')
         for option in group_choices:
-            attrs = "".join(
-                f" {name}" if value is True else f' {name}="{conditional_escape(str(value))}"'
-                for name, value in option["attrs"].items()
-                if value is not False
-            )
-            value = conditional_escape(str(option["value"]))
-            label = conditional_escape(option["label"])
+            attrs = option["attrs"]
+            if attrs:
+                attrs = "".join(
+                    f" {name}" if value is True else f' {name}="{escaped(str(value))}"'
+                    for name, value in attrs.items()
+                    if value is not False
+                )
+            else:  # most options: no attribute at all
+                attrs = ""
+            value = escaped(str(option["value"]))
+            label = escaped(option["label"])
             parts.append(f'\n  <option value="{value}"{attrs}>{label}</option>')
         if group_name:
             parts.append("\n  </optgroup>")

@@ -224,3 +224,55 @@ def test_a_session_ends_after_the_idle_time_and_each_request_extends_it(client, 
         response = client.get("/mijn-dromen/")
         assert response.status_code == 302
         assert response["Location"].startswith("/inloggen/")
+
+
+def _session_writes(client, path: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return sum(
+        q["sql"].startswith(("UPDATE", "INSERT")) and "django_session" in q["sql"]
+        for q in queries.captured_queries
+    )
+
+
+def test_an_unchanged_session_is_written_back_at_most_once_a_minute(client, resident):
+    """config/sessions.py: every request still moves the end on (the cookie's at once, the
+    database's within a minute), without an UPDATE per page."""
+    from django.contrib.sessions.models import Session
+
+    age = timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        _sign_in(client, resident)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    with time_machine.travel(start + timedelta(seconds=30), tick=False):
+        assert _session_writes(client, "/mijn-dromen/") == 0
+        assert client.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == age.total_seconds()
+    assert Session.objects.get(session_key=key).expire_date == start + age
+    later = start + timedelta(minutes=2)
+    with time_machine.travel(later, tick=False):
+        assert _session_writes(client, "/mijn-dromen/") == 1
+    assert Session.objects.get(session_key=key).expire_date == later + age
+
+
+def test_a_changed_session_is_always_written():
+    from django.contrib.sessions.models import Session
+
+    from config.sessions import SessionStore
+
+    store = SessionStore()
+    store["seen"] = 1
+    store.save()
+    again = SessionStore(store.session_key)
+    assert again["seen"] == 1
+    again["seen"] = 2  # within the minute, but changed
+    again.save()
+    assert SessionStore(store.session_key)["seen"] == 2
+    unchanged = SessionStore(store.session_key)
+    unchanged.load()
+    before = Session.objects.get(session_key=store.session_key).expire_date
+    unchanged.save()  # unchanged and just written: not written again
+    assert Session.objects.get(session_key=store.session_key).expire_date == before

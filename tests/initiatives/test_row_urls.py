@@ -38,3 +38,34 @@ def test_a_script_prefix_is_followed():
         assert pk_url(3, "staff:dream_workspace") == reverse("staff:dream_workspace", args=[3])
     finally:
         set_script_prefix("/")
+
+
+FIXED = [
+    "mailbox_list",
+    "residents:dream_create",
+    "residents:home",
+    "residents:my_data",
+    "residents:my_dreams",
+    "residents:notification_preferences",
+    "residents:privacy",
+    "residents:sign_in",
+    "residents:sign_out",
+    "set_language",
+    "staff:dream_bulk",
+    "staff:dream_export",
+    "staff:dream_list",
+    "staff:logout",
+]
+
+
+@pytest.mark.parametrize("viewname", FIXED)
+def test_a_fixed_url_is_what_the_url_tag_writes(viewname):
+    source = f"{{% load row_urls %}}{{% fixed_url '{viewname}' %}}|{{% url '{viewname}' %}}"
+    ours, django_s = engines["django"].from_string(source).render({}).split("|")
+    assert ours == django_s == reverse(viewname)
+    set_script_prefix("/portaal/")
+    try:
+        ours, django_s = engines["django"].from_string(source).render({}).split("|")
+        assert ours == django_s and ours.startswith("/portaal/")
+    finally:
+        set_script_prefix("/")

@@ -119,6 +119,24 @@ def _before_all(sort):
     }[sort]
 
 
+@pytest.mark.parametrize("sort", SORTS)
+def test_a_page_at_an_offset_is_the_page_the_links_reach(many_dreams, enabler, sort):
+    """An old page-number link reads its rows in the OFFSET's own query (one query), and
+    shows the rows, links and keys that following "next" from the start shows."""
+    _dreams, paginator = _keyset(enabler, sort)
+    walked = [paginator.first_page()]
+    while walked[-1].has_next:
+        walked.append(paginator.page_after(paginator.decode(walked[-1].next_key)))
+    for number, page in enumerate(walked):
+        with CaptureQueriesContext(connection) as queries:
+            at = paginator.page_at(number * 4)
+        assert len(queries) == 1
+        assert [d.pk for d in at] == [d.pk for d in page]
+        assert (at.has_next, at.has_previous) == (page.has_next, page.has_previous)
+        assert (at.next_key, at.previous_key) == (page.next_key, page.previous_key)
+    assert not paginator.page_at(len(walked) * 4).object_list
+
+
 @pytest.mark.parametrize("text", ["", "x", "!!!", encode_key([1]), encode_key(["a", "b"])])
 def test_a_key_that_is_not_one_is_refused(text):
     from initiatives.pagination import InvalidKey

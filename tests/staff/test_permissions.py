@@ -10,12 +10,13 @@ from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
 from initiatives import services
 from staff import urls as staff_urls
-from tests.staff.conftest import add_photo, review_verdicts
+from tests.staff.conftest import add_photo, make_staff, review_verdicts
 
 pytestmark = pytest.mark.django_db
 
@@ -314,3 +315,16 @@ class TestDjangoAdmin:
         parts = urlsplit(response["Location"])
         assert parts.path == "/beheer/login/"
         assert parse_qs(parts.query)["next"] == ["/beheer/"]
+
+
+def test_group_names_are_the_users_groups(db):
+    """staff.permissions.group_names (one query composed once) reads what user.groups does."""
+    from staff.permissions import group_names
+
+    nobody = make_staff(None)
+    one = make_staff("MogelijkMaker")
+    two = make_staff("Manager")
+    two.groups.add(Group.objects.get(name="Communicatieadviseur"))
+    for user in (nobody, one, two):
+        assert group_names(user.pk) == {group.name for group in user.groups.all()}
+    assert len(group_names(two.pk)) == 2 and group_names(nobody.pk) == set()
