@@ -60,10 +60,11 @@ class SMTPServer:
         self.handler.refuse = ""
 
     def mailers(self) -> dict:
-        """Return the MAILERS setting that sends to this server with Django's SMTP backend."""
+        """Return the MAILERS setting that sends to this server with the portal's SMTP backend
+        (Django's, which the outbox also hands prebuilt bytes: config/mail_backends.py)."""
         return {
             "default": {
-                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "BACKEND": "config.mail_backends.SMTPBackend",
                 "OPTIONS": {"host": HOST, "port": self.port, "use_tls": False, "timeout": 5},
             }
         }

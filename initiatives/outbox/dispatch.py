@@ -37,7 +37,12 @@ from django.utils import timezone
 
 from initiatives.models import OutboxMail
 from initiatives.outbox import waiting
-from initiatives.outbox.delivery import MAIL_BATCH_SECONDS, MAIL_FIELDS, deliver
+from initiatives.outbox.delivery import (
+    MAIL_BATCH_SECONDS,
+    MAIL_FIELDS,
+    close_connection,
+    deliver,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -139,25 +144,31 @@ def dispatch(*, in_process: bool | None = None) -> dict[str, int]:
     totals: Counter = Counter()
     earliest_retry: datetime | None = None
     deadline = monotonic() + batch_seconds()
-    while mails := claim():
-        full = len(mails) == BATCH_SIZE
-        if full and not in_process:
-            _hand_on()  # there may be more: another pool process takes the next batch
-        seconds = batch_seconds() if in_process else max(deadline - monotonic(), 0.0)
-        outcome = deliver(mails, next_try=next_try, seconds=seconds)
-        totals.update(
-            claimed=len(mails),
-            sent=len(outcome.sent),
-            retrying=len(outcome.retrying),
-            given_up=len(outcome.given_up),
-            untried=len(outcome.untried),
-        )
-        if outcome.retrying:
-            soonest = min(outcome.retrying.values())
-            earliest_retry = soonest if earliest_retry is None else min(earliest_retry, soonest)
-        if not in_process and (outcome.untried or monotonic() > deadline):
-            _hand_on()  # out of time: the rest, and what it released, for a fresh dispatch
-            break
+    try:
+        while mails := claim():
+            full = len(mails) == BATCH_SIZE
+            if full and not in_process:
+                _hand_on()  # there may be more: another pool process takes the next batch
+            seconds = batch_seconds() if in_process else max(deadline - monotonic(), 0.0)
+            # One mail server connection for the whole dispatch: with commits one by one
+            # its batches are small, and a connection (EHLO, perhaps TLS) costs more than
+            # a mail.
+            outcome = deliver(mails, next_try=next_try, seconds=seconds, keep_open=True)
+            totals.update(
+                claimed=len(mails),
+                sent=len(outcome.sent),
+                retrying=len(outcome.retrying),
+                given_up=len(outcome.given_up),
+                untried=len(outcome.untried),
+            )
+            if outcome.retrying:
+                soonest = min(outcome.retrying.values())
+                earliest_retry = soonest if earliest_retry is None else min(earliest_retry, soonest)
+            if not in_process and (outcome.untried or monotonic() > deadline):
+                _hand_on()  # out of time: the rest, and what it released, for a fresh dispatch
+                break
+    finally:
+        close_connection()
     if earliest_retry is not None and not in_process:
         _hand_on(at=earliest_retry)
     return {name: count for name, count in totals.items() if count}
