@@ -89,11 +89,12 @@ def mail_error(exc: Exception) -> str:
 
 
 def deliver(
-    mails: list[OutboxMail], *, next_try, seconds: float | None = None, keep_open: bool = False
+    mails: list[OutboxMail], *, next_try, seconds: float | None = None, mailer=None
 ) -> DeliveryOutcome:
     """Send MAILS (claimed by this dispatch) over one connection; mark them sent a few at a
-    time, each few in one commit (MARK_EVERY, MARK_SECONDS). KEEP_OPEN: leave the connection
-    open for the caller's next batch (the caller closes it: close_connection()).
+    time, each few in one commit (MARK_EVERY, MARK_SECONDS). MAILER: the caller's mail
+    backend, whose connection stays open for its next batch and which the caller closes
+    (close_mailer()); without it one is made and closed here.
 
     NEXT_TRY(attempts) returns when a mail that failed its ATTEMPTS-th try is tried again, or
     None to give it up. A failed mail does not stop the others; any error counts, not only
@@ -104,7 +105,9 @@ def deliver(
     """
     outcome = DeliveryOutcome()
     deadline = monotonic() + (MAIL_BATCH_SECONDS if seconds is None else seconds)
-    mailer = mailers.default
+    own_mailer = mailer is None
+    if own_mailer:
+        mailer = mailers.default  # a new backend each time: Django keeps none
     remaining = deque(mails)
     unmarked: list[tuple[OutboxMail, datetime]] = []  # sent, and when; not yet marked
     unmarked_since = 0.0
@@ -140,7 +143,7 @@ def deliver(
             _mark_sent(marks, unmarked)  # also when interrupted: what the server took
         finally:
             marks.close()
-            if not keep_open:
+            if own_mailer:
                 _mailer_close(mailer)
             _marks_without_flush_wait(False)
             if remaining:  # out of time, or interrupted: let the next dispatch take them at once
@@ -226,9 +229,14 @@ def _mark_failed(
     OutboxMail.objects.filter(pk=mail.pk, state=OutboxMail.State.PENDING).update(**changes)
 
 
-def close_connection() -> None:
-    """Close the mail server connection a deliver(keep_open=True) left open."""
-    _mailer_close(mailers.default)
+def open_mailer():
+    """A mail backend for several deliver() calls (one connection); close it with close_mailer()."""
+    return mailers.default
+
+
+def close_mailer(mailer) -> None:
+    """Close MAILER's connection; one that is broken already is simply dropped."""
+    _mailer_close(mailer)
 
 
 def _mailer_close(mailer) -> None:

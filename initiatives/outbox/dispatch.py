@@ -40,8 +40,9 @@ from initiatives.outbox import waiting
 from initiatives.outbox.delivery import (
     MAIL_BATCH_SECONDS,
     MAIL_FIELDS,
-    close_connection,
+    close_mailer,
     deliver,
+    open_mailer,
 )
 
 logger = logging.getLogger(__name__)
@@ -144,16 +145,16 @@ def dispatch(*, in_process: bool | None = None) -> dict[str, int]:
     totals: Counter = Counter()
     earliest_retry: datetime | None = None
     deadline = monotonic() + batch_seconds()
+    # One mail server connection for the whole dispatch: with commits one by one its batches
+    # are small, and a connection (EHLO, perhaps TLS) costs more than a mail.
+    mailer = open_mailer()
     try:
         while mails := claim():
             full = len(mails) == BATCH_SIZE
             if full and not in_process:
                 _hand_on()  # there may be more: another pool process takes the next batch
             seconds = batch_seconds() if in_process else max(deadline - monotonic(), 0.0)
-            # One mail server connection for the whole dispatch: with commits one by one
-            # its batches are small, and a connection (EHLO, perhaps TLS) costs more than
-            # a mail.
-            outcome = deliver(mails, next_try=next_try, seconds=seconds, keep_open=True)
+            outcome = deliver(mails, next_try=next_try, seconds=seconds, mailer=mailer)
             totals.update(
                 claimed=len(mails),
                 sent=len(outcome.sent),
@@ -168,7 +169,7 @@ def dispatch(*, in_process: bool | None = None) -> dict[str, int]:
                 _hand_on()  # out of time: the rest, and what it released, for a fresh dispatch
                 break
     finally:
-        close_connection()
+        close_mailer(mailer)
     if earliest_retry is not None and not in_process:
         _hand_on(at=earliest_retry)
     return {name: count for name, count in totals.items() if count}
