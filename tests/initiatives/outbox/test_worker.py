@@ -750,7 +750,9 @@ def test_many_mails_of_one_transaction_give_one_kick_and_go_out_in_batches_of_50
     assert len(ids) == total
     assert delivery.published == [DISPATCH_TASK]  # one kick at the commit; the worker hands on
     assert figures == {"sent": total, "lost": 0, "duplicated": 0, "unexpected": 0, "unreadable": 0}
-    assert connection_count() == batches  # one mail server connection per batch
+    # One mail server connection per dispatch, shared by its batches: a dispatch that takes
+    # another batch after its first uses the same one.
+    assert 1 <= connection_count() <= batches
     assert set(OutboxMail.objects.values_list("attempts", flat=True)) == {1}
 
 
