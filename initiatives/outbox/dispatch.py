@@ -56,7 +56,7 @@ DISPATCH_TASK = "initiatives.tasks.outbox_dispatch"  # published by name: no imp
 # A dispatch claims and sends at most this many mails at a time. A task costs Celery about
 # 1.5 ms and a claim about 1 ms; over 50 mails that is 0.05 ms a mail, little next to
 # building, sending and marking each (0.5-0.8 ms of the worker's CPU), and 10,000 mails
-# still make 200 batches, enough to share over the pool. (100 gained nothing measurable.)
+# still make 200 batches, enough to share over the pool.
 BATCH_SIZE = 50
 # A failed mail is tried again after MAIL_RETRY_BASE_SECONDS, doubling each time, this many
 # times; after the last one it is marked failed. Six tries in all, about 15 minutes.
