@@ -18,7 +18,7 @@ from email.headerregistry import Address, AddressHeader
 SMTP, MAILBOX, NOWHERE = "smtp", "mailbox", "nowhere"
 
 BACKENDS = {
-    SMTP: "django.core.mail.backends.smtp.EmailBackend",
+    SMTP: "config.mail_backends.SMTPBackend",  # Django's, sending prebuilt bytes too
     MAILBOX: "config.mailbox.MailboxBackend",
     NOWHERE: "config.mail_backends.NoDestinationBackend",
 }

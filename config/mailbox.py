@@ -47,6 +47,16 @@ class MailboxBackend(BaseEmailBackend):
             sent += 1
         return sent
 
+    raw_linesep = "\n"  # as message().as_bytes() writes
+
+    def send_raw(self, sender: str, recipients: list[str], message: bytes) -> int:
+        """Keep MESSAGE, already in bytes (config/mail_backends.SMTPBackend.send_raw)."""
+        folder = Path(settings.MAILBOX_DIR)
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"{timezone.now():%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml"
+        (folder / name).write_bytes(message)
+        return 1
+
 
 @dataclass
 class StoredMail:

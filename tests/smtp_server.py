@@ -28,13 +28,21 @@ class Received:
 
 @dataclass
 class Handler:
-    """What the server does with each message: keep it, or refuse it with REFUSE."""
+    """What the server does with each message: keep it, or refuse it with REFUSE (all of
+    them, or once it has kept ACCEPT_ONLY). It counts the connections it was greeted on."""
 
     received: list[Received] = field(default_factory=list)
     refuse: str = ""  # e.g. "451 4.3.0 Mail server temporarily unavailable"
+    accept_only: int | None = None
+    connections: int = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses) -> list[str]:
+        self.connections += 1  # smtplib greets once on each connection it opens
+        session.host_name = hostname
+        return responses
 
     async def handle_DATA(self, server, session, envelope) -> str:
-        if self.refuse:
+        if self.refuse and (self.accept_only is None or len(self.received) >= self.accept_only):
             return self.refuse
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
@@ -53,17 +61,31 @@ class SMTPServer:
     def received(self) -> list[Received]:
         return self.handler.received
 
-    def refuse(self, reply: str = "451 4.3.0 Mail server temporarily unavailable") -> None:
+    @property
+    def connections(self) -> int:
+        """How many connections a client opened and greeted (EHLO)."""
+        return self.handler.connections
+
+    def refuse(
+        self,
+        reply: str = "451 4.3.0 Mail server temporarily unavailable",
+        *,
+        after: int | None = None,
+    ) -> None:
+        """Refuse every message from now on, or once AFTER messages in all were kept."""
         self.handler.refuse = reply
+        self.handler.accept_only = after
 
     def accept(self) -> None:
         self.handler.refuse = ""
+        self.handler.accept_only = None
 
     def mailers(self) -> dict:
-        """Return the MAILERS setting that sends to this server with Django's SMTP backend."""
+        """Return the MAILERS setting that sends to this server with the portal's SMTP backend
+        (Django's, which the outbox also hands prebuilt bytes: config/mail_backends.py)."""
         return {
             "default": {
-                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "BACKEND": "config.mail_backends.SMTPBackend",
                 "OPTIONS": {"host": HOST, "port": self.port, "use_tls": False, "timeout": 5},
             }
         }

@@ -1,10 +1,11 @@
 """At most one outbox dispatch waits in the queue: a kick that finds one waiting starts none.
 
 A flag in the broker's Redis, one per queue and database, says "a dispatch task is in this
-queue and has not started yet". Whoever publishes a dispatch without a countdown (a commit's
+queue and has not claimed yet". Whoever publishes a dispatch without a countdown (a commit's
 kick, a dispatch handing on) first sets it, only if it is not set (SET NX); when it was set
-already, it publishes nothing. A dispatch clears the flag as its first step, before it
-claims anything.
+already, it publishes nothing. A dispatch clears the flag once it has waited a moment for
+the commits that come right after (dispatch.GATHER_SECONDS: their kicks find the flag set
+and publish nothing), and before it claims anything.
 
 Why no mail is stranded by a skipped kick: a kick runs after its transaction committed, and
 it skips only while the flag is set, so the waiting dispatch has not cleared it yet; it

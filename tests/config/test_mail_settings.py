@@ -43,7 +43,7 @@ MATRIX = {
     (False, False, HOST): (SMTP, 404, 404, 404),
 }
 BACKEND_CLASSES = {
-    SMTP: "django.core.mail.backends.smtp.EmailBackend",
+    SMTP: "config.mail_backends.SMTPBackend",
     MAILBOX: "config.mailbox.MailboxBackend",
     NOWHERE: "config.mail_backends.NoDestinationBackend",
 }

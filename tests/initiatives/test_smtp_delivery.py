@@ -12,10 +12,11 @@ from accounts.models import NotificationMode
 from config.mail_settings import from_address
 from initiatives import services
 from initiatives.models import OutboxMail
-from initiatives.outbox.dispatch import MAX_RETRIES, dispatch
+from initiatives.outbox import delivery
+from initiatives.outbox.dispatch import BATCH_SIZE, MAX_RETRIES, dispatch
 from initiatives.statuses import Status
 from tests.factories import DreamFactory
-from tests.initiatives.outbox.retries import dispatch_at_each_retry
+from tests.initiatives.outbox.retries import dispatch_at_each_retry, residents, write
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +186,57 @@ def test_a_batch_with_a_mail_that_cannot_be_built_sends_the_others(
     assert "ValueError" in first.last_error
     assert (second.state, second.attempts) == (OutboxMail.State.SENT, 1)
     assert [got.rcpt_tos for got in smtp_server.received] == [[other_resident.email]]
+
+
+# --- batches over one connection (initiatives/outbox/delivery.py) ------------------------------
+
+
+def _received_ids(smtp_server) -> list[int]:
+    return [int(got.message["X-Outbox-Id"]) for got in smtp_server.received]
+
+
+def test_a_dispatch_sends_all_its_batches_over_one_connection(smtp_server, in_process):
+    rows = [write(person) for person in residents(3) for _ in range(BATCH_SIZE)]  # 3 batches
+    assert dispatch(in_process=True) == {"claimed": len(rows), "sent": len(rows)}
+
+    assert smtp_server.connections == 1
+    assert sorted(_received_ids(smtp_server)) == [row.pk for row in rows]  # each once
+    assert set(OutboxMail.objects.values_list("state", "attempts", "claimed_until")) == {
+        (OutboxMail.State.SENT, 1, None)
+    }
+    got = smtp_server.received[0].message
+    row = OutboxMail.objects.get(pk=int(got["X-Outbox-Id"]))
+    assert got["Subject"] == row.subject
+    assert [part.get_content_type() for part in got.iter_parts()] == ["text/plain", "text/html"]
+    (written,) = [mail for mail in rows if mail.pk == row.pk]  # as written: links not masked
+    text = got.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert text == written.body_text.replace("\r\n", "\n")
+    assert row.body_text != written.body_text  # the stored copy's token is hidden once sent
+    assert got["Message-ID"] and got["Date"]
+
+
+def test_a_server_that_refuses_in_the_middle_of_a_batch_has_only_what_it_took_marked_sent(
+    smtp_server, in_process, monkeypatch
+):
+    monkeypatch.setattr(delivery, "MARK_EVERY", 2)  # marks also made within the batch
+    rows = [write(person) for person in residents(7)]
+    smtp_server.refuse(after=3)
+
+    assert dispatch(in_process=True) == {"claimed": 7, "sent": 3, "retrying": 4}
+
+    took, refused = rows[:3], rows[3:]
+    assert _received_ids(smtp_server) == [row.pk for row in took]
+    for row in took:
+        row.refresh_from_db()
+        assert (row.state, row.attempts, row.last_error) == (OutboxMail.State.SENT, 1, "")
+    for row in refused:
+        row.refresh_from_db()
+        assert (row.state, row.attempts) == (OutboxMail.State.PENDING, 1)
+        assert "451" in row.last_error
+        assert row.sent_at is None
+
+    smtp_server.accept()
+    last_due = max(row.next_attempt_at for row in refused)
+    dispatch_at_each_retry(refused[0], start=last_due)  # their retries, in one dispatch
+    assert sorted(_received_ids(smtp_server)) == [row.pk for row in rows]  # each once
+    assert set(OutboxMail.objects.values_list("state", flat=True)) == {OutboxMail.State.SENT}

@@ -24,6 +24,9 @@ from django.db.backends.signals import connection_created
 from bench import report, seed
 from bench.settings import BENCH_QUEUE
 
+# The mail benchmark's worker runs as docker-compose.yml's does: prefork, 3 processes.
+WORKER_CONCURRENCY = 3
+
 
 def _statement_timeout(sender, connection, **kwargs) -> None:
     if connection.vendor == "postgresql":
@@ -126,7 +129,7 @@ class Command(BaseCommand):
         return [
             run_mail(
                 mails=options["mails"],
-                concurrency=2,
+                concurrency=WORKER_CONCURRENCY,
                 timeout=300,
                 separate_commits=separate,
                 writers=options["mail_writers"],

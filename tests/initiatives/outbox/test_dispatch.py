@@ -196,3 +196,22 @@ def test_the_task_and_the_scheduled_jobs_command_dispatch(settings):
     write(UserFactory())
     assert tasks.outbox_dispatch() == {"claimed": 1, "sent": 1}
     assert OutboxMail.objects.get().state == OutboxMail.State.SENT
+
+
+@pytest.mark.parametrize("in_process", [True, False])
+def test_a_short_batch_ends_the_dispatch_without_another_claim(
+    settings, as_a_worker, monkeypatch, in_process
+):
+    """Nothing more was due when a claim came back short; a mail committed after it has a
+    kick of its own, so claiming once more to find nothing is left out."""
+    outbox(mailer="CountingBackend", settings=settings)
+    claims = []
+    monkeypatch.setattr(
+        dispatch_module, "claim", lambda **kwargs: claims.append(claim(**kwargs)) or claims[-1]
+    )
+    for person in residents(BATCH_SIZE + 3):
+        write(person)
+    monkeypatch.setattr(app, "send_task", lambda name, **options: None)  # a full batch hands on
+
+    assert dispatch(in_process=in_process) == {"claimed": BATCH_SIZE + 3, "sent": BATCH_SIZE + 3}
+    assert [len(batch) for batch in claims] == [BATCH_SIZE, 3]  # no empty third claim

@@ -105,3 +105,23 @@ def test_a_countdown_dispatch_for_a_retry_ignores_the_flag(broker, published):
 def test_the_flag_belongs_to_one_queue_and_one_database(broker):
     assert waiting.flag_key("a") != waiting.flag_key("b")
     assert connection.settings_dict["NAME"] in waiting.flag_key("a")
+
+
+def test_commits_while_a_dispatch_gathers_publish_nothing_and_go_in_its_claim(
+    broker, published, monkeypatch
+):
+    """A started dispatch waits GATHER_SECONDS before it clears the flag and claims: the
+    commits of that moment start no dispatch of their own, and it sends their mails."""
+    people = residents(4)
+    write(people[0])
+    dispatch_soon()  # the first commit's kick: published, the flag set
+
+    def commits_meanwhile(seconds):
+        assert seconds == dispatch_module.GATHER_SECONDS
+        for person in people[1:]:
+            write(person)
+            dispatch_soon()  # each commit's kick finds the flag still set
+
+    monkeypatch.setattr(dispatch_module, "sleep", commits_meanwhile)
+    assert dispatch() == {"claimed": 4, "sent": 4}
+    assert published == [DISPATCH_TASK]  # one task for the four commits

@@ -39,6 +39,7 @@ from accounts.models import User
 from config.celery import app
 from initiatives import services, tasks
 from initiatives.models import Dream, OutboxMail
+from initiatives.outbox.delivery import MARK_EVERY
 from initiatives.outbox.dispatch import BATCH_SIZE, DISPATCH_TASK, MAX_RETRIES
 from initiatives.outbox.waiting import WAITING_FLAG_SECONDS
 from initiatives.statuses import Status
@@ -494,7 +495,7 @@ def test_redis_down_while_100_dreams_change_the_next_dispatches_deliver_each_mai
     nothing_more_is_sent(delivery)
 
 
-def test_a_worker_killed_during_1000_updates_loses_nothing_and_resends_at_most_one_a_process(
+def test_a_worker_killed_during_1000_updates_loses_nothing_and_resends_at_most_a_few_a_process(
     delivery, mogelijkmaker
 ):
     """SIGKILL the worker and its pool in the middle of a burst, then restart it.
@@ -502,8 +503,9 @@ def test_a_worker_killed_during_1000_updates_loses_nothing_and_resends_at_most_o
     500 status changes in one transaction (a bulk job) are being sent when the worker and its
     pool are killed; 500 more are made one by one while it is down.
 
-    Each mail is marked sent in its own commit as soon as the mail server took it, so only a
-    mail in the middle of its send at the kill can go out twice: at most one per pool
+    Sent mails are marked a few at a time (delivery.MARK_EVERY, or sooner after
+    MARK_SECONDS), each few in one commit, so only those the server took since the last mark,
+    and the one in the middle of its send, can go out twice: at most MARK_EVERY per pool
     process. The rest the killed pool had claimed is due again once its claim runs out
     (MAIL_CLAIM_SECONDS, short here), and the next dispatch sends it.
     """
@@ -568,9 +570,9 @@ def test_a_worker_killed_during_1000_updates_loses_nothing_and_resends_at_most_o
     assert figures["lost"] == 0
     assert figures["unexpected"] == 0
     assert figures["unreadable"] <= CONCURRENCY
-    # Only a mail being sent at the moment of the kill can go out twice: written to the
-    # mailbox, but its row not yet marked sent. At most one per pool process.
-    assert figures["duplicated"] <= CONCURRENCY
+    # Only mails sent since their process's last mark can go out twice: written to the
+    # mailbox, but their rows not yet marked sent. At most MARK_EVERY per pool process.
+    assert figures["duplicated"] <= CONCURRENCY * MARK_EVERY
     assert duplicated_ids <= held_at_kill
     assert set(OutboxMail.objects.values_list("state", flat=True)) == {OutboxMail.State.SENT}
 
@@ -748,7 +750,9 @@ def test_many_mails_of_one_transaction_give_one_kick_and_go_out_in_batches_of_50
     assert len(ids) == total
     assert delivery.published == [DISPATCH_TASK]  # one kick at the commit; the worker hands on
     assert figures == {"sent": total, "lost": 0, "duplicated": 0, "unexpected": 0, "unreadable": 0}
-    assert connection_count() == batches  # one mail server connection per batch
+    # One mail server connection per dispatch, shared by its batches: a dispatch that takes
+    # another batch after its first uses the same one.
+    assert 1 <= connection_count() <= batches
     assert set(OutboxMail.objects.values_list("attempts", flat=True)) == {1}
 
 
