@@ -299,7 +299,8 @@ def mail_lines(mail) -> list[str]:
     if mail.separate_commits:
         rate = mail.mails / mail.write_seconds if mail.write_seconds else 0
         written = (
-            f"{mail.writers} processes wrote and committed them one by one in "
+            f"{mail.writers} processes stored and committed them one by one (rendered "
+            f"beforehand) in "
             f"{_ms(mail.write_seconds)}, {rate:.0f}/s, inside that span"
         )
     else:

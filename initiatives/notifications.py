@@ -6,6 +6,8 @@ that caused it, and a dispatch is started once that change has committed
 dispatch: Celery beat starts one every minute.
 """
 
+from typing import NamedTuple
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -46,6 +48,32 @@ def _state_for(to: User, essential: bool) -> str:
     return OutboxMail.State.PENDING
 
 
+class RenderedMail(NamedTuple):
+    subject: str
+    body_text: str
+    body_html: str
+
+
+def mail_render(
+    *, to: User, template: str, context: dict | None = None, dream: Dream | None = None
+) -> RenderedMail:
+    """Render mail TEMPLATE for TO in their language: subject, text and HTML."""
+    full_context = {
+        "recipient": to,
+        "dream": dream,
+        "site_url": settings.SITE_URL,
+        "municipality_name": settings.MUNICIPALITY_NAME,
+        **_resident_links(to),
+        **(context or {}),
+    }
+    with translation.override(to.language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"mail/{template}_subject.txt", full_context)
+        body_text = render_to_string(f"mail/{template}.txt", full_context)
+        body_text += render_to_string("mail/_footer.txt", full_context)
+        body_html = render_to_string(f"mail/{template}.html", full_context)
+    return RenderedMail(" ".join(subject.split())[:200], body_text, body_html)
+
+
 def mail_queue(
     *,
     to: User,
@@ -61,26 +89,28 @@ def mail_queue(
     nothing is sent; when it commits, a dispatch sends it. A non-essential
     mail follows the resident's choice: at once, in the daily email, or not at all.
     """
-    full_context = {
-        "recipient": to,
-        "dream": dream,
-        "site_url": settings.SITE_URL,
-        "municipality_name": settings.MUNICIPALITY_NAME,
-        **_resident_links(to),
-        **(context or {}),
-    }
-    with translation.override(to.language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"mail/{template}_subject.txt", full_context)
-        body_text = render_to_string(f"mail/{template}.txt", full_context)
-        body_text += render_to_string("mail/_footer.txt", full_context)
-        body_html = render_to_string(f"mail/{template}.html", full_context)
+    rendered = mail_render(to=to, template=template, context=context, dream=dream)
+    return mail_store(
+        to=to, rendered=rendered, dream=dream, essential=essential, digest_line=digest_line
+    )
+
+
+def mail_store(
+    *,
+    to: User,
+    rendered: RenderedMail,
+    dream: Dream | None = None,
+    essential: bool = True,
+    digest_line: str = "",
+) -> OutboxMail:
+    """Store RENDERED for TO in the outbox, in the caller's transaction; sent after commit."""
     state = _state_for(to, essential)
     mail = OutboxMail.objects.create(
         recipient=to,
         to_email=to.email,
-        subject=" ".join(subject.split())[:200],
-        body_text=body_text,
-        body_html=body_html,
+        subject=rendered.subject,
+        body_text=rendered.body_text,
+        body_html=rendered.body_html,
         dream=dream,
         essential=essential,
         digest_line=digest_line,
