@@ -34,9 +34,10 @@ def resident_timeline_html(dream, decision=None) -> SafeString:
     new_status = _("New status: %(status)s")
     other_help = ""
     if decision is not None and decision.other_help:
+        heading = escape(_("Who else can help you"))  # not in the f-string: makemessages
         other_help = (
             '\n              <div class="portal-panel portal-panel--quiet">\n'
-            f'                <h3 class="utrecht-heading-3">{escape(_("Who else can help you"))}'
+            f'                <h3 class="utrecht-heading-3">{heading}'
             "</h3>\n"
             f'                <div class="portal-text">{_linebreaksbr(decision.other_help)}</div>\n'
             "              </div>\n            "

@@ -57,7 +57,8 @@ def form_field(field) -> SafeString:
     else:
         required = ""
         if field.field.required:
-            required = f' <span class="portal-required">({_text(gettext("required"))})</span>'
+            word = _text(gettext("required"))  # not in the f-string: makemessages
+            required = f' <span class="portal-required">({word})</span>'
         parts.append(
             '\n  <div class="utrecht-form-field__label"><label class="utrecht-form-label" '
             f'for="{label_for}">{label}{required}</label></div>'

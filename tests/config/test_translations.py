@@ -186,3 +186,27 @@ def test_every_string_in_the_code_is_in_the_catalogue(settings, tmp_path, monkey
         str(e) for e in extracted if e.msgid and ("fuzzy" in e.flags or not all(e.msgstrs.values()))
     ]
     assert not missing, "In the code, not (or not surely) translated:\n" + "\n".join(missing)
+
+
+GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "ngettext", "pgettext", "npgettext"}
+
+
+def test_no_translated_string_is_looked_up_inside_an_f_string():
+    """makemessages (xgettext) does not read inside f-strings: a `_("...")` there is never
+    extracted, and once the catalogue is made again its Dutch is gone (the timeline's
+    "Internal" tag, issue 15). Look them up before the f-string instead."""
+    found = []
+    for folder in ("accounts", "config", "initiatives", "residents", "staff"):
+        for path in sorted((Path(settings.BASE_DIR) / folder).rglob("*.py")):
+            tree = ast.parse(path.read_text(), filename=str(path))
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.JoinedStr):
+                    continue
+                for inner in ast.walk(node):
+                    if (
+                        isinstance(inner, ast.Call)
+                        and isinstance(inner.func, ast.Name)
+                        and inner.func.id in GETTEXT_NAMES
+                    ):
+                        found.append(f"{path.relative_to(settings.BASE_DIR)}:{inner.lineno}")
+    assert not found, "gettext inside an f-string (not extracted):\n" + "\n".join(found)
