@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, ValidationError
+from django.db import connections
 from django.db.models import F, QuerySet, Subquery
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.utils.functional import cached_property
@@ -78,7 +79,18 @@ class CappedCount:
 
     @cached_property
     def _counted(self) -> int:
-        return self.queryset.order_by().values("pk")[: self.cap + 1].count()
+        # What .count() on the sliced queryset runs, written around its compiled SQL: the
+        # ORM's count (get_aggregation: cloning, wrapping and compiling the query again)
+        # cost about 0.4 ms of Python per page, twice the query itself (issue 15).
+        limited = self.queryset.order_by().values("pk")[: self.cap + 1]
+        try:
+            sql, params = limited.query.get_compiler(limited.db).as_sql()
+        except EmptyResultSet:  # a filter that matches nothing, such as pk__in=[]
+            return 0
+        with connections[limited.db].cursor() as cursor:
+            # SQL the ORM compiled, its values in PARAMS: nothing user-typed is spliced in.
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) subquery", params)  # noqa: S608
+            return cursor.fetchone()[0]
 
     @property
     def count(self) -> int:
