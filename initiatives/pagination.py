@@ -10,12 +10,13 @@ DeferredJoinPaginator numbered pages that read ids first, then those rows
 import base64
 import binascii
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import F, QuerySet, Subquery
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, ValidationError
+from django.db import connections
+from django.db.models import F, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.utils.functional import cached_property
 
@@ -78,7 +79,18 @@ class CappedCount:
 
     @cached_property
     def _counted(self) -> int:
-        return self.queryset.order_by().values("pk")[: self.cap + 1].count()
+        # What .count() on the sliced queryset runs, written around its compiled SQL: the
+        # ORM's count (get_aggregation: cloning, wrapping and compiling the query again)
+        # cost about 0.4 ms of Python per page, twice the query itself (issue 15).
+        limited = self.queryset.order_by().values("pk")[: self.cap + 1]
+        try:
+            sql, params = limited.query.get_compiler(limited.db).as_sql()
+        except EmptyResultSet:  # a filter that matches nothing, such as pk__in=[]
+            return 0
+        with connections[limited.db].cursor() as cursor:
+            # SQL the ORM compiled, its values in PARAMS: nothing user-typed is spliced in.
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) subquery", params)  # noqa: S608
+            return cursor.fetchone()[0]
 
     @property
     def count(self) -> int:
@@ -131,15 +143,16 @@ class KeysetPaginator:
         descending: bool,
         per_page: int,
         make_row: Callable | None = None,
-        rows_for: Callable[[QuerySet], QuerySet] | None = None,
+        rows_for: Callable[[QuerySet, list[str]], Iterable] | None = None,
     ):
         """MAKE_ROW turns what is read (a values_list's tuples, say) into the rows of a page;
         each row must have its KEYS as attributes.
 
         ROWS_FOR, given a queryset of the page's ids (found on QUERYSET by its keys, with the
-        LIMIT), returns the queryset that reads those rows. The page is then found on the
-        index alone and only its rows are joined: PostgreSQL plans what a row shows (a
-        subquery such as a flag) for the rows of the whole list otherwise, not for 26.
+        LIMIT) and the order (KEYS, each with its direction), returns those rows in that
+        order. The page is then found on the index alone and only its rows are joined:
+        PostgreSQL plans what a row shows (a subquery such as a flag) for the rows of the
+        whole list otherwise, not for 26.
         """
         self.queryset, self.keys, self.descending = queryset, tuple(keys), descending
         self.per_page, self.make_row, self.rows_for = per_page, make_row, rows_for
@@ -165,9 +178,9 @@ class KeysetPaginator:
     def _read(self, queryset: QuerySet, *, backwards: bool = False) -> list:
         page = queryset[: self.per_page + 1]
         if self.rows_for is not None:
-            ids = Subquery(page.values("pk"))
-            page = self.rows_for(ids).order_by(*self._order(backwards=backwards))
-        rows = list(page)
+            rows = list(self.rows_for(page.values("pk"), self._order(backwards=backwards)))
+        else:
+            rows = list(page)
         return [self.make_row(row) for row in rows] if self.make_row else rows
 
     def _order(self, *, backwards: bool) -> list[str]:

@@ -12,10 +12,11 @@ a search     sorted by relevance ranks only the newest DREAM_SEARCH_CONSIDERED m
 import math
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import F, QuerySet, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from initiatives.pagination import CappedCount, InvalidKey, KeysetPaginator
 from initiatives.search import SEARCH_CONFIG
 from initiatives.search_window import newest_ids
 from initiatives.selectors.dream_lists import LIST_SORTS, _with_tension_flag
+from initiatives.spliced_query import SplicedQuery, placeholder
 from initiatives.statuses import STATUS_ORDER, Status, status_order
 
 # What a row of the list shows, read as plain values (ListedDream): the story and the search
@@ -145,13 +147,10 @@ def dream_list_page(
         return _ranked_page(dreams, query=query, number=number, per_page=per_page)
     spec = LIST_SORTS[sort]
     by_status = "status_order" in spec.keys
-    columns, make_row = _listed(("status_order",) if by_status else ())
+    _columns, make_row = _listed(("status_order",) if by_status else ())
 
-    def rows_for(ids) -> QuerySet:
-        rows = _with_tension_flag(Dream.objects.filter(pk__in=ids))
-        if by_status:
-            rows = rows.annotate(status_order=status_order())
-        return rows.values_list(*columns)
+    def rows_for(ids: QuerySet, order: list[str]) -> list:
+        return _page_rows_query(connections[ids.db], by_status, tuple(order)).rows(ids)
 
     paginator = KeysetPaginator(
         dreams,
@@ -192,6 +191,17 @@ def dream_list_page(
         at_start=page.is_first,
         notice=notice,
     )
+
+
+@lru_cache(maxsize=64)
+def _page_rows_query(connection, by_status: bool, order: tuple[str, ...]) -> SplicedQuery:
+    """What a page of the list reads for its ids, in ORDER: composed once per database
+    connection (the compiler keeps it for its converters) and sort, not once per page."""
+    rows = _with_tension_flag(Dream.objects.using(connection.alias).filter(pk__in=placeholder()))
+    if by_status:
+        rows = rows.annotate(status_order=status_order())
+    columns, _make_row = _listed(("status_order",) if by_status else ())
+    return SplicedQuery.of(rows.order_by(*order).values_list(*columns))
 
 
 class _PositionRefused(InvalidKey):

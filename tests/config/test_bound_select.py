@@ -83,3 +83,21 @@ def test_option_groups_and_other_widgets_are_left_to_django(db):
     form = Grouped()
     assert bound_select_html(form["grouped"]) is None
     assert bound_select_html(form["radio"]) is None
+
+
+def test_options_written_again_from_the_cache_and_safe_labels_kept_apart(db):
+    """The second rendering reads each option from _option_parts' cache; a SafeString label
+    equal to a plain one (equal as a cache key) must still not be escaped, and the plain one
+    must be."""
+    from django.utils.safestring import mark_safe
+
+    class Labels(NLDesignFormMixin, forms.Form):
+        plain = forms.ChoiceField(choices=[("<b>", "<b>bold</b>"), ("x", HOSTILE)])
+        safe = forms.ChoiceField(choices=[("<b>", mark_safe("<b>bold</b>")), ("x", "X")])
+
+    for data in (None, {"plain": "x", "safe": "<b>"}, None):  # the last: all from the cache
+        form = Labels(data)
+        _assert_same(form)
+        assert "<b>bold</b>" not in bound_select_html(form["plain"])
+        assert "<b>bold</b>" in bound_select_html(form["safe"])
+        assert "<script>" not in bound_select_html(form["plain"])

@@ -335,6 +335,22 @@ def test_a_capped_count_counts_at_most_its_cap(many_dreams, enabler):
     dreams = selectors.staff_dream_list(user=enabler)
     assert (CappedCount(dreams, 12).count, CappedCount(dreams, 12).capped) == (12, True)
     assert (CappedCount(dreams, 30).count, CappedCount(dreams, 30).capped) == (30, False)
+    # Written around the compiled SQL: the same as the ORM's own count, filtered, searched,
+    # annotated (tension, status order) or matching nothing at all.
+    for filtered in (
+        dreams,
+        selectors.staff_dream_list(user=enabler, tension=True, sort="status"),
+        selectors.staff_dream_list(user=enabler, query="nergens", statuses=["submitted"]),
+        dreams.filter(pk__in=[]),
+        dreams.none(),
+    ):
+        for cap in (0, 5, 100):
+            expected = filtered.order_by().values("pk")[: cap + 1].count()
+            assert CappedCount(filtered, cap)._counted == expected
+    assert (
+        CappedCount(dreams.filter(pk__in=[]), 5).count,
+        CappedCount(dreams.none(), 5).capped,
+    ) == (0, False)
 
 
 def test_a_search_says_when_more_matched_than_were_ranked(db, enabler, client, settings):
