@@ -106,20 +106,7 @@ def _dream_for_staff_portable(*, pk: int, limit: int | None) -> Dream:
         )
         .get(pk=pk)
     )
-    dream.timeline = [
-        TimelineRow(
-            event.pk,
-            event.created_at,
-            event.kind,
-            event.public,
-            event.from_status,
-            event.to_status,
-            event.body,
-            event.actor_id,
-            event.actor.get_full_name() if event.actor_id is not None else "",
-        )
-        for event in dream.timeline
-    ]
+    dream.timeline = [TimelineRow.of(event) for event in dream.timeline]
     return dream
 
 

@@ -51,6 +51,21 @@ class TimelineRow(NamedTuple):
     actor_id: int | None
     actor_name: str  # as User.get_full_name gives it; "" when nobody in particular did it
 
+    @classmethod
+    def of(cls, event) -> "TimelineRow":
+        """EVENT (a TimelineEvent with its actor) as a row, as the one query reads it."""
+        return cls(
+            event.pk,
+            event.created_at,
+            event.kind,
+            event.public,
+            event.from_status,
+            event.to_status,
+            event.body,
+            event.actor_id,
+            event.actor.get_full_name() if event.actor_id is not None else "",
+        )
+
 
 # A person as get_full_name needs them: id, email, full name, active, staff.
 _PERSON = "{0}.id, {0}.email, {0}.full_name, {0}.is_active, {0}.is_staff"

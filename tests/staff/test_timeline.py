@@ -191,17 +191,7 @@ def test_entries_show_what_the_template_showed(language):
 
 def as_row(event: TimelineEvent) -> TimelineRow:
     """EVENT as the workspace's selector reads it."""
-    return TimelineRow(
-        event.pk,
-        event.created_at,
-        event.kind,
-        event.public,
-        event.from_status,
-        event.to_status,
-        event.body,
-        event.actor_id,
-        event.actor.get_full_name() if event.actor_id else "",
-    )
+    return TimelineRow.of(event)
 
 
 # --- the events written in Python are the HTML the template's loop wrote ----------------------
