@@ -213,6 +213,18 @@ def _session_cookie(person: User) -> str:
 GUNICORN_LOG = "bench-gunicorn.log"
 
 
+@contextlib.contextmanager
+def running_gunicorn():
+    """Gunicorn on a free port for the block, stopped after it: its port, or None when it did
+    not answer within 30 s."""
+    port = free_port()
+    server = start_gunicorn(port)
+    try:
+        yield port if _wait_ready(port, server, timeout=30) else None
+    finally:
+        stop(server)
+
+
 def start_gunicorn(port: int) -> subprocess.Popen:
     """gunicorn with 2 sync workers, as deployed, on PORT of 127.0.0.1 (stop() ends it)."""
     gunicorn = Path(sys.executable).with_name("gunicorn")
@@ -251,10 +263,8 @@ def run_load(*, users: int, seconds: float, think: float, log=print) -> LoadResu
     if not resident_plans or not staff_plans:
         result.error = "no generated residents or staff to sign in as"
         return result
-    port = free_port()
-    server = start_gunicorn(port)
-    try:
-        if not _wait_ready(port, server, timeout=30):
+    with running_gunicorn() as port:
+        if port is None:
             result.error = f"gunicorn did not start (see var/{GUNICORN_LOG})"
             return result
         people = []
@@ -315,8 +325,6 @@ def run_load(*, users: int, seconds: float, think: float, log=print) -> LoadResu
         for thread in threads:
             thread.join(timeout=seconds + 60)
         elapsed = time.monotonic() - started
-    finally:
-        stop(server)
     times = [s.seconds for s in samples]
     result.requests = len(samples)
     result.errors = sum(1 for s in samples if not s.ok)
@@ -435,10 +443,8 @@ def run_open_loop(page_run, *, seconds: float, log=print) -> OpenLoopResult:
     finally:
         stop(static)
 
-    port = free_port()
-    server = start_gunicorn(port)
-    try:
-        if not _wait_ready(port, server, timeout=30):
+    with running_gunicorn() as port:
+        if port is None:
             result.error = f"gunicorn did not start (see var/{GUNICORN_LOG})"
             return result
         measurements = page_run.measurements
@@ -463,8 +469,6 @@ def run_open_loop(page_run, *, seconds: float, log=print) -> OpenLoopResult:
                     log=log,
                 )
             )
-    finally:
-        stop(server)
     result.load_end = _load()
     return result
 
