@@ -418,6 +418,10 @@ def run_pages(*, warmup: int, repeat: int, log=print) -> PageRun:
     from initiatives import services
 
     results: dict[str, Measurement] = {}
+    # What this process has loaded so far lies outside the garbage collector's walks, as in
+    # gunicorn's workers (config/wsgi.py): the Python per request is what a worker spends.
+    gc.collect()
+    gc.freeze()
     with override_settings(ROOT_URLCONF=BENCH_URLCONF, **lifted_rate_limits(dir(settings))):
         who = subjects()
         requests = page_requests(who)
