@@ -89,6 +89,14 @@ def _size(dreams: int) -> str:
     return f"{dreams // 1000}k" if dreams % 1000 == 0 else f"{dreams:,}"
 
 
+def vacuum_text(made: dict) -> str:
+    """ ", VACUUM 2 s (autovacuum is off here: what it would do)" or "" (bench/seed.py)."""
+    seconds = made.get("seconds_vacuum")
+    if seconds is None:
+        return ""
+    return f", VACUUM {seconds:.0f} s (autovacuum is off on this server: what it would do)"
+
+
 def _reference(sizes: list[int]) -> int:
     """The size Python time and ratios are read at: 100,000 if measured, else the largest."""
     return REFERENCE_SIZE if REFERENCE_SIZE in sizes else max(sizes)
@@ -339,7 +347,8 @@ def render(*, info: dict, steps: list, mixed, mail_runs, options: dict, minutes:
         lines.append(
             f"- **{step['size']:,} dreams**: seeded {made['added_dreams']:,} in "
             f"{made['seconds']:.0f} s (generating {made['seconds_generate']:.0f} s, COPY and "
-            f"indexes {made['seconds_copy']:.0f} s, ANALYZE {made['seconds_analyze']:.0f} s; "
+            f"indexes {made['seconds_copy']:.0f} s, ANALYZE {made['seconds_analyze']:.0f} s"
+            f"{vacuum_text(made)}; "
             f"{made['rows'].get('initiatives_timelineevent', 0):,} events added, in time order); "
             f"load average {step['load'][0]} at the start of the step, {step['load'][1]} at its "
             f"end. Search words, share of the {run.listed:,} listed dreams: "

@@ -200,7 +200,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Seeded up to {made['total_dreams']:,} dreams in {made['seconds']:.1f} s "
                 f"(generating {made['seconds_generate']:.1f} s, COPY and indexes "
-                f"{made['seconds_copy']:.1f} s, ANALYZE {made['seconds_analyze']:.1f} s; "
+                f"{made['seconds_copy']:.1f} s, ANALYZE {made['seconds_analyze']:.1f} s"
+                f"{report.vacuum_text(made)}; "
                 f"{made['rows'].get('initiatives_timelineevent', 0):,} events added); "
                 f"load average {load_start}."
             )
