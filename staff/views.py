@@ -475,7 +475,14 @@ def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
         "grant_form": form("grant_form", lambda: forms.GrantForm(promised=promised)),
         "move_form": form("move_form", lambda: forms.MoveForm(targets=moves)),
         "propose_form": form("propose_form", forms.ProposeNotPossibleForm),
-        "hand_over_form": form("hand_over_form", lambda: forms.HandOverForm(exclude=dream.contact)),
+        # Its options as the list's filter reads them (plain values, one query composed once),
+        # not ~60 User objects from the field's queryset.
+        "hand_over_form": form(
+            "hand_over_form",
+            lambda: forms.HandOverForm(
+                exclude=dream.contact, people=lambda: selectors.list_filter_options()["contact"]
+            ),
+        ),
     }
 
 

@@ -34,6 +34,7 @@ from initiatives.models import (
     Verdict,
 )
 from initiatives.statuses import Status
+from staff.forms import HandOverForm
 from tests.conftest import verify_second_factor
 from tests.factories import (
     DreamFactory,
@@ -1330,3 +1331,20 @@ class TestTheResidentNeverSeesInternals:
             content = client.get(url).content.decode()
             assert "Hallo Anna!" in content or url == "/mijn-dromen/"
             assert "zonder.naam@heusden.example" not in content, url
+
+
+def test_the_workspace_offers_every_other_mogelijkmaker_to_hand_over_to(
+    client, enabler, second_enabler, manager
+):
+    """The options come from the list's filter query (plain values): the same people and
+    names as the form's own queryset, without the dream's contact."""
+    dream = _picked_up_dream(enabler)
+    client.force_login(enabler)
+
+    content = client.get(f"/medewerkers/dromen/{dream.pk}/").content.decode()
+
+    select = re.search(r'<select name="handover-to".*?</select>', content, re.S).group(0)
+    offered = re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', select)
+    expected = HandOverForm(exclude=enabler).fields["to"].queryset
+    assert offered == [(str(user.pk), user.get_full_name()) for user in expected]
+    assert offered == [(str(second_enabler.pk), "Mehmet Yilmaz")]  # not the contact, no manager
