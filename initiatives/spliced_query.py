@@ -50,6 +50,10 @@ class SplicedQuery:
             inner_sql, inner_params = inner.query.get_compiler(inner.db).as_sql()
         except EmptyResultSet:  # it matches nothing (as the ORM says, without a query)
             return []
+        return self.rows_sql(inner_sql, inner_params)
+
+    def rows_sql(self, inner_sql: str, inner_params) -> list[tuple]:
+        """Run the template with INNER_SQL (a subquery of ids) in the placeholder's place."""
         sql = f"{self.head}{inner_sql}{self.tail}"
         params = (*self.head_params, *inner_params, *self.tail_params)
         with connections[self.compiler.using].cursor() as cursor:

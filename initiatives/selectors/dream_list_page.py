@@ -15,9 +15,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, connections
-from django.db.models import F, QuerySet, Subquery, Value
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -283,29 +282,19 @@ def _ranked_page(dreams: QuerySet[Dream], *, query: str, number: str, per_page: 
     # it looks among the newest dreams first, through the word's index (search_window).
     newest = newest_ids(dreams, considered + 1)
     count, capped = min(len(newest), considered), len(newest) > considered
-    candidates = Dream.objects.filter(pk__in=newest[:considered])
-    if connection.vendor == "postgresql":
-        search = SearchQuery(query.strip(), config=SEARCH_CONFIG, search_type="websearch")
-        rank = SearchRank(F("search_document"), search)
-        order = ("-rank", "-submitted_at", "-id")
-    else:  # SQLite has no ranking: newest first
-        rank, order = Value(0.0), ("-submitted_at", "-id")
     num_pages = max(1, math.ceil(count / per_page))
     try:
         current = min(max(int(number or 1), 1), num_pages)
     except ValueError:
         current = 1
     start = (current - 1) * per_page
-    # Ranked and cut to the page on ids alone; only the page's rows are then joined with
-    # their neighbourhood, theme, MogelijkMaker and tension flag (ranked again, 25 of them).
-    page_ids = (
-        candidates.annotate(rank=rank).order_by(*order).values("pk")[start : start + per_page]
-    )
-    rows = _with_tension_flag(Dream.objects.filter(pk__in=Subquery(page_ids)))
-    columns, make_row = _listed(("rank",))
-    rows = rows.annotate(rank=rank).order_by(*order).values_list(*columns)
+    rows = []
+    if count and connection.vendor == "postgresql":
+        rows = _ranked_rows(connections[dreams.db], query, newest[:considered], per_page, start)
+    elif count:  # SQLite has no ranking: newest first
+        rows = _newest_rows(newest[:considered], per_page, start)
     return DreamListPage(
-        rows=[make_row(values) for values in rows] if count else [],
+        rows=rows,
         count=count,
         capped=capped,
         sort=RELEVANCE,
@@ -317,6 +306,42 @@ def _ranked_page(dreams: QuerySet[Dream], *, query: str, number: str, per_page: 
         num_pages=num_pages,
         ranked=True,
     )
+
+
+# A search's candidates ranked and cut to the page, written once. Composed through the ORM
+# (a SearchRank over a pk__in list of up to 200 values, for the ids and again for the rows)
+# it cost about 3 ms of Python per search, and more the more candidates (issue 15). The rank
+# is Django's SearchRank of the same query (tests/initiatives/test_search_window.py compares).
+_RANK_PAGE_SQL = (
+    "SELECT id, ts_rank(search_document, websearch_to_tsquery(%s::regconfig, %s)) AS rank "
+    "FROM initiatives_dream WHERE id = ANY(%s) "
+    "ORDER BY rank DESC, submitted_at DESC, id DESC LIMIT %s OFFSET %s"
+)
+
+
+def _ranked_rows(db, query: str, candidates: list[int], per_page: int, start: int) -> list:
+    """The page of CANDIDATES (dream ids) best matching QUERY, from START, as ListedDreams
+    (DB: the database connection)."""
+    with db.cursor() as cursor:
+        cursor.execute(_RANK_PAGE_SQL, [SEARCH_CONFIG, query.strip(), candidates, per_page, start])
+        ranked = cursor.fetchall()
+    if not ranked:
+        return []
+    ranks = dict(ranked)
+    _columns, make_row = _listed()
+    found = _page_rows_query(db, False, ("-submitted_at", "-id")).rows_sql(
+        "SELECT unnest(%s::bigint[])", [list(ranks)]
+    )
+    by_id = {row.id: row for row in map(make_row, found)}
+    return [replace(by_id[pk], rank=rank) for pk, rank in ranks.items() if pk in by_id]
+
+
+def _newest_rows(candidates: list[int], per_page: int, start: int) -> list:
+    """The page of CANDIDATES newest first, rank 0: a search on SQLite."""
+    rows = _with_tension_flag(Dream.objects.filter(pk__in=candidates))
+    columns, make_row = _listed()
+    rows = rows.order_by("-submitted_at", "-id").values_list(*columns)[start : start + per_page]
+    return [replace(make_row(values), rank=0.0) for values in rows]
 
 
 def jump_statuses() -> list[tuple[str, str]]:
