@@ -77,15 +77,17 @@ def test_the_database_ranks_and_counts_a_limited_set(matches, enabler, settings)
     assert all("COUNT(" not in sql and "ts_rank" not in sql for sql in statistics)
     assert len(statistics) <= 2
     # One walk finds the newest N+1 matches (the one more says "more matched")...
-    newest, ranked = [sql for sql in sqls if sql not in statistics]
+    newest, ranked, rows = [sql for sql in sqls if sql not in statistics]
     assert "ts_rank" not in newest and "COUNT(" not in newest
     assert newest.endswith(
         'ORDER BY "initiatives_dream"."submitted_at" DESC, "initiatives_dream"."id" DESC LIMIT 4'
     )
-    # ...and only the newest N are ranked, the page cut from them by rank.
-    ids = re.search(r'"id" IN \(([\d, ]+)\)', ranked).group(1)
+    # ...only the newest N are ranked, the page cut from them by rank...
+    ids = re.search(r"id = ANY\('\{([\d,]+)\}'", ranked).group(1)
     assert len(ids.split(",")) == 3
     assert "ts_rank" in ranked and "LIMIT 25" in ranked
+    # ...and only the page's rows are read with their place, theme and MogelijkMaker.
+    assert "ts_rank" not in rows and "COUNT(" not in rows and "unnest(" in rows
 
 
 def test_a_chosen_sort_pages_through_every_match(matches, enabler, settings):
