@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "initiatives",
     "residents",
     "staff",
+    "neighbourhoods",  # the owners' side: platforms, their agenda, funds and applications
     "bench",  # the scale benchmark (make bench): its commands, never imported by the apps
 ]
 

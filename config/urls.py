@@ -16,6 +16,7 @@ urlpatterns = [
     path("health/live/", health.live, name="health_live"),
     path("health/details/", health.details, name="health_details"),
     path("medewerkers/", include("staff.urls")),
+    path("", include("neighbourhoods.urls")),
     path("", include("residents.urls")),
 ]
 

@@ -52,10 +52,58 @@ class Theme(models.Model):
 
 
 class Fund(models.Model):
+    """One budget year of a fund: the municipality's, or a neighbourhood's (issue 16).
+
+    The council sets the frame: the yearly amount (entered by the administrator on its
+    behalf), the criteria shown to applicants, a maximum per application and who decides.
+    A new budget year is a new row with the same name (services.fund_start_year): the
+    years before stay as they were.
+    """
+
+    class Decider(models.TextChoices):
+        STAFF = "staff", _("Staff decide")
+        STAFF_AFTER_ADVICE = "staff_after_advice", _("Staff decide after the platform's advice")
+        PLATFORM = "platform", _("The platform decides within the frame; staff check the frame")
+
     name = models.CharField(_("name"), max_length=100)
     year = models.PositiveSmallIntegerField(_("year"))
     amount = models.DecimalField(
         _("yearly amount"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="funds",
+        verbose_name=_("neighbourhood"),
+        help_text=_("Empty: the municipality's fund. Set: the neighbourhood's own fund."),
+    )
+    description = models.TextField(
+        _("what the fund is for"), max_length=2000, blank=True, help_text=_("Shown to applicants.")
+    )
+    criteria = models.TextField(
+        _("criteria"),
+        max_length=3000,
+        blank=True,
+        help_text=_("One criterion per line. Applicants see them and answer each one."),
+    )
+    max_per_application = models.DecimalField(
+        _("maximum per application"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.01)],
+        help_text=_("Empty: no maximum other than the balance."),
+    )
+    decider = models.CharField(
+        _("who decides"), max_length=20, choices=Decider.choices, default=Decider.STAFF
+    )
+    open_for_applications = models.BooleanField(
+        _("residents and organisations can apply"),
+        default=False,
+        help_text=_("Off: only MogelijkMakers grant from it, as before."),
     )
     committed = models.DecimalField(
         _("committed"),
@@ -72,6 +120,11 @@ class Fund(models.Model):
         verbose_name_plural = _("funds")
         constraints = [
             models.UniqueConstraint(fields=["name", "year"], name="fund_unique_name_year"),
+            # Advice or a decision by a platform needs the neighbourhood it belongs to.
+            models.CheckConstraint(
+                condition=models.Q(decider="staff") | models.Q(neighbourhood__isnull=False),
+                name="fund_platform_decider_has_neighbourhood",
+            ),
             models.CheckConstraint(
                 condition=models.Q(amount__gte=0), name="fund_amount_not_negative"
             ),
@@ -88,6 +141,10 @@ class Fund(models.Model):
     @property
     def balance(self):
         return self.amount - self.committed
+
+    @property
+    def criteria_list(self) -> list[str]:
+        return [line.strip() for line in self.criteria.splitlines() if line.strip()]
 
 
 class Dream(models.Model):
@@ -111,6 +168,11 @@ class Dream(models.Model):
     location = models.CharField(_("street or spot"), max_length=200, blank=True)
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, verbose_name=_("theme"))
     show_publicly = models.BooleanField(_("may be shown publicly once realised"), default=False)
+    # The resident's choice, per dream: members of the neighbourhood platform may read it
+    # (without the resident's name or contact details). Off until the resident turns it on.
+    shared_with_platform = models.BooleanField(
+        _("shared with the neighbourhood platform"), default=False
+    )
     contact_name = models.CharField(_("name"), max_length=150, blank=True)
     contact_phone = models.CharField(_("phone number"), max_length=30, blank=True)
 
@@ -292,6 +354,13 @@ class EventKind(models.TextChoices):
     HANDOVER = "handover", _("Handed over")
     CONTACT_CHANGED = "contact_changed", _("New MogelijkMaker")
     STILL_ON_IT = "still_on_it", _("We are still working on it")
+    SHARED_WITH_PLATFORM = "shared_with_platform", _("Shared with the neighbourhood platform")
+    UNSHARED_WITH_PLATFORM = (
+        "unshared_with_platform",
+        _("No longer shared with the neighbourhood platform"),
+    )
+    AGENDA = "agenda", _("On the neighbourhood agenda")
+    APPLICATION = "application", _("Application to a fund")
 
 
 class TimelineEventQuerySet(models.QuerySet):
@@ -972,3 +1041,18 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Audit log entries are append-only.")
+
+
+# The owners' half (issue 16): platforms and their agenda, applications to a fund. Their own
+# modules, registered with this app here.
+from initiatives.application_models import (  # noqa: E402, F401
+    Application,
+    BudgetLine,
+    CriterionAnswer,
+)
+from initiatives.platform_models import (  # noqa: E402, F401
+    AgendaItem,
+    Platform,
+    PlatformInvitation,
+    PlatformMember,
+)

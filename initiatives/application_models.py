@@ -1,0 +1,193 @@
+"""Applications to a fund, by a resident or an organisation (issue 16).
+
+An application always rides on a dream (an existing one, or one handed in with it): the
+dream's one face, timeline and mails are the application's too. It holds a budget plan in
+lines, what the applicant brings themselves (money and hours), other sources of money, and
+an answer to each of the fund's criteria as they read when the application was made.
+
+Registered with the app by initiatives/models.py; the rules are in
+initiatives/services/applications.py and initiatives/selectors/applications.py.
+"""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from initiatives.models import Dream, Fund
+
+# The Dutch Chamber of Commerce (KvK) number: eight digits.
+KVK_NUMBER = RegexValidator(r"^\d{8}$", _("A KvK number has 8 digits, for example 12345678."))
+
+
+class Application(models.Model):
+    class Applicant(models.TextChoices):
+        RESIDENT = "resident", _("A resident")
+        ORGANISATION = "organisation", _("An organisation")
+
+    class OrganisationKind(models.TextChoices):
+        FOUNDATION = "foundation", _("Foundation (stichting)")
+        ASSOCIATION = "association", _("Association (vereniging)")
+        SCHOOL = "school", _("School")
+        OTHER = "other", _("Other organisation")
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("Handed in")
+        ADVISED = "advised", _("Advice given")
+        GRANTED = "granted", _("Granted")
+        PARTLY_GRANTED = "partly_granted", _("Partly granted")
+        REFUSED = "refused", _("Not granted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    dream = models.ForeignKey(
+        Dream, on_delete=models.PROTECT, related_name="applications", verbose_name=_("dream")
+    )
+    fund = models.ForeignKey(
+        Fund, on_delete=models.PROTECT, related_name="applications", verbose_name=_("fund")
+    )
+    applicant = models.CharField(_("who applies"), max_length=20, choices=Applicant.choices)
+    organisation_name = models.CharField(_("name of the organisation"), max_length=200, blank=True)
+    organisation_kind = models.CharField(
+        _("kind of organisation"), max_length=20, choices=OrganisationKind.choices, blank=True
+    )
+    kvk_number = models.CharField(
+        _("KvK number"), max_length=8, blank=True, validators=[KVK_NUMBER]
+    )
+    contact_person = models.CharField(_("contact person"), max_length=150, blank=True)
+    signatory = models.CharField(_("who signs for the organisation"), max_length=150, blank=True)
+    signatory_role = models.CharField(_("their role"), max_length=100, blank=True)
+    own_money = models.DecimalField(
+        _("own contribution in money"),
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    own_hours = models.PositiveIntegerField(_("own contribution in hours"), default=0)
+    other_sources = models.TextField(
+        _("other sources of money"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Who else pays a part, and how much. Empty if nobody else does."),
+    )
+    requested = models.DecimalField(
+        _("amount asked for"), max_digits=12, decimal_places=2, editable=False
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.SUBMITTED
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("handed in by"),
+    )
+    submitted_at = models.DateTimeField(_("handed in"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decision_reasons = models.TextField(_("reasons"), max_length=3000, blank=True)
+    granted = models.DecimalField(
+        _("amount granted"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    not_funded = models.TextField(
+        _("what is not funded"),
+        max_length=2000,
+        blank=True,
+        help_text=_("With a partial grant: what the money does not cover, and why."),
+    )
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        indexes = [models.Index(fields=["fund", "state"], name="application_fund_state")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(requested__gt=0), name="application_requested_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(own_money__gte=0), name="application_own_money_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(granted__isnull=True)
+                | models.Q(granted__gte=0, granted__lte=models.F("requested")),
+                name="application_granted_within_requested",
+            ),
+            # An organisation is known by its name, its KvK number and who signs for it.
+            models.CheckConstraint(
+                condition=models.Q(applicant="resident")
+                | (
+                    ~models.Q(organisation_name="")
+                    & ~models.Q(signatory="")
+                    & ~models.Q(contact_person="")
+                    & ~models.Q(organisation_kind="")
+                ),
+                name="application_organisation_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund}: {self.dream}"
+
+    @property
+    def by_organisation(self) -> bool:
+        return self.applicant == self.Applicant.ORGANISATION
+
+
+class BudgetLine(models.Model):
+    """One line of an application's budget plan; after a partial grant, what it got."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="lines", verbose_name=_("application")
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    description = models.CharField(_("what for"), max_length=200)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    granted = models.DecimalField(
+        _("granted"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["application", "position", "id"]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="budget_line_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(granted__isnull=True)
+                | models.Q(granted__gte=0, granted__lte=models.F("amount")),
+                name="budget_line_granted_within_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description}: € {self.amount}"
+
+
+class CriterionAnswer(models.Model):
+    """The applicant's answer to one of the fund's criteria, with the criterion as it read."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="answers", verbose_name=_("application")
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    criterion = models.CharField(_("criterion"), max_length=300)
+    answer = models.TextField(_("answer"), max_length=2000)
+
+    class Meta:
+        ordering = ["application", "position", "id"]
+        verbose_name = _("answer to a criterion")
+        verbose_name_plural = _("answers to the criteria")
+
+    def __str__(self) -> str:
+        return self.criterion
