@@ -37,6 +37,7 @@ from bench import (
     SLUG_PREFIX,
 )
 from bench import texts as T
+from initiatives import search_window
 from initiatives.models import Dream, EventKind, Fund, Neighbourhood, Theme
 from initiatives.statuses import Status
 
@@ -862,6 +863,9 @@ def seed(
         for table in [*small, *(table for table, _columns in COLUMNS.values())]:
             cursor.execute(f"ANALYZE {table}")
     analyzed = time.monotonic() - started - generated - copied
+    # A search sizes its window from the planner's estimates, remembered for minutes in each
+    # process (initiatives/search_window.py); from the size before, they would be stale.
+    search_window.forget()
     vacuumed = vacuum_as_autovacuum_would([table for table, _columns in COLUMNS.values()])
     total = generated_dreams().count() if added else existing
     return {
