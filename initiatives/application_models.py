@@ -35,6 +35,8 @@ class Application(models.Model):
     class State(models.TextChoices):
         SUBMITTED = "submitted", _("Handed in")
         ADVISED = "advised", _("Advice given")
+        # The platform decided within the frame; the municipality checks the frame.
+        FRAME_CHECK = "frame_check", _("Decided by the platform; the municipality checks it")
         GRANTED = "granted", _("Granted")
         PARTLY_GRANTED = "partly_granted", _("Partly granted")
         REFUSED = "refused", _("Not granted")
@@ -96,6 +98,12 @@ class Application(models.Model):
     decision_reasons = models.TextField(_("reasons"), max_length=3000, blank=True)
     granted = models.DecimalField(
         _("amount granted"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    frame_note = models.TextField(
+        _("the municipality's check of the frame"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Why a platform's decision does not fit the fund's frame (when it does not)."),
     )
     not_funded = models.TextField(
         _("what is not funded"),
@@ -191,3 +199,43 @@ class CriterionAnswer(models.Model):
 
     def __str__(self) -> str:
         return self.criterion
+
+
+class ApplicationAdvice(models.Model):
+    """The neighbourhood platform's advice on an application: for, against, or for with
+    conditions; its reasons and who took part. Shown on the dream's timeline, to the
+    applicant too, before staff decide (Fund.Decider.STAFF_AFTER_ADVICE)."""
+
+    class Verdict(models.TextChoices):
+        FOR = "for", _("For")
+        CONDITIONS = "conditions", _("For, with conditions")
+        AGAINST = "against", _("Against")
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="advice", verbose_name=_("application")
+    )
+    verdict = models.CharField(_("advice"), max_length=20, choices=Verdict.choices)
+    conditions = models.TextField(_("conditions"), max_length=2000, blank=True)
+    reasons = models.TextField(_("reasons"), max_length=3000)
+    participants = models.CharField(
+        _("who took part"),
+        max_length=300,
+        help_text=_("For example: 7 members at the meeting of 3 March."),
+    )
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    given_at = models.DateTimeField(_("given"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("platform advice")
+        verbose_name_plural = _("platform advice")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(verdict="conditions") | ~models.Q(conditions=""),
+                name="advice_conditions_named",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_verdict_display()}: {self.application}"

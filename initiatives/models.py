@@ -361,6 +361,8 @@ class EventKind(models.TextChoices):
     )
     AGENDA = "agenda", _("On the neighbourhood agenda")
     APPLICATION = "application", _("Application to a fund")
+    ADVICE = "advice", _("Advice of the neighbourhood platform")
+    APPLICATION_DECIDED = "application_decided", _("Decision on the application")
 
 
 class TimelineEventQuerySet(models.QuerySet):
@@ -1047,6 +1049,7 @@ class AuditEntry(models.Model):
 # modules, registered with this app here.
 from initiatives.application_models import (  # noqa: E402, F401
     Application,
+    ApplicationAdvice,
     BudgetLine,
     CriterionAnswer,
 )

@@ -8,6 +8,12 @@ it reads the status, and records what happened on the timeline. One module per c
 """
 
 from initiatives.services._core import ESSENTIAL_EVENTS, is_dream_contact
+from initiatives.services.application_decisions import (
+    application_advise,
+    application_decide,
+    application_frame_check,
+    is_platform_chair,
+)
 from initiatives.services.decisions import decision_propose, decision_sign
 from initiatives.services.dreams import (
     dream_confirm,
@@ -27,7 +33,7 @@ from initiatives.services.exports import (
     exports_discard,
     exports_sweep,
 )
-from initiatives.services.grants import grant_create, grant_decide
+from initiatives.services.grants import grant_create, grant_decide, grant_for_application
 from initiatives.services.keeping_informed import (
     notification_mode_set,
     outbox_digest_send,
@@ -64,6 +70,9 @@ from initiatives.services.workspace import (
 
 __all__ = [
     "ESSENTIAL_EVENTS",
+    "application_advise",
+    "application_decide",
+    "application_frame_check",
     "audit_record",
     "decision_propose",
     "decision_sign",
@@ -87,7 +96,9 @@ __all__ = [
     "exports_sweep",
     "grant_create",
     "grant_decide",
+    "grant_for_application",
     "is_dream_contact",
+    "is_platform_chair",
     "last_monday",
     "months_before",
     "notification_mode_set",

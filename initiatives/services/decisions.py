@@ -25,6 +25,7 @@ from initiatives.services._core import (
     _resident_text,
     _transition,
 )
+from initiatives.services.application_decisions import applications_refused_with_dream
 from initiatives.services.grants import _release_waiting_grants
 from initiatives.statuses import Status
 
@@ -91,6 +92,7 @@ def decision_sign(*, decision: Decision, by: User, letter: str, other_help: str 
     decision.save(update_fields=["state", "letter", "signed_by", "signed_at", "other_help"])
     _transition(dream=dream, target=Status.NOT_POSSIBLE, by=by)
     _release_waiting_grants(dream, by)
+    applications_refused_with_dream(dream, by, letter)
     event = _record(
         dream=dream,
         kind=EventKind.DECISION_LETTER,

@@ -42,18 +42,7 @@ def grant_create(*, dream: Dream, by: User, fund: Fund, amount: Decimal, purpose
     _require_contact(dream, by)
     if amount <= 0:
         raise ValueError("The amount must be more than zero.")
-    fund = Fund.objects.select_for_update().get(pk=fund.pk)
-    if amount > fund.balance:
-        raise InsufficientFunds(
-            _("%(fund)s has € %(balance)s left: not enough for € %(amount)s.")
-            % {
-                "fund": fund.name,
-                "balance": number_format(fund.balance, 2, force_grouping=True),
-                "amount": number_format(amount, 2, force_grouping=True),
-            }
-        )
-    fund.committed += amount
-    fund.save(update_fields=["committed"])
+    fund = _hold(fund, amount)
     needs_approval = amount > promises.current().grant_approval_limit
     grant = Grant.objects.create(
         dream=dream,
@@ -86,6 +75,42 @@ def grant_create(*, dream: Dream, by: User, fund: Fund, amount: Decimal, purpose
             )
     else:
         _announce_grant(dream, grant, by)
+    return grant
+
+
+def _hold(fund: Fund, amount: Decimal) -> Fund:
+    """Commit AMOUNT of FUND, its row locked: two deciders at once cannot both spend the last
+    euro (the second waits, then reads what the first left). Return the locked fund."""
+    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    if amount > fund.balance:
+        raise InsufficientFunds(
+            _("%(fund)s has € %(balance)s left: not enough for € %(amount)s.")
+            % {
+                "fund": fund.name,
+                "balance": number_format(fund.balance, 2, force_grouping=True),
+                "amount": number_format(amount, 2, force_grouping=True),
+            }
+        )
+    fund.committed += amount
+    fund.save(update_fields=["committed"])
+    return fund
+
+
+def grant_for_application(*, application, by: User, amount: Decimal, purpose: str) -> Grant:
+    """The grant a decision on APPLICATION makes (services.application_decide): granted at
+    once, as the fund's rule says who decides; the money held in the same way."""
+    fund = _hold(application.fund, amount)
+    grant = Grant.objects.create(
+        dream=application.dream,
+        fund=fund,
+        amount=amount,
+        purpose=purpose,
+        requested_by=by,
+        state=Grant.State.GRANTED,
+        decided_by=by,
+        decided_at=timezone.now(),
+    )
+    _announce_grant(application.dream, grant, by)
     return grant
 
 
