@@ -8,6 +8,7 @@ app_name = "neighbourhoods"
 
 urlpatterns = [
     path("wijken/", include("neighbourhoods.platform_urls")),
+    path("wijken/", include("neighbourhoods.advice_urls")),  # a platform's say on applications
     path("fondsen/", include("neighbourhoods.fund_urls")),
     path("fondsen/", include("neighbourhoods.application_urls")),
 ]
