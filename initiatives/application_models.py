@@ -9,6 +9,9 @@ Registered with the app by initiatives/models.py; the rules are in
 initiatives/services/applications.py and initiatives/selectors/applications.py.
 """
 
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -239,3 +242,86 @@ class ApplicationAdvice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_verdict_display()}: {self.application}"
+
+
+class Accountability(models.Model):
+    """Accounting for a granted application afterwards (verantwoording): the applicant says in
+    plain words what was done and spent, with photos and receipts; the MogelijkMaker accepts
+    it or asks a question, which the applicant answers by reporting again."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("Sent, waiting for the municipality")
+        QUESTION = "question", _("The municipality has a question")
+        ACCEPTED = "accepted", _("Accounted for")
+
+    application = models.OneToOneField(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="accountability",
+        verbose_name=_("application"),
+    )
+    report = models.TextField(_("what happened, in your own words"), max_length=5000)
+    spent = models.DecimalField(
+        _("money spent"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.SUBMITTED
+    )
+    submitted_at = models.DateTimeField(_("sent"), default=timezone.now)
+    question = models.TextField(_("question from the municipality"), max_length=2000, blank=True)
+    asked_at = models.DateTimeField(_("question asked"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+
+    class Meta:
+        verbose_name = _("accountability")
+        verbose_name_plural = _("accountabilities")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(spent__gte=0), name="accountability_spent_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_state_display()}: {self.application}"
+
+
+def _accountability_path(instance: "AccountabilityFile", filename: str) -> str:
+    # A random name: a stored file's path says nothing about the dream or the resident.
+    return f"accountability/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class AccountabilityFile(models.Model):
+    """A photo of what was made, or of a receipt, cleaned as a dream's photos are."""
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("Photo")
+        RECEIPT = "receipt", _("Receipt")
+
+    accountability = models.ForeignKey(
+        Accountability,
+        on_delete=models.CASCADE,
+        related_name="files",
+        verbose_name=_("accountability"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    image = models.FileField(_("file"), upload_to=_accountability_path)
+    content_type = models.CharField(_("content type"), max_length=30)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("photo or receipt")
+        verbose_name_plural = _("photos and receipts")
+
+    def __str__(self) -> str:
+        return self.image.name

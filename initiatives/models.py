@@ -363,6 +363,8 @@ class EventKind(models.TextChoices):
     APPLICATION = "application", _("Application to a fund")
     ADVICE = "advice", _("Advice of the neighbourhood platform")
     APPLICATION_DECIDED = "application_decided", _("Decision on the application")
+    GRANT_PAID = "grant_paid", _("Money paid")
+    ACCOUNTABILITY = "accountability", _("Accounting for the money")
 
 
 class TimelineEventQuerySet(models.QuerySet):
@@ -733,6 +735,7 @@ class Grant(models.Model):
     )
     created_at = models.DateTimeField(_("requested"), default=timezone.now)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -1048,6 +1051,8 @@ class AuditEntry(models.Model):
 # The owners' half (issue 16): platforms and their agenda, applications to a fund. Their own
 # modules, registered with this app here.
 from initiatives.application_models import (  # noqa: E402, F401
+    Accountability,
+    AccountabilityFile,
     Application,
     ApplicationAdvice,
     BudgetLine,

@@ -8,6 +8,12 @@ it reads the status, and records what happened on the timeline. One module per c
 """
 
 from initiatives.services._core import ESSENTIAL_EVENTS, is_dream_contact
+from initiatives.services.accountability import (
+    accountability_accept,
+    accountability_ask,
+    accountability_submit,
+    grant_mark_paid,
+)
 from initiatives.services.application_decisions import (
     application_advise,
     application_decide,
@@ -70,6 +76,9 @@ from initiatives.services.workspace import (
 
 __all__ = [
     "ESSENTIAL_EVENTS",
+    "accountability_accept",
+    "accountability_ask",
+    "accountability_submit",
     "application_advise",
     "application_decide",
     "application_frame_check",
@@ -97,6 +106,7 @@ __all__ = [
     "grant_create",
     "grant_decide",
     "grant_for_application",
+    "grant_mark_paid",
     "is_dream_contact",
     "is_platform_chair",
     "last_monday",

@@ -27,6 +27,8 @@ from accounts.addresses import email_normalise
 from accounts.models import ERASED_EMAIL_SUFFIX, User
 from initiatives.exceptions import NotAllowed
 from initiatives.models import (
+    Accountability,
+    AccountabilityFile,
     AuditEntry,
     Dream,
     DreamPhoto,
@@ -89,12 +91,19 @@ def _dream_photos_delete(dream: Dream) -> int:
     files must still be there.
     """
     photos_of_dream = list(DreamPhoto.objects.filter(dream=dream).only("pk", "image"))
-    if not photos_of_dream:
+    # And the photos of what was made and of receipts, sent to account for a grant.
+    accounted = list(
+        AccountabilityFile.objects.filter(accountability__application__dream=dream).only(
+            "pk", "image"
+        )
+    )
+    if not photos_of_dream and not accounted:
         return 0
-    names = [photo.image.name for photo in photos_of_dream if photo.image.name]
+    names = [photo.image.name for photo in [*photos_of_dream, *accounted] if photo.image.name]
     DreamPhoto.objects.filter(pk__in=[photo.pk for photo in photos_of_dream]).delete()
+    AccountabilityFile.objects.filter(pk__in=[photo.pk for photo in accounted]).delete()
     transaction.on_commit(lambda: _files_delete(names))
-    return len(photos_of_dream)
+    return len(photos_of_dream) + len(accounted)
 
 
 # Mails that are done with: their outbox row is only a delivery record by now.
@@ -128,6 +137,8 @@ def _dream_remove_personal_data(dream: Dream, *, reason: str, text: str, events,
     dream.anonymised_at = timezone.now()
     dream.save(update_fields=fields)
     texts = events.anonymise(text=text)
+    # The resident's own words on how the money was spent (the amounts stay, for the fund).
+    Accountability.objects.filter(application__dream=dream).update(report=text)
     mails, _per_model = OutboxMail.objects.filter(
         dream=dream, state__in=_HANDLED_MAIL_STATES
     ).delete()
