@@ -15,8 +15,18 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
     weekly_report   the weekly report's snapshot and figures
     privacy         a resident's data export, the dreams erasing would withdraw
     exports         the rows of a staff CSV export, and whose export is whose
+    accountability  accounting for a grant: reports, their files, money per fund
 """
 
+from initiatives.selectors.accountability import (
+    FundMoney,
+    accountabilities_waiting,
+    accountability_file_for_resident,
+    accountability_file_for_staff,
+    accountability_for_staff,
+    application_for_applicant,
+    money_per_fund,
+)
 from initiatives.selectors.dream_list_page import (
     RELEVANCE,
     DreamListPage,
@@ -92,7 +102,13 @@ __all__ = [
     "RELEVANCE",
     "TIMELINE_LATEST",
     "DreamListPage",
+    "FundMoney",
+    "accountabilities_waiting",
+    "accountability_file_for_resident",
+    "accountability_file_for_staff",
+    "accountability_for_staff",
     "administration_overview",
+    "application_for_applicant",
     "decision_for_signing",
     "decision_signed_for",
     "decisions_awaiting_letter",
@@ -116,6 +132,7 @@ __all__ = [
     "grants_awaiting_approval",
     "jump_statuses",
     "list_filter_options",
+    "money_per_fund",
     "neighbourhood_list",
     "outbox_failed_count",
     "outbox_failing_count",
