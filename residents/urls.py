@@ -1,6 +1,6 @@
 from django.urls import path
 
-from residents import privacy_views, views
+from residents import accountability_views, privacy_views, views
 
 app_name = "residents"
 urlpatterns = [
@@ -26,6 +26,16 @@ urlpatterns = [
     path("droom/link-werkt-niet/", views.dream_link_refused, name="dream_link_refused"),
     path("droom/<str:token>/", views.dream_link, name="dream_link"),
     path("mijn-dromen/<int:pk>/fotos/<int:photo_pk>/", views.dream_photo, name="dream_photo"),
+    path(
+        "mijn-dromen/<int:pk>/aanvragen/<int:application_pk>/verantwoording/",
+        accountability_views.application_accountability,
+        name="application_accountability",
+    ),
+    path(
+        "verantwoording/bestanden/<int:pk>/",
+        accountability_views.accountability_file,
+        name="accountability_file",
+    ),
     path(
         "mijn-gegevens/meldingen/",
         views.notification_preferences,

@@ -34,6 +34,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "approvals": frozenset({MANAGER}),
     "workload": frozenset({ENABLER, MANAGER}),
     "reports": frozenset({MANAGER}),  # the weekly report ("keek op de week")
+    "payments": frozenset({ENABLER, MANAGER}),  # granted money marked paid
+    "accountability": frozenset({ENABLER, MANAGER}),  # reports on the money afterwards
 }
 
 

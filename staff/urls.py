@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staff import report_views, two_factor, views
+from staff import accountability_views, report_views, two_factor, views
 
 app_name = "staff"
 urlpatterns = [
@@ -43,6 +43,15 @@ urlpatterns = [
     path("besluiten/", views.decisions, name="decisions"),
     path("besluiten/<int:pk>/", views.decision_sign, name="decision_sign"),
     path("goedkeuringen/", views.approvals, name="approvals"),
+    path("betalingen/", accountability_views.payments, name="payments"),
+    path("betalingen/<int:pk>/betaald/", accountability_views.grant_paid, name="grant_paid"),
+    path("verantwoording/", accountability_views.accountabilities, name="accountabilities"),
+    path("verantwoording/<int:pk>/", accountability_views.accountability, name="accountability"),
+    path(
+        "verantwoording/bestanden/<int:pk>/",
+        accountability_views.accountability_file,
+        name="accountability_file",
+    ),
     path("goedkeuringen/<int:pk>/", views.approval_decide, name="approval_decide"),
     path("werkvoorraad/", views.workload, name="workload"),
     path("rapportage/", report_views.report, name="report"),

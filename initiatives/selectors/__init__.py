@@ -25,6 +25,7 @@ from initiatives.selectors.accountability import (
     accountability_file_for_staff,
     accountability_for_staff,
     application_for_applicant,
+    grants_unpaid,
     money_per_fund,
 )
 from initiatives.selectors.dream_list_page import (
@@ -130,6 +131,7 @@ __all__ = [
     "export_of",
     "funds_current",
     "grants_awaiting_approval",
+    "grants_unpaid",
     "jump_statuses",
     "list_filter_options",
     "money_per_fund",

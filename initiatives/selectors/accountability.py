@@ -110,3 +110,12 @@ def money_per_fund(*, year: int | None = None) -> list[FundMoney]:
         )
         for fund in funds.order_by("-year", "name")
     ]
+
+
+def grants_unpaid() -> QuerySet[Grant]:
+    """Granted money not yet paid out, oldest decision first."""
+    return (
+        Grant.objects.filter(state=Grant.State.GRANTED, paid_at__isnull=True)
+        .select_related("dream", "fund")
+        .order_by("decided_at", "id")
+    )

@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from initiatives import services
+from initiatives.models import Accountability, Application
 from staff import urls as staff_urls
 from tests.staff.conftest import add_photo, make_staff, review_verdicts
 
@@ -27,6 +28,7 @@ ROLES = (ANONYMOUS, RESIDENT, ROLELESS, ENABLER, COMMS, MANAGER, ADMIN)
 TRIAGE = "/medewerkers/nieuwe-dromen/"
 DREAM_LIST = "/medewerkers/dromen/"
 APPROVALS = "/medewerkers/goedkeuringen/"
+PAYMENTS = "/medewerkers/betalingen/"
 WORKSPACE = "workspace"  # stands for /medewerkers/dromen/<the dream>/
 EXPORT_PAGE = "export page"  # stands for /medewerkers/exports/<a new export>/
 
@@ -103,6 +105,14 @@ EXPECTED: dict[str, Expect] = {
     "report": _may(MANAGER),
     "report_csv": _may(MANAGER, get=Answer(302, "/medewerkers/rapportage/")),
     "report_pdf": _may(MANAGER, get=Answer(302, "/medewerkers/rapportage/")),
+    # The money afterwards (issue 16): granted money marked paid (the world's grant still
+    # waits for approval: said, and back to the list), reports on it; a file that does not
+    # exist is 404 for whoever may look.
+    "payments": _may(ENABLER, MANAGER),
+    "grant_paid": _may(ENABLER, MANAGER, get=NOT_ALLOWED, post=Answer(302, PAYMENTS)),
+    "accountabilities": _may(ENABLER, MANAGER),
+    "accountability": _may(ENABLER, MANAGER, post=INVALID),
+    "accountability_file": _may(ENABLER, MANAGER, get=Answer(404)),
 }
 
 # Steps of signing in, open to everyone or to every signed-in staff member whatever their
@@ -139,7 +149,18 @@ def world(resident, picked_up, enabler, fund):
     photo = add_photo(picked_up)
     export = services.export_request(by=enabler, query_string="", filters={})
     services.export_build(export_id=export.pk)  # as the worker does after the commit
+    application = Application.objects.create(
+        dream=picked_up,
+        fund=fund,
+        applicant=Application.Applicant.RESIDENT,
+        requested=Decimal(100),
+        granted=Decimal(100),
+        state=Application.State.GRANTED,
+        submitted_by=resident,
+    )
+    report = Accountability.objects.create(application=application, report="Klaar.", spent=90)
     return {
+        "accountability": report,
         "dream": picked_up,
         "photo": photo,
         "decision": decision,
@@ -178,6 +199,12 @@ def _url(name: str, world) -> str:
         values["pk"] = world["grant"].pk
     if name in ("export_status", "export_download"):
         values["pk"] = world["export"].pk
+    if name == "grant_paid":
+        values["pk"] = world["grant"].pk
+    if name == "accountability":
+        values["pk"] = world["accountability"].pk
+    if name == "accountability_file":
+        values["pk"] = 999_999
     kwargs = {key: values[key] for key in pattern.pattern.converters}
     return reverse(f"staff:{name}", kwargs=kwargs)
 
