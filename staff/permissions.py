@@ -34,6 +34,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "approvals": frozenset({MANAGER}),
     "workload": frozenset({ENABLER, MANAGER}),
     "reports": frozenset({MANAGER}),  # the weekly report ("keek op de week")
+    "funds": frozenset({MANAGER}),  # per fund and neighbourhood: budget, granted, waiting
 }
 
 

@@ -15,6 +15,8 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
     weekly_report   the weekly report's snapshot and figures
     privacy         a resident's data export, the dreams erasing would withdraw
     exports         the rows of a staff CSV export, and whose export is whose
+    funds           the funds that take applications, a fund's state and years, the
+                    managers' overview per fund and neighbourhood
 """
 
 from initiatives.selectors.dream_list_page import (
@@ -33,6 +35,18 @@ from initiatives.selectors.dream_lists import (
     triage_queue,
 )
 from initiatives.selectors.exports import dream_export_header, dream_export_rows, export_of
+from initiatives.selectors.funds import (
+    FundFigures,
+    FundState,
+    fund_other_years,
+    fund_state,
+    fund_takes_applications,
+    fund_years,
+    funds_open_for_applications,
+    funds_overview,
+    funds_overview_total,
+    funds_public,
+)
 from initiatives.selectors.outbox import (
     OUTBOX_FAILING_WINDOW_SECONDS,
     outbox_failed_count,
@@ -92,6 +106,8 @@ __all__ = [
     "RELEVANCE",
     "TIMELINE_LATEST",
     "DreamListPage",
+    "FundFigures",
+    "FundState",
     "administration_overview",
     "decision_for_signing",
     "decision_signed_for",
@@ -112,7 +128,15 @@ __all__ = [
     "enablers",
     "event_actor_for_resident",
     "export_of",
+    "fund_other_years",
+    "fund_state",
+    "fund_takes_applications",
+    "fund_years",
     "funds_current",
+    "funds_open_for_applications",
+    "funds_overview",
+    "funds_overview_total",
+    "funds_public",
     "grants_awaiting_approval",
     "jump_statuses",
     "list_filter_options",

@@ -27,6 +27,12 @@ from initiatives.services.exports import (
     exports_discard,
     exports_sweep,
 )
+from initiatives.services.funds import (
+    FundYearExists,
+    fund_frame_errors,
+    fund_save_frame,
+    fund_start_year,
+)
 from initiatives.services.grants import grant_create, grant_decide
 from initiatives.services.keeping_informed import (
     notification_mode_set,
@@ -64,6 +70,7 @@ from initiatives.services.workspace import (
 
 __all__ = [
     "ESSENTIAL_EVENTS",
+    "FundYearExists",
     "audit_record",
     "decision_propose",
     "decision_sign",
@@ -85,6 +92,9 @@ __all__ = [
     "export_request",
     "exports_discard",
     "exports_sweep",
+    "fund_frame_errors",
+    "fund_save_frame",
+    "fund_start_year",
     "grant_create",
     "grant_decide",
     "is_dream_contact",

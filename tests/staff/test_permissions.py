@@ -103,6 +103,8 @@ EXPECTED: dict[str, Expect] = {
     "report": _may(MANAGER),
     "report_csv": _may(MANAGER, get=Answer(302, "/medewerkers/rapportage/")),
     "report_pdf": _may(MANAGER, get=Answer(302, "/medewerkers/rapportage/")),
+    # Per fund and neighbourhood: budget, granted, waiting, balance, time to decide (issue 16).
+    "funds": _may(MANAGER),
 }
 
 # Steps of signing in, open to everyone or to every signed-in staff member whatever their
@@ -276,6 +278,7 @@ MENU = {
     "/medewerkers/goedkeuringen/": {MANAGER, ADMIN},
     "/medewerkers/werkvoorraad/": {ENABLER, MANAGER, ADMIN},
     "/medewerkers/rapportage/": {MANAGER, ADMIN},
+    "/medewerkers/fondsen/": {MANAGER, ADMIN},
 }
 
 
