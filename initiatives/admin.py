@@ -75,6 +75,8 @@ class FundAdminForm(forms.ModelForm):
             decider=cleaned.get("decider") or Fund.Decider.STAFF,
             neighbourhood=cleaned.get("neighbourhood"),
             criteria=cleaned.get("criteria") or "",
+            name=cleaned.get("name"),
+            year=cleaned.get("year") or self.instance.year,
         )
         for field, field_errors in errors.items():
             if field in self.errors:
@@ -151,6 +153,13 @@ class FundAdmin(admin.ModelAdmin):
         ),
         (_("Money"), {"fields": ("committed", "balance")}),
     )
+
+    def get_readonly_fields(self, request, obj=None):
+        # A fund row is one budget year: the next year is started with the action, so the
+        # year of a row that exists stays what it is (its grants belong to it).
+        if obj is not None:
+            return ("year", *self.readonly_fields)
+        return self.readonly_fields
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in ("amount", "max_per_application"):

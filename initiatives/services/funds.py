@@ -50,6 +50,8 @@ def fund_frame_errors(
     decider: str,
     neighbourhood: Neighbourhood | None,
     criteria: str,
+    name: str | None = None,
+    year: int | None = None,
 ) -> dict[str, list[str]]:
     """Return what is wrong with a fund's frame, per field, in words for the administrator.
     An empty dict: the frame is sound.
@@ -57,13 +59,24 @@ def fund_frame_errors(
     FUND_PK is the fund being changed (None for a new one): the yearly amount may not go
     below what it holds already (granted, or held for grants awaiting approval). Its row is
     locked to read that, for the rest of the caller's transaction: the admin checks and
-    saves in one, so no grant can slip in between the check and the save.
+    saves in one, so no grant can slip in between the check and the save. With NAME and
+    YEAR, a second fund of that name in that year is refused too.
     """
     errors: dict[str, list[str]] = {}
     committed = _committed(fund_pk)
 
     def add(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
+
+    if name and year and Fund.objects.filter(name=name, year=year).exclude(pk=fund_pk).exists():
+        add(
+            "name",
+            _(
+                "%(name)s %(year)s exists already. Choose another name, or change the fund"
+                " that exists."
+            )
+            % {"name": name, "year": year},
+        )
 
     lines = [line.strip() for line in (criteria or "").splitlines() if line.strip()]
     if len(lines) > CRITERIA_MAX:
@@ -139,6 +152,8 @@ def _check_frame(fund: Fund) -> None:
         decider=fund.decider,
         neighbourhood=fund.neighbourhood,
         criteria=fund.criteria,
+        name=fund.name,
+        year=fund.year,
     )
     if errors:
         raise ValidationError(errors)

@@ -55,7 +55,7 @@ def wijkfonds(vlijmen, platform):
 def _page(client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200
-    return response.content.decode()
+    return response.content.decode().replace("&nbsp;", " ")  # "€&nbsp;20.000,00" keeps together
 
 
 class TestFundList:

@@ -237,3 +237,26 @@ class TestStartYear:
         [message] = _field_errors(content, f"amount_{fund.pk}")
         assert message.startswith("Het maximum per aanvraag is € 500,00")
         assert Fund.objects.count() == 1
+
+
+def test_the_year_of_an_existing_fund_stays(admin_client):
+    fund = FundFactory(name="Dromenfonds", year=2026, amount=Decimal("10000"))
+    url = f"{LIST}{fund.pk}/change/"
+    assert 'name="year"' not in admin_client.get(url).content.decode()
+    data = _frame(name="Dromenfonds", year="2030", max_per_application="")
+    assert admin_client.post(url, data).status_code == 302
+    fund.refresh_from_db()
+    assert (fund.year, fund.amount) == (2026, Decimal("20000"))
+
+
+def test_a_rename_onto_a_fund_that_exists_is_refused(admin_client):
+    """The year is not on the change form, so Django's own check of name and year is off."""
+    FundFactory(name="Dromenfonds", year=2026)
+    other = FundFactory(name="Buurtbudget", year=2026)
+    data = _frame(name="Dromenfonds", max_per_application="")
+    content = admin_client.post(f"{LIST}{other.pk}/change/", data).content.decode()
+    assert _field_errors(content, "name") == [
+        "Dromenfonds 2026 bestaat al. Kies een andere naam, of verander het fonds dat er al is."
+    ]
+    other.refresh_from_db()
+    assert other.name == "Buurtbudget"
