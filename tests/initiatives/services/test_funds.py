@@ -292,3 +292,42 @@ def test_two_administrators_start_the_same_year_at_once(postgresql_only):
     refused = [r for r in results if isinstance(r, services.FundYearExists)]
     assert (len(started), len(refused)) == (1, 1), results
     assert Fund.objects.filter(name="Dromenfonds", year=2027).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_administrator_lowers_the_amount_while_a_grant_takes_the_last_euros(postgresql_only):
+    """The frame's check and the grant both lock the fund row: whoever is second sees what the
+    first did, and is told so (a message, not the database's refusal as an error page)."""
+    enabler = StaffFactory(roles=[Role.ENABLER])
+    administrator = StaffFactory(is_superuser=True)
+    for n in range(RACES):
+        fund = FundFactory(name=f"Kader {n}", amount=Decimal("1000.00"))
+        Fund.objects.filter(pk=fund.pk).update(committed=Decimal("900.00"))
+        dream = DreamFactory(status=Status.IN_CONVERSATION, contact=enabler)
+
+        def grant(fund=fund, dream=dream):
+            with transaction.atomic():
+                made = services.grant_create(
+                    dream=dream, by=enabler, fund=fund, amount=Decimal("100.00"), purpose="Race"
+                )
+                time.sleep(HOLD)
+                return made
+
+        def lower(fund=fund):
+            with transaction.atomic():
+                frame = Fund.objects.get(pk=fund.pk)
+                frame.amount = Decimal("950.00")
+                saved = services.fund_save_frame(fund=frame, by=administrator)
+                time.sleep(HOLD)
+                return saved
+
+        made, saved = at_once(grant, lower)
+        fund.refresh_from_db()
+        assert fund.committed <= fund.amount
+        if isinstance(made, Grant):  # the grant was first: the new amount is refused
+            assert isinstance(saved, ValidationError), saved
+            assert (fund.amount, fund.committed) == (Decimal("1000.00"), Decimal("1000.00"))
+        else:  # the frame was first: € 50 is left, not enough for € 100
+            assert isinstance(made, InsufficientFunds), made
+            assert isinstance(saved, Fund)
+            assert (fund.amount, fund.committed) == (Decimal("950.00"), Decimal("900.00"))
