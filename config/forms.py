@@ -1,8 +1,4 @@
-import re
-from decimal import Decimal
-
 from django import forms
-from django.core.exceptions import ValidationError
 from django.forms.widgets import Input
 from django.utils.translation import gettext_lazy as _
 
@@ -87,49 +83,3 @@ class ShortModelChoiceField(forms.ModelChoiceField):
     """A ModelChoiceField for a short list (funds, MogelijkMakers): one query per form."""
 
     iterator = _ShortListIterator
-
-
-_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
-_PLAIN_AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
-
-
-class EuroField(forms.DecimalField):
-    """An amount in euro as residents and staff type it: "1.234,50", "1234,50", "1234.50",
-    "€ 250" or "250". The last comma or point before one or two digits is the decimal mark;
-    a point before exactly three digits, as in "1.234", groups thousands, as Dutch writes them.
-
-    Django's localized DecimalField reads "1234.50" in Dutch as 123450 (a point groups
-    thousands there): one typo in a budget line, and a hundred times the money.
-    """
-
-    default_error_messages = {
-        "invalid": _("Fill in an amount like 250 or 1.250,50."),
-        "min_value": _("The amount must be more than € 0."),
-        "max_digits": _("That amount is too large."),
-        "max_decimal_places": _("Use at most 2 decimals."),
-    }
-
-    def __init__(self, *, min_value=Decimal("0.01"), max_digits=10, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
-        super().__init__(min_value=min_value, max_digits=max_digits, decimal_places=2, **kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = euro_text(value)
-            if value and not _PLAIN_AMOUNT.match(value):  # no "1e5", "NaN" or "0x10"
-                raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(value)
-
-
-def euro_text(text: str) -> str:
-    """TEXT as an amount Python reads ("1.234,50" -> "1234.50"); what is not one, unchanged
-    (the field then says it is not an amount)."""
-    text = text.strip().removeprefix("€").strip().replace(" ", "").replace("\u00a0", "")
-    if _THOUSANDS.match(text):
-        return text.replace(".", "")
-    mark = max(text.rfind(","), text.rfind("."))
-    if mark == -1:
-        return text
-    whole, decimals = text[:mark], text[mark + 1 :]
-    whole = whole.replace(".", "").replace(",", "")  # what groups thousands before the mark
-    return f"{whole}.{decimals}"

@@ -1,6 +1,16 @@
-from django.contrib import admin
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.response import TemplateResponse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from initiatives import services
+from initiatives.amounts import AmountField
 from initiatives.models import (
     AuditEntry,
     ContactMoment,
@@ -17,6 +27,7 @@ from initiatives.models import (
     Theme,
     TimelineEvent,
 )
+from initiatives.services.funds import FRAME_FIELDS
 from initiatives.tokens import link_tokens_masked
 
 
@@ -47,11 +58,180 @@ class ThemeAdmin(admin.ModelAdmin):
     search_fields = ("name",)
 
 
+class FundAdminForm(forms.ModelForm):
+    """The frame of a fund year, checked by the service's rules (services.fund_frame_errors)."""
+
+    class Meta:
+        model = Fund
+        fields = list(FRAME_FIELDS)
+
+    def clean(self):
+        cleaned = super().clean()
+        # A field that is wrong in itself is None here: its own message says enough.
+        errors = services.fund_frame_errors(
+            fund_pk=self.instance.pk,
+            amount=cleaned.get("amount"),
+            max_per_application=cleaned.get("max_per_application"),
+            decider=cleaned.get("decider") or Fund.Decider.STAFF,
+            neighbourhood=cleaned.get("neighbourhood"),
+            criteria=cleaned.get("criteria") or "",
+            name=cleaned.get("name"),
+            year=cleaned.get("year") or self.instance.year,
+        )
+        for field, field_errors in errors.items():
+            if field in self.errors:
+                continue
+            for message in field_errors:
+                self.add_error(field, message)
+        return cleaned
+
+
+class StartYearForm(forms.Form):
+    """The amount of each chosen fund's next budget year, one field per fund."""
+
+    def __init__(self, *args, funds: list[Fund], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.funds = funds
+        for fund in funds:
+            self.fields[f"amount_{fund.pk}"] = AmountField(
+                label=_("Yearly amount for %(name)s %(year)s (in euro)")
+                % {"name": fund.name, "year": fund.year + 1},
+                min_value=0,
+                initial=fund.amount,
+                error_messages={
+                    "required": _("Fill in the yearly amount, or 0."),
+                    "min_value": _("The yearly amount cannot be below zero."),
+                },
+            )
+
+    def rows(self):
+        return [(fund, self[f"amount_{fund.pk}"]) for fund in self.funds]
+
+
+class _NotAll(Exception):
+    """One of the new years was refused: none of them is kept."""
+
+
 @admin.register(Fund)
 class FundAdmin(admin.ModelAdmin):
-    list_display = ("name", "year", "amount", "committed", "balance")
-    list_filter = ("year",)
-    readonly_fields = ("committed",)
+    """The council's frame for each fund year, entered by the administrator on its behalf.
+
+    The money a fund holds (`committed`) is the grants' business and is never typed in; a new
+    budget year is started with the action, so the years before stay as they were.
+    """
+
+    form = FundAdminForm
+    list_display = (
+        "name",
+        "year",
+        "neighbourhood",
+        "amount",
+        "committed",
+        "balance",
+        "decider",
+        "open_for_applications",
+    )
+    list_filter = ("year", "open_for_applications", "decider", "neighbourhood")
+    list_select_related = ("neighbourhood",)
+    search_fields = ("name",)
+    readonly_fields = ("committed", "balance")
+    actions = ["start_next_year"]
+    fieldsets = (
+        (None, {"fields": ("name", "year", "neighbourhood")}),
+        (
+            _("The frame"),
+            {
+                "fields": (
+                    "amount",
+                    "description",
+                    "criteria",
+                    "max_per_application",
+                    "decider",
+                    "open_for_applications",
+                )
+            },
+        ),
+        (_("Money"), {"fields": ("committed", "balance")}),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        # A fund row is one budget year: the next year is started with the action, so the
+        # year of a row that exists stays what it is (its grants belong to it).
+        if obj is not None:
+            return ("year", *self.readonly_fields)
+        return self.readonly_fields
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in ("amount", "max_per_application"):
+            return AmountField(
+                label=capfirst(db_field.verbose_name),
+                help_text=db_field.help_text,
+                required=not db_field.blank,
+                min_value=0 if db_field.name == "amount" else Decimal("0.01"),
+                error_messages={
+                    "min_value": _("The yearly amount cannot be below zero.")
+                    if db_field.name == "amount"
+                    else _("The maximum must be more than € 0. Leave it empty for no maximum.")
+                },
+            )
+        if db_field.name == "criteria":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 8, "cols": 80})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description=_("balance"))
+    def balance(self, fund: Fund):
+        if fund.amount is None:  # a new fund, before its amount is typed in
+            return None
+        return fund.balance
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Checked by the form in the same transaction (the fund row is locked since then).
+        services.fund_save_frame(fund=obj, by=request.user)
+
+    @admin.action(description=_("Start the next budget year of the chosen funds"))
+    def start_next_year(self, request, queryset):
+        funds = list(queryset.select_related("neighbourhood").order_by("name", "year"))
+        form = StartYearForm(request.POST if "confirm" in request.POST else None, funds=funds)
+        if form.is_bound and form.is_valid():
+            started = []
+            try:
+                with transaction.atomic():
+                    for fund in funds:
+                        field = f"amount_{fund.pk}"
+                        try:
+                            started.append(
+                                services.fund_start_year(
+                                    fund=fund,
+                                    year=fund.year + 1,
+                                    amount=form.cleaned_data[field],
+                                    by=request.user,
+                                )
+                            )
+                        except ValidationError as error:
+                            for message in error.messages:
+                                form.add_error(field, message)
+                    if form.errors:
+                        raise _NotAll
+            except _NotAll:
+                pass
+            else:
+                self.message_user(
+                    request,
+                    _("A new budget year has started for: %(funds)s.")
+                    % {"funds": ", ".join(str(fund) for fund in started)},
+                    messages.SUCCESS,
+                )
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Start the next budget year"),
+            "opts": self.model._meta,
+            "form": form,
+            "funds": funds,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/initiatives/fund/start_year.html", context)
 
 
 class TimelineEventInline(admin.TabularInline):

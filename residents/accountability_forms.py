@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import EuroField, NLDesignFormMixin, text_field
+from config.forms import NLDesignFormMixin, text_field
+from initiatives.amounts import AmountField
 from residents.forms import MultiplePhotoField
 
 
@@ -15,7 +16,7 @@ class AccountabilityForm(NLDesignFormMixin, forms.Form):
         help_text=_("Tell it in your own words: what you made or organised, and with whom."),
         required_message=_("Tell us briefly what you did with the money."),
     )
-    spent = EuroField(
+    spent = AmountField(
         label=_("How much money did you spend?"),
         min_value=0,
         help_text=_("In euro, for example 385,50."),

@@ -36,6 +36,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "reports": frozenset({MANAGER}),  # the weekly report ("keek op de week")
     "payments": frozenset({ENABLER, MANAGER}),  # granted money marked paid
     "accountability": frozenset({ENABLER, MANAGER}),  # reports on the money afterwards
+    "funds": frozenset({MANAGER}),  # per fund and neighbourhood: budget, granted, waiting
 }
 
 

@@ -268,6 +268,8 @@ def _context(report: WeeklyReport) -> dict:
         "dilemmas": dilemmas,
         "not_possible_reasons": now.get("not_possible_reasons", []),
         "money_rows": money_rows,
+        # Snapshots built before issue 16 have no funds' section: then it is left out.
+        "fund_rows": reports.fund_rows(now["funds"]) if "funds" in now else None,
         "workload": workload,
         "workload_chart": reports.bar_chart(
             [(person["name"], person["open"]) for person in workload],

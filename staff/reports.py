@@ -628,6 +628,9 @@ def csv_rows(figures: dict) -> list[list]:
                 [section, label, _amount(fund[key]), _amount(previous[key]) if previous else ""]
             )
 
+    for fund in now.get("funds", []):
+        rows += _fund_csv_rows(fund)
+
     for person in now.get("workload", []):
         rows.append([_("Open per MogelijkMaker"), person["name"], person["open"], ""])
     for dream in now.get("silence", []):
@@ -690,3 +693,57 @@ def promise_label(key: str, days) -> str:
             count,
         )
     return text % {"n": days}
+
+
+# --- the funds per fund and neighbourhood (issue 16) ------------------------------------------
+
+
+def fund_name(fund: dict) -> str:
+    """ "Dromenfonds (whole municipality)", "Wijkfonds Vlijmen (Vlijmen)"."""
+    where = fund["neighbourhood"] or _("whole municipality")
+    return f"{fund['name']} ({where})"
+
+
+def fund_rows(funds: list[dict]) -> list[dict]:
+    """The snapshot's funds as the report's table shows them."""
+    return [
+        {
+            "name": fund["name"],
+            "neighbourhood": fund["neighbourhood"],
+            "amount": money_text(fund["amount"]),
+            "granted": money_text(fund["granted"]),
+            # Snapshots from before accounting was counted have neither.
+            "paid": money_text(fund.get("paid", "0")),
+            "accounted": money_text(fund.get("accounted", "0")),
+            "waiting_applications": count_text(fund["waiting_applications"]),
+            "waiting_requested": money_text(fund["waiting_requested"]),
+            "waiting_grants": count_text(fund["waiting_grants"]),
+            "waiting_held": money_text(fund["waiting_held"]),
+            "balance": money_text(fund["balance"]),
+            "decided": count_text(fund["decided"]),
+            "median_days": days_text(fund["median_days"]),
+        }
+        for fund in funds
+    ]
+
+
+def _fund_csv_rows(fund: dict) -> list[list]:
+    section = _("Fund: %(fund)s") % {"fund": fund_name(fund)}
+    return [
+        [section, _("Budget (€)"), _amount(fund["amount"]), ""],
+        [section, _("Granted (€)"), _amount(fund["granted"]), ""],
+        [section, _("Paid (€)"), _amount(fund.get("paid", "0")), ""],
+        [section, _("Accounted for (€)"), _amount(fund.get("accounted", "0")), ""],
+        [section, _("Applications waiting"), fund["waiting_applications"], ""],
+        [
+            section,
+            _("Asked for by the applications waiting (€)"),
+            _amount(fund["waiting_requested"]),
+            "",
+        ],
+        [section, _("Grants waiting for approval"), fund["waiting_grants"], ""],
+        [section, _("Held for grants waiting for approval (€)"), _amount(fund["waiting_held"]), ""],
+        [section, _("Balance (€)"), _amount(fund["balance"]), ""],
+        [section, _("Applications decided"), fund["decided"], ""],
+        [section, _("Days to decide (median)"), _days(fund["median_days"]), ""],
+    ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staff import accountability_views, report_views, two_factor, views
+from staff import accountability_views, fund_views, report_views, two_factor, views
 
 app_name = "staff"
 urlpatterns = [
@@ -57,4 +57,5 @@ urlpatterns = [
     path("rapportage/", report_views.report, name="report"),
     path("rapportage/csv/", report_views.report_csv, name="report_csv"),
     path("rapportage/pdf/", report_views.report_pdf, name="report_pdf"),
+    path("fondsen/", fund_views.funds, name="funds"),
 ]

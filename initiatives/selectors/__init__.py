@@ -16,17 +16,17 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
     privacy         a resident's data export, the dreams erasing would withdraw
     exports         the rows of a staff CSV export, and whose export is whose
     accountability  accounting for a grant: reports, their files, money per fund
+    funds           the funds that take applications, a fund's state and years, the
+                    managers' overview per fund and neighbourhood
 """
 
 from initiatives.selectors.accountability import (
-    FundMoney,
     accountabilities_waiting,
     accountability_file_for_resident,
     accountability_file_for_staff,
     accountability_for_staff,
     application_for_applicant,
     grants_unpaid,
-    money_per_fund,
 )
 from initiatives.selectors.dream_list_page import (
     RELEVANCE,
@@ -44,6 +44,18 @@ from initiatives.selectors.dream_lists import (
     triage_queue,
 )
 from initiatives.selectors.exports import dream_export_header, dream_export_rows, export_of
+from initiatives.selectors.funds import (
+    FundFigures,
+    FundState,
+    fund_other_years,
+    fund_state,
+    fund_takes_applications,
+    fund_years,
+    funds_open_for_applications,
+    funds_overview,
+    funds_overview_total,
+    funds_public,
+)
 from initiatives.selectors.outbox import (
     OUTBOX_FAILING_WINDOW_SECONDS,
     outbox_failed_count,
@@ -103,7 +115,8 @@ __all__ = [
     "RELEVANCE",
     "TIMELINE_LATEST",
     "DreamListPage",
-    "FundMoney",
+    "FundFigures",
+    "FundState",
     "accountabilities_waiting",
     "accountability_file_for_resident",
     "accountability_file_for_staff",
@@ -129,12 +142,19 @@ __all__ = [
     "enablers",
     "event_actor_for_resident",
     "export_of",
+    "fund_other_years",
+    "fund_state",
+    "fund_takes_applications",
+    "fund_years",
     "funds_current",
+    "funds_open_for_applications",
+    "funds_overview",
+    "funds_overview_total",
+    "funds_public",
     "grants_awaiting_approval",
     "grants_unpaid",
     "jump_statuses",
     "list_filter_options",
-    "money_per_fund",
     "neighbourhood_list",
     "outbox_failed_count",
     "outbox_failing_count",

@@ -1,18 +1,16 @@
 """Reads for accounting for the money (issue 16, item 5): one application's report for its
-applicant or for staff, its files, and the money per fund — granted, paid, accounted for."""
+applicant or for staff, its files, the reports waiting and the money not yet paid. The money
+per fund (granted, paid, accounted for) is in selectors.funds_overview."""
 
-from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import DecimalField, QuerySet, Value
 
 from accounts.models import User
 from initiatives.models import (
     Accountability,
     AccountabilityFile,
     Application,
-    Fund,
     Grant,
 )
 
@@ -58,58 +56,6 @@ def accountabilities_waiting() -> QuerySet[Accountability]:
         .select_related("application__fund", "application__dream__contact")
         .order_by("submitted_at", "id")
     )
-
-
-@dataclass(frozen=True)
-class FundMoney:
-    fund_id: int
-    name: str
-    year: int
-    neighbourhood: str  # "" for the municipality's fund
-    budget: Decimal
-    granted: Decimal
-    paid: Decimal
-    accounted: Decimal  # granted on applications whose report was accepted
-
-
-def money_per_fund(*, year: int | None = None) -> list[FundMoney]:
-    """Per fund (of YEAR, else all years): budget, granted, paid and accounted for, in one
-    query whatever the number of funds, grants or applications."""
-    grants = Grant.objects.filter(fund=OuterRef("pk"), state=Grant.State.GRANTED)
-
-    def total(queryset, field: str, **filters) -> Coalesce:
-        summed = (
-            queryset.filter(**filters)
-            .order_by()
-            .values("fund")
-            .annotate(total=Sum(field))
-            .values("total")
-        )
-        return Coalesce(Subquery(summed, output_field=_MONEY), _ZERO)
-
-    accounted = Application.objects.filter(
-        fund=OuterRef("pk"), accountability__state=Accountability.State.ACCEPTED
-    )
-    funds = Fund.objects.select_related("neighbourhood").annotate(
-        granted_total=total(grants, "amount"),
-        paid_total=total(grants, "amount", paid_at__isnull=False),
-        accounted_total=total(accounted, "granted"),
-    )
-    if year is not None:
-        funds = funds.filter(Q(year=year))
-    return [
-        FundMoney(
-            fund_id=fund.pk,
-            name=fund.name,
-            year=fund.year,
-            neighbourhood=fund.neighbourhood.name if fund.neighbourhood_id else "",
-            budget=fund.amount,
-            granted=fund.granted_total,
-            paid=fund.paid_total,
-            accounted=fund.accounted_total,
-        )
-        for fund in funds.order_by("-year", "name")
-    ]
 
 
 def grants_unpaid() -> QuerySet[Grant]:

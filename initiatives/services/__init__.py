@@ -39,6 +39,12 @@ from initiatives.services.exports import (
     exports_discard,
     exports_sweep,
 )
+from initiatives.services.funds import (
+    FundYearExists,
+    fund_frame_errors,
+    fund_save_frame,
+    fund_start_year,
+)
 from initiatives.services.grants import grant_create, grant_decide, grant_for_application
 from initiatives.services.keeping_informed import (
     notification_mode_set,
@@ -76,6 +82,7 @@ from initiatives.services.workspace import (
 
 __all__ = [
     "ESSENTIAL_EVENTS",
+    "FundYearExists",
     "accountability_accept",
     "accountability_ask",
     "accountability_submit",
@@ -103,6 +110,9 @@ __all__ = [
     "export_request",
     "exports_discard",
     "exports_sweep",
+    "fund_frame_errors",
+    "fund_save_frame",
+    "fund_start_year",
     "grant_create",
     "grant_decide",
     "grant_for_application",

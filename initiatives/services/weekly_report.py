@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from initiatives.models import WeeklyReport
 from initiatives.notifications import mail_queue
-from initiatives.selectors import weeks_figures
+from initiatives.selectors import funds_overview, week_bounds, weeks_figures
 from initiatives.services._core import _managers
 from initiatives.services.report_days import report_days_store
 
@@ -46,6 +46,9 @@ def weekly_report_build(*, monday: date) -> WeeklyReport:
         }
         for week in (weeks[week_start] for week_start in mondays)
     ]
+    # The funds per fund and neighbourhood as they stood at the end of the week (one query).
+    _start, end = week_bounds(monday)
+    weeks[monday]["funds"] = [row.as_json() for row in funds_overview(year=monday.year, at=end)]
     figures = {"current": weeks[monday], "previous": weeks[mondays[-2]], "trend": trend}
     # An UPDATE, and an INSERT only the first time: no savepoints (the build is atomic).
     values = {"figures": figures, "built_at": timezone.now()}

@@ -1,4 +1,4 @@
-"""The staff menu's links, written in Python: the same HTML as the seven template lines in
+"""The staff menu's links, written in Python: the same HTML as the eight template lines in
 staff/templates/staff/base_staff.html that it replaces (tests/staff/test_staff_nav.py keeps
 them and compares).
 
@@ -27,6 +27,7 @@ LINKS = (
     ("approvals", "approvals", _("Approvals")),
     ("workload", "workload", _("Workload")),
     ("reports", "report", _("Reports")),
+    ("funds", "funds", _("Funds")),
 )
 
 

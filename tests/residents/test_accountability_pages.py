@@ -68,7 +68,7 @@ def test_the_applicant_sends_a_report_with_a_photo_and_a_receipt(client, residen
         (
             {"report": "Klaar.", "spent": "tien"},
             "spent",
-            "Vul een bedrag in zoals 250 of 1.250,50.",
+            "Vul een bedrag in euro in, zoals 1250 of 1.250,50.",
         ),
         ({"report": "Klaar.", "spent": ""}, "spent", "Vul in hoeveel je hebt uitgegeven"),
     ],

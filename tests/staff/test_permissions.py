@@ -113,6 +113,8 @@ EXPECTED: dict[str, Expect] = {
     "accountabilities": _may(ENABLER, MANAGER),
     "accountability": _may(ENABLER, MANAGER, post=INVALID),
     "accountability_file": _may(ENABLER, MANAGER, get=Answer(404)),
+    # Per fund and neighbourhood: budget, granted, waiting, balance, time to decide (issue 16).
+    "funds": _may(MANAGER),
 }
 
 # Steps of signing in, open to everyone or to every signed-in staff member whatever their
@@ -303,6 +305,7 @@ MENU = {
     "/medewerkers/goedkeuringen/": {MANAGER, ADMIN},
     "/medewerkers/werkvoorraad/": {ENABLER, MANAGER, ADMIN},
     "/medewerkers/rapportage/": {MANAGER, ADMIN},
+    "/medewerkers/fondsen/": {MANAGER, ADMIN},
 }
 
 

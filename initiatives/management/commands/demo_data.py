@@ -1,6 +1,7 @@
 """
 Create a believable municipality to try the portal with: Heusden's villages, themes,
-the Dromenfonds, demo accounts, and dreams in every status with their timelines.
+the Dromenfonds and Vlijmen's own fund halfway through its year, demo accounts, and
+dreams in every status with their timelines.
 
 Safe to run twice: what exists is left alone. The dreams are history, so they are
 written with past timestamps here rather than replayed through the services.
@@ -21,13 +22,17 @@ from accounts.models import User
 from accounts.roles import Role
 from initiatives.management.known_credentials import add_flag, refuse_in_production
 from initiatives.models import (
+    Application,
+    BudgetLine,
     ContactMoment,
+    CriterionAnswer,
     Decision,
     Dream,
     EventKind,
     Fund,
     Grant,
     Neighbourhood,
+    Platform,
     PracticeNote,
     Review,
     Theme,
@@ -78,6 +83,43 @@ OTHER_RESIDENTS = [
     ("wijkcomite.vlijmen@example.nl", "Wijkcomité Vlijmen-Oost"),
     ("ahmed.b@example.nl", "Ahmed Bouzid"),
     ("linda.vermeulen@example.nl", "Linda Vermeulen"),
+]
+
+# Vlijmen's own fund (issue 16), and the applications it had by the middle of the year:
+# (dream, organisation or "" for a resident, budget lines, granted or None while waiting,
+# handed in days ago, decided days ago or None).
+NEIGHBOURHOOD_FUND = "Denk & Doe mee!-fonds Vlijmen"
+NEIGHBOURHOOD_FUND_CRITERIA = [
+    "Het plan is voor en door bewoners of organisaties uit Vlijmen.",
+    "Buren kunnen meedoen of hebben er plezier van.",
+    "Zonder dit geld komt het plan er niet.",
+    "Je doet zelf iets: met geld, met uren of met spullen.",
+]
+NEIGHBOURHOOD_APPLICATIONS = [
+    (
+        "Bloembakken in de Hoogstraat",
+        "",
+        [("Twintig bloembakken", Decimal("900")), ("Planten en potgrond", Decimal("300"))],
+        Decimal("1200"),
+        60,
+        48,
+    ),
+    (
+        "Buurtfeest op de Markt",
+        "Wijkcomité Vlijmen-Oost",
+        [("Muziek en geluid", Decimal("1200")), ("Huur van het podium", Decimal("800"))],
+        Decimal("1200"),
+        40,
+        19,
+    ),
+    (
+        "Veilig oversteken bij de basisschool",
+        "",
+        [("Hesjes en bordjes voor de klaar-overs", Decimal("650"))],
+        None,
+        6,
+        None,
+    ),
 ]
 
 # (title, village, theme, status, days ago, enabler index, public, own contribution)
@@ -461,6 +503,8 @@ class Command(BaseCommand):
             )
             created += 1
 
+        self._neighbourhood_fund(villages["Vlijmen"], year)
+
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new dreams)."))
         if not options["quiet_accounts"]:
             self._print_accounts()
@@ -657,6 +701,110 @@ class Command(BaseCommand):
                 proposed_by=enabler,
                 reasons="De route loopt over privégrond van drie eigenaren die niet willen meewerken.",
             )
+
+    def _neighbourhood_fund(self, village: Neighbourhood, year: int) -> None:
+        """Vlijmen's own fund, mid-year: open for applications, with criteria, two
+        applications decided (one in part) and one waiting (issue 16)."""
+        advice = Platform.objects.filter(neighbourhood=village).exists()
+        fund, created = Fund.objects.get_or_create(
+            name=NEIGHBOURHOOD_FUND,
+            year=year,
+            defaults={
+                "amount": Decimal("20000"),
+                "neighbourhood": village,
+                "description": (
+                    "Voor plannen van bewoners en organisaties die Vlijmen mooier, groener of"
+                    " gezelliger maken, en die er zonder dit geld niet zouden komen."
+                ),
+                "criteria": "\n".join(NEIGHBOURHOOD_FUND_CRITERIA),
+                "max_per_application": Decimal("2500"),
+                # The platform advises when Vlijmen has one; else staff decide alone.
+                "decider": Fund.Decider.STAFF_AFTER_ADVICE if advice else Fund.Decider.STAFF,
+                "open_for_applications": True,
+            },
+        )
+        if not created:
+            return
+        now = timezone.now()
+        granted_total = Decimal(0)
+        for title, organisation, lines, granted, handed_in, decided in NEIGHBOURHOOD_APPLICATIONS:
+            dream = Dream.objects.filter(title=title, neighbourhood=village).first()
+            if dream is None:
+                continue
+            requested = sum((amount for _line, amount in lines), Decimal(0))
+            if granted is None:
+                state = Application.State.SUBMITTED
+            elif granted < requested:
+                state = Application.State.PARTLY_GRANTED
+            else:
+                state = Application.State.GRANTED
+            application = Application.objects.create(
+                dream=dream,
+                fund=fund,
+                applicant=(
+                    Application.Applicant.ORGANISATION
+                    if organisation
+                    else Application.Applicant.RESIDENT
+                ),
+                organisation_name=organisation,
+                organisation_kind=Application.OrganisationKind.ASSOCIATION if organisation else "",
+                kvk_number="40123456" if organisation else "",
+                contact_person=dream.resident.full_name if organisation else "",
+                signatory="Joke van der Heijden" if organisation else "",
+                signatory_role="Voorzitter" if organisation else "",
+                own_money=Decimal("250"),
+                own_hours=40,
+                requested=requested,
+                state=state,
+                submitted_by=dream.resident,
+                submitted_at=now - timedelta(days=handed_in),
+                decided_at=None if decided is None else now - timedelta(days=decided),
+                decided_by=None if granted is None else User.objects.get(email=STAFF[0][0]),
+                decision_reasons="" if granted is None else "Past goed binnen de criteria.",
+                granted=granted,
+                not_funded=(
+                    "De huur van het podium betaalt het fonds niet: daar is een sponsor voor."
+                    if state == Application.State.PARTLY_GRANTED
+                    else ""
+                ),
+            )
+            left, budget = granted, []
+            for n, (line, amount) in enumerate(lines):
+                line_granted = None if left is None else min(amount, left)
+                left = None if left is None else left - line_granted
+                budget.append(
+                    BudgetLine(
+                        application=application,
+                        position=n,
+                        description=line,
+                        amount=amount,
+                        granted=line_granted,
+                    )
+                )
+            BudgetLine.objects.bulk_create(budget)
+            CriterionAnswer.objects.bulk_create(
+                CriterionAnswer(
+                    application=application,
+                    position=n,
+                    criterion=criterion,
+                    answer="Ja: de buren doen mee en hebben het plan samen gemaakt.",
+                )
+                for n, criterion in enumerate(NEIGHBOURHOOD_FUND_CRITERIA)
+            )
+            if granted is not None:  # as services.application_decide does: the grant with it
+                Grant.objects.create(
+                    dream=dream,
+                    fund=fund,
+                    amount=granted,
+                    purpose=f"Aanvraag {fund.name}"[:300],
+                    state=Grant.State.GRANTED,
+                    requested_by=application.decided_by,
+                    decided_by=application.decided_by,
+                    created_at=application.decided_at,
+                    decided_at=application.decided_at,
+                )
+            granted_total += granted or 0
+        Fund.objects.filter(pk=fund.pk).update(committed=F("committed") + granted_total)
 
     def _print_accounts(self) -> None:
         self.stdout.write("")
