@@ -34,6 +34,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "approvals": frozenset({MANAGER}),
     "workload": frozenset({ENABLER, MANAGER}),
     "reports": frozenset({MANAGER}),  # the weekly report ("keek op de week")
+    "platforms": frozenset({ENABLER, MANAGER}),  # invite residents to a neighbourhood platform
 }
 
 

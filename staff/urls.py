@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staff import report_views, two_factor, views
+from staff import platform_views, report_views, two_factor, views
 
 app_name = "staff"
 urlpatterns = [
@@ -48,4 +48,10 @@ urlpatterns = [
     path("rapportage/", report_views.report, name="report"),
     path("rapportage/csv/", report_views.report_csv, name="report_csv"),
     path("rapportage/pdf/", report_views.report_pdf, name="report_pdf"),
+    path("wijkplatforms/", platform_views.platforms, name="platforms"),
+    path(
+        "wijkplatforms/uitnodigingen/<int:pk>/intrekken/",
+        platform_views.platform_invitation_withdraw,
+        name="platform_invitation_withdraw",
+    ),
 ]

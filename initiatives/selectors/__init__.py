@@ -13,6 +13,7 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
     outbox          the mail outbox's figures for /health/
     report_days     the weekly report's days, each counted once from its history
     weekly_report   the weekly report's snapshot and figures
+    platforms       neighbourhood platforms: members, the public agenda, the members' area
     privacy         a resident's data export, the dreams erasing would withdraw
     exports         the rows of a staff CSV export, and whose export is whose
 """
@@ -38,6 +39,31 @@ from initiatives.selectors.outbox import (
     outbox_failed_count,
     outbox_failing_count,
     outbox_oldest_pending,
+)
+from initiatives.selectors.platforms import (
+    PLATFORM_STAFF_ROLES,
+    SHARED_DREAM_FIELDS,
+    InvitationProblem,
+    MemberRow,
+    PublicAgendaItem,
+    SharedDream,
+    agenda_item_dream_ids,
+    agenda_item_of,
+    invitation_by_token,
+    invitation_problem,
+    platform_agenda_for_chair,
+    platform_dream_choices,
+    platform_for_neighbourhood,
+    platform_is_chair,
+    platform_list,
+    platform_may_invite,
+    platform_members,
+    platform_membership,
+    platform_open_invitations,
+    platform_public_agenda,
+    platform_shared_dreams,
+    platform_staff_may_invite,
+    platform_token_hash,
 )
 from initiatives.selectors.privacy import dreams_withdrawn_on_erase, resident_data_export
 from initiatives.selectors.reference import (
@@ -89,10 +115,18 @@ __all__ = [
     "DREAM_SORTS",
     "LIST_SORTS",
     "OUTBOX_FAILING_WINDOW_SECONDS",
+    "PLATFORM_STAFF_ROLES",
     "RELEVANCE",
+    "SHARED_DREAM_FIELDS",
     "TIMELINE_LATEST",
     "DreamListPage",
+    "InvitationProblem",
+    "MemberRow",
+    "PublicAgendaItem",
+    "SharedDream",
     "administration_overview",
+    "agenda_item_dream_ids",
+    "agenda_item_of",
     "decision_for_signing",
     "decision_signed_for",
     "decisions_awaiting_letter",
@@ -114,6 +148,8 @@ __all__ = [
     "export_of",
     "funds_current",
     "grants_awaiting_approval",
+    "invitation_by_token",
+    "invitation_problem",
     "jump_statuses",
     "list_filter_options",
     "neighbourhood_list",
@@ -122,6 +158,19 @@ __all__ = [
     "outbox_oldest_pending",
     "photo_for_resident",
     "photo_for_staff",
+    "platform_agenda_for_chair",
+    "platform_dream_choices",
+    "platform_for_neighbourhood",
+    "platform_is_chair",
+    "platform_list",
+    "platform_may_invite",
+    "platform_members",
+    "platform_membership",
+    "platform_open_invitations",
+    "platform_public_agenda",
+    "platform_shared_dreams",
+    "platform_staff_may_invite",
+    "platform_token_hash",
     "promises_broken",
     "report_days_read",
     "resident_data_export",

@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from initiatives import services
+from initiatives.platform_models import Platform
 from staff import urls as staff_urls
 from tests.staff.conftest import add_photo, make_staff, review_verdicts
 
@@ -103,6 +104,12 @@ EXPECTED: dict[str, Expect] = {
     "report": _may(MANAGER),
     "report_csv": _may(MANAGER, get=Answer(302, "/medewerkers/rapportage/")),
     "report_pdf": _may(MANAGER, get=Answer(302, "/medewerkers/rapportage/")),
+    # Invite residents to a neighbourhood platform (issue 16): an empty form is refused with
+    # its errors; withdrawing an open invitation leads back to the page.
+    "platforms": _may(ENABLER, MANAGER, post=INVALID),
+    "platform_invitation_withdraw": _may(
+        ENABLER, MANAGER, get=NOT_ALLOWED, post=Answer(302, "/medewerkers/wijkplatforms/")
+    ),
 }
 
 # Steps of signing in, open to everyone or to every signed-in staff member whatever their
@@ -126,7 +133,7 @@ def test_every_staff_url_is_in_the_matrix():
 @pytest.fixture
 def world(resident, picked_up, enabler, fund):
     """One dream with a photo, a review, a proposed decision, a grant awaiting approval, and
-    the MogelijkMaker's finished export."""
+    the MogelijkMaker's finished export, an open invitation to a neighbourhood platform."""
     services.review_record(
         dream=picked_up,
         by=enabler,
@@ -139,12 +146,19 @@ def world(resident, picked_up, enabler, fund):
     photo = add_photo(picked_up)
     export = services.export_request(by=enabler, query_string="", filters={})
     services.export_build(export_id=export.pk)  # as the worker does after the commit
+    platform = Platform.objects.create(
+        neighbourhood=picked_up.neighbourhood, name="Wijkplatform", slug="wijkplatform"
+    )
+    invitation = services.platform_invite(
+        platform=platform, email="buur@example.nl", by=enabler
+    ).invitation
     return {
         "dream": picked_up,
         "photo": photo,
         "decision": decision,
         "grant": grant,
         "export": export,
+        "invitation": invitation,
     }
 
 
@@ -176,6 +190,8 @@ def _url(name: str, world) -> str:
         values["pk"] = world["decision"].pk
     if name == "approval_decide":
         values["pk"] = world["grant"].pk
+    if name == "platform_invitation_withdraw":
+        values["pk"] = world["invitation"].pk
     if name in ("export_status", "export_download"):
         values["pk"] = world["export"].pk
     kwargs = {key: values[key] for key in pattern.pattern.converters}
