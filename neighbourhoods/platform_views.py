@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from accounts.addresses import email_normalise
 from initiatives import selectors, services
@@ -27,6 +28,7 @@ from initiatives.platform_models import AgendaItem, Platform, PlatformInvitation
 from neighbourhoods.platform_forms import AgendaItemForm, InviteForm
 
 MEMBER, CHAIR = "member", "chair"
+INVITES_PER_HOUR = "30/h"
 
 
 def _platform(slug: str) -> Platform:
@@ -283,6 +285,8 @@ def _invite_page(request, platform, membership, form, status=200) -> HttpRespons
 
 
 @platform_page(CHAIR)
+# Each invitation mails an address the chair typed: a limit, so the page sends no bulk mail.
+@ratelimit(key="user", rate=INVITES_PER_HOUR, method="POST", block=True)
 @require_http_methods(["GET", "POST"])
 def platform_invite(request, platform: Platform, membership) -> HttpResponse:
     if request.method == "GET":

@@ -384,3 +384,18 @@ class TestShare:
         )
         with pytest.raises(NotAllowed):
             services.dream_share_with_platform(dream=dream, by=resident, share=True)
+
+
+def test_erasing_a_resident_ends_their_part_in_the_platform(platform, chair, resident, dream):
+    """Erasure (GDPR) reaches the platform: invitations to the address go, the dreams are no
+    longer shared or on the agenda, the membership ends (kept, as who took part)."""
+    services.dream_share_with_platform(dream=dream, by=resident, share=True)
+    item = add_item(platform)
+    item.dreams.add(dream)
+    services.platform_invite(platform=platform, email="anna@example.nl", by=chair)
+    add_member(platform, resident)
+    services.resident_erase(resident=resident)
+    assert not PlatformInvitation.objects.filter(email="anna@example.nl").exists()
+    assert not Dream.objects.get(pk=dream.pk).shared_with_platform
+    assert not item.dreams.exists()
+    assert PlatformMember.objects.get(user=resident).left_at is not None
