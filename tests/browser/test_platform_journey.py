@@ -101,7 +101,8 @@ def test_a_chair_writes_the_agenda_and_links_a_shared_dream(site, pages, platfor
     page.get_by_label("Gedeelde droom").select_option(label=DREAM_TITLE)
     page.get_by_role("button", name="Deze droom koppelen").click()
     expect(page.locator("#page-messages")).to_contain_text("De droom hoort nu bij dit agendapunt.")
-    expect(page.get_by_role("button", name=f"Loskoppelen: {DREAM_TITLE}")).to_be_visible()
+    unlink = re.compile(rf"^Loskoppelen\s*: {re.escape(DREAM_TITLE)}$")
+    expect(page.get_by_role("button", name=unlink)).to_be_visible()
     check_accessibility(page, "platform-6-agenda-item-linked")
 
     # 4. The public page: the agenda, the dream counted (its resident does not show it).
@@ -152,7 +153,7 @@ def test_staff_invite_from_their_page(site, pages, platform):
     page = pages.open(DESKTOP)
     staff_sign_in(page, site, enabler, path="/medewerkers/wijkplatforms/")
     check_accessibility(page, "platform-13-staff")
-    page.get_by_label("Platform", exact=True).select_option(label=platform.name)
+    page.get_by_label(re.compile("^Platform")).select_option(label=platform.name)
     page.get_by_label(re.compile("^E-mailadres van de bewoner")).fill("voorzitter@example.nl")
     page.get_by_label("Voorzitter", exact=True).check()
     page.get_by_role("button", name="Uitnodiging versturen").click()
