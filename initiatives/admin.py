@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from initiatives import services
 from initiatives.amounts import AmountField
 from initiatives.models import (
+    AgendaItem,
     AuditEntry,
     ContactMoment,
     Decision,
@@ -21,6 +22,9 @@ from initiatives.models import (
     Grant,
     Neighbourhood,
     OutboxMail,
+    Platform,
+    PlatformInvitation,
+    PlatformMember,
     RetentionLog,
     Review,
     ServicePromises,
@@ -407,3 +411,43 @@ class AuditEntryAdmin(_ReadOnlyAdmin):
 
     def has_view_permission(self, request, obj=None) -> bool:
         return request.user.is_active and request.user.is_superuser
+
+
+# --- neighbourhood platforms (issue 16) -------------------------------------------------------
+# The administrator makes a platform here; its chair writes the agenda on the platform's own
+# pages (/wijken/), and staff invite members at /medewerkers/wijkplatforms/.
+
+
+class AgendaItemInline(admin.StackedInline):
+    model = AgendaItem
+    fields = ("title", "description", "set_on", "position", "done_on")
+    extra = 0
+
+
+class PlatformMemberInline(admin.TabularInline):
+    """Who is and was a member: joining goes by invitation, leaving by the member."""
+
+    model = PlatformMember
+    fields = ("user", "role", "joined_at", "left_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Platform)
+class PlatformAdmin(admin.ModelAdmin):
+    list_display = ("name", "neighbourhood", "created_at")
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name", "neighbourhood__name")
+    fields = ("name", "slug", "neighbourhood", "introduction")
+    inlines = [AgendaItemInline, PlatformMemberInline]
+
+
+@admin.register(PlatformInvitation)
+class PlatformInvitationAdmin(_ReadOnlyAdmin):
+    list_display = ("email", "platform", "role", "created_at", "expires_at", "accepted_at")
+    list_filter = ("platform",)
+    exclude = ("token_hash",)

@@ -171,7 +171,10 @@ class Dream(models.Model):
     # The resident's choice, per dream: members of the neighbourhood platform may read it
     # (without the resident's name or contact details). Off until the resident turns it on.
     shared_with_platform = models.BooleanField(
-        _("shared with the neighbourhood platform"), default=False
+        # db_default: rows written in bulk (the benchmark's seed, COPY) without the column.
+        _("shared with the neighbourhood platform"),
+        default=False,
+        db_default=False,
     )
     contact_name = models.CharField(_("name"), max_length=150, blank=True)
     contact_phone = models.CharField(_("phone number"), max_length=30, blank=True)

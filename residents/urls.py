@@ -22,6 +22,7 @@ urlpatterns = [
         views.dream_links_revoke,
         name="dream_links_revoke",
     ),
+    path("mijn-dromen/<int:pk>/wijkplatform/", views.dream_share, name="dream_share"),
     path("droom/bericht/", views.dream_link_message, name="dream_link_message"),
     path("droom/link-werkt-niet/", views.dream_link_refused, name="dream_link_refused"),
     path("droom/<str:token>/", views.dream_link, name="dream_link"),

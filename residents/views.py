@@ -188,7 +188,14 @@ def my_dreams(request) -> HttpResponse:
 
 def _detail_context(dream: Dream, **extra) -> dict:
     decision = selectors.decision_signed_for(dream) if dream.status == Status.NOT_POSSIBLE else None
+    # Sharing with the neighbourhood platform is offered on the signed-in page only.
+    platform = (
+        None
+        if extra.get("link_token") or dream.status == Status.UNCONFIRMED
+        else selectors.platform_for_neighbourhood(dream.neighbourhood_id)
+    )
     return {
+        "platform": platform,
         "dream": dream,
         "timeline_items": resident_timeline_html(dream, decision),
         "explanation": RESIDENT_EXPLANATION[dream.status],
@@ -271,6 +278,28 @@ def dream_links_revoke(request, pk: int) -> HttpResponse:
         ),
     )
     return redirect("residents:dream_detail", pk=dream.pk)
+
+
+@login_required
+@require_POST
+def dream_share(request, pk: int) -> HttpResponse:
+    """Share the dream with the neighbourhood platform, or stop sharing it."""
+    dream = _own_dream(request, pk)
+    share = request.POST.get("share") == "1"
+    try:
+        services.dream_share_with_platform(dream=dream, by=request.user, share=share)
+    except NotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        if share:
+            messages.success(
+                request, _("Your dream is now shared with the neighbourhood platform.")
+            )
+        else:
+            messages.success(
+                request, _("Your dream is no longer shared with the neighbourhood platform.")
+            )
+    return redirect(reverse("residents:dream_detail", args=[dream.pk]) + "#platform-heading")
 
 
 def _dream_link_refused(request, problem: DreamLinkProblem, *, status: int) -> HttpResponse:

@@ -37,6 +37,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "payments": frozenset({ENABLER, MANAGER}),  # granted money marked paid
     "accountability": frozenset({ENABLER, MANAGER}),  # reports on the money afterwards
     "funds": frozenset({MANAGER}),  # per fund and neighbourhood: budget, granted, waiting
+    "platforms": frozenset({ENABLER, MANAGER}),  # invite residents to a neighbourhood platform
 }
 
 

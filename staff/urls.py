@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staff import accountability_views, fund_views, report_views, two_factor, views
+from staff import accountability_views, fund_views, platform_views, report_views, two_factor, views
 
 app_name = "staff"
 urlpatterns = [
@@ -58,4 +58,10 @@ urlpatterns = [
     path("rapportage/csv/", report_views.report_csv, name="report_csv"),
     path("rapportage/pdf/", report_views.report_pdf, name="report_pdf"),
     path("fondsen/", fund_views.funds, name="funds"),
+    path("wijkplatforms/", platform_views.platforms, name="platforms"),
+    path(
+        "wijkplatforms/uitnodigingen/<int:pk>/intrekken/",
+        platform_views.platform_invitation_withdraw,
+        name="platform_invitation_withdraw",
+    ),
 ]

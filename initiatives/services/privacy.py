@@ -38,6 +38,7 @@ from initiatives.models import (
     WeeklyReport,
 )
 from initiatives.notifications import mail_queue
+from initiatives.platform_models import AgendaItem, PlatformInvitation, PlatformMember
 from initiatives.services._core import _default_language, _lock
 from initiatives.services.dreams import dream_withdraw
 from initiatives.services.exports import exports_discard
@@ -214,6 +215,15 @@ def resident_erase(*, resident: User) -> None:
     # The links in mails already sent open no dream any more (the inactive account alone
     # would stop them too; this says so in the data).
     Dream.objects.filter(resident=resident).update(access_link_version=F("access_link_version") + 1)
+
+    # Neighbourhood platforms (issue 16): invitations to their address go, their dreams are
+    # no longer shared, and their membership ends (kept, without a name: who took part).
+    PlatformInvitation.objects.filter(email__iexact=resident.email).delete()
+    AgendaItem.dreams.through.objects.filter(dream__resident=resident).delete()
+    Dream.objects.filter(resident=resident).update(shared_with_platform=False)
+    PlatformMember.objects.filter(user=resident, left_at__isnull=True).update(
+        left_at=timezone.now()
+    )
 
     # Nothing more goes to this person: not a pending mail, not a daily email.
     mails, _per_model = OutboxMail.objects.filter(recipient=resident).delete()

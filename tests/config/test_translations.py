@@ -171,7 +171,16 @@ def test_every_string_in_the_code_is_in_the_catalogue(settings, tmp_path, monkey
     from django.core.management import call_command
 
     source = tmp_path / "source"
-    for folder in ("accounts", "bench", "config", "initiatives", "residents", "staff", "templates"):
+    for folder in (
+        "accounts",
+        "bench",
+        "config",
+        "initiatives",
+        "neighbourhoods",
+        "residents",
+        "staff",
+        "templates",
+    ):
         shutil.copytree(
             Path(settings.BASE_DIR) / folder,
             source / folder,

@@ -116,6 +116,9 @@ EXPECTED: dict[str, Row] = {
     "dream_link": Row(Expect(OK, Answer(302), OK, OK)),
     "dream_link_message": Row(everyone(NOT_ALLOWED), post=everyone(Answer(403))),
     "dream_link_refused": Row(everyone(BAD)),
+    # Share the dream with the neighbourhood platform, or stop (issue 16): the owner's choice;
+    # with no platform in the neighbourhood the answer is a message on the dream's page.
+    "dream_share": Row(owner_only(NOT_ALLOWED, others=NOT_ALLOWED), post=owner_only(Answer(302))),
     "dream_links_revoke": Row(
         owner_only(NOT_ALLOWED, others=NOT_ALLOWED), post=owner_only(Answer(302))
     ),

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from initiatives import services
 from initiatives.models import Accountability, Application
+from initiatives.platform_models import Platform
 from staff import urls as staff_urls
 from tests.staff.conftest import add_photo, make_staff, review_verdicts
 
@@ -115,6 +116,12 @@ EXPECTED: dict[str, Expect] = {
     "accountability_file": _may(ENABLER, MANAGER, get=Answer(404)),
     # Per fund and neighbourhood: budget, granted, waiting, balance, time to decide (issue 16).
     "funds": _may(MANAGER),
+    # Invite residents to a neighbourhood platform (issue 16): an empty form is refused with
+    # its errors; withdrawing an open invitation leads back to the page.
+    "platforms": _may(ENABLER, MANAGER, post=INVALID),
+    "platform_invitation_withdraw": _may(
+        ENABLER, MANAGER, get=NOT_ALLOWED, post=Answer(302, "/medewerkers/wijkplatforms/")
+    ),
 }
 
 # Steps of signing in, open to everyone or to every signed-in staff member whatever their
@@ -138,7 +145,7 @@ def test_every_staff_url_is_in_the_matrix():
 @pytest.fixture
 def world(resident, picked_up, enabler, fund):
     """One dream with a photo, a review, a proposed decision, a grant awaiting approval, and
-    the MogelijkMaker's finished export."""
+    the MogelijkMaker's finished export, an open invitation to a neighbourhood platform."""
     services.review_record(
         dream=picked_up,
         by=enabler,
@@ -161,6 +168,12 @@ def world(resident, picked_up, enabler, fund):
         submitted_by=resident,
     )
     report = Accountability.objects.create(application=application, report="Klaar.", spent=90)
+    platform = Platform.objects.create(
+        neighbourhood=picked_up.neighbourhood, name="Wijkplatform", slug="wijkplatform"
+    )
+    invitation = services.platform_invite(
+        platform=platform, email="buur@example.nl", by=enabler
+    ).invitation
     return {
         "accountability": report,
         "dream": picked_up,
@@ -168,6 +181,7 @@ def world(resident, picked_up, enabler, fund):
         "decision": decision,
         "grant": grant,
         "export": export,
+        "invitation": invitation,
     }
 
 
@@ -199,6 +213,8 @@ def _url(name: str, world) -> str:
         values["pk"] = world["decision"].pk
     if name == "approval_decide":
         values["pk"] = world["grant"].pk
+    if name == "platform_invitation_withdraw":
+        values["pk"] = world["invitation"].pk
     if name in ("export_status", "export_download"):
         values["pk"] = world["export"].pk
     if name == "grant_paid":

@@ -40,6 +40,7 @@ from initiatives.models import (
     Verdict,
     WorkingPractice,
 )
+from initiatives.platform_models import AgendaItem, PlatformMember
 from initiatives.statuses import Status
 
 VILLAGES = [
@@ -433,6 +434,51 @@ STEP_TEXT = {
     Status.WITHDRAWN: "De plannen zijn veranderd, daarom trekken we de droom in.",
 }
 
+# The neighbourhood platform of Vlijmen (issue 16): the demo resident chairs it, so that a
+# newcomer can write its agenda. Its residents shared three of the village's dreams.
+PLATFORM = {
+    "name": "Wijkplatform Vlijmen",
+    "slug": "wijkplatform-vlijmen",
+    "village": "Vlijmen",
+    "introduction": (
+        "Wij zijn bewoners van Vlijmen die samen bepalen wat onze wijk het meest nodig heeft. "
+        "We komen elke maand bij elkaar in het buurthuis. Wil je meedoen? Vraag de voorzitter "
+        "om een uitnodiging."
+    ),
+    "members": ["linda.vermeulen@example.nl", "ahmed.b@example.nl"],
+    "shared": [
+        "Bloembakken in de Hoogstraat",
+        "Veilig oversteken bij de basisschool",
+        "Buurtfeest op de Markt",
+    ],
+}
+# (title, what and why, days ago, done days ago or None, titles of the dreams that serve it)
+AGENDA = [
+    (
+        "Veilig naar school",
+        "Kinderen moeten lopend en fietsend veilig naar school kunnen. We willen minder "
+        "auto's voor de schoolpoort en een veilige oversteek.",
+        90,
+        None,
+        ["Veilig oversteken bij de basisschool"],
+    ),
+    (
+        "Elkaar ontmoeten",
+        "Veel buren kennen elkaar niet. We willen meer momenten waarop jong en oud elkaar "
+        "tegenkomen.",
+        60,
+        None,
+        ["Buurtfeest op de Markt"],
+    ),
+    (
+        "Een groene, bloeiende wijk",
+        "Meer groen in de straten, onderhouden door de bewoners zelf.",
+        200,
+        20,
+        ["Bloembakken in de Hoogstraat"],
+    ),
+]
+
 
 def demo_totp_key(email: str) -> str:
     """Return a fixed authenticator key (hex) for a demo account: the same on every run."""
@@ -505,9 +551,46 @@ class Command(BaseCommand):
 
         self._neighbourhood_fund(villages["Vlijmen"], year)
 
+        self._platform(villages[PLATFORM["village"]], chair=resident)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new dreams)."))
         if not options["quiet_accounts"]:
             self._print_accounts()
+
+    def _platform(self, village: Neighbourhood, *, chair: User) -> None:
+        """Make the demo platform once: its chair and members, its agenda, shared dreams."""
+        platform, created = Platform.objects.get_or_create(
+            slug=PLATFORM["slug"],
+            defaults={
+                "name": PLATFORM["name"],
+                "neighbourhood": village,
+                "introduction": PLATFORM["introduction"],
+            },
+        )
+        if not created:
+            return
+        today = timezone.localdate()
+        joined = timezone.now() - timedelta(days=220)
+        PlatformMember.objects.create(
+            platform=platform, user=chair, role=PlatformMember.Role.CHAIR, joined_at=joined
+        )
+        for email in PLATFORM["members"]:
+            PlatformMember.objects.create(
+                platform=platform, user=User.objects.get(email=email), joined_at=joined
+            )
+        shared = Dream.objects.filter(neighbourhood=village, title__in=PLATFORM["shared"])
+        shared.update(shared_with_platform=True)
+        dreams = {dream.title: dream for dream in shared}
+        for position, (title, description, days_ago, done_ago, serving) in enumerate(AGENDA):
+            item = AgendaItem.objects.create(
+                platform=platform,
+                title=title,
+                description=description,
+                set_on=today - timedelta(days=days_ago),
+                done_on=today - timedelta(days=done_ago) if done_ago is not None else None,
+                position=position,
+                written_by=chair,
+            )
+            item.dreams.add(*(dreams[t] for t in serving if t in dreams))
 
     def _staff(self, email: str, name: str, role: str) -> User:
         user, created = User.objects.get_or_create(
@@ -832,4 +915,7 @@ class Command(BaseCommand):
             "      .venv/bin/python manage.py demo_code sanne.devries@heusden.example"
         )
         self.stdout.write("  The administrator also manages the portal at /beheer/.")
+        self.stdout.write(
+            f"  The resident chairs {PLATFORM['name']}: /wijken/{PLATFORM['slug']}/agenda/"
+        )
         self.stdout.write("")
