@@ -28,6 +28,9 @@ LINKS = (
     ("workload", "workload", _("Workload")),
     ("reports", "report", _("Reports")),
     ("funds", "funds", _("Funds")),
+    ("payments", "payments", _("Payments")),
+    ("accountability", "accountabilities", _("Accounting")),
+    ("platforms", "platforms", _("Platforms")),
 )
 
 

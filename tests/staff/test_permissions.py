@@ -322,6 +322,9 @@ MENU = {
     "/medewerkers/werkvoorraad/": {ENABLER, MANAGER, ADMIN},
     "/medewerkers/rapportage/": {MANAGER, ADMIN},
     "/medewerkers/fondsen/": {MANAGER, ADMIN},
+    "/medewerkers/betalingen/": {ENABLER, MANAGER, ADMIN},
+    "/medewerkers/verantwoording/": {ENABLER, MANAGER, ADMIN},
+    "/medewerkers/wijkplatforms/": {ENABLER, MANAGER, ADMIN},
 }
 
 
