@@ -37,7 +37,7 @@ from bench import (
 )
 from bench import texts as T
 from bench.settings import lifted_rate_limits
-from initiatives.models import Dream, Neighbourhood
+from initiatives.models import Dream, Fund, Neighbourhood
 from initiatives.statuses import Status
 
 BENCH_URLCONF = "bench.urls"
@@ -195,6 +195,8 @@ class Subjects:
     """Who and what the pages are measured with."""
 
     staff: list[Client]  # several MogelijkMakers, in turn
+    manager: Client  # reads the fund overview
+    fund_ids: list[int]  # this year's funds (the bench's own fund, the demo's are not here)
     resident: Client  # the benchmark's own resident, with the long-timeline dream
     residents: list[tuple[Client, list[int]]]  # other residents, each with their dreams
     newcomer: Client  # hands in dreams, so that the resident's own list stays the same
@@ -260,8 +262,19 @@ def subjects(*, residents: int = 10, staff: int = 5, typical: int = 50) -> Subje
             break
     people = User.objects.in_bulk(list(owners))
     listed = Dream.objects.exclude(status=Status.UNCONFIRMED).count()
+    manager = (
+        User.objects.filter(email__endswith=EMAIL_SUFFIX, is_staff=True, groups__name="Manager")
+        .order_by("email")
+        .first()
+    )
     return Subjects(
         staff=[signed_in_client(person) for person in enablers],
+        manager=signed_in_client(manager or enablers[0]),
+        fund_ids=list(
+            Fund.objects.filter(year=timezone.localdate().year)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ),
         resident=signed_in_client(resident),
         residents=[(signed_in_client(people[pk]), own) for pk, own in owners.items()],
         newcomer=signed_in_client(newcomer),
@@ -305,6 +318,8 @@ PAGES = [
     ("workspace", "Dream workspace, 200 events (the newest 50 shown)", "workspace"),
     ("workspace_all", "Dream workspace, 200 events, whole history", "workspace"),
     ("workspace_typical", "Dream workspace, dreams at random", "workspace"),
+    ("funds_public", "Funds: /fondsen/ and each fund's page (issue 16)", "resident"),
+    ("funds_staff", "Managers' fund overview /medewerkers/fondsen/ (issue 16)", "list"),
     ("my_dreams", "Resident: /mijn-dromen/ (10 residents)", "resident"),
     ("my_dream", "Resident: /mijn-dromen/<id>/ (their dreams)", "resident"),
     ("my_dream_heavy", "Resident: /mijn-dromen/<id>/, 200 events", "resident"),
@@ -354,6 +369,15 @@ def page_requests(who: Subjects) -> dict[str, Callable[[], None]]:
         "workspace": by_staff([f"{LIST}{pk}/" for pk in heavy]),
         "workspace_all": by_staff([f"{LIST}{pk}/?geschiedenis=alle" for pk in heavy]),
         "workspace_typical": by_staff([f"{LIST}{pk}/" for pk in who.typical_ids]),
+        # An anonymous visitor reads the funds and each fund's page; a manager the overview
+        # of every fund's money and decisions (sums over all its grants and applications).
+        "funds_public": rotating(
+            *(
+                _get(Client(HTTP_HOST=HOST), path)
+                for path in ["/fondsen/", *(f"/fondsen/{pk}/" for pk in who.fund_ids)]
+            )
+        ),
+        "funds_staff": _get(who.manager, "/medewerkers/fondsen/"),
         "my_dreams": rotating(*(_get(client, "/mijn-dromen/") for client, _own in who.residents)),
         "my_dream": rotating(
             *(_get(client, f"/mijn-dromen/{pk}/") for client, own in who.residents for pk in own)

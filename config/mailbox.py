@@ -113,7 +113,10 @@ def mailbox_readable(request: HttpRequest) -> bool:
         return True
     from staff.two_factor import needs_second_factor
 
-    user = request.user
+    # A request refused before the middleware ran (a host not allowed: the 400 page) has no user.
+    user = getattr(request, "user", None)
+    if user is None:
+        return False
     return user.is_authenticated and _administrator(user) and not needs_second_factor(request)
 
 

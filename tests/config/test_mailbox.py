@@ -43,3 +43,11 @@ def test_html_in_a_mail_is_shown_as_text(client, mailbox, settings):
     mail_id = next(settings.MAILBOX_DIR.glob("*.eml")).stem
     detail = client.get(f"/dev/mailbox/{mail_id}/").content.decode()
     assert "<script>alert(1)</script>" not in detail
+
+
+def test_a_host_not_allowed_gets_the_400_page_while_the_mailbox_is_on(client, mailbox, settings):
+    """The request is refused before the middleware gives it a user; the footer's check of
+    who may read the mailbox must not turn the 400 page into a 500."""
+    settings.DEBUG = False
+    response = client.get("/", HTTP_HOST="elders.example")
+    assert response.status_code == 400
