@@ -34,6 +34,10 @@ ACCESS: dict[str, frozenset[str]] = {
     "approvals": frozenset({MANAGER}),
     "workload": frozenset({ENABLER, MANAGER}),
     "reports": frozenset({MANAGER}),  # the weekly report ("keek op de week")
+    # Applications to a fund (issue 16): the MogelijkMaker decides or checks the frame of a
+    # platform's decision; managers may read.
+    "applications": frozenset({ENABLER, MANAGER}),
+    "application_decide": frozenset({ENABLER}),
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staff import report_views, two_factor, views
+from staff import application_views, report_views, two_factor, views
 
 app_name = "staff"
 urlpatterns = [
@@ -45,6 +45,18 @@ urlpatterns = [
     path("goedkeuringen/", views.approvals, name="approvals"),
     path("goedkeuringen/<int:pk>/", views.approval_decide, name="approval_decide"),
     path("werkvoorraad/", views.workload, name="workload"),
+    path("aanvragen/", application_views.application_list, name="application_list"),
+    path("aanvragen/<int:pk>/", application_views.application_detail, name="application_detail"),
+    path(
+        "aanvragen/<int:pk>/besluit/",
+        application_views.application_decide,
+        name="application_decide",
+    ),
+    path(
+        "aanvragen/<int:pk>/kader/",
+        application_views.application_frame_check,
+        name="application_frame_check",
+    ),
     path("rapportage/", report_views.report, name="report"),
     path("rapportage/csv/", report_views.report_csv, name="report_csv"),
     path("rapportage/pdf/", report_views.report_pdf, name="report_pdf"),

@@ -15,8 +15,16 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
     weekly_report   the weekly report's snapshot and figures
     privacy         a resident's data export, the dreams erasing would withdraw
     exports         the rows of a staff CSV export, and whose export is whose
+    application_decisions  what a platform's chair and staff read of applications to a fund
 """
 
+from initiatives.selectors.application_decisions import (
+    application_for_platform,
+    application_for_staff,
+    applications_for_platform,
+    applications_waiting_for_staff,
+    platform_chaired_by,
+)
 from initiatives.selectors.dream_list_page import (
     RELEVANCE,
     DreamListPage,
@@ -93,6 +101,10 @@ __all__ = [
     "TIMELINE_LATEST",
     "DreamListPage",
     "administration_overview",
+    "application_for_platform",
+    "application_for_staff",
+    "applications_for_platform",
+    "applications_waiting_for_staff",
     "decision_for_signing",
     "decision_signed_for",
     "decisions_awaiting_letter",
@@ -122,6 +134,7 @@ __all__ = [
     "outbox_oldest_pending",
     "photo_for_resident",
     "photo_for_staff",
+    "platform_chaired_by",
     "promises_broken",
     "report_days_read",
     "resident_data_export",
