@@ -16,6 +16,8 @@ from initiatives.exceptions import NotAllowed
 from initiatives.models import Application, Fund
 from neighbourhoods.advice_forms import AdviceForm, DecisionForm
 
+FORM_PROBLEM = "Something is not right yet. Please check the fields marked below."
+
 
 def _chaired(request, slug: str):
     platform = selectors.platform_chaired_by(request.user, slug)
@@ -49,27 +51,27 @@ def application_advice(request, slug: str, pk: int) -> HttpResponse:
     platform = _chaired(request, slug)
     application = _application(platform, pk, Fund.Decider.STAFF_AFTER_ADVICE)
     form = AdviceForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and application.state == Application.State.SUBMITTED:
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.application_advise(
-                    application=application,
-                    by=request.user,
-                    verdict=data["verdict"],
-                    reasons=data["reasons"],
-                    participants=data["participants"],
-                    conditions=data["conditions"],
-                )
-            except (NotAllowed, ValueError) as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request, _("The platform's advice is recorded. The applicant can read it.")
-                )
-                return redirect("neighbourhoods:platform_applications", slug=platform.slug)
-        status = 400
+    status = 400 if request.method == "POST" else 200  # unless it succeeds
+    if status == 400 and application.state == Application.State.SUBMITTED and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.application_advise(
+                application=application,
+                by=request.user,
+                verdict=data["verdict"],
+                reasons=data["reasons"],
+                participants=data["participants"],
+                conditions=data["conditions"],
+            )
+        except NotAllowed as exc:
+            form.add_error(None, str(exc))
+        except ValueError:  # the form checks all the service does: only a race
+            form.add_error(None, _(FORM_PROBLEM))
+        else:
+            messages.success(
+                request, _("The platform's advice is recorded. The applicant can read it.")
+            )
+            return redirect("neighbourhoods:platform_applications", slug=platform.slug)
     return render(
         request,
         "neighbourhoods/application_advice.html",
@@ -84,30 +86,30 @@ def application_platform_decision(request, slug: str, pk: int) -> HttpResponse:
     platform = _chaired(request, slug)
     application = _application(platform, pk, Fund.Decider.PLATFORM)
     form = DecisionForm(request.POST or None, application=application)
-    status = 200
-    if request.method == "POST" and application.state == Application.State.SUBMITTED:
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.application_decide(
-                    application=application,
-                    by=request.user,
-                    line_amounts=data["line_amounts"],
-                    reasons=data["reasons"],
-                    not_funded=data["not_funded"],
-                )
-            except (NotAllowed, ValueError) as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "The platform's decision is recorded. The municipality checks that it "
-                        "fits the fund's frame."
-                    ),
-                )
-                return redirect("neighbourhoods:platform_applications", slug=platform.slug)
-        status = 400
+    status = 400 if request.method == "POST" else 200  # unless it succeeds
+    if status == 400 and application.state == Application.State.SUBMITTED and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.application_decide(
+                application=application,
+                by=request.user,
+                line_amounts=data["line_amounts"],
+                reasons=data["reasons"],
+                not_funded=data["not_funded"],
+            )
+        except NotAllowed as exc:
+            form.add_error(None, str(exc))
+        except ValueError:  # the form checks all the service does: only a race
+            form.add_error(None, _(FORM_PROBLEM))
+        else:
+            messages.success(
+                request,
+                _(
+                    "The platform's decision is recorded. The municipality checks that it "
+                    "fits the fund's frame."
+                ),
+            )
+            return redirect("neighbourhoods:platform_applications", slug=platform.slug)
     return render(
         request,
         "neighbourhoods/application_decision.html",

@@ -45,6 +45,12 @@ def _page(request, application, *, decision_form=None, frame_form=None, status=2
     may_decide = (
         can(request.user, "application_decide") and application.dream.contact_id == request.user.pk
     )
+    # A refusal of a form the page does not show (the dream is someone else's, the
+    # application moved on meanwhile) is said at the top.
+    for form, shows in ((decision_form, "decide"), (frame_form, "frame_check")):
+        if form is not None and not (panel == shows and may_decide):
+            for error in form.non_field_errors() or [_(_FORM_PROBLEM)]:
+                messages.error(request, error)
     if panel == "decide" and may_decide and decision_form is None:
         decision_form = DecisionForm(application=application)
     if panel == "frame_check" and may_decide and frame_form is None:

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from initiatives import services
 from staff import urls as staff_urls
+from tests.neighbourhoods.decision_world import make_application
 from tests.staff.conftest import add_photo, make_staff, review_verdicts
 
 pytestmark = pytest.mark.django_db
@@ -103,6 +104,12 @@ EXPECTED: dict[str, Expect] = {
     "report": _may(MANAGER),
     "report_csv": _may(MANAGER, get=Answer(302, "/medewerkers/rapportage/")),
     "report_pdf": _may(MANAGER, get=Answer(302, "/medewerkers/rapportage/")),
+    # Applications to a fund (issue 16): the MogelijkMaker decides, managers read. Which
+    # MogelijkMaker, and the platform's roles: tests/neighbourhoods/test_decision_permissions.py.
+    "application_list": _may(ENABLER, MANAGER),
+    "application_detail": _may(ENABLER, MANAGER),
+    "application_decide": _may(ENABLER, get=NOT_ALLOWED, post=INVALID),
+    "application_frame_check": _may(ENABLER, get=NOT_ALLOWED, post=INVALID),
 }
 
 # Steps of signing in, open to everyone or to every signed-in staff member whatever their
@@ -137,6 +144,7 @@ def world(resident, picked_up, enabler, fund):
         dream=picked_up, by=enabler, fund=fund, amount=Decimal(3000), purpose="Bankjes"
     )
     photo = add_photo(picked_up)
+    application = make_application(picked_up, fund)
     export = services.export_request(by=enabler, query_string="", filters={})
     services.export_build(export_id=export.pk)  # as the worker does after the commit
     return {
@@ -145,6 +153,7 @@ def world(resident, picked_up, enabler, fund):
         "decision": decision,
         "grant": grant,
         "export": export,
+        "application": application,
     }
 
 
@@ -176,6 +185,8 @@ def _url(name: str, world) -> str:
         values["pk"] = world["decision"].pk
     if name == "approval_decide":
         values["pk"] = world["grant"].pk
+    if name.startswith("application_") and name != "application_list":
+        values["pk"] = world["application"].pk
     if name in ("export_status", "export_download"):
         values["pk"] = world["export"].pk
     kwargs = {key: values[key] for key in pattern.pattern.converters}
