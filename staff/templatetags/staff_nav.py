@@ -1,4 +1,4 @@
-"""The staff menu's links, written in Python: the same HTML as the seven template lines in
+"""The staff menu's links, written in Python: the same HTML as the eight template lines in
 staff/templates/staff/base_staff.html that it replaces (tests/staff/test_staff_nav.py keeps
 them and compares).
 
@@ -25,6 +25,7 @@ LINKS = (
     ("dream_list", "dream_list", _("All dreams")),
     ("decisions", "decisions", _("Decisions")),
     ("approvals", "approvals", _("Approvals")),
+    ("applications", "application_list", _("Applications")),
     ("workload", "workload", _("Workload")),
     ("reports", "report", _("Reports")),
 )

@@ -285,6 +285,7 @@ MENU = {
     "/medewerkers/dromen/": {ENABLER, COMMS, MANAGER, ADMIN},
     "/medewerkers/besluiten/": {COMMS, ADMIN},
     "/medewerkers/goedkeuringen/": {MANAGER, ADMIN},
+    "/medewerkers/aanvragen/": {ENABLER, MANAGER, ADMIN},
     "/medewerkers/werkvoorraad/": {ENABLER, MANAGER, ADMIN},
     "/medewerkers/rapportage/": {MANAGER, ADMIN},
 }
