@@ -41,7 +41,7 @@ def parse_amount(text: str) -> Decimal | None:
 
 
 class AmountField(forms.CharField):
-    """A euro amount from 0 up to MAX_VALUE, with at most two decimals."""
+    """A euro amount of 0 or more, with at most two decimals; the form says how much at most."""
 
     default_error_messages = {
         "required": _("Fill in an amount."),
@@ -51,8 +51,7 @@ class AmountField(forms.CharField):
         "too_large": _("That amount is too large."),
     }
 
-    def __init__(self, *, max_value: Decimal | None = None, **kwargs):
-        self.max_value = max_value
+    def __init__(self, **kwargs):
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
         super().__init__(**kwargs)
 

@@ -102,7 +102,6 @@ class DecisionForm(NLDesignFormMixin, forms.Form):
             field = AmountField(
                 label=_("%(what)s (asked: %(amount)s)")
                 % {"what": line.description, "amount": _euro(line.amount)},
-                max_value=line.amount,
                 error_messages={"required": _("Fill in an amount; 0 if this line gets nothing.")},
             )
             field.widget.attrs["class"] = "utrecht-textbox utrecht-textbox--html-input"
