@@ -119,6 +119,13 @@ class TestDetail:
         assert "wacht op het advies van het wijkplatform" in content
         assert 'action="/medewerkers/aanvragen/' not in content
 
+    def test_a_dream_nobody_picked_up_says_who_decides(self, applications, contact):
+        application = applications["staff"]
+        type(application.dream).objects.filter(pk=application.dream.pk).update(contact=None)
+        content = signed_in(contact).get(_url(application)).content.decode()
+        assert "Niemand heeft deze droom nog opgepakt." in content
+        assert 'action="/medewerkers/aanvragen/' not in content
+
     def test_an_unknown_application_is_404(self, contact):
         assert signed_in(contact).get("/medewerkers/aanvragen/999999/").status_code == 404
 
@@ -216,6 +223,19 @@ class TestDecide:
         assert response.status_code == 400
         assert "eerst het advies van het wijkplatform" in response.content.decode()
         _nothing_stored(applications["advice"])
+
+    def test_a_closed_dream_gets_no_grant(self, applications, contact):
+        from initiatives.statuses import Status
+
+        application = applications["staff"]
+        type(application.dream).objects.filter(pk=application.dream.pk).update(
+            status=Status.WITHDRAWN
+        )
+        response = _decide(signed_in(contact), application, "300", "100")
+        assert response.status_code == 400
+        top = response.content.decode().split('id="form-errors"', 1)[1].split("</div>", 1)[0]
+        assert "<li>" in top  # the service's reason, at the top
+        _nothing_stored(application)
 
     def test_hostile_posts_never_crash(self, applications, contact):
         client = signed_in(contact)
