@@ -88,6 +88,11 @@ def world(site):
     }
 
 
+def _fits_the_phone(page: Page) -> None:
+    """The chair works on a phone: nothing scrolls sideways."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+
+
 def _line(page: Page, what: str):
     return page.get_by_label(re.compile(rf"^{what} \(gevraagd"))
 
@@ -104,11 +109,13 @@ def test_the_platform_advises_and_decides_and_the_mogelijkmaker_grants(site, wor
     expect(chair.get_by_role("heading", level=1)).to_have_text("Aanvragen voor Wijkplatform Drunen")
     expect(chair.locator("main")).not_to_contain_text("Anna")
     check_accessibility(chair, "decide-01-platform-applications")
+    _fits_the_phone(chair)
 
     # b. The advice: "for, with conditions" without the conditions, then with them.
     chair.locator(f"#application-{advised.pk}").get_by_role("link", name="Advies geven").click()
     expect(chair.get_by_role("heading", level=1)).to_have_text("Advies over „Groene speelplaats”")
     check_accessibility(chair, "decide-02-advice-form")
+    _fits_the_phone(chair)
     form = chair.locator("main form")
     form.get_by_label("Voor, met voorwaarden").check()
     form.get_by_label("Redenen").fill("Goed voor de kinderen in de buurt.")
@@ -119,6 +126,7 @@ def test_the_platform_advises_and_decides_and_the_mogelijkmaker_grants(site, wor
     )
     expect(chair.get_by_label("Redenen")).to_have_value("Goed voor de kinderen in de buurt.")
     check_accessibility(chair, "decide-03-advice-errors")
+    _fits_the_phone(chair)
     chair.get_by_role("textbox", name="Voorwaarden").fill("Alleen met een vergunning voor het hek.")
     chair.locator("main form").get_by_role("button", name="Advies vastleggen").click()
     expect(chair).to_have_url(f"{site}/wijken/{SLUG}/aanvragen/")
@@ -129,6 +137,7 @@ def test_the_platform_advises_and_decides_and_the_mogelijkmaker_grants(site, wor
     # c. The platform decides on the other application: part of it.
     chair.locator(f"#application-{decided.pk}").get_by_role("link", name="Besluiten").click()
     check_accessibility(chair, "decide-04-platform-decision-form")
+    _fits_the_phone(chair)
     expect(_line(chair, "Plantenbakken")).to_have_value("300,00")
     _line(chair, "Koffie").fill("-5")
     chair.get_by_label("Redenen voor het besluit").fill("Het feest past bij de opgave.")
@@ -136,6 +145,7 @@ def test_the_platform_advises_and_decides_and_the_mogelijkmaker_grants(site, wor
     expect(chair.locator("main")).to_contain_text("Het bedrag kan niet negatief zijn.")
     expect(_line(chair, "Koffie")).to_have_value("-5")
     check_accessibility(chair, "decide-05-platform-decision-errors")
+    _fits_the_phone(chair)
     _line(chair, "Koffie").fill("0")
     chair.get_by_label("Wat niet betaald wordt").fill("Koffie betaalt het fonds niet.")
     chair.get_by_role("button", name="Besluit vastleggen").click()
