@@ -5,6 +5,7 @@ its advice and its decision within the frame; what the chair never sees; bad inp
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from initiatives.models import Application, ApplicationAdvice, BudgetLine, EventKind
 from tests.neighbourhoods.decision_world import (  # noqa: F401 - fixtures
@@ -124,6 +125,19 @@ class TestAdvice:
         assert again.status_code == 400
         assert "Alleen met vergunning." in again.content.decode()
         assert ApplicationAdvice.objects.get(application=application).verdict == "conditions"
+
+    def test_the_applicant_reads_the_advice_on_their_dream(self, applications, chair, resident):
+        application = applications["advice"]
+        signed_in(chair).post(
+            _advice_url(application),
+            {"verdict": "for", "reasons": "Goed voor de buurt.", "participants": "7 leden"},
+        )
+        page = signed_in(resident).get(
+            reverse("residents:dream_detail", args=[application.dream.pk])
+        )
+        content = page.content.decode()
+        assert "Advies van het wijkplatform over de aanvraag bij Denk mee-fonds: voor." in content
+        assert "Goed voor de buurt." in content and "7 leden" in content
 
     @pytest.mark.parametrize(
         ("data", "field", "message"),
