@@ -38,6 +38,10 @@ ACCESS: dict[str, frozenset[str]] = {
     "accountability": frozenset({ENABLER, MANAGER}),  # reports on the money afterwards
     "funds": frozenset({MANAGER}),  # per fund and neighbourhood: budget, granted, waiting
     "platforms": frozenset({ENABLER, MANAGER}),  # invite residents to a neighbourhood platform
+    # Applications to a fund (issue 16): the MogelijkMaker decides or checks the frame of a
+    # platform's decision; managers may read.
+    "applications": frozenset({ENABLER, MANAGER}),
+    "application_decide": frozenset({ENABLER}),
 }
 
 

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from staff import accountability_views, fund_views, platform_views, report_views, two_factor, views
+from staff import (
+    accountability_views,
+    application_views,
+    fund_views,
+    platform_views,
+    report_views,
+    two_factor,
+    views,
+)
 
 app_name = "staff"
 urlpatterns = [
@@ -54,6 +62,18 @@ urlpatterns = [
     ),
     path("goedkeuringen/<int:pk>/", views.approval_decide, name="approval_decide"),
     path("werkvoorraad/", views.workload, name="workload"),
+    path("aanvragen/", application_views.application_list, name="application_list"),
+    path("aanvragen/<int:pk>/", application_views.application_detail, name="application_detail"),
+    path(
+        "aanvragen/<int:pk>/besluit/",
+        application_views.application_decide,
+        name="application_decide",
+    ),
+    path(
+        "aanvragen/<int:pk>/kader/",
+        application_views.application_frame_check,
+        name="application_frame_check",
+    ),
     path("rapportage/", report_views.report, name="report"),
     path("rapportage/csv/", report_views.report_csv, name="report_csv"),
     path("rapportage/pdf/", report_views.report_pdf, name="report_pdf"),

@@ -19,6 +19,7 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
     accountability  accounting for a grant: reports, their files, money per fund
     funds           the funds that take applications, a fund's state and years, the
                     managers' overview per fund and neighbourhood
+    application_decisions  what a platform's chair and staff read of applications to a fund
 """
 
 from initiatives.selectors.accountability import (
@@ -28,6 +29,13 @@ from initiatives.selectors.accountability import (
     accountability_for_staff,
     application_for_applicant,
     grants_unpaid,
+)
+from initiatives.selectors.application_decisions import (
+    application_for_platform,
+    application_for_staff,
+    applications_for_platform,
+    applications_waiting_for_staff,
+    platform_chaired_by,
 )
 from initiatives.selectors.dream_list_page import (
     RELEVANCE,
@@ -157,6 +165,10 @@ __all__ = [
     "agenda_item_dream_ids",
     "agenda_item_of",
     "application_for_applicant",
+    "application_for_platform",
+    "application_for_staff",
+    "applications_for_platform",
+    "applications_waiting_for_staff",
     "decision_for_signing",
     "decision_signed_for",
     "decisions_awaiting_letter",
@@ -198,6 +210,7 @@ __all__ = [
     "photo_for_resident",
     "photo_for_staff",
     "platform_agenda_for_chair",
+    "platform_chaired_by",
     "platform_dream_choices",
     "platform_for_neighbourhood",
     "platform_is_chair",

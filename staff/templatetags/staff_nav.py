@@ -25,6 +25,7 @@ LINKS = (
     ("dream_list", "dream_list", _("All dreams")),
     ("decisions", "decisions", _("Decisions")),
     ("approvals", "approvals", _("Approvals")),
+    ("applications", "application_list", _("Applications")),
     ("workload", "workload", _("Workload")),
     ("reports", "report", _("Reports")),
     ("funds", "funds", _("Funds")),

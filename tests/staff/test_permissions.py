@@ -18,6 +18,7 @@ from initiatives import services
 from initiatives.models import Accountability, Application
 from initiatives.platform_models import Platform
 from staff import urls as staff_urls
+from tests.neighbourhoods.decision_world import make_application
 from tests.staff.conftest import add_photo, make_staff, review_verdicts
 
 pytestmark = pytest.mark.django_db
@@ -122,6 +123,12 @@ EXPECTED: dict[str, Expect] = {
     "platform_invitation_withdraw": _may(
         ENABLER, MANAGER, get=NOT_ALLOWED, post=Answer(302, "/medewerkers/wijkplatforms/")
     ),
+    # Applications to a fund (issue 16): the MogelijkMaker decides, managers read. Which
+    # MogelijkMaker, and the platform's roles: tests/neighbourhoods/test_decision_permissions.py.
+    "application_list": _may(ENABLER, MANAGER),
+    "application_detail": _may(ENABLER, MANAGER),
+    "application_decide": _may(ENABLER, get=NOT_ALLOWED, post=INVALID),
+    "application_frame_check": _may(ENABLER, get=NOT_ALLOWED, post=INVALID),
 }
 
 # Steps of signing in, open to everyone or to every signed-in staff member whatever their
@@ -156,6 +163,7 @@ def world(resident, picked_up, enabler, fund):
         dream=picked_up, by=enabler, fund=fund, amount=Decimal(3000), purpose="Bankjes"
     )
     photo = add_photo(picked_up)
+    application = make_application(picked_up, fund)
     export = services.export_request(by=enabler, query_string="", filters={})
     services.export_build(export_id=export.pk)  # as the worker does after the commit
     application = Application.objects.create(
@@ -182,6 +190,7 @@ def world(resident, picked_up, enabler, fund):
         "grant": grant,
         "export": export,
         "invitation": invitation,
+        "application": application,
     }
 
 
@@ -215,6 +224,8 @@ def _url(name: str, world) -> str:
         values["pk"] = world["grant"].pk
     if name == "platform_invitation_withdraw":
         values["pk"] = world["invitation"].pk
+    if name.startswith("application_") and name != "application_list":
+        values["pk"] = world["application"].pk
     if name in ("export_status", "export_download"):
         values["pk"] = world["export"].pk
     if name == "grant_paid":
@@ -319,6 +330,7 @@ MENU = {
     "/medewerkers/dromen/": {ENABLER, COMMS, MANAGER, ADMIN},
     "/medewerkers/besluiten/": {COMMS, ADMIN},
     "/medewerkers/goedkeuringen/": {MANAGER, ADMIN},
+    "/medewerkers/aanvragen/": {ENABLER, MANAGER, ADMIN},
     "/medewerkers/werkvoorraad/": {ENABLER, MANAGER, ADMIN},
     "/medewerkers/rapportage/": {MANAGER, ADMIN},
     "/medewerkers/fondsen/": {MANAGER, ADMIN},

@@ -166,7 +166,7 @@ class TestStaffDecide:
         fund = _fund(neighbourhood, Fund.Decider.STAFF)
         application = _application(in_conversation, fund)
         nothing = dict.fromkeys(_all_of(application), Decimal(0))
-        with pytest.raises(NotAllowed, match="not possible"):
+        with pytest.raises(NotAllowed, match="niet mogelijk"):
             services.application_decide(
                 application=application, by=mogelijkmaker, line_amounts=nothing, reasons="Nee."
             )
@@ -225,7 +225,7 @@ class TestAdviceFirst:
         return _application(in_conversation, _fund(neighbourhood, Fund.Decider.STAFF_AFTER_ADVICE))
 
     def test_staff_decide_only_after_the_platforms_advice(self, application, mogelijkmaker, chair):
-        with pytest.raises(NotAllowed, match="advice"):
+        with pytest.raises(NotAllowed, match="advies van het wijkplatform"):
             services.application_decide(
                 application=application,
                 by=mogelijkmaker,
