@@ -11,7 +11,7 @@ from django import forms
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from config.amount_field import AmountField
+from initiatives.amounts import AmountField
 from config.forms import TOO_LONG, NLDesignFormMixin, text_field
 from initiatives.models import Application, ApplicationAdvice
 
@@ -102,7 +102,11 @@ class DecisionForm(NLDesignFormMixin, forms.Form):
             field = AmountField(
                 label=_("%(what)s (asked: %(amount)s)")
                 % {"what": line.description, "amount": _euro(line.amount)},
-                error_messages={"required": _("Fill in an amount; 0 if this line gets nothing.")},
+                min_value=0,
+                error_messages={
+                    "required": _("Fill in an amount; 0 if this line gets nothing."),
+                    "min_value": _("The amount cannot be negative."),
+                },
             )
             field.widget.attrs["class"] = "utrecht-textbox utrecht-textbox--html-input"
             line_fields[self.line_name(line)] = field
