@@ -15,8 +15,16 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
     weekly_report   the weekly report's snapshot and figures
     privacy         a resident's data export, the dreams erasing would withdraw
     exports         the rows of a staff CSV export, and whose export is whose
+    applications    the fund a resident applies to, the dreams it can ride on, a dream's
+                    applications with their lines and answers
 """
 
+from initiatives.selectors.applications import (
+    application_dreams,
+    application_for_resident,
+    applications_for_dream,
+    fund_for_application,
+)
 from initiatives.selectors.dream_list_page import (
     RELEVANCE,
     DreamListPage,
@@ -93,6 +101,9 @@ __all__ = [
     "TIMELINE_LATEST",
     "DreamListPage",
     "administration_overview",
+    "application_dreams",
+    "application_for_resident",
+    "applications_for_dream",
     "decision_for_signing",
     "decision_signed_for",
     "decisions_awaiting_letter",
@@ -112,6 +123,7 @@ __all__ = [
     "enablers",
     "event_actor_for_resident",
     "export_of",
+    "fund_for_application",
     "funds_current",
     "grants_awaiting_approval",
     "jump_statuses",

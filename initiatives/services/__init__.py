@@ -8,6 +8,13 @@ it reads the status, and records what happened on the timeline. One module per c
 """
 
 from initiatives.services._core import ESSENTIAL_EVENTS, is_dream_contact
+from initiatives.services.applications import (
+    ORGANISATION_KEYS,
+    application_fund_refusal,
+    application_problems,
+    application_submit,
+    kvk_number_clean,
+)
 from initiatives.services.decisions import decision_propose, decision_sign
 from initiatives.services.dreams import (
     dream_confirm,
@@ -64,6 +71,10 @@ from initiatives.services.workspace import (
 
 __all__ = [
     "ESSENTIAL_EVENTS",
+    "ORGANISATION_KEYS",
+    "application_fund_refusal",
+    "application_problems",
+    "application_submit",
     "audit_record",
     "decision_propose",
     "decision_sign",
@@ -88,6 +99,7 @@ __all__ = [
     "grant_create",
     "grant_decide",
     "is_dream_contact",
+    "kvk_number_clean",
     "last_monday",
     "months_before",
     "notification_mode_set",
