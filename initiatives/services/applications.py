@@ -170,6 +170,8 @@ def _lines_problem(fund: Fund, lines: Sequence[tuple[str, Decimal]]) -> str | No
     for description, amount in lines:
         if not description.strip():
             return _("Say for each line of the budget plan what the money is for.")
+        if len(description) > 200:
+            return _("Describe each line of the budget plan in at most 200 characters.")
         if amount <= 0 or amount > AMOUNT_LIMIT or amount != amount.quantize(CENT):
             return _("Each amount in the budget plan must be more than € 0, in euro and cents.")
     total = sum((amount for _description, amount in lines), Decimal(0))
@@ -263,7 +265,10 @@ def application_submit(
     )
     application.answer_list = CriterionAnswer.objects.bulk_create(
         CriterionAnswer(
-            application=application, position=number, criterion=criterion, answer=answer.strip()
+            application=application,
+            position=number,
+            criterion=criterion[:300],
+            answer=answer.strip(),
         )
         for number, (criterion, answer) in enumerate(zip(fund.criteria_list, answers, strict=True))
     )
