@@ -44,7 +44,7 @@ def amount_parse(text: str) -> Decimal:
     "1.234,50", "1234,50", "1234.50", "1,234.50", "€ 1 234,50". One comma is the decimal
     separator; so is one point, unless three digits follow it ("1.234" is a thousand two
     hundred and thirty-four, as a Dutch reader means it). With both, the last one is.
-    Raises ValidationError with code "invalid" or "max_decimal_places".
+    Raises ValidationError with code "invalid", "too_large" or "max_decimal_places".
     """
     value = text.strip().removeprefix("€").removeprefix("EUR").strip()
     negative = value.startswith("-")
@@ -65,9 +65,12 @@ def amount_parse(text: str) -> Decimal:
         whole, _sep, cents = value.rpartition(decimal)
         if not (cents.isascii() and cents.isdigit()):
             raise ValidationError("", code=_INVALID)
-    amount = Decimal(_digits(whole, thousands) + ("." + cents if cents else ""))
-    if amount != amount.quantize(Decimal("0.01")):
+    digits = _digits(whole, thousands).lstrip("0")
+    if len(digits) > 15:  # far beyond any fund; Decimal's arithmetic stops at 28 digits
+        raise ValidationError("", code="too_large")
+    if len(cents.rstrip("0")) > 2:
         raise ValidationError("", code="max_decimal_places")
+    amount = Decimal((digits or "0") + "." + (cents[:2] or "0"))
     return -amount if negative else amount
 
 

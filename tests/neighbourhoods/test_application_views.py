@@ -37,7 +37,7 @@ def _url(fund) -> str:
     return reverse("neighbourhoods:application_create", kwargs={"fund": fund.pk})
 
 
-def _post(dream, **overrides) -> dict:
+def _post(dream, /, **overrides) -> dict:
     data = {
         "line_rows": "5",
         "dream": str(dream.pk),
@@ -412,3 +412,15 @@ def test_a_neighbourhood_fund_offers_only_dreams_of_its_neighbourhood(
     client.force_login(resident)
     content = client.get(_url(fund)).content.decode()
     assert dream.title in content and elsewhere.title not in content
+
+
+def test_amount_parse_keeps_within_decimal_arithmetic():
+    assert amount_parse("12,50000") == Decimal("12.50")
+    for code, typed in (
+        ("too_large", "9" * 40),
+        ("too_large", "9" * 40 + ",5"),
+        ("max_decimal_places", "1," + "0" * 40 + "1"),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            amount_parse(typed)
+        assert refused.value.code == code
