@@ -424,3 +424,29 @@ def test_amount_parse_keeps_within_decimal_arithmetic():
         with pytest.raises(ValidationError) as refused:
             amount_parse(typed)
         assert refused.value.code == code
+
+
+def test_the_dream_page_reads_its_applications_in_one_query(
+    client, resident, fund, dream, django_assert_max_num_queries
+):
+    """However many applications, with however many lines and answers: one query."""
+    client.force_login(resident)
+    page = reverse("residents:dream_detail", args=[dream.pk])
+
+    def apply(number: int) -> None:
+        data = _post(dream, line_3_description="Extra", line_3_amount=str(number))
+        assert client.post(_url(fund), data).status_code == 302
+        Application.objects.update(state=Application.State.REFUSED)  # room for the next one
+
+    apply(1)
+    client.get(page)
+    with django_assert_max_num_queries(12) as one:
+        client.get(page)
+    with_one = len(one.captured_queries)  # read now: the next request empties the log
+    for number in range(2, 5):
+        apply(number)
+    with django_assert_max_num_queries(with_one) as four:
+        content = client.get(page).content.decode()
+    assert content.count('class="portal-application"') == 4
+    reads = [q["sql"] for q in four.captured_queries if "initiatives_budgetline" in q["sql"]]
+    assert len(reads) == 1
