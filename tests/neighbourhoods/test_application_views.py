@@ -450,3 +450,10 @@ def test_the_dream_page_reads_its_applications_in_one_query(
     assert content.count('class="portal-application"') == 4
     reads = [q["sql"] for q in four.captured_queries if "initiatives_budgetline" in q["sql"]]
     assert len(reads) == 1
+
+
+def test_without_an_open_dream_a_new_dream_is_chosen(client, resident, fund):
+    client.force_login(resident)
+    content = client.get(_url(fund)).content.decode()
+    assert re.search(r'<input type="radio" name="dream" value="new"[^>]* checked>', content)
+    assert content.count('name="dream"') == 1

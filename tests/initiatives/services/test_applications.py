@@ -455,3 +455,33 @@ def test_two_applications_at_once_make_one(postgresql_only):
         assert sum(isinstance(r, Application) for r in results) == 1, results
         assert sum(isinstance(r, ValidationError) for r in results) == 1, results
         assert Application.objects.filter(dream=dream).count() == 1
+
+
+def test_other_databases_read_the_same_applications(resident, open_fund, dream, monkeypatch):
+    """Elsewhere than PostgreSQL the lines and answers are prefetched: the same objects."""
+    from types import SimpleNamespace
+
+    from initiatives.selectors import applications as module
+
+    _apply(resident, open_fund, dream=dream, applicant="organisation", organisation=ORGANISATION)
+    Application.objects.update(state=Application.State.REFUSED)
+    _apply(resident, open_fund, dream=dream, lines=[("Podium", Decimal("0.01"))])
+
+    def shown(applications) -> list:
+        return [
+            (
+                a.pk,
+                a.fund.name,
+                a.organisation_name,
+                a.requested,
+                [(line.position, line.description, line.amount, line.granted)
+                 for line in a.line_list],
+                [(answer.position, answer.criterion, answer.answer) for answer in a.answer_list],
+            )
+            for a in applications
+        ]  # fmt: skip
+
+    one_query = shown(selectors.applications_for_dream(dream))
+    monkeypatch.setattr(module, "connection", SimpleNamespace(vendor="another"))
+    assert shown(selectors.applications_for_dream(dream)) == one_query
+    assert len(one_query) == 2 and one_query[0][4] == [(0, "Podium", Decimal("0.01"), None)]
