@@ -124,11 +124,12 @@ def test_a_resident_applies_for_their_association(site, pages, world):
     assert not Application.objects.exists()
     check_accessibility(page, "application-02-mistakes")
 
-    # d. Put right and sent: a two-line budget plan.
+    # d. Put right and sent with Enter in the last amount (it sends; it adds no lines): a
+    # two-line budget plan.
     page.locator("#id_kvk_number").fill("12345678")
-    page.locator("#id_line_1_amount").fill("150")
     page.locator("#id_answer_1").fill("Een groene straat waar buren elkaar zien.")
-    page.get_by_role("button", name="Verstuur mijn aanvraag").click()
+    page.locator("#id_line_1_amount").fill("150")
+    page.locator("#id_line_1_amount").press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Bedankt: je aanvraag is verstuurd")
     expect(page.locator("main")).to_contain_text("1.234,50")
     expect(page.locator("main")).to_contain_text("Sanne de Vries")
