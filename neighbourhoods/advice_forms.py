@@ -11,8 +11,8 @@ from django import forms
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from initiatives.amounts import AmountField
 from config.forms import TOO_LONG, NLDesignFormMixin, text_field
+from initiatives.amounts import AmountField
 from initiatives.models import Application, ApplicationAdvice
 
 

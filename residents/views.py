@@ -1,3 +1,5 @@
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -197,6 +199,8 @@ def _detail_context(dream: Dream, **extra) -> dict:
     return {
         "platform": platform,
         "dream": dream,
+        # Read when the page shows them (signed in, not from a mail's link): one query.
+        "applications": functools.cache(lambda: selectors.applications_for_dream(dream)),
         "timeline_items": resident_timeline_html(dream, decision),
         "explanation": RESIDENT_EXPLANATION[dream.status],
         "can_withdraw": dream.status in WITHDRAWABLE,

@@ -463,6 +463,8 @@ def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
         "open_decision": open_decision,
         "funds": selectors.funds_current(),
         "budget": selectors.dream_budget(dream),
+        # Its applications to a fund, with their lines and answers: one query (issue 16).
+        "applications": _when_shown(lambda: selectors.applications_for_dream(dream)),
         "moves": moves,
         "message_form": form("message_form", forms.MessageForm),
         "note_form": form("note_form", forms.NoteForm),

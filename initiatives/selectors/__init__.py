@@ -19,6 +19,8 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
     accountability  accounting for a grant: reports, their files, money per fund
     funds           the funds that take applications, a fund's state and years, the
                     managers' overview per fund and neighbourhood
+    applications    the fund a resident applies to, the dreams it can ride on, a dream's
+                    applications with their lines and answers
     application_decisions  what a platform's chair and staff read of applications to a fund
 """
 
@@ -36,6 +38,12 @@ from initiatives.selectors.application_decisions import (
     applications_for_platform,
     applications_waiting_for_staff,
     platform_chaired_by,
+)
+from initiatives.selectors.applications import (
+    application_dreams,
+    application_for_resident,
+    applications_for_dream,
+    fund_for_application,
 )
 from initiatives.selectors.dream_list_page import (
     RELEVANCE,
@@ -164,9 +172,12 @@ __all__ = [
     "administration_overview",
     "agenda_item_dream_ids",
     "agenda_item_of",
+    "application_dreams",
     "application_for_applicant",
     "application_for_platform",
+    "application_for_resident",
     "application_for_staff",
+    "applications_for_dream",
     "applications_for_platform",
     "applications_waiting_for_staff",
     "decision_for_signing",
@@ -188,6 +199,7 @@ __all__ = [
     "enablers",
     "event_actor_for_resident",
     "export_of",
+    "fund_for_application",
     "fund_other_years",
     "fund_state",
     "fund_takes_applications",

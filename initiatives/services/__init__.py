@@ -20,6 +20,13 @@ from initiatives.services.application_decisions import (
     application_frame_check,
     is_platform_chair,
 )
+from initiatives.services.applications import (
+    ORGANISATION_KEYS,
+    application_fund_refusal,
+    application_problems,
+    application_submit,
+    kvk_number_clean,
+)
 from initiatives.services.decisions import decision_propose, decision_sign
 from initiatives.services.dreams import (
     dream_confirm,
@@ -100,6 +107,7 @@ __all__ = [
     "ESSENTIAL_EVENTS",
     "INVITATION_DAYS",
     "INVITATION_REFUSALS",
+    "ORGANISATION_KEYS",
     "FundYearExists",
     "InvitationSent",
     "accountability_accept",
@@ -114,6 +122,9 @@ __all__ = [
     "application_advise",
     "application_decide",
     "application_frame_check",
+    "application_fund_refusal",
+    "application_problems",
+    "application_submit",
     "audit_record",
     "decision_propose",
     "decision_sign",
@@ -145,6 +156,7 @@ __all__ = [
     "grant_mark_paid",
     "is_dream_contact",
     "is_platform_chair",
+    "kvk_number_clean",
     "last_monday",
     "months_before",
     "notification_mode_set",

@@ -50,10 +50,12 @@ def _reads_the_dream_once(queries: list[str]) -> None:
 
 def test_the_contact_person_with_every_form(client, enabler, reviewed, fund):
     """Every panel and form shown: the session, the user, their second factor and roles
-    (4); the dream with everything on it and the service promises (1); this year's funds for
-    the budget panel and for the grant form (2); the MogelijkMakers to hand over to (1); the
-    audit row (1). The session is not written back: it was saved less than a minute ago
-    (config/sessions.py). Before the workspace was read in one query (issue 15) it was 21."""
+    (4); the dream with everything on it and the service promises (1); its applications to
+    a fund with their lines and answers (1, issue 16: selectors.applications_for_dream);
+    this year's funds for the budget panel and for the grant form (2); the MogelijkMakers to
+    hand over to (1); the audit row (1). The session is not written back: it was saved less
+    than a minute ago (config/sessions.py). Before the workspace was read in one query
+    (issue 15) it was 21."""
     services.dream_add_note(dream=reviewed, by=enabler, body="notitie")
     add_photo(reviewed)
     client.force_login(enabler)
@@ -63,7 +65,8 @@ def test_the_contact_person_with_every_form(client, enabler, reviewed, fund):
 
 
 def test_a_closed_dream(client, enabler, reviewed, second_enabler):
-    """Read only: no forms but the internal note, so no funds and no colleagues (18 before)."""
+    """Read only: no forms but the internal note, so no funds and no colleagues (18 before);
+    its applications are shown to every reader (1, issue 16)."""
     Dream.objects.filter(pk=reviewed.pk).update(status=Status.REALISED)
     client.force_login(second_enabler)
     queries = _queries(client, _workspace(reviewed))
@@ -71,8 +74,47 @@ def test_a_closed_dream(client, enabler, reviewed, second_enabler):
     assert len(queries) == EXPECTED_CLOSED, _described(queries)
 
 
-EXPECTED_CONTACT = 9
-EXPECTED_CLOSED = 6
+# Issue 16 added one query to each: the dream's applications to a fund, each with its budget
+# lines and its answers to the criteria, read in one (the lines and answers as JSON arrays),
+# whether there are none or many (test_applications_add_one_query_however_many).
+EXPECTED_CONTACT = 10
+EXPECTED_CLOSED = 7
+
+
+def test_applications_add_one_query_however_many(client, enabler, reviewed, fund):
+    """Three applications, each with lines and answers, cost what none cost: one query."""
+    from initiatives.models import Application
+
+    fund.open_for_applications = True
+    fund.criteria = "Wie doen er mee?\nWat heeft de wijk eraan?"
+    fund.save()
+    for number in range(3):
+        services.application_submit(
+            resident=reviewed.resident,
+            fund=fund,
+            dream=reviewed,
+            applicant="organisation" if number else "resident",
+            organisation={
+                "organisation_kind": "school",
+                "organisation_name": f"Basisschool {number}",
+                "kvk_number": "12345678",
+                "contact_person": "Juf Ans",
+                "signatory": "Meester Bas",
+                "signatory_role": "directeur",
+            },
+            lines=[(f"Regel {n}", Decimal(10 + n)) for n in range(4)],
+            answers=[f"Antwoord {number}a", f"Antwoord {number}b"],
+        )
+        Application.objects.update(state=Application.State.REFUSED)  # room for the next one
+    client.force_login(enabler)
+    queries = _queries(client, _workspace(reviewed))
+    _reads_the_dream_once(queries)
+    assert len(queries) == EXPECTED_CONTACT, _described(queries)
+    application_reads = [sql for sql in queries if "initiatives_budgetline" in sql]
+    assert len(application_reads) == 1, _described(queries)
+    content = client.get(_workspace(reviewed)).content.decode()
+    for shown in ("Basisschool 2", "Juf Ans", "Meester Bas", "directeur", "Regel 3", "Antwoord 2b"):
+        assert shown in content, shown
 
 
 # --- the one query shows what the prefetches showed ---------------------------------------------
