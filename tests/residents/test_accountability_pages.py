@@ -100,3 +100,15 @@ def test_not_before_the_dream_came_true(client, resident, application):
 def test_someone_elses_application_is_not_found(client, other_resident, application):
     client.force_login(other_resident)
     assert client.get(_url(application)).status_code == 404
+
+
+def test_the_dream_page_leads_to_the_report_once_the_dream_came_true(
+    client, resident, application
+):
+    client.force_login(resident)
+    page = client.get(f"/mijn-dromen/{application.dream_id}/").content.decode()
+    assert f'href="{_url(application)}"' in page
+    application.dream.status = Status.IN_PROGRESS
+    application.dream.save(update_fields=["status"])
+    page = client.get(f"/mijn-dromen/{application.dream_id}/").content.decode()
+    assert _url(application) not in page
