@@ -102,9 +102,7 @@ def test_someone_elses_application_is_not_found(client, other_resident, applicat
     assert client.get(_url(application)).status_code == 404
 
 
-def test_the_dream_page_leads_to_the_report_once_the_dream_came_true(
-    client, resident, application
-):
+def test_the_dream_page_leads_to_the_report_once_the_dream_came_true(client, resident, application):
     client.force_login(resident)
     page = client.get(f"/mijn-dromen/{application.dream_id}/").content.decode()
     assert f'href="{_url(application)}"' in page
