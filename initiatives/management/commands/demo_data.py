@@ -549,9 +549,9 @@ class Command(BaseCommand):
             )
             created += 1
 
-        self._neighbourhood_fund(villages["Vlijmen"], year)
-
+        # The platform first: Vlijmen's fund then asks its advice before staff decide.
         self._platform(villages[PLATFORM["village"]], chair=resident)
+        self._neighbourhood_fund(villages["Vlijmen"], year)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new dreams)."))
         if not options["quiet_accounts"]:
             self._print_accounts()
