@@ -92,7 +92,7 @@ def test_the_money_is_paid_reported_questioned_and_accepted(
     )
     page.get_by_label(re.compile("Hoeveel geld|How much money")).fill("385,50")
     page.get_by_label(re.compile("bonnetjes|receipts", re.I)).set_input_files(str(receipt))
-    page.get_by_role("button", name=re.compile("^(Verstuur|Send)")).click()
+    page.get_by_role("button", name=re.compile("^(Verslag versturen|Send report)")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(dream.title)
     report = Accountability.objects.get()
     assert (report.spent, report.files.count()) == (Decimal("385.50"), 1)
@@ -116,12 +116,14 @@ def test_the_money_is_paid_reported_questioned_and_accepted(
         "Zes plantenbakken; de bon van de aarde zit er nu bij."
     )
     page.get_by_label(re.compile("bonnetjes|receipts", re.I)).set_input_files(str(receipt))
-    page.get_by_role("button", name=re.compile("^(Verstuur|Send)")).click()
+    page.get_by_role("button", name=re.compile("^(Verslag versturen|Send report)")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(dream.title)
 
     # e. The MogelijkMaker accepts.
     staff_page.goto(f"{site}/medewerkers/verantwoording/{report.pk}/")
-    staff_page.get_by_role("button", name=re.compile("^(Accepteer|Accept)")).click()
+    staff_page.get_by_role(
+        "button", name=re.compile("^(Verslag goedkeuren|Accept the report)")
+    ).click()
     expect(staff_page).to_have_url(f"{site}/medewerkers/verantwoording/")
     report.refresh_from_db()
     assert report.state == Accountability.State.ACCEPTED
