@@ -8,7 +8,7 @@ open, what is left) are in initiatives.selectors.funds.
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -30,14 +30,8 @@ DECIDER_EXPLAINED = {
 
 
 def _apply_url(fund: Fund) -> str:
-    """The address of the application form for FUND.
-
-    The form is the applications' own page; until its URL exists, its agreed address.
-    """
-    try:
-        return reverse("neighbourhoods:application_create", kwargs={"fund": fund.pk})
-    except NoReverseMatch:
-        return f"/fondsen/{fund.pk}/aanvragen/"
+    """The address of the application form for FUND."""
+    return reverse("neighbourhoods:application_create", kwargs={"fund": fund.pk})
 
 
 @require_GET
@@ -64,5 +58,9 @@ def fund_detail(request, pk: int) -> HttpResponse:
         "decider": DECIDER_EXPLAINED[fund.decider],
         "apply_url": _apply_url(fund) if state == selectors.FundState.OPEN else None,
         "other_years": selectors.fund_other_years(fund),
+        # Granted, paid out and accounted for: what the fund did with the money, openly.
+        "money": next(
+            (row for row in selectors.funds_overview(year=fund.year) if row.pk == fund.pk), None
+        ),
     }
     return render(request, "neighbourhoods/fund_detail.html", context)

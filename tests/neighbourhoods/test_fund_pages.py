@@ -160,3 +160,48 @@ class TestFundPage:
         client.cookies["django_language"] = "en"
         content = _page(client, f"/fondsen/{wijkfonds.pk}/")
         assert ">Apply</a>" in content
+
+
+def test_a_fund_page_shows_what_was_granted_paid_and_accounted_for(client, wijkfonds):
+    """Public money in the open: the fund's grants, what was paid out, and what the residents
+    accounted for (the grant of a dream that came true, its report accepted)."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from initiatives.models import Accountability, Application, Grant
+    from initiatives.statuses import Status
+    from tests.factories import DreamFactory, StaffFactory
+
+    dream = DreamFactory(status=Status.REALISED)
+    staff = StaffFactory()
+    Grant.objects.create(
+        dream=dream,
+        fund=wijkfonds,
+        amount=Decimal("400"),
+        purpose="Plantenbakken",
+        state=Grant.State.GRANTED,
+        requested_by=staff,
+        decided_by=staff,
+        decided_at=timezone.now(),
+        paid_at=timezone.now(),
+    )
+    application = Application.objects.create(
+        dream=dream,
+        fund=wijkfonds,
+        applicant=Application.Applicant.RESIDENT,
+        requested=Decimal("400"),
+        granted=Decimal("400"),
+        state=Application.State.GRANTED,
+        submitted_by=dream.resident,
+    )
+    Accountability.objects.create(
+        application=application,
+        report="Klaar.",
+        spent=Decimal("390"),
+        state=Accountability.State.ACCEPTED,
+        accepted_at=timezone.now(),
+    )
+    content = " ".join(_page(client, f"/fondsen/{wijkfonds.pk}/").split())
+    assert "Uitbetaald</dt><dd>€ 400,00" in content
+    assert "Verantwoord door de bewoners</dt><dd>€ 400,00" in content
