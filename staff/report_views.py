@@ -263,6 +263,8 @@ def _context(report: WeeklyReport) -> dict:
             ),
         ],
         "silence": now.get("silence", []),
+        # The report keeps the SILENT_SHOWN longest silent: a full list means there were more.
+        "silence_full": len(now.get("silence", [])) >= selectors.SILENT_SHOWN,
         "tensions": tensions,
         "tensions_by_value": _tensions_by_value(tensions),
         "dilemmas": dilemmas,

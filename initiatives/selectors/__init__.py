@@ -131,6 +131,7 @@ from initiatives.selectors.staff_start import (
 )
 from initiatives.selectors.staff_workload import workload
 from initiatives.selectors.weekly_report import (
+    SILENT_SHOWN,
     week_bounds,
     weekly_figures,
     weekly_report_for,
@@ -157,6 +158,7 @@ __all__ = [
     "PLATFORM_STAFF_ROLES",
     "RELEVANCE",
     "SHARED_DREAM_FIELDS",
+    "SILENT_SHOWN",
     "TIMELINE_LATEST",
     "DreamListPage",
     "FundFigures",
