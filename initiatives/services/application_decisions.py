@@ -32,8 +32,8 @@ from initiatives.models import (
     ApplicationAdvice,
     EventKind,
     Fund,
-    PlatformMember,
 )
+from initiatives.selectors.platforms import platform_for_neighbourhood, platform_is_chair
 from initiatives.services._core import (
     _lock,
     _notify_resident,
@@ -52,15 +52,10 @@ UNDECIDED = (Application.State.SUBMITTED, Application.State.ADVISED)
 
 
 def is_platform_chair(user: User, fund: Fund) -> bool:
-    """Whether USER chairs the platform of FUND's neighbourhood now."""
-    if fund.neighbourhood_id is None or not user.is_authenticated:
-        return False
-    return PlatformMember.objects.filter(
-        platform__neighbourhood_id=fund.neighbourhood_id,
-        user=user,
-        role=PlatformMember.Role.CHAIR,
-        left_at__isnull=True,
-    ).exists()
+    """Whether USER chairs the platform of FUND's neighbourhood now (the platforms' own rule:
+    selectors.platform_is_chair)."""
+    platform = platform_for_neighbourhood(fund.neighbourhood_id)
+    return platform is not None and platform_is_chair(platform, user)
 
 
 def _locked(application: Application) -> Application:
