@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from initiatives.models import Accountability, Application, Grant
@@ -97,3 +99,44 @@ def test_only_the_dreams_mogelijkmaker_answers(client, report):
     assert response.status_code == 400
     assert "Alleen de contactpersoon van deze droom" in response.content.decode()
     assert Accountability.objects.get().state == Accountability.State.SUBMITTED
+
+
+def _more_reports(enabler, count: int) -> None:
+    for _ in range(count):
+        dream = DreamFactory(status=Status.REALISED, contact=enabler, closed_at=timezone.now())
+        fund = FundFactory(name=f"Fonds {dream.pk}")
+        application = Application.objects.create(
+            dream=dream,
+            fund=fund,
+            applicant=Application.Applicant.RESIDENT,
+            requested=Decimal(100),
+            granted=Decimal(100),
+            state=Application.State.GRANTED,
+            submitted_by=dream.resident,
+        )
+        Grant.objects.create(
+            dream=dream,
+            fund=fund,
+            amount=Decimal(100),
+            purpose="aanvraag",
+            state=Grant.State.GRANTED,
+            requested_by=enabler,
+            decided_by=enabler,
+            decided_at=timezone.now(),
+        )
+        Accountability.objects.create(application=application, report="Klaar.", spent=90)
+
+
+@pytest.mark.parametrize("path", ["/medewerkers/betalingen/", "/medewerkers/verantwoording/"])
+def test_the_lists_read_the_same_queries_for_one_row_or_many(
+    client, manager, enabler, report, path
+):
+    client.force_login(manager)
+    client.get(path)  # the session and the user's roles settled
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(path).status_code == 200
+    _more_reports(enabler, 6)
+    with CaptureQueriesContext(connection) as many:
+        content = client.get(path).content.decode()
+    assert content.count("Droom") >= 7  # every row is shown
+    assert len(many.captured_queries) == len(one.captured_queries)
