@@ -368,6 +368,15 @@ class EventKind(models.TextChoices):
     APPLICATION_DECIDED = "application_decided", _("Decision on the application")
     GRANT_PAID = "grant_paid", _("Money paid")
     ACCOUNTABILITY = "accountability", _("Accounting for the money")
+    # Partners and the MogelijkMaker's craft (issue 17).
+    PARTNER_INVITED = "partner_invited", _("Partner invited")
+    PARTNER_WITHDRAWN = "partner_withdrawn", _("Partner's invitation withdrawn")
+    PARTNER_MESSAGE = "partner_message", _("Message from a partner")
+    PLAN = "plan", _("Plan: what is needed")
+    CONTRIBUTION = "contribution", _("Contribution to the plan")
+    SITUATION = "situation", _("Situation mapped")
+    DILEMMA = "dilemma", _("Dilemma or exception recorded")
+    DILEMMA_DISCUSSED = "dilemma_discussed", _("Dilemma or exception discussed")
 
 
 class TimelineEventQuerySet(models.QuerySet):
@@ -426,6 +435,11 @@ class TimelineEvent(models.Model):
     )
     to_status = models.CharField(_("to status"), max_length=20, choices=Status.choices, blank=True)
     body = models.TextField(_("text"), blank=True)
+    # A partner acting through their link has no account: the organisation's name, as it was
+    # then, says who did it (issue 17). db_default: rows written in bulk without the column.
+    partner_name = models.CharField(
+        _("by partner"), max_length=150, blank=True, default="", db_default=""
+    )
 
     objects = TimelineEventQuerySet.as_manager()
 
@@ -663,6 +677,31 @@ class Review(models.Model):
     dialogue_reasoning = models.TextField(_("reasoning"), max_length=2000)
     dilemma = models.TextField(_("dilemma"), max_length=3000, blank=True)
     discussed_with = models.CharField(_("discussed with"), max_length=300, blank=True)
+    # The part of the paspoort each value was weighed against, as it read then (issue 17).
+    customer_cites = models.ForeignKey(
+        "initiatives.PaspoortPart",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("weighed against (De Klant Centraal)"),
+    )
+    responsibility_cites = models.ForeignKey(
+        "initiatives.PaspoortPart",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("weighed against (Aanspreken en Verantwoordelijkheid)"),
+    )
+    dialogue_cites = models.ForeignKey(
+        "initiatives.PaspoortPart",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("weighed against (Dialoog en Samenwerking)"),
+    )
     has_tension = models.BooleanField(_("has a tension"), default=False, editable=False)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
@@ -1061,9 +1100,16 @@ from initiatives.application_models import (  # noqa: E402, F401
     BudgetLine,
     CriterionAnswer,
 )
+
+# Partners and the MogelijkMaker's craft (issue 17).
+from initiatives.dilemma_models import Dilemma  # noqa: E402, F401
+from initiatives.partner_models import Organisation, PartnerInvitation  # noqa: E402, F401
+from initiatives.paspoort_models import PaspoortPart  # noqa: E402, F401
+from initiatives.plan_models import Contribution, ContributionKind, PlanNeed  # noqa: E402, F401
 from initiatives.platform_models import (  # noqa: E402, F401
     AgendaItem,
     Platform,
     PlatformInvitation,
     PlatformMember,
 )
+from initiatives.situation_models import SituationMap  # noqa: E402, F401
