@@ -42,6 +42,10 @@ ACCESS: dict[str, frozenset[str]] = {
     # platform's decision; managers may read.
     "applications": frozenset({ENABLER, MANAGER}),
     "application_decide": frozenset({ENABLER}),
+    # Dilemmas and exceptions in the open (issue 17): managers discuss them in the weekly
+    # meeting and note an outcome; MogelijkMakers may read along, to learn from each other.
+    "dilemmas": frozenset({ENABLER, MANAGER}),
+    "dilemma_discuss": frozenset({MANAGER}),
 }
 
 

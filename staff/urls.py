@@ -3,6 +3,7 @@ from django.urls import path
 from staff import (
     accountability_views,
     application_views,
+    dilemma_views,
     fund_views,
     platform_views,
     report_views,
@@ -48,6 +49,9 @@ urlpatterns = [
         name="dream_propose_not_possible",
     ),
     path("dromen/<int:pk>/overdragen/", views.dream_hand_over, name="dream_hand_over"),
+    path("dromen/<int:pk>/dilemma/", dilemma_views.dream_dilemma, name="dream_dilemma"),
+    path("dilemmas/", dilemma_views.dilemmas, name="dilemmas"),
+    path("dilemmas/<int:pk>/uitkomst/", dilemma_views.dilemma_discuss, name="dilemma_discuss"),
     path("besluiten/", views.decisions, name="decisions"),
     path("besluiten/<int:pk>/", views.decision_sign, name="decision_sign"),
     path("goedkeuringen/", views.approvals, name="approvals"),

@@ -34,6 +34,7 @@ from initiatives.services.exports import IMMEDIATE_MAX_DREAMS
 from initiatives.statuses import STAFF_MOVES, Status, is_open, is_picked_up
 from staff import forms
 from staff.contact_moments import contact_moments_html
+from staff.dilemmas import workspace_dilemmas
 from staff.dream_rows import dream_rows_html
 from staff.permissions import can, staff_area, start_parts
 from staff.timeline import timeline_entries, timeline_html
@@ -485,6 +486,7 @@ def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
                 exclude=dream.contact, people=lambda: selectors.list_filter_options()["contact"]
             ),
         ),
+        **workspace_dilemmas(dream, forms_in_use),  # issue 17: one query, when shown
     }
 
 

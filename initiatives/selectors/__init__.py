@@ -22,6 +22,7 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
     applications    the fund a resident applies to, the dreams it can ride on, a dream's
                     applications with their lines and answers
     application_decisions  what a platform's chair and staff read of applications to a fund
+    dilemmas        dilemmas and exceptions: a dream's own, the managers' open and discussed
 """
 
 from initiatives.selectors.accountability import (
@@ -44,6 +45,14 @@ from initiatives.selectors.applications import (
     application_for_resident,
     applications_for_dream,
     fund_for_application,
+)
+from initiatives.selectors.dilemmas import (
+    DILEMMAS_DISCUSSED_SHOWN,
+    DILEMMAS_OPEN_SHOWN,
+    dilemma_for_manager,
+    dilemmas_discussed,
+    dilemmas_for_dream,
+    dilemmas_open,
 )
 from initiatives.selectors.dream_list_page import (
     RELEVANCE,
@@ -152,6 +161,8 @@ from initiatives.selectors.workspace import (
 )
 
 __all__ = [
+    "DILEMMAS_DISCUSSED_SHOWN",
+    "DILEMMAS_OPEN_SHOWN",
     "DREAM_SORTS",
     "LIST_SORTS",
     "OUTBOX_FAILING_WINDOW_SECONDS",
@@ -185,6 +196,10 @@ __all__ = [
     "decision_for_signing",
     "decision_signed_for",
     "decisions_awaiting_letter",
+    "dilemma_for_manager",
+    "dilemmas_discussed",
+    "dilemmas_for_dream",
+    "dilemmas_open",
     "dream_budget",
     "dream_exists_for_staff",
     "dream_export_header",

@@ -28,6 +28,14 @@ from initiatives.services.applications import (
     kvk_number_clean,
 )
 from initiatives.services.decisions import decision_propose, decision_sign
+from initiatives.services.dilemmas import (
+    DISCUSSED_OUTCOMES,
+    dilemma_discuss,
+    dilemma_from_review,
+    dilemma_problems,
+    dilemma_record,
+    outcome_problems,
+)
 from initiatives.services.dreams import (
     dream_confirm,
     dream_hand_in,
@@ -104,6 +112,7 @@ from initiatives.services.workspace import (
 )
 
 __all__ = [
+    "DISCUSSED_OUTCOMES",
     "ESSENTIAL_EVENTS",
     "INVITATION_DAYS",
     "INVITATION_REFUSALS",
@@ -128,6 +137,10 @@ __all__ = [
     "audit_record",
     "decision_propose",
     "decision_sign",
+    "dilemma_discuss",
+    "dilemma_from_review",
+    "dilemma_problems",
+    "dilemma_record",
     "dream_add_note",
     "dream_confirm",
     "dream_hand_in",
@@ -161,6 +174,7 @@ __all__ = [
     "months_before",
     "notification_mode_set",
     "outbox_digest_send",
+    "outcome_problems",
     "pick_up_deadline",
     "platform_invitation_withdraw",
     "platform_invite",

@@ -13,6 +13,7 @@ from initiatives.services._core import (
     _require_picked_up,
     _require_role,
 )
+from initiatives.services.dilemmas import dilemma_from_review
 
 
 @transaction.atomic
@@ -68,4 +69,6 @@ def review_record(
         body=_("Version %(version)s. %(summary)s")
         % {"version": review.version, "summary": summary},
     )
+    # A new or changed dilemma goes to the managers' page too (issue 17).
+    dilemma_from_review(review=review, previous=previous)
     return review

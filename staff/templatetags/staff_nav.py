@@ -28,6 +28,7 @@ LINKS = (
     ("applications", "application_list", _("Applications")),
     ("workload", "workload", _("Workload")),
     ("reports", "report", _("Reports")),
+    ("dilemmas", "dilemmas", _("Dilemmas")),
     ("funds", "funds", _("Funds")),
     ("payments", "payments", _("Payments")),
     ("accountability", "accountabilities", _("Accounting")),
