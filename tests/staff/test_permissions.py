@@ -129,6 +129,11 @@ EXPECTED: dict[str, Expect] = {
     "application_detail": _may(ENABLER, MANAGER),
     "application_decide": _may(ENABLER, get=NOT_ALLOWED, post=INVALID),
     "application_frame_check": _may(ENABLER, get=NOT_ALLOWED, post=INVALID),
+    # Dilemmas and exceptions (issue 17): the contact person records one in the workspace (an
+    # empty form: its errors); managers note an outcome per item, MogelijkMakers read along.
+    "dream_dilemma": _may(ENABLER, get=NOT_ALLOWED, post=INVALID),
+    "dilemmas": _may(ENABLER, MANAGER),
+    "dilemma_discuss": _may(MANAGER, get=NOT_ALLOWED, post=INVALID),
 }
 
 # Steps of signing in, open to everyone or to every signed-in staff member whatever their
@@ -182,7 +187,11 @@ def world(resident, picked_up, enabler, fund):
     invitation = services.platform_invite(
         platform=platform, email="buur@example.nl", by=enabler
     ).invitation
+    dilemma = services.dilemma_record(
+        dream=picked_up, by=enabler, kind="dilemma", summary="Spreekt hij voor de straat?", why="?"
+    )
     return {
+        "dilemma": dilemma,
         "accountability": report,
         "dream": picked_up,
         "photo": photo,
@@ -230,6 +239,8 @@ def _url(name: str, world) -> str:
         values["pk"] = world["export"].pk
     if name == "grant_paid":
         values["pk"] = world["grant"].pk
+    if name == "dilemma_discuss":
+        values["pk"] = world["dilemma"].pk
     if name == "accountability":
         values["pk"] = world["accountability"].pk
     if name == "accountability_file":
@@ -333,6 +344,7 @@ MENU = {
     "/medewerkers/aanvragen/": {ENABLER, MANAGER, ADMIN},
     "/medewerkers/werkvoorraad/": {ENABLER, MANAGER, ADMIN},
     "/medewerkers/rapportage/": {MANAGER, ADMIN},
+    "/medewerkers/dilemmas/": {ENABLER, MANAGER, ADMIN},
     "/medewerkers/fondsen/": {MANAGER, ADMIN},
     "/medewerkers/betalingen/": {ENABLER, MANAGER, ADMIN},
     "/medewerkers/verantwoording/": {ENABLER, MANAGER, ADMIN},

@@ -77,8 +77,33 @@ def test_a_closed_dream(client, enabler, reviewed, second_enabler):
 # Issue 16 added one query to each: the dream's applications to a fund, each with its budget
 # lines and its answers to the criteria, read in one (the lines and answers as JSON arrays),
 # whether there are none or many (test_applications_add_one_query_however_many).
-EXPECTED_CONTACT = 10
-EXPECTED_CLOSED = 7
+# Issue 17 one more: the dream's dilemmas and exceptions, shown to every reader, with who
+# recorded and discussed them (test_dilemmas_add_one_query_however_many).
+EXPECTED_CONTACT = 11
+EXPECTED_CLOSED = 8
+
+
+def test_dilemmas_add_one_query_however_many(client, enabler, manager, reviewed, fund):
+    """Dilemmas and exceptions, recorded and discussed, cost what none cost: one query."""
+    for number in range(4):
+        item = services.dilemma_record(
+            dream=reviewed,
+            by=enabler,
+            kind="exception",
+            summary=f"Uitzondering {number}",
+            rule=f"Regel {number}",
+            why="Omdat het kan.",
+        )
+        if number % 2:
+            services.dilemma_discuss(dilemma=item, by=manager, outcome="no_new_rule", note="Ok")
+    client.force_login(enabler)
+    queries = _queries(client, _workspace(reviewed))
+    _reads_the_dream_once(queries)
+    assert len(queries) == EXPECTED_CONTACT, _described(queries)
+    assert len([sql for sql in queries if "initiatives_dilemma" in sql]) == 1
+    content = client.get(_workspace(reviewed)).content.decode()
+    for shown in ("Uitzondering 3", "Regel 0", "Besproken: geen nieuwe regel", "Marco Bakker"):
+        assert shown in content, shown
 
 
 def test_applications_add_one_query_however_many(client, enabler, reviewed, fund):

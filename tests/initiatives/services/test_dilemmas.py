@@ -57,7 +57,7 @@ class TestRecord:
         assert item.agreed_with == "Wijkagent"  # a dilemma's "discussed with"
 
     def test_an_exception_without_a_rule_is_refused(self, in_conversation, mogelijkmaker):
-        with pytest.raises(ValueError, match="name the rule"):
+        with pytest.raises(ValueError, match="noem de regel"):
             _record(in_conversation, mogelijkmaker, rule="   ")
         assert not Dilemma.objects.exists()
         assert not TimelineEvent.objects.filter(kind=EventKind.DILEMMA).exists()
@@ -65,9 +65,9 @@ class TestRecord:
     @pytest.mark.parametrize(
         ("changes", "message"),
         [
-            ({"summary": ""}, "what was decided"),
-            ({"why": " "}, "why"),
-            ({"kind": "rule"}, "exception or a dilemma"),
+            ({"summary": ""}, "wat er besloten is"),
+            ({"why": " "}, "Zeg waarom"),
+            ({"kind": "rule"}, "uitzondering of een dilemma"),
         ],
     )
     def test_what_is_required(self, in_conversation, mogelijkmaker, changes, message):
@@ -76,7 +76,7 @@ class TestRecord:
         assert not Dilemma.objects.exists()
 
     def test_only_the_contact_person_records(self, in_conversation, other_mogelijkmaker, manager):
-        with pytest.raises(NotAllowed, match="contact person"):
+        with pytest.raises(NotAllowed, match="contactpersoon"):
             _record(in_conversation, other_mogelijkmaker)
         with pytest.raises(NotAllowed):
             _record(in_conversation, manager)  # a manager discusses, does not record
@@ -165,9 +165,9 @@ class TestDiscuss:
     @pytest.mark.parametrize(
         ("outcome", "note", "message"),
         [
-            ("open", "", "Choose the outcome"),
-            ("approved", "", "Choose the outcome"),
-            ("follow_up", "  ", "follow-up needs a note"),
+            ("open", "", "Kies de uitkomst"),
+            ("approved", "", "Kies de uitkomst"),
+            ("follow_up", "  ", "vervolg heeft een notitie nodig"),
         ],
     )
     def test_what_is_refused(self, item, manager, outcome, note, message):
@@ -190,10 +190,10 @@ class TestDiscuss:
             .order_by("id")
             .values_list("body", flat=True)
         )
-        assert (len(bodies) == 2 and "changed" in bodies[1]) or "gewijzigd" in bodies[1]
+        assert len(bodies) == 2 and "Uitkomst gewijzigd" in bodies[1]
         with pytest.raises(ValueError):
             services.dilemma_discuss(dilemma=item, by=manager, outcome="open")
-        with pytest.raises(ValueError, match="already been recorded"):
+        with pytest.raises(ValueError, match="al vastgelegd"):
             services.dilemma_discuss(
                 dilemma=item, by=manager, outcome="no_new_rule", note="Uitgezocht: eenmalig."
             )
