@@ -4,9 +4,11 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from statistics import median, quantiles
 
-from django.db.models import Count, Exists, Max, OuterRef, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from initiatives.dilemma_models import Dilemma
 from initiatives.models import (
     Decision,
     Dream,
@@ -18,6 +20,7 @@ from initiatives.models import (
     TimelineEvent,
     WeeklyReport,
 )
+from initiatives.plan_models import Contribution, ContributionKind
 from initiatives.promises import silent_since
 from initiatives.selectors.reference import enablers, service_promises
 from initiatives.selectors.report_days import STATUS_KINDS, WEEK_END, report_days_read
@@ -117,8 +120,7 @@ def weeks_figures(mondays: list[date], *, detail_for: date | None = None) -> dic
     days = report_days_read(
         first, last, week_end_of=detail_for + timedelta(days=6) if detail_for else None
     )
-    neighbourhoods = _names(Neighbourhood)
-    themes = _names(Theme)
+    neighbourhoods, themes = _names(Neighbourhood, Theme)
     funds = list(
         Fund.objects.filter(year__in={monday.year for monday in mondays})
         .order_by("name")
@@ -134,12 +136,19 @@ def weeks_figures(mondays: list[date], *, detail_for: date | None = None) -> dic
     return weeks
 
 
-def _names(model) -> dict[str, tuple[int, str]]:
-    """Each row's id (as a JSON key) with its rank by name in the database's order and its name."""
-    return {
-        str(pk): (rank, name)
-        for rank, (pk, name) in enumerate(model.objects.order_by("name").values_list("pk", "name"))
-    }
+def _names(*models) -> list[dict[str, tuple[int, str]]]:
+    """For each of MODELS, each row's id (as a JSON key) with its rank by name in the
+    database's order and its name: one query for all of them (a UNION ALL, issue 17 kept the
+    report's queries at 20)."""
+    parts = [
+        model.objects.annotate(table=Value(n)).values_list("table", "pk", "name").order_by()
+        for n, model in enumerate(models)
+    ]
+    names: list[dict[str, tuple[int, str]]] = [{} for _model in models]
+    rows = parts[0].union(*parts[1:], all=True).order_by("table", "name")
+    for table, pk, name in rows:
+        names[table][str(pk)] = (len(names[table]), name)
+    return names
 
 
 def _week(monday, week, promises, neighbourhoods, themes, funds) -> dict:
@@ -233,21 +242,8 @@ def _details(monday: date, promises, week_end: dict | None) -> dict:
             .select_related("dream", "by")
             .order_by("created_at", "id")
         ],
-        # A dilemma is for talking about too, also when no value is in tension.
-        "dilemmas": [
-            {
-                "id": review.dream_id,
-                "title": review.dream.title,
-                "version": review.version,
-                "by": review.by.get_full_name(),
-                "dilemma": review.dilemma,
-                "discussed_with": review.discussed_with,
-            }
-            for review in reviews.filter(has_tension=False)
-            .exclude(dilemma="")
-            .select_related("dream", "by")
-            .order_by("created_at", "id")
-        ],
+        # Dilemmas (also those written in a review) and exceptions, with their outcomes.
+        "dilemma_items": _dilemma_items(start, end),
         "not_possible_reasons": [
             {"id": dream_id, "title": title, "reasons": reasons}
             for dream_id, title, reasons in Decision.objects.filter(
@@ -257,6 +253,111 @@ def _details(monday: date, promises, week_end: dict | None) -> dict:
             .values_list("dream_id", "dream__title", "reasons")
         ],
         "workload": _workload_from(week_end) if week_end else _workload_then(end),
+        **_partners_and_situation(start, end),
+    }
+
+
+# The report lists at most this many dilemmas and exceptions of a week (oldest first).
+DILEMMAS_SHOWN = 100
+
+
+def _dilemma_items(start: datetime, end: datetime) -> list[dict]:
+    """The dilemmas and exceptions recorded in the week, and those whose outcome was noted in
+    the week, oldest first (at most DILEMMAS_SHOWN), each with its outcome as the report was
+    built: one query."""
+    rows = (
+        Dilemma.objects.filter(
+            Q(created_at__gte=start, created_at__lt=end)
+            | Q(discussed_at__gte=start, discussed_at__lt=end)
+        )
+        .select_related("dream", "recorded_by", "discussed_by")
+        .order_by("created_at", "id")[:DILEMMAS_SHOWN]
+    )
+    return [
+        {
+            "id": item.dream_id,
+            "title": item.dream.title,
+            "kind": item.kind,
+            "summary": item.summary,
+            "rule": item.rule,
+            "why": item.why,
+            "agreed_with": item.agreed_with,
+            "by": item.recorded_by.get_full_name(),
+            "recorded": timezone.localtime(item.created_at).date().isoformat(),
+            "recorded_in_week": start <= item.created_at < end,
+            "outcome": item.outcome,
+            "note": item.outcome_note,
+            "discussed_by": item.discussed_by.get_full_name() if item.discussed_by else "",
+        }
+        for item in rows
+    ]
+
+
+def _partners_and_situation(start: datetime, end: datetime) -> dict:
+    """Partners' contributions recorded in the week (not withdrawn): how many, the money and
+    the hours; and of the dreams that first went to "in progress" in the week, how many had
+    their situation seen on location on or before that day. One query: the second figure's
+    two counts are scalar subqueries beside the contributions' sums."""
+    first_in_progress = Subquery(
+        TimelineEvent.objects.filter(
+            dream=OuterRef("pk"), kind=EventKind.STATUS_CHANGED, to_status=Status.IN_PROGRESS
+        )
+        .order_by("created_at", "id")
+        .values("created_at")[:1]
+    )
+    moved_in_week = TimelineEvent.objects.filter(
+        kind=EventKind.STATUS_CHANGED,
+        to_status=Status.IN_PROGRESS,
+        created_at__gte=start,
+        created_at__lt=end,
+    ).values("dream")
+    went = (
+        Dream.objects.filter(pk__in=moved_in_week)
+        .annotate(first=first_in_progress)
+        .filter(first__gte=start, first__lt=end)
+    )
+    seen = Q(
+        situation__seen_on_location_on__lte=TruncDate(
+            "first", tzinfo=timezone.get_default_timezone()
+        )
+    )
+
+    def counted(dreams) -> Subquery:
+        return Subquery(
+            dreams.order_by()
+            .annotate(one=Value(1))
+            .values("one")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+
+    row = (
+        Contribution.objects.filter(
+            source=Contribution.Source.PARTNER,
+            withdrawn_at__isnull=True,
+            created_at__gte=start,
+            created_at__lt=end,
+        )
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(
+            count=Count("pk"),
+            money=Sum("amount", filter=Q(kind=ContributionKind.MONEY)),
+            hours=Sum("hours", filter=Q(kind=ContributionKind.HOURS)),
+            went=counted(went),
+            seen=counted(went.filter(seen)),
+        )
+        .values_list("count", "money", "hours", "went", "seen")
+        .order_by()
+    )
+    count, money, hours, went_count, seen_count = next(iter(row), (0, None, None, 0, 0))
+    return {
+        "partners": {
+            "count": count,
+            "money": str((money or Decimal(0)).quantize(Decimal("0.01"))),
+            "hours": str((hours or Decimal(0)).quantize(Decimal("0.1"))),
+        },
+        "situation": {"in_progress": went_count or 0, "seen_before": seen_count or 0},
     }
 
 

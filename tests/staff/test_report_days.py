@@ -20,6 +20,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from initiatives import report_tasks, selectors, services
+from initiatives.dilemma_models import Dilemma
 from initiatives.exceptions import NotAllowed
 from initiatives.models import (
     CoreValue,
@@ -30,7 +31,10 @@ from initiatives.models import (
     TimelineEvent,
     Verdict,
 )
-from initiatives.statuses import CLOSED, STAFF_MOVES, Status
+from initiatives.partner_models import Organisation
+from initiatives.plan_models import Contribution
+from initiatives.situation_models import SituationMap
+from initiatives.statuses import CLOSED, OPEN, STAFF_MOVES, Status
 from tests.factories import (
     DreamFactory,
     FundFactory,
@@ -74,6 +78,15 @@ class Generated:
         self.places = places
         self.themes = themes
         self.residents = [UserFactory(email=f"bewoner{n}@example.nl") for n in range(6)]
+        # Issue 17's records, from their own random numbers: the history above stays as it was.
+        self.extra = random.Random(17)
+        self.partner = Organisation.objects.create(
+            kind=Organisation.Kind.HOUSING,
+            name="Woonstichting Land van Altena",
+            contact_name="Ria",
+            contact_email="ria@woonstichting.example",
+            one_face=enablers[0],
+        )
         self.dreams: list[Dream] = []
         self.waiting_grants: list[Grant] = []
         self.moment = None
@@ -92,6 +105,7 @@ class Generated:
                 # A step the rules refuse (realised with a grant waiting) is no step.
                 with contextlib.suppress(NotAllowed):
                     self.step(Dream.objects.get(pk=dream.pk))
+        self.issue_17_records()
         for grant in list(self.waiting_grants):
             if self.rng.random() < 0.3:
                 self.waiting_grants.remove(grant)
@@ -104,6 +118,57 @@ class Generated:
                         by=self.manager,
                         approve=self.rng.random() < 0.7,
                     )
+
+    def issue_17_records(self) -> None:
+        """Dilemmas and exceptions recorded and discussed, partners' contributions (some
+        withdrawn), situations mapped (some seen on location): each at its own moment."""
+        rng, moment = self.extra, self.moment
+        for dream in Dream.objects.filter(pk__in=[d.pk for d in self.dreams]):
+            moment += timedelta(seconds=rng.randint(5, 50))
+            if dream.status in OPEN and dream.contact_id and rng.random() < 0.08:
+                self.at(
+                    moment,
+                    services.dilemma_record,
+                    dream=dream,
+                    by=dream.contact,
+                    kind=rng.choice(["exception", "dilemma"]),
+                    summary=f"Kwestie bij {dream.title}",
+                    rule="De regel",
+                    why="Omdat het zo beter past.",
+                )
+            if dream.contact_id and rng.random() < 0.15:
+                kind = rng.choice(["money", "hours", "materials"])
+                Contribution.objects.create(
+                    dream=dream,
+                    source=Contribution.Source.PARTNER,
+                    organisation=self.partner,
+                    kind=kind,
+                    amount=Decimal(rng.choice([50, 125])) if kind != "hours" else None,
+                    hours=Decimal("2.5") if kind == "hours" else None,
+                    created_at=moment,
+                    withdrawn_at=moment + timedelta(days=2) if rng.random() < 0.2 else None,
+                )
+            if dream.contact_id and rng.random() < 0.1:
+                SituationMap.objects.update_or_create(
+                    dream=dream,
+                    defaults={
+                        "updated_by": dream.contact,
+                        "seen_on_location_on": moment.date() - timedelta(days=rng.randint(0, 3))
+                        if rng.random() < 0.7
+                        else None,
+                    },
+                )
+        for item in Dilemma.objects.filter(outcome="open"):
+            moment += timedelta(seconds=rng.randint(5, 50))
+            if rng.random() < 0.25:
+                self.at(
+                    moment,
+                    services.dilemma_discuss,
+                    dilemma=item,
+                    by=self.manager,
+                    outcome="no_new_rule",
+                    note="Besproken.",
+                )
 
     def do(self, service, **kwargs):
         self.moment += timedelta(minutes=self.rng.randint(3, 40))
@@ -223,6 +288,15 @@ def _assert_varied() -> None:
     granted = Grant.objects.filter(state=Grant.State.GRANTED)
     assert granted.values("fund").distinct().count() == 3
     assert Grant.objects.filter(state=Grant.State.REJECTED).exists()
+    # Issue 17: every kind of record occurs, and each figure is above zero in some week.
+    assert {"exception", "dilemma"} <= set(Dilemma.objects.values_list("kind", flat=True))
+    assert Dilemma.objects.exclude(outcome="open").exists()
+    assert Contribution.objects.filter(withdrawn_at__isnull=False).exists()
+    assert SituationMap.objects.filter(seen_on_location_on__isnull=False).exists()
+    with time_machine.travel(NOW, tick=False):
+        weeks = [selectors.weekly_figures(monday) for monday in mondays()]
+    assert any(week["situation"]["seen_before"] for week in weeks)
+    assert any(week["partners"]["hours"] != "0.0" for week in weeks)
     quiet = FIRST_MONDAY + timedelta(weeks=QUIET_WEEK)
     assert not TimelineEvent.objects.filter(
         created_at__date__gte=quiet, created_at__date__lt=quiet + timedelta(days=7)

@@ -3,7 +3,9 @@ computed them before issue 15 (159 queries; minutes at 1,000,000 dreams). Kept u
 for the tests only: initiatives.selectors.weekly_figures reads counted days instead, and
 tests/staff/test_report_days.py checks that it gives the same figures as this, week by week,
 on a varied generated history. (Only the silent dreams gained a tie-break on the id: two
-dreams updated at the same moment came in either order.)"""
+dreams updated at the same moment came in either order. Issue 17 replaced the reviews'
+dilemmas by the Dilemma records, with the exceptions, and added partners' contributions and
+the situations seen on location: each computed here the plain way.)"""
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -12,6 +14,7 @@ from statistics import median, quantiles
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
+from initiatives.dilemma_models import Dilemma
 from initiatives.models import (
     Decision,
     Dream,
@@ -21,8 +24,10 @@ from initiatives.models import (
     Review,
     TimelineEvent,
 )
+from initiatives.plan_models import Contribution
 from initiatives.promises import silent_since
 from initiatives.selectors.reference import enablers, service_promises
+from initiatives.situation_models import SituationMap
 from initiatives.statuses import OPEN, Status
 from initiatives.working_days import working_days_between
 
@@ -228,21 +233,6 @@ def reference_weekly_figures(monday: date, *, detail: bool = True) -> dict:
         .select_related("dream", "by")
         .order_by("created_at", "id")
     ]
-    # A dilemma is for talking about too, also when no value is in tension.
-    figures["dilemmas"] = [
-        {
-            "id": review.dream_id,
-            "title": review.dream.title,
-            "version": review.version,
-            "by": review.by.get_full_name(),
-            "dilemma": review.dilemma,
-            "discussed_with": review.discussed_with,
-        }
-        for review in reviews.filter(has_tension=False)
-        .exclude(dilemma="")
-        .select_related("dream", "by")
-        .order_by("created_at", "id")
-    ]
     figures["not_possible_reasons"] = [
         {"id": dream_id, "title": title, "reasons": reasons}
         for dream_id, title, reasons in Decision.objects.filter(
@@ -260,4 +250,64 @@ def reference_weekly_figures(monday: date, *, detail: bool = True) -> dict:
     figures["workload"] = [
         {"name": person.get_full_name(), "open": in_care.get(person.pk, 0)} for person in enablers()
     ]
+    figures["dilemma_items"] = _dilemma_items(start, end)
+    figures.update(_partners_and_situation(start, end))
     return figures
+
+
+def _dilemma_items(start, end) -> list[dict]:
+    items = [
+        item
+        for item in Dilemma.objects.order_by("created_at", "id")
+        if start <= item.created_at < end
+        or (item.discussed_at is not None and start <= item.discussed_at < end)
+    ]
+    return [
+        {
+            "id": item.dream_id,
+            "title": item.dream.title,
+            "kind": item.kind,
+            "summary": item.summary,
+            "rule": item.rule,
+            "why": item.why,
+            "agreed_with": item.agreed_with,
+            "by": item.recorded_by.get_full_name(),
+            "recorded": timezone.localdate(item.created_at).isoformat(),
+            "recorded_in_week": start <= item.created_at < end,
+            "outcome": item.outcome,
+            "note": item.outcome_note,
+            "discussed_by": item.discussed_by.get_full_name() if item.discussed_by else "",
+        }
+        for item in items[:100]
+    ]
+
+
+def _partners_and_situation(start, end) -> dict:
+    count, money, hours = 0, Decimal(0), Decimal(0)
+    for contribution in Contribution.objects.filter(source="partner", withdrawn_at=None):
+        if start <= contribution.created_at < end:
+            count += 1
+            if contribution.kind == "money":
+                money += contribution.amount
+            if contribution.kind == "hours":
+                hours += contribution.hours
+    went = seen = 0
+    for dream in Dream.objects.all():
+        moves = TimelineEvent.objects.filter(
+            dream=dream, kind=EventKind.STATUS_CHANGED, to_status=Status.IN_PROGRESS
+        ).order_by("created_at", "id")
+        first = moves.first()
+        if first is None or not start <= first.created_at < end:
+            continue
+        went += 1
+        situation = SituationMap.objects.filter(dream=dream).first()
+        if situation and situation.seen_on_location_on:
+            seen += situation.seen_on_location_on <= timezone.localdate(first.created_at)
+    return {
+        "partners": {
+            "count": count,
+            "money": str(money.quantize(Decimal("0.01"))),
+            "hours": str(hours.quantize(Decimal("0.1"))),
+        },
+        "situation": {"in_progress": went, "seen_before": seen},
+    }
