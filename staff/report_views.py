@@ -223,6 +223,10 @@ def _context(report: WeeklyReport) -> dict:
     tensions = now.get("tensions", [])
     dilemmas = [t for t in tensions if t.get("dilemma")] + now.get("dilemmas", [])
     workload = now.get("workload", [])
+    granted_week = sum(
+        (reports.to_decimal(fund["granted_week"]) for fund in now.get("money", [])),
+        reports.to_decimal(0),
+    )
     return {
         "report": report,
         "monday": report.week_start,
@@ -268,6 +272,15 @@ def _context(report: WeeklyReport) -> dict:
         "tensions": tensions,
         "tensions_by_value": _tensions_by_value(tensions),
         "dilemmas": dilemmas,
+        # Issue 17: snapshots built before it have none of these three; then they are left out.
+        "dilemma_items": reports.dilemma_rows(now["dilemma_items"])
+        if "dilemma_items" in now
+        else None,
+        "dilemmas_full": len(now.get("dilemma_items", [])) >= selectors.DILEMMAS_SHOWN,
+        "partners": reports.partner_figures(now["partners"], granted_week)
+        if "partners" in now
+        else None,
+        "situation": now.get("situation"),
         "not_possible_reasons": now.get("not_possible_reasons", []),
         "money_rows": money_rows,
         # Snapshots built before issue 16 have no funds' section: then it is left out.

@@ -18,6 +18,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from initiatives.dilemma_models import Dilemma
 from initiatives.statuses import Status
 
 BACKGROUND = "#ffffff"
@@ -653,8 +654,11 @@ def csv_rows(figures: dict) -> list[list]:
                 ]
             )
     dilemmas = [t for t in now.get("tensions", []) if t.get("dilemma")] + now.get("dilemmas", [])
+    if "dilemma_items" in now:
+        dilemmas = []  # issue 17: every dilemma is one of the dilemma items below
     for dilemma in dilemmas:
         rows.append([_("Dilemma"), f"#{dilemma['id']} {dilemma['title']}", dilemma["dilemma"], ""])
+    rows += _issue_17_csv_rows(now)
     for reason in now.get("not_possible_reasons", []):
         rows.append(
             [_("Not possible"), f"#{reason['id']} {reason['title']}", reason["reasons"], ""]
@@ -674,6 +678,68 @@ def csv_rows(figures: dict) -> list[list]:
                 [trend, f"{week['week']}: {label}", "" if value is None else show(value), ""]
             )
     return [["" if cell is None else cell for cell in row] for row in rows]
+
+
+# --- issue 17: dilemmas and exceptions, partners, the situation mapped ---------------------
+
+
+def dilemma_rows(items: list[dict]) -> list[dict]:
+    """The week's dilemmas and exceptions with their kind and outcome in words."""
+    kinds, outcomes = dict(Dilemma.Kind.choices), dict(Dilemma.Outcome.choices)
+    return [
+        {
+            **item,
+            "kind_label": str(kinds.get(item["kind"], item["kind"])),
+            "outcome_label": str(outcomes.get(item["outcome"], item["outcome"])),
+            "is_open": item["outcome"] == Dilemma.Outcome.OPEN,
+        }
+        for item in items
+    ]
+
+
+def hours_text(hours) -> str:
+    value = to_decimal(hours)
+    return number_format(value, 0 if value == int(value) else 1, force_grouping=True)
+
+
+def partner_figures(partners: dict, granted_week: Decimal) -> dict:
+    """Partners' contributions of the week beside the money granted from the funds."""
+    return {
+        "count": partners["count"],
+        "money": money_text(partners["money"]),
+        "hours": hours_text(partners["hours"]),
+        "granted_week": money_text(granted_week),
+    }
+
+
+def _issue_17_csv_rows(now: dict) -> list[list]:
+    rows: list[list] = []
+    if "partners" in now:
+        section = _("Partners' contributions")
+        partners = now["partners"]
+        rows += [
+            [section, _("Recorded this week"), partners["count"], ""],
+            [section, _("Money (€)"), _amount(partners["money"]), ""],
+            [section, _("Hours"), number_format(to_decimal(partners["hours"]), 1), ""],
+        ]
+    if "situation" in now:
+        section = _("Situation mapped before the plan")
+        rows += [
+            [
+                section,
+                _("To “in progress” for the first time"),
+                now["situation"]["in_progress"],
+                "",
+            ],
+            [section, _("Seen on location before"), now["situation"]["seen_before"], ""],
+        ]
+    for item in dilemma_rows(now.get("dilemma_items", [])):
+        text = f"{item['kind_label']}: {item['summary']}"
+        if item["rule"]:
+            text += f" ({item['rule']})"
+        text += f" — {item['outcome_label']}" + (f": {item['note']}" if item["note"] else "")
+        rows.append([_("Dilemmas and exceptions"), f"#{item['id']} {item['title']}", text, ""])
+    return rows
 
 
 def promise_label(key: str, days) -> str:

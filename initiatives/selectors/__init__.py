@@ -140,6 +140,7 @@ from initiatives.selectors.staff_start import (
 )
 from initiatives.selectors.staff_workload import workload
 from initiatives.selectors.weekly_report import (
+    DILEMMAS_SHOWN,
     SILENT_SHOWN,
     week_bounds,
     weekly_figures,
@@ -163,6 +164,7 @@ from initiatives.selectors.workspace import (
 __all__ = [
     "DILEMMAS_DISCUSSED_SHOWN",
     "DILEMMAS_OPEN_SHOWN",
+    "DILEMMAS_SHOWN",
     "DREAM_SORTS",
     "LIST_SORTS",
     "OUTBOX_FAILING_WINDOW_SECONDS",

@@ -25,8 +25,12 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
 from initiatives import selectors, services, tasks
+from initiatives.dilemma_models import Dilemma
 from initiatives.models import CoreValue, Dream, Grant, Verdict, WeeklyReport
+from initiatives.partner_models import Organisation
+from initiatives.plan_models import Contribution
 from initiatives.selectors.weekly_report import _status_then, week_bounds
+from initiatives.situation_models import SituationMap
 from initiatives.statuses import Status
 from initiatives.working_days import working_days_between
 from staff import reports
@@ -190,6 +194,57 @@ def history(promises, enabler, second_enabler, comms, manager):
         dilemma="Mag de buurt zelf maaien?",
     )
 
+    # Issue 17. An exception on the garden, recorded on Friday; the silent dream's dilemma
+    # (from its review) discussed on Saturday. The garden's situation was seen on location on
+    # Wednesday, before it went to "in progress" on Friday; partners pledged money and hours.
+    h.do(
+        at(24, 15),
+        services.dilemma_record,
+        dream=garden,
+        by=enabler,
+        kind="exception",
+        summary="Hekwerk van 1,50 m om de moestuin",
+        rule="Hekwerk in de wijk hooguit 1,20 m",
+        why="Anders eten de reeën alles op.",
+        agreed_with="Teamleider Joke",
+    )
+    h.do(
+        at(25, 10),
+        services.dilemma_discuss,
+        dilemma=Dilemma.objects.get(dream=silent),
+        by=manager,
+        outcome="no_new_rule",
+        note="Maaien mag, met de maaier van de gemeente.",
+    )
+    SituationMap.objects.create(
+        dream=garden, seen_on_location_on=date(2026, 4, 22), updated_by=enabler
+    )
+    corporation = Organisation.objects.create(
+        kind=Organisation.Kind.HOUSING,
+        name="Woonstichting De Kleine Meierij",
+        contact_name="Ria",
+        contact_email="ria@kleinemeierij.example",
+        one_face=enabler,
+    )
+    for when, kind, amount, hours, withdrawn, source in (
+        (at(23), "money", Decimal(250), None, None, "partner"),
+        (at(24), "hours", None, Decimal(12), None, "partner"),
+        (at(24), "materials", Decimal(80), None, None, "partner"),
+        (at(24), "money", Decimal(999), None, at(25), "partner"),  # withdrawn
+        (at(28), "money", Decimal(100), None, None, "partner"),  # week 2
+        (at(24), "hours", None, Decimal(40), None, "residents"),  # not a partner
+    ):
+        Contribution.objects.create(
+            dream=garden,
+            source=source,
+            organisation=corporation if source == "partner" else None,
+            kind=kind,
+            amount=amount,
+            hours=hours,
+            created_at=when,
+            withdrawn_at=withdrawn,
+        )
+
     # Handed in during week 1, picked up in week 2, with King's Day in between.
     bench = h.submit(at(23), "Bankje bij de bushalte", drunen, groen)  # Thursday
     swing = h.submit(at(26, 12), "Schommel in het park", vlijmen, spelen)  # Sunday
@@ -305,17 +360,60 @@ class TestFiguresOfAWeek:
         assert first["discussed_with"] == "Team Noord"
         assert first["by"] == "Sanne de Vries"
         assert second["reasonings"] == ["De school wil meedoen, de buren twijfelen."]
-        # A dilemma without a tension is listed too.
-        assert current["dilemmas"] == [
-            {
-                "id": history["silent"].pk,
-                "title": "Bloemen langs de dijk",
-                "version": 1,
-                "by": "Sanne de Vries",
-                "dilemma": "Mag de buurt zelf maaien?",
-                "discussed_with": "",
-            }
+        # The reviews' dilemmas are the Dilemma records now (issue 17): listed below.
+        assert "dilemmas" not in current
+
+    def test_dilemmas_and_exceptions_with_their_outcomes(self, history):
+        """Issue 17: recorded in the week (also from a review), or discussed in it; the
+        second review of the garden repeats no dilemma, so it adds none."""
+        items = build(WEEK_1)["current"]["dilemma_items"]
+        silent, garden = history["silent"].pk, history["garden"].pk
+        assert [(i["id"], i["kind"], i["summary"], i["outcome"]) for i in items] == [
+            (silent, "dilemma", "Mag de buurt zelf maaien?", "no_new_rule"),
+            (garden, "dilemma", "Wie onderhoudt de moestuin in de zomer?", "open"),
+            (garden, "exception", "Hekwerk van 1,50 m om de moestuin", "open"),
         ]
+        assert items[0]["note"] == "Maaien mag, met de maaier van de gemeente."
+        assert items[0]["discussed_by"] == "Marco Bakker"
+        assert items[1]["agreed_with"] == "Team Noord"
+        assert items[2] | {} == {
+            "id": garden,
+            "title": "Moestuin achter de school",
+            "kind": "exception",
+            "summary": "Hekwerk van 1,50 m om de moestuin",
+            "rule": "Hekwerk in de wijk hooguit 1,20 m",
+            "why": "Anders eten de reeën alles op.",
+            "agreed_with": "Teamleider Joke",
+            "by": "Sanne de Vries",
+            "recorded": "2026-04-24",
+            "recorded_in_week": True,
+            "outcome": "open",
+            "note": "",
+            "discussed_by": "",
+        }
+        assert build(WEEK_2)["current"]["dilemma_items"] == []
+
+    def test_partners_next_to_the_municipal_money(self, history):
+        """Issue 17: partners' contributions recorded in the week, not withdrawn: how many,
+        the money (of the money ones) and the hours; the residents' own hours are not a
+        partner's."""
+        current = build(WEEK_1)["current"]
+        assert current["partners"] == {"count": 3, "money": "250.00", "hours": "12.0"}
+        assert build(WEEK_2)["current"]["partners"] == {
+            "count": 1,
+            "money": "100.00",
+            "hours": "0.0",
+        }
+
+    def test_situations_seen_on_location_before_the_plan(self, history, enabler):
+        """Issue 17: the garden went to "in progress" for the first time in week 1, seen on
+        location two days before; a dream seen only after its move does not count."""
+        assert build(WEEK_1)["current"]["situation"] == {"in_progress": 1, "seen_before": 1}
+        SituationMap.objects.filter(dream=history["garden"]).update(
+            seen_on_location_on=date(2026, 4, 25)
+        )
+        assert build(WEEK_1)["current"]["situation"] == {"in_progress": 1, "seen_before": 0}
+        assert build(WEEK_2)["current"]["situation"] == {"in_progress": 0, "seen_before": 0}
 
     def test_silence_not_possible_and_workload(self, history, second_enabler):
         current = build(WEEK_1)["current"]
@@ -560,6 +658,23 @@ class TestPage:
         assert "De vijver is van het waterschap." in content
         assert "€ 9.500,00" in content
         assert "Opgepakt binnen 1 werkdag" in content
+        # Issue 17: dilemmas and exceptions with their outcomes, partners, the situation.
+        dilemmas = content.split('id="dilemmas"', 1)[1].split("</section>", 1)[0]
+        for shown in (
+            "Hekwerk van 1,50 m om de moestuin",
+            "Hekwerk in de wijk hooguit 1,20 m",
+            "Teamleider Joke",
+            "Te bespreken",
+            "Besproken: geen nieuwe regel",
+            "Maaien mag, met de maaier van de gemeente.",
+        ):
+            assert shown in dilemmas, shown
+        assert "Wie onderhoudt de moestuin in de zomer?" in dilemmas
+        assert (
+            "Partners legden deze week 3 bijdragen vast: € 250,00 en 12 uur, naast € 500,00"
+            in content
+        )
+        assert "Van de 1 droom die deze week voor het eerst naar" in content
 
     def test_charts_are_svg_with_a_text_alternative_and_a_table(self, as_manager, history):
         content = _page(as_manager)
@@ -706,6 +821,16 @@ class TestCsv:
             "",
         ] in rows
         assert ["Trend", "2026-W17: nieuwe dromen", "3", ""] in rows
+        assert ["Bijdragen van partners", "Deze week vastgelegd", "3", ""] in rows
+        assert ["Bijdragen van partners", "Uren", "12,0", ""] in rows
+        assert ["Situatie verkend vóór het plan", "Vooraf ter plekke gezien", "1", ""] in rows
+        assert [
+            "Dilemma's en uitzonderingen",
+            f"#{garden} Moestuin achter de school",
+            "Uitzondering op een regel: Hekwerk van 1,50 m om de moestuin"
+            " (Hekwerk in de wijk hooguit 1,20 m) — Te bespreken",
+            "",
+        ] in rows
 
     def test_cells_cannot_run_as_a_formula(self, as_manager, history):
         text = _ready(as_manager, f"{REPORT}csv/", {"week": "2026-04-20"}).content.decode()
