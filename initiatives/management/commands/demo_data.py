@@ -552,6 +552,7 @@ class Command(BaseCommand):
         # The platform first: Vlijmen's fund then asks its advice before staff decide.
         self._platform(villages[PLATFORM["village"]], chair=resident)
         self._neighbourhood_fund(villages["Vlijmen"], year)
+        self._dilemmas(manager=staff[3])
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new dreams)."))
         if not options["quiet_accounts"]:
             self._print_accounts()
@@ -784,6 +785,77 @@ class Command(BaseCommand):
                 proposed_by=enabler,
                 reasons="De route loopt over privégrond van drie eigenaren die niet willen meewerken.",
             )
+
+    def _dilemmas(self, *, manager: User) -> None:
+        """Issue 17, once: an exception still to discuss on a dream in progress, and a
+        dilemma on another dream that the managers discussed (no new rule)."""
+        from initiatives.dilemma_models import Dilemma
+
+        dreams = list(
+            Dream.objects.filter(
+                status__in=[Status.IN_PROGRESS, Status.IN_CONVERSATION], contact__isnull=False
+            ).order_by("status", "pk")[:2]
+        )
+        if len(dreams) < 2:
+            return
+        now = timezone.now()
+        records = [
+            (
+                dreams[0],
+                {
+                    "kind": Dilemma.Kind.EXCEPTION,
+                    "summary": "Het hele budget vooraf overgemaakt aan de buurtvereniging",
+                    "rule": "Budget wordt betaald na de bonnetjes",
+                    "why": "De vereniging kan de hovenier niet voorschieten; zonder geld "
+                    "vooraf komt de droom er niet.",
+                    "agreed_with": "Teamleider Sociaal Domein",
+                    "created_at": now - timedelta(days=3),
+                },
+                None,
+            ),
+            (
+                dreams[1],
+                {
+                    "kind": Dilemma.Kind.DILEMMA,
+                    "summary": "Spreekt de bewoner voor de hele straat?",
+                    "why": "Twee buren willen het niet, de rest wel. Wegen we de stemmen, of "
+                    "zoeken we eerst samen een plek die voor iedereen werkt?",
+                    "agreed_with": "Collega MogelijkMaker",
+                    "created_at": now - timedelta(days=10),
+                },
+                "Eerst samen een plek zoeken; geen nieuwe regel nodig.",
+            ),
+        ]
+        for dream, values, note in records:
+            item, created = Dilemma.objects.get_or_create(
+                dream=dream,
+                summary=values["summary"],
+                defaults={**values, "recorded_by": dream.contact},
+            )
+            if not created:
+                continue
+            TimelineEvent.objects.create(
+                dream=dream,
+                kind=EventKind.DILEMMA,
+                public=False,
+                actor=dream.contact,
+                created_at=item.created_at,
+                body=item.summary,
+            )
+            if note:
+                item.outcome = Dilemma.Outcome.NO_NEW_RULE
+                item.outcome_note = note
+                item.discussed_by = manager
+                item.discussed_at = now - timedelta(days=6)
+                item.save()
+                TimelineEvent.objects.create(
+                    dream=dream,
+                    kind=EventKind.DILEMMA_DISCUSSED,
+                    public=False,
+                    actor=manager,
+                    created_at=item.discussed_at,
+                    body=f"{item.get_outcome_display()}: {item.summary}\n{note}",
+                )
 
     def _neighbourhood_fund(self, village: Neighbourhood, year: int) -> None:
         """Vlijmen's own fund, mid-year: open for applications, with criteria, two
