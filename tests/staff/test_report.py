@@ -696,6 +696,19 @@ class TestPage:
         assert "style=" not in content.split("<main", 1)[1]
         assert "/static/css/report.css" in content
 
+    def test_every_table_has_a_header_for_each_column(self, as_manager, history):
+        """A column header too many (the funds table had "Paid" and "Accounted for" twice)
+        tells a screen reader the wrong header for every cell after it."""
+        content = _page(as_manager)
+        tables = re.findall(r"<table\b.*?</table>", content, re.S)
+        assert any("Fonds" in table for table in tables)
+        for table in tables:
+            head = re.search(r"<thead\b.*?</thead>", table, re.S).group(0)
+            columns = len(re.findall(r"<th\b", head))
+            for row in re.findall(r"<tr\b.*?</tr>", table.split("</thead>", 1)[1], re.S):
+                cells = len(re.findall(r"<t[hd]\b", row))
+                assert cells == columns, (columns, cells, head[:300])
+
     def test_default_is_last_complete_week(self, as_manager):
         content = _page(as_manager, REPORT)
         assert "Keek op de week: week 19, 4\N{EN DASH}10 mei 2026" in content  # on Monday 11 May
