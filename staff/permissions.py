@@ -42,6 +42,9 @@ ACCESS: dict[str, frozenset[str]] = {
     # platform's decision; managers may read.
     "applications": frozenset({ENABLER, MANAGER}),
     "application_decide": frozenset({ENABLER}),
+    # The paspoort (issue 17): every staff member reads it; only the administrator edits it.
+    "paspoort": frozenset({ENABLER, COMMS, MANAGER}),
+    "paspoort_edit": frozenset(),
 }
 
 

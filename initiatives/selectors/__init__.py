@@ -22,6 +22,9 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
     applications    the fund a resident applies to, the dreams it can ride on, a dream's
                     applications with their lines and answers
     application_decisions  what a platform's chair and staff read of applications to a fund
+    situation       the question behind the question: a dream's situation mapped, the weekly
+                    report's count of situations seen on location before the plan
+    paspoort        the paspoort as it reads now, every part with its versions
 """
 
 from initiatives.selectors.accountability import (
@@ -79,6 +82,12 @@ from initiatives.selectors.outbox import (
     outbox_failing_count,
     outbox_oldest_pending,
 )
+from initiatives.selectors.paspoort import (
+    PaspoortEntry,
+    paspoort_current,
+    paspoort_page,
+    paspoort_part_current,
+)
 from initiatives.selectors.platforms import (
     PLATFORM_STAFF_ROLES,
     SHARED_DREAM_FIELDS,
@@ -121,6 +130,7 @@ from initiatives.selectors.residents import (
     event_actor_for_resident,
     photo_for_resident,
 )
+from initiatives.selectors.situation import dream_situation, situations_mapped_before_plan
 from initiatives.selectors.staff_start import (
     administration_overview,
     promises_broken,
@@ -165,6 +175,7 @@ __all__ = [
     "FundState",
     "InvitationProblem",
     "MemberRow",
+    "PaspoortEntry",
     "PublicAgendaItem",
     "SharedDream",
     "accountabilities_waiting",
@@ -192,6 +203,7 @@ __all__ = [
     "dream_for_resident",
     "dream_for_staff",
     "dream_list_page",
+    "dream_situation",
     "dreams_first_contact_overdue",
     "dreams_of_resident",
     "dreams_pick_up_overdue",
@@ -221,6 +233,9 @@ __all__ = [
     "outbox_failed_count",
     "outbox_failing_count",
     "outbox_oldest_pending",
+    "paspoort_current",
+    "paspoort_page",
+    "paspoort_part_current",
     "photo_for_resident",
     "photo_for_staff",
     "platform_agenda_for_chair",
@@ -241,6 +256,7 @@ __all__ = [
     "report_days_read",
     "resident_data_export",
     "service_promises",
+    "situations_mapped_before_plan",
     "staff_dream_list",
     "theme_list",
     "triage_queue",
