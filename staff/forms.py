@@ -6,6 +6,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.functional import SimpleLazyObject
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import StaffNotificationMode
@@ -248,7 +249,9 @@ class ReviewForm(NLDesignFormMixin, forms.Form):
         part_choices = [("", _("— none —")), *((part.pk, part.title) for part in parts)]
         for value in CoreValue:
             self.fields[f"{value.value}_cites"] = forms.TypedChoiceField(
-                label=_("Weighed against this part of the paspoort"),
+                label=format_lazy(
+                    "{} ({})", _("Weighed against a part of the paspoort"), value.label
+                ),
                 choices=part_choices,
                 coerce=int,
                 required=False,

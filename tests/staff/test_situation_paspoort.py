@@ -389,3 +389,43 @@ def test_the_review_form_cites_a_part_and_the_history_shows_the_old_version(
     # The form offers the part as it reads now, chosen as before.
     current = PaspoortPart.objects.get(key=part.key, is_current=True)
     assert f'<option value="{current.pk}" selected>Eén vast gezicht</option>' in content
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-query read is PostgreSQL's")
+def test_the_one_query_and_the_prefetches_show_the_same_situation_and_cites(
+    client, in_conversation, enabler, administrator, monkeypatch
+):
+    """The situation and the cited parts, read in the workspace's one query (PostgreSQL) and
+    with select_related/prefetch_related (every other database), give the same page."""
+    import re
+    from types import SimpleNamespace
+
+    from initiatives.selectors import workspace
+
+    hostile = "<script>alert('x')</script> & \"meer\""
+    part = services.paspoort_part_add(by=administrator, title=hostile, text="Oud.")
+    services.review_record(
+        dream=in_conversation,
+        by=enabler,
+        verdicts=review_verdicts(),
+        cites={"responsibility": part.pk},
+    )
+    services.paspoort_part_revise(key=part.key, by=administrator, title="Nieuw", text="Nieuw.")
+    _situation(in_conversation, enabler, question_behind=hostile, seen_on_location_on=None)
+    client.force_login(enabler)
+
+    def page() -> str:
+        content = client.get(_workspace(in_conversation)).content.decode()
+        return re.sub(
+            r'(csrfmiddlewaretoken" value=|X-CSRFToken": |Nonce": )"[^"]+"', r"\1", content
+        )
+
+    one_query = page()
+    monkeypatch.setattr(workspace, "connection", SimpleNamespace(vendor="another"))
+    assert page() == one_query
+    assert (
+        "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;meer&quot; (versie 1)"
+        in (one_query)
+    )
+    assert "Nog niet" in one_query
+    assert "<script>alert" not in one_query
