@@ -45,8 +45,10 @@ def dream_for_staff(*, pk: int, whole_timeline: bool = False) -> Dream:
     stopped (None when nothing was left out), for the link to the rest to land on.
     dream.photos, contact_moments, practices, grants and decisions hold what .all() returns,
     as prefetch_related leaves them; dream.review_versions (newest first) and
-    dream.failed_mails (newest first) are lists. Raises Dream.DoesNotExist when staff cannot
-    see the dream.
+    dream.failed_mails (newest first) are lists. dream.situation is its SituationMap (when
+    one was mapped), each review version has its cited paspoort parts, and dream.paspoort_parts
+    lists the current parts a review may cite (issue 17). Raises Dream.DoesNotExist when
+    staff cannot see the dream.
     """
     limit = None if whole_timeline else TIMELINE_LATEST
     if connection.vendor == "postgresql":
