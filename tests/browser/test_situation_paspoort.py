@@ -71,8 +71,8 @@ def test_situation_paspoort_and_a_cited_review(site, pages):
     expect(success_message(page)).to_have_text("De situatie is vastgelegd.")
     summary = page.locator(".portal-facts")
     expect(summary).to_contain_text(QUESTION)
-    expect(summary).to_contain_text("Hun straat")
-    expect(summary).to_contain_text(re.compile(r"Ja, op \d+ \w+ \d{4}"))
+    expect(summary).to_contain_text("Namens: Hun straat")
+    expect(summary).to_contain_text(re.compile(r"Ter plekke gezien: ja, op \d+ \w+ \d{4}"))
     check_accessibility(page, "situation-02-summary")
 
     # b. The paspoort, one click from the workspace.

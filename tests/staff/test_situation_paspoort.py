@@ -92,8 +92,8 @@ def test_the_workspace_shows_the_situation_in_its_summary(client, picked_up, ena
     client.force_login(manager)
     content = client.get(_workspace(picked_up)).content.decode()
     assert "Ze zoekt buren om mee te praten." in content
-    assert "Hun straat" in content
-    assert "Ja, op 1 " in content
+    assert "Namens: Hun straat" in content
+    assert "Ter plekke gezien: ja, op 1 " in content
 
 
 def test_a_bad_situation_keeps_what_was_typed(client, picked_up, enabler):
@@ -427,5 +427,5 @@ def test_the_one_query_and_the_prefetches_show_the_same_situation_and_cites(
         "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;meer&quot; (versie 1)"
         in (one_query)
     )
-    assert "Nog niet" in one_query
+    assert "Nog niet ter plekke gezien" in one_query
     assert "<script>alert" not in one_query
