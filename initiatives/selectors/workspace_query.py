@@ -98,24 +98,16 @@ _P = "x.p_email, x.p_full_name, x.p_is_active, x.p_is_staff"
 # The parts of the paspoort a review's core values cite (issue 17), as they read then.
 _CITES = ("customer", "responsibility", "dialogue")
 _CITED_COLUMNS = ", ".join(f"x.{v}_cites_id, x.{v}_key, x.{v}_version, x.{v}_title" for v in _CITES)
+# The reviews with their author (p_*) and each value's cited part (<value>_key, ...).
 _REVIEW_SOURCE = (
-    _people("initiatives_review", "by_id", "t.dream_id = d.id")
-    .replace(
-        "p.is_staff AS p_is_staff ",
-        "p.is_staff AS p_is_staff, "
-        + ", ".join(
-            f"{v}.key AS {v}_key, {v}.version AS {v}_version, {v}.title AS {v}_title"
-            for v in _CITES
-        )
-        + " ",
+    "(SELECT t.*, p.email AS p_email, p.full_name AS p_full_name, "  # noqa: S608
+    "p.is_active AS p_is_active, p.is_staff AS p_is_staff, "
+    + ", ".join(
+        f"{v}.key AS {v}_key, {v}.version AS {v}_version, {v}.title AS {v}_title" for v in _CITES
     )
-    .replace(
-        "WHERE t.dream_id",
-        " ".join(
-            f"LEFT JOIN initiatives_paspoortpart {v} ON {v}.id = t.{v}_cites_id" for v in _CITES
-        )
-        + " WHERE t.dream_id",
-    )
+    + " FROM initiatives_review t LEFT JOIN accounts_user p ON p.id = t.by_id "
+    + " ".join(f"LEFT JOIN initiatives_paspoortpart {v} ON {v}.id = t.{v}_cites_id" for v in _CITES)
+    + " WHERE t.dream_id = d.id) AS s"
 )
 
 # Composed at import from this module's constants only; every value goes as a parameter.

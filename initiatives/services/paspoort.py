@@ -6,7 +6,7 @@ changes its position. Removing a part takes it out of the paspoort (no version i
 more); its versions are kept, so that the reviews that cited it still show them.
 """
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
@@ -77,7 +77,11 @@ def paspoort_part_add(
         written_by=by,
     )
     part.full_clean()
-    part.save()
+    try:
+        with transaction.atomic():
+            part.save()
+    except IntegrityError:  # the same title added at the same moment by someone else
+        raise NotAllowed(_("Someone else just changed the paspoort: try again.")) from None
     return part
 
 
