@@ -6,6 +6,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.functional import SimpleLazyObject
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import StaffNotificationMode
@@ -242,9 +243,26 @@ class ReviewForm(NLDesignFormMixin, forms.Form):
         error_messages={"max_length": TOO_LONG},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, parts=(), **kwargs):
+        """PARTS: the current parts of the paspoort, which each core value may cite."""
         super().__init__(*args, **kwargs)
+        part_choices = [("", _("— none —")), *((part.pk, part.title) for part in parts)]
         for value in CoreValue:
+            self.fields[f"{value.value}_cites"] = forms.TypedChoiceField(
+                label=format_lazy(
+                    "{} ({})", _("Weighed against a part of the paspoort"), value.label
+                ),
+                choices=part_choices,
+                coerce=int,
+                required=False,
+                empty_value=None,
+                widget=forms.Select(attrs={"class": "utrecht-select utrecht-select--html-select"}),
+                error_messages={
+                    "invalid_choice": _(
+                        "Choose a part of the paspoort from the list: it may just have changed."
+                    )
+                },
+            )
             self.fields[f"{value.value}_verdict"] = forms.ChoiceField(
                 label=value.label,
                 choices=Verdict.choices,
@@ -257,14 +275,25 @@ class ReviewForm(NLDesignFormMixin, forms.Form):
                 rows=2,
                 required_message=_("Explain your verdict in a sentence or two."),
             )
-        order = [f"{v.value}_{part}" for v in CoreValue for part in ("verdict", "reasoning")]
+        order = [
+            f"{v.value}_{part}" for v in CoreValue for part in ("verdict", "reasoning", "cites")
+        ]
         self.order_fields([*order, "dilemma", "discussed_with"])
 
     def value_fields(self):
         return [
-            (value.label, self[f"{value.value}_verdict"], self[f"{value.value}_reasoning"])
+            (
+                value.label,
+                self[f"{value.value}_verdict"],
+                self[f"{value.value}_reasoning"],
+                self[f"{value.value}_cites"],
+            )
             for value in CoreValue
         ]
+
+    def cites(self) -> dict[str, int | None]:
+        """The part of the paspoort each core value cites (its id), or None."""
+        return {value.value: self.cleaned_data[f"{value.value}_cites"] for value in CoreValue}
 
     def clean(self):
         cleaned = super().clean()

@@ -46,6 +46,9 @@ ACCESS: dict[str, frozenset[str]] = {
     # meeting and note an outcome; MogelijkMakers may read along, to learn from each other.
     "dilemmas": frozenset({ENABLER, MANAGER}),
     "dilemma_discuss": frozenset({MANAGER}),
+    # The paspoort (issue 17): every staff member reads it; only the administrator edits it.
+    "paspoort": frozenset({ENABLER, COMMS, MANAGER}),
+    "paspoort_edit": frozenset(),
 }
 
 

@@ -5,8 +5,10 @@ from staff import (
     application_views,
     dilemma_views,
     fund_views,
+    paspoort_views,
     platform_views,
     report_views,
+    situation_views,
     two_factor,
     views,
 )
@@ -41,6 +43,7 @@ urlpatterns = [
         name="dream_practice",
     ),
     path("dromen/<int:pk>/kernwaarden/", views.dream_review, name="dream_review"),
+    path("dromen/<int:pk>/situatie/", situation_views.dream_situation, name="dream_situation"),
     path("dromen/<int:pk>/budget/", views.dream_grant, name="dream_grant"),
     path("dromen/<int:pk>/status/", views.dream_move, name="dream_move"),
     path(
@@ -82,6 +85,18 @@ urlpatterns = [
     path("rapportage/csv/", report_views.report_csv, name="report_csv"),
     path("rapportage/pdf/", report_views.report_pdf, name="report_pdf"),
     path("fondsen/", fund_views.funds, name="funds"),
+    path("paspoort/", paspoort_views.paspoort, name="paspoort"),
+    path("paspoort/bewerken/", paspoort_views.paspoort_edit, name="paspoort_edit"),
+    path(
+        "paspoort/bewerken/<slug:key>/",
+        paspoort_views.paspoort_part_edit,
+        name="paspoort_part_edit",
+    ),
+    path(
+        "paspoort/bewerken/<slug:key>/verwijderen/",
+        paspoort_views.paspoort_part_remove,
+        name="paspoort_part_remove",
+    ),
     path("wijkplatforms/", platform_views.platforms, name="platforms"),
     path(
         "wijkplatforms/uitnodigingen/<int:pk>/intrekken/",

@@ -37,6 +37,7 @@ from staff.contact_moments import contact_moments_html
 from staff.dilemmas import workspace_dilemmas
 from staff.dream_rows import dream_rows_html
 from staff.permissions import can, staff_area, start_parts
+from staff.situation_forms import situation_context
 from staff.timeline import timeline_entries, timeline_html
 from staff.triage_rows import triage_rows_html
 
@@ -419,13 +420,16 @@ def _practice_rows(dream: Dream, forms_in_use: dict) -> list[dict]:
     return rows
 
 
-def _review_initial(review) -> dict | None:
+def _review_initial(review, parts) -> dict | None:
     if review is None:
         return None
     initial = {"dilemma": review.dilemma, "discussed_with": review.discussed_with}
+    current = {part.key: part.pk for part in parts}  # a cited part now: its current version
     for value in CoreValue:
         initial[f"{value.value}_verdict"] = getattr(review, f"{value.value}_verdict")
         initial[f"{value.value}_reasoning"] = getattr(review, f"{value.value}_reasoning")
+        cited = getattr(review, f"{value.value}_cites")
+        initial[f"{value.value}_cites"] = current.get(cited.key) if cited else None
     return initial
 
 
@@ -461,6 +465,7 @@ def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
             lambda: contact_moments_html(dream.contact_moments.all())
         ),
         "current_review": current_review,
+        **situation_context(dream, forms_in_use),  # the question behind the question (issue 17)
         "open_decision": open_decision,
         "funds": selectors.funds_current(),
         "budget": selectors.dream_budget(dream),
@@ -473,7 +478,11 @@ def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
             "contact_form", lambda: forms.ContactMomentForm(initial={"on": timezone.localdate()})
         ),
         "review_form": form(
-            "review_form", lambda: forms.ReviewForm(initial=_review_initial(current_review))
+            "review_form",
+            lambda: forms.ReviewForm(
+                initial=_review_initial(current_review, dream.paspoort_parts),
+                parts=dream.paspoort_parts,
+            ),
         ),
         "grant_form": form("grant_form", lambda: forms.GrantForm(promised=promised)),
         "move_form": form("move_form", lambda: forms.MoveForm(targets=moves)),
@@ -617,7 +626,7 @@ def dream_practice(request, pk: int, practice: str) -> HttpResponse:
 @require_POST
 @vary_on_headers("HX-Request")
 def dream_review(request, pk: int) -> HttpResponse:
-    form = forms.ReviewForm(request.POST)
+    form = forms.ReviewForm(request.POST, parts=selectors.paspoort_current())
     return _workspace_action(
         request,
         pk,
@@ -629,6 +638,7 @@ def dream_review(request, pk: int) -> HttpResponse:
             verdicts=form.verdicts(),
             dilemma=data["dilemma"],
             discussed_with=data["discussed_with"],
+            cites=form.cites(),
         ),
         success=_("The core-value review has been recorded."),
     )

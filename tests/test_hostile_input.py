@@ -615,6 +615,7 @@ def workspace_fields(name: str, world, practice: str = "mapping") -> dict[str, l
     for value in CoreValue:
         review[f"review-{value.value}_verdict"] = list(Verdict.values)
         review[f"review-{value.value}_reasoning"] = text_field()
+        review[f"review-{value.value}_cites"] = ["", "1", "9" * 30]  # a paspoort part (issue 17)
     return {
         "pick_up": {},  # no fields: only the body and the address can be hostile
         "dream_message": {"message-body": text_field()},
@@ -626,6 +627,13 @@ def workspace_fields(name: str, world, practice: str = "mapping") -> dict[str, l
         },
         "dream_practice": {f"{practice}-done": ["on", ""], f"{practice}-note": text_field("")},
         "dream_review": review,
+        "dream_situation": {
+            "situation-question_behind": text_field(""),
+            "situation-speaks_for": ["street", "neighbourhood", ""],
+            "situation-other_views": text_field(""),
+            "situation-views_heard_by": text_field(""),
+            "situation-seen_on_location_on": [today.isoformat(), "2099-01-01", ""],
+        },
         "dream_grant": {
             "grant-fund": [str(world["fund"].pk)],
             "grant-amount": ["250", "250,50", "3000", "0,01"],
@@ -647,6 +655,7 @@ WORKSPACE_POSTS = [
     "dream_contact",
     "dream_practice",
     "dream_review",
+    "dream_situation",
     "dream_grant",
     "dream_move",
     "dream_propose_not_possible",
@@ -675,6 +684,34 @@ def test_staff_workspace_posts(world, name, data):
     if response.status_code == 302:  # stored: the workspace shows it without error
         page = client.get(reverse("staff:dream_workspace", args=[dream.pk]))
         assert page.status_code == 200
+
+
+@HOSTILE
+@given(data=st.data())
+def test_paspoort_edit_posts(world, data):
+    """The administrator's paspoort forms (issue 17): add a part, edit one, remove one."""
+    if "administrator" not in world:
+        world["administrator"] = StaffFactory(email="beheer@heusden.example", is_superuser=True)
+        world["part"] = services.paspoort_part_add(
+            by=world["administrator"], title="Eén gezicht", text="Eén contact."
+        )
+    admin = client_of(world, "administrator")
+    part_fields = {
+        "title": text_field(),
+        "text": text_field(),
+        "position": ["10", "", "-1", "9" * 30],
+    }
+    new_fields = {f"new-{name}": values for name, values in part_fields.items()}
+    send(admin, "paspoort add", "/medewerkers/paspoort/bewerken/", **data.draw(bodies(new_fields)))
+    key = data.draw(
+        st.one_of(st.just(world["part"].key), st.from_regex(r"[a-z0-9-]{1,80}", fullmatch=True))
+    )
+    send(
+        admin,
+        "paspoort edit",
+        f"/medewerkers/paspoort/bewerken/{key}/",
+        **data.draw(bodies(part_fields)),
+    )
 
 
 @HOSTILE

@@ -23,6 +23,9 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
                     applications with their lines and answers
     application_decisions  what a platform's chair and staff read of applications to a fund
     dilemmas        dilemmas and exceptions: a dream's own, the managers' open and discussed
+    situation       the question behind the question: a dream's situation mapped (the weekly
+                    report counts those seen on location before the plan: weekly_report)
+    paspoort        the paspoort as it reads now, every part with its versions
 """
 
 from initiatives.selectors.accountability import (
@@ -88,6 +91,12 @@ from initiatives.selectors.outbox import (
     outbox_failing_count,
     outbox_oldest_pending,
 )
+from initiatives.selectors.paspoort import (
+    PaspoortEntry,
+    paspoort_current,
+    paspoort_page,
+    paspoort_part_current,
+)
 from initiatives.selectors.platforms import (
     PLATFORM_STAFF_ROLES,
     SHARED_DREAM_FIELDS,
@@ -130,6 +139,7 @@ from initiatives.selectors.residents import (
     event_actor_for_resident,
     photo_for_resident,
 )
+from initiatives.selectors.situation import dream_situation
 from initiatives.selectors.staff_start import (
     administration_overview,
     promises_broken,
@@ -178,6 +188,7 @@ __all__ = [
     "FundState",
     "InvitationProblem",
     "MemberRow",
+    "PaspoortEntry",
     "PublicAgendaItem",
     "SharedDream",
     "accountabilities_waiting",
@@ -209,6 +220,7 @@ __all__ = [
     "dream_for_resident",
     "dream_for_staff",
     "dream_list_page",
+    "dream_situation",
     "dreams_first_contact_overdue",
     "dreams_of_resident",
     "dreams_pick_up_overdue",
@@ -238,6 +250,9 @@ __all__ = [
     "outbox_failed_count",
     "outbox_failing_count",
     "outbox_oldest_pending",
+    "paspoort_current",
+    "paspoort_page",
+    "paspoort_part_current",
     "photo_for_resident",
     "photo_for_staff",
     "platform_agenda_for_chair",

@@ -22,6 +22,8 @@ from initiatives.models import (
     ServicePromises,
     TimelineEvent,
 )
+from initiatives.selectors.paspoort import paspoort_current
+from initiatives.selectors.situation import dream_situation
 from initiatives.selectors.workspace_query import TimelineRow, read_workspace_dream
 from initiatives.statuses import Status
 
@@ -43,8 +45,10 @@ def dream_for_staff(*, pk: int, whole_timeline: bool = False) -> Dream:
     stopped (None when nothing was left out), for the link to the rest to land on.
     dream.photos, contact_moments, practices, grants and decisions hold what .all() returns,
     as prefetch_related leaves them; dream.review_versions (newest first) and
-    dream.failed_mails (newest first) are lists. Raises Dream.DoesNotExist when staff cannot
-    see the dream.
+    dream.failed_mails (newest first) are lists. dream.situation is its SituationMap (when
+    one was mapped), each review version has its cited paspoort parts, and dream.paspoort_parts
+    lists the current parts a review may cite (issue 17). Raises Dream.DoesNotExist when
+    staff cannot see the dream.
     """
     limit = None if whole_timeline else TIMELINE_LATEST
     if connection.vendor == "postgresql":
@@ -73,7 +77,7 @@ def _dream_for_staff_portable(*, pk: int, limit: int | None) -> Dream:
     )
     dream = (
         Dream.objects.exclude(status=Status.UNCONFIRMED)
-        .select_related("resident", "neighbourhood", "theme", "contact")
+        .select_related("resident", "neighbourhood", "theme", "contact", "situation")
         .annotate(timeline_count=Coalesce(Subquery(event_count, output_field=IntegerField()), 0))
         .prefetch_related(
             Prefetch("events", queryset=events, to_attr="timeline"),
@@ -85,7 +89,9 @@ def _dream_for_staff_portable(*, pk: int, limit: int | None) -> Dream:
             Prefetch("practices", queryset=PracticeNote.objects.select_related("updated_by")),
             Prefetch(
                 "reviews",
-                queryset=Review.objects.select_related("by").order_by("-version"),
+                queryset=Review.objects.select_related(
+                    "by", "customer_cites", "responsibility_cites", "dialogue_cites"
+                ).order_by("-version"),
                 to_attr="review_versions",
             ),
             Prefetch(
@@ -107,6 +113,7 @@ def _dream_for_staff_portable(*, pk: int, limit: int | None) -> Dream:
         .get(pk=pk)
     )
     dream.timeline = [TimelineRow.of(event) for event in dream.timeline]
+    dream.paspoort_parts = paspoort_current()  # issue 17: what a review can cite
     return dream
 
 
@@ -123,6 +130,7 @@ def workspace_summary(dream: Dream, promised: ServicePromises) -> dict:
     None while it has not) and whether the promise is broken ("late": done after the deadline,
     or not done and the deadline passed). first_contact is None until the dream is picked up.
     granted and awaiting: the sums of its grants given and waiting for a manager's approval.
+    situation: the SituationMap mapped for it, or None.
     """
     today = timezone.localdate()
 
@@ -144,6 +152,8 @@ def workspace_summary(dream: Dream, promised: ServicePromises) -> dict:
         "awaiting": sum(
             (g.amount for g in grants if g.state == Grant.State.AWAITING_APPROVAL), Decimal(0)
         ),
+        # The question behind the question (issue 17), read with the dream; None: not mapped.
+        "situation": dream_situation(dream),
     }
 
 

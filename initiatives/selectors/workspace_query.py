@@ -33,6 +33,8 @@ from initiatives.models import (
     ServicePromises,
     Theme,
 )
+from initiatives.paspoort_models import PaspoortPart
+from initiatives.situation_models import SituationMap
 from initiatives.statuses import Status
 
 DB = "default"
@@ -93,6 +95,21 @@ def _people(table: str, key: str, where: str) -> str:
 
 _P = "x.p_email, x.p_full_name, x.p_is_active, x.p_is_staff"
 
+# The parts of the paspoort a review's core values cite (issue 17), as they read then.
+_CITES = ("customer", "responsibility", "dialogue")
+_CITED_COLUMNS = ", ".join(f"x.{v}_cites_id, x.{v}_key, x.{v}_version, x.{v}_title" for v in _CITES)
+# The reviews with their author (p_*) and each value's cited part (<value>_key, ...).
+_REVIEW_SOURCE = (
+    "(SELECT t.*, p.email AS p_email, p.full_name AS p_full_name, "  # noqa: S608
+    "p.is_active AS p_is_active, p.is_staff AS p_is_staff, "
+    + ", ".join(
+        f"{v}.key AS {v}_key, {v}.version AS {v}_version, {v}.title AS {v}_title" for v in _CITES
+    )
+    + " FROM initiatives_review t LEFT JOIN accounts_user p ON p.id = t.by_id "
+    + " ".join(f"LEFT JOIN initiatives_paspoortpart {v} ON {v}.id = t.{v}_cites_id" for v in _CITES)
+    + " WHERE t.dream_id = d.id) AS s"
+)
+
 # Composed at import from this module's constants only; every value goes as a parameter.
 WORKSPACE_SQL = f"""
 SELECT
@@ -100,6 +117,15 @@ SELECT
   d.show_publicly, d.contact_name, d.contact_phone, d.status, d.created_at, d.submitted_at,
   d.picked_up_at, d.first_contact_at, d.closed_at, d.last_public_update_at,
   n.id, n.name, th.id, th.name, {_PERSON.format("r")}, {_PERSON.format("c")},
+  s.id, s.question_behind, s.speaks_for, s.other_views, s.views_heard_by,
+  s.seen_on_location_on, s.updated_by_id, s.updated_at,
+  {
+    _list(
+        "x.id, x.key, x.version, x.title",
+        "initiatives_paspoortpart WHERE is_current",
+        "position, key",
+    )
+},
   (SELECT count(*) FROM initiatives_timelineevent e WHERE e.dream_id = d.id),
   {
     _list(
@@ -136,8 +162,8 @@ SELECT
         "x.id, x.version, x.is_current, x.customer_verdict, x.customer_reasoning, "
         "x.responsibility_verdict, x.responsibility_reasoning, x.dialogue_verdict, "
         f"x.dialogue_reasoning, x.dilemma, x.discussed_with, x.has_tension, x.created_at, "
-        f"x.by_id, {_P}",
-        _people("initiatives_review", "by_id", "t.dream_id = d.id"),
+        f"x.by_id, {_P}, {_CITED_COLUMNS}",
+        _REVIEW_SOURCE,
         "version DESC",
     )
 },
@@ -172,6 +198,7 @@ JOIN initiatives_neighbourhood n ON n.id = d.neighbourhood_id
 JOIN initiatives_theme th ON th.id = d.theme_id
 JOIN accounts_user r ON r.id = d.resident_id
 LEFT JOIN accounts_user c ON c.id = d.contact_id
+LEFT JOIN initiatives_situationmap s ON s.dream_id = d.id
 WHERE d.id = %(pk)s AND d.status <> %(unconfirmed)s
 """  # noqa: S608
 
@@ -193,6 +220,11 @@ _DECISION_FIELDS = (
     "proposed_by_id",
     "signed_by_id",
 )
+_SITUATION_FIELDS = (
+    "id", "dream_id", "question_behind", "speaks_for", "other_views", "views_heard_by",
+    "seen_on_location_on", "updated_by_id", "updated_at",
+)  # fmt: skip
+_PART_FIELDS = ("id", "key", "version", "title")
 _MAIL_FIELDS = ("id", "dream_id", "created_at", "to_email", "subject", "state")
 
 
@@ -225,6 +257,12 @@ def read_workspace_dream(*, pk: int, limit: int | None) -> Dream | None:
     people = _People()
     dream.resident = people.get(row[20:25])
     dream.contact = people.get(row[25:30]) if row[25] is not None else None
+    # The situation mapped (issue 17), None while nothing was: dream.situation reads it.
+    situation = None
+    if row[30] is not None:
+        situation = _make(SituationMap, _SITUATION_FIELDS, (row[30], pk, *row[31:38]))
+    SituationMap.dream.field.remote_field.set_cached_value(dream, situation)
+    dream.paspoort_parts = [_make(PaspoortPart, _PART_FIELDS, part) for part in row[38]]
 
     dream.timeline_count = count
     dream.timeline = [
@@ -276,7 +314,8 @@ def read_workspace_dream(*, pk: int, limit: int | None) -> Dream | None:
     dream.review_versions = [
         _with(
             _make(Review, review_fields, (r[0], pk, *r[1:12], _moment(r[12]), r[13])),
-            by=people.get((r[13], *r[14:])) if r[13] is not None else None,
+            by=people.get((r[13], *r[14:18])) if r[13] is not None else None,
+            **_cited(r[18:]),
         )
         for r in reviews
     ]
@@ -320,6 +359,17 @@ def read_workspace_dream(*, pk: int, limit: int | None) -> Dream | None:
         for id, created, to_email, subject, state in mails
     ]  # fmt: skip
     return dream
+
+
+def _cited(values) -> dict:
+    """A review's *_cites: the part of the paspoort each core value cites, or None."""
+    cited = {}
+    for number, value in enumerate(_CITES):
+        part = values[number * 4 : number * 4 + 4]
+        cited[f"{value}_cites"] = (
+            None if part[0] is None else _make(PaspoortPart, _PART_FIELDS, part)
+        )
+    return cited
 
 
 def _promises(values) -> ServicePromises:

@@ -68,6 +68,12 @@ from initiatives.services.keeping_informed import (
     silence_rule_apply,
     staff_notification_mode_set,
 )
+from initiatives.services.paspoort import (
+    PASPOORT_MAX_PARTS,
+    paspoort_part_add,
+    paspoort_part_remove,
+    paspoort_part_revise,
+)
 from initiatives.services.platforms import (
     INVITATION_DAYS,
     INVITATION_REFUSALS,
@@ -100,6 +106,7 @@ from initiatives.services.sign_in import (
     sign_in_link_send,
     sign_in_link_user,
 )
+from initiatives.services.situation import situation_record
 from initiatives.services.weekly_report import last_monday, weekly_report_build, weekly_report_mail
 from initiatives.services.workspace import (
     dream_add_note,
@@ -117,6 +124,7 @@ __all__ = [
     "INVITATION_DAYS",
     "INVITATION_REFUSALS",
     "ORGANISATION_KEYS",
+    "PASPOORT_MAX_PARTS",
     "FundYearExists",
     "InvitationSent",
     "accountability_accept",
@@ -175,6 +183,9 @@ __all__ = [
     "notification_mode_set",
     "outbox_digest_send",
     "outcome_problems",
+    "paspoort_part_add",
+    "paspoort_part_remove",
+    "paspoort_part_revise",
     "pick_up_deadline",
     "platform_invitation_withdraw",
     "platform_invite",
@@ -195,6 +206,7 @@ __all__ = [
     "sign_in_link_send",
     "sign_in_link_user",
     "silence_rule_apply",
+    "situation_record",
     "staff_notification_mode_set",
     "weekly_report_build",
     "weekly_report_mail",

@@ -5,7 +5,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
+from initiatives.exceptions import NotAllowed
 from initiatives.models import CoreValue, Dream, EventKind, Review, Verdict
+from initiatives.paspoort_models import PaspoortPart
 from initiatives.services._core import (
     _lock,
     _record,
@@ -24,10 +26,13 @@ def review_record(
     verdicts: dict[str, tuple[str, str]],
     dilemma: str = "",
     discussed_with: str = "",
+    cites: dict[str, int | None] | None = None,
 ) -> Review:
     """Record (or revise) the core-value review; every earlier version is kept.
 
-    VERDICTS maps each CoreValue to (Verdict, reasoning).
+    VERDICTS maps each CoreValue to (Verdict, reasoning). CITES maps a CoreValue to the id
+    of the part of the paspoort it was weighed against (issue 17): a current version, kept
+    with the review as it reads now, also once the part is edited later.
     """
     _require_role(by, Role.ENABLER)
     dream = _lock(dream)
@@ -41,6 +46,7 @@ def review_record(
             raise ValueError("Each verdict needs a valid choice and a reasoning.")
         fields[f"{value}_verdict"] = verdict
         fields[f"{value}_reasoning"] = reasoning.strip()
+    fields.update(_cited_parts(cites or {}))
     has_tension = any(verdict == Verdict.TENSION for verdict, _r in verdicts.values())
     previous = dream.reviews.filter(is_current=True).first()
     if previous:
@@ -72,3 +78,23 @@ def review_record(
     # A new or changed dilemma goes to the managers' page too (issue 17).
     dilemma_from_review(review=review, previous=previous)
     return review
+
+
+def _cited_parts(cites: dict[str, int | None]) -> dict[str, PaspoortPart]:
+    """Return the review's *_cites fields for CITES, each a current part of the paspoort."""
+    wanted = {value: pk for value, pk in cites.items() if pk is not None}
+    if set(wanted) - set(CoreValue.values):
+        raise ValueError("Only a core value can cite a part of the paspoort.")
+    parts = PaspoortPart.objects.in_bulk([*wanted.values()])
+    fields = {}
+    for value, pk in wanted.items():
+        part = parts.get(pk)
+        if part is None or not part.is_current:
+            raise NotAllowed(
+                _(
+                    "The part of the paspoort you chose has just been changed or removed: "
+                    "choose it again."
+                )
+            )
+        fields[f"{value}_cites"] = part
+    return fields

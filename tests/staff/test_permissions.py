@@ -134,6 +134,16 @@ EXPECTED: dict[str, Expect] = {
     "dream_dilemma": _may(ENABLER, get=NOT_ALLOWED, post=INVALID),
     "dilemmas": _may(ENABLER, MANAGER),
     "dilemma_discuss": _may(MANAGER, get=NOT_ALLOWED, post=INVALID),
+    # The question behind the question (issue 17): an empty form is refused with its errors.
+    "dream_situation": _may(ENABLER, get=NOT_ALLOWED, post=INVALID),
+    # The paspoort (issue 17): every staff role reads it, only the administrator edits it;
+    # an empty form gets the page again with its errors, removing leads back to the list.
+    "paspoort": _may(ENABLER, COMMS, MANAGER),
+    "paspoort_edit": _may(post=INVALID),
+    "paspoort_part_edit": _may(post=INVALID),
+    "paspoort_part_remove": _may(
+        get=NOT_ALLOWED, post=Answer(302, "/medewerkers/paspoort/bewerken/")
+    ),
 }
 
 # Steps of signing in, open to everyone or to every signed-in staff member whatever their
@@ -155,7 +165,7 @@ def test_every_staff_url_is_in_the_matrix():
 
 
 @pytest.fixture
-def world(resident, picked_up, enabler, fund):
+def world(resident, picked_up, enabler, fund, administrator):
     """One dream with a photo, a review, a proposed decision, a grant awaiting approval, and
     the MogelijkMaker's finished export, an open invitation to a neighbourhood platform."""
     services.review_record(
@@ -190,8 +200,10 @@ def world(resident, picked_up, enabler, fund):
     dilemma = services.dilemma_record(
         dream=picked_up, by=enabler, kind="dilemma", summary="Spreekt hij voor de straat?", why="?"
     )
+    part = services.paspoort_part_add(by=administrator, title="Eén gezicht", text="Eén contact.")
     return {
         "dilemma": dilemma,
+        "paspoort_part": part,
         "accountability": report,
         "dream": picked_up,
         "photo": photo,
@@ -226,6 +238,7 @@ def _url(name: str, world) -> str:
         "pk": world["dream"].pk,
         "photo_pk": world["photo"].pk,
         "practice": "mapping",
+        "key": world["paspoort_part"].key,
     }
     if name == "decision_sign":
         values["pk"] = world["decision"].pk

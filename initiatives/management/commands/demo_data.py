@@ -40,7 +40,9 @@ from initiatives.models import (
     Verdict,
     WorkingPractice,
 )
+from initiatives.paspoort_models import PaspoortPart
 from initiatives.platform_models import AgendaItem, PlatformMember
+from initiatives.situation_models import SituationMap
 from initiatives.statuses import Status
 
 VILLAGES = [
@@ -480,6 +482,41 @@ AGENDA = [
 ]
 
 
+# The paspoort (issue 17): the frame every MogelijkMaker works in, in the spirit of Heusden.
+PASPOORT = [
+    (
+        "de-bewoner-is-eigenaar",
+        "De bewoner is eigenaar",
+        "De droom is van de bewoner. Wij helpen, we nemen het niet over. "
+        "Vraag: wat kan de bewoner zelf, en wat is er echt van ons nodig?",
+    ),
+    (
+        "een-gezicht",
+        "Eén gezicht",
+        "Elke bewoner en elke partner heeft één vast aanspreekpunt bij de gemeente. "
+        "Jij regelt intern wat nodig is; de bewoner hoeft niet van loket naar loket.",
+    ),
+    (
+        "geen-nieuwe-regel-voor-een-uitzondering",
+        "Geen nieuwe regel voor één uitzondering",
+        "Past iets niet in de regels, maar is het goed voor de buurt? Maak een uitzondering "
+        "en leg uit waarom. We maken geen nieuwe regel om één geval.",
+    ),
+    (
+        "ruimte-om-af-te-wijken",
+        "Ruimte om af te wijken, open over dilemma's",
+        "Je krijgt ruimte om af te wijken. Daar hoort bij dat je open bent over je "
+        "dilemma's: bespreek ze met collega's in het weekoverleg.",
+    ),
+    (
+        "eerst-kijken-dan-plannen",
+        "Eerst kijken, dan plannen",
+        "Ga ter plekke kijken voordat je een plan afspreekt. Vraag wie er nog meer iets van "
+        "vindt: spreekt de bewoner voor de hele straat?",
+    ),
+]
+
+
 def demo_totp_key(email: str) -> str:
     """Return a fixed authenticator key (hex) for a demo account: the same on every run."""
     import hashlib
@@ -553,6 +590,7 @@ class Command(BaseCommand):
         self._platform(villages[PLATFORM["village"]], chair=resident)
         self._neighbourhood_fund(villages["Vlijmen"], year)
         self._dilemmas(manager=staff[3])
+        self._paspoort_and_situations(staff)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new dreams)."))
         if not options["quiet_accounts"]:
             self._print_accounts()
@@ -856,6 +894,52 @@ class Command(BaseCommand):
                     created_at=item.discussed_at,
                     body=f"{item.get_outcome_display()}: {item.summary}\n{note}",
                 )
+
+    def _paspoort_and_situations(self, staff: list[User]) -> None:
+        """The paspoort, written by the administrator, and the situation mapped on two dreams
+        in progress: one seen on location before its plan, one not (issue 17)."""
+        administrator = next(user for user in staff if user.is_superuser)
+        for position, (key, title, text) in enumerate(PASPOORT, start=1):
+            PaspoortPart.objects.get_or_create(
+                key=key,
+                version=1,
+                defaults={
+                    "title": title,
+                    "text": text,
+                    "position": position * 10,
+                    "written_by": administrator,
+                },
+            )
+        owner = PaspoortPart.objects.filter(key="de-bewoner-is-eigenaar", is_current=True).first()
+        if SituationMap.objects.exists():
+            return
+        dreams = Dream.objects.filter(status=Status.IN_PROGRESS, contact__isnull=False).order_by(
+            "pk"
+        )[:2]
+        for number, dream in enumerate(dreams):
+            agreed = dream.events.filter(to_status=Status.IN_PROGRESS).order_by("created_at")
+            first = agreed.first()
+            day = timezone.localdate(first.created_at if first else timezone.now())
+            SituationMap.objects.create(
+                dream=dream,
+                question_behind=(
+                    "Achter de vraag om een bankje: buren willen elkaar vaker zien, ook de "
+                    "ouderen die weinig buiten komen."
+                    if number == 0
+                    else "Eigenlijk zoekt de bewoner hulp om de straat samen te organiseren."
+                ),
+                speaks_for=(
+                    SituationMap.SpeaksFor.STREET if number == 0 else SituationMap.SpeaksFor.GROUP
+                ),
+                other_views=(
+                    "Twee buren zijn bang voor overlast 's avonds." if number == 0 else ""
+                ),
+                views_heard_by="De MogelijkMaker, bij de buren thuis" if number == 0 else "",
+                seen_on_location_on=day - timedelta(days=3) if number == 0 else None,
+                updated_by=dream.contact,
+            )
+            if number == 0 and owner is not None:
+                dream.reviews.filter(is_current=True).update(customer_cites=owner)
 
     def _neighbourhood_fund(self, village: Neighbourhood, year: int) -> None:
         """Vlijmen's own fund, mid-year: open for applications, with criteria, two
