@@ -22,6 +22,8 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
     applications    the fund a resident applies to, the dreams it can ride on, a dream's
                     applications with their lines and answers
     application_decisions  what a platform's chair and staff read of applications to a fund
+    plans           a dream's plan: per need what covers it and what is open, totals per
+                    source; partners' contributions of a period (the weekly report)
 """
 
 from initiatives.selectors.accountability import (
@@ -78,6 +80,13 @@ from initiatives.selectors.outbox import (
     outbox_failed_count,
     outbox_failing_count,
     outbox_oldest_pending,
+)
+from initiatives.selectors.plans import (
+    Plan,
+    PlanContribution,
+    PlanNeedRow,
+    dream_plan,
+    partner_contributions_between,
 )
 from initiatives.selectors.platforms import (
     PLATFORM_STAFF_ROLES,
@@ -165,6 +174,9 @@ __all__ = [
     "FundState",
     "InvitationProblem",
     "MemberRow",
+    "Plan",
+    "PlanContribution",
+    "PlanNeedRow",
     "PublicAgendaItem",
     "SharedDream",
     "accountabilities_waiting",
@@ -192,6 +204,7 @@ __all__ = [
     "dream_for_resident",
     "dream_for_staff",
     "dream_list_page",
+    "dream_plan",
     "dreams_first_contact_overdue",
     "dreams_of_resident",
     "dreams_pick_up_overdue",
@@ -221,6 +234,7 @@ __all__ = [
     "outbox_failed_count",
     "outbox_failing_count",
     "outbox_oldest_pending",
+    "partner_contributions_between",
     "photo_for_resident",
     "photo_for_staff",
     "platform_agenda_for_chair",

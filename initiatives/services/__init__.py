@@ -60,6 +60,13 @@ from initiatives.services.keeping_informed import (
     silence_rule_apply,
     staff_notification_mode_set,
 )
+from initiatives.services.plans import (
+    contribution_record,
+    contribution_withdraw,
+    plan_need_add,
+    plan_need_change,
+    plan_need_remove,
+)
 from initiatives.services.platforms import (
     INVITATION_DAYS,
     INVITATION_REFUSALS,
@@ -126,6 +133,8 @@ __all__ = [
     "application_problems",
     "application_submit",
     "audit_record",
+    "contribution_record",
+    "contribution_withdraw",
     "decision_propose",
     "decision_sign",
     "dream_add_note",
@@ -162,6 +171,9 @@ __all__ = [
     "notification_mode_set",
     "outbox_digest_send",
     "pick_up_deadline",
+    "plan_need_add",
+    "plan_need_change",
+    "plan_need_remove",
     "platform_invitation_withdraw",
     "platform_invite",
     "platform_join",

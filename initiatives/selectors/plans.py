@@ -1,0 +1,342 @@
+"""A dream's plan (issue 17): per need what covers it and what is still open, the
+contributions to the dream as a whole, the totals per source; and the partners'
+contributions of a period, for the weekly report.
+
+The workspace reads the plan in one query (PostgreSQL: the needs, the contributions and,
+for the contact person's form, the active partners, as JSON arrays beside the dream row);
+elsewhere in two or three. Contributions a partner recorded through their link
+(services.partners) are rows of the same table and count the same.
+"""
+
+import functools
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet, Sum, TextField, Value
+from django.db.models.functions import Cast, Coalesce, JSONObject
+from django.utils.translation import gettext as _
+
+from initiatives.models import Dream
+from initiatives.partner_models import Organisation
+from initiatives.plan_models import Contribution, ContributionKind, PlanNeed
+
+ZERO = Decimal(0)
+TOTALS = ("needed", "covered", "open")
+Source = Contribution.Source
+
+
+@dataclass
+class PlanContribution:
+    """One contribution as the plan shows it: who gives what, for which need."""
+
+    id: int
+    need_id: int | None
+    source: str
+    kind: str
+    who: str  # the fund, the partner, "the residents themselves", or who else
+    amount: Decimal | None
+    hours: Decimal | None
+    description: str
+    through_link: bool  # recorded by the partner through their link
+    recorded_by: str  # the member of staff's name; "" when the partner recorded it
+    created_at: datetime
+    withdrawn_at: datetime | None
+
+    @property
+    def source_label(self) -> str:
+        return Source(self.source).label
+
+    @property
+    def kind_label(self) -> str:
+        return ContributionKind(self.kind).label
+
+    @property
+    def counts(self) -> bool:
+        return self.withdrawn_at is None
+
+
+@dataclass
+class PlanNeedRow:
+    """One need with what covers it: COVERED and OPEN in euro, or in hours for an hours
+    need. A materials need without a value is covered once anything covers it (OPEN None)."""
+
+    id: int
+    description: str
+    kind: str
+    amount: Decimal | None
+    hours: Decimal | None
+    contributions: list[PlanContribution] = field(default_factory=list)
+    covered: Decimal = ZERO
+    open: Decimal | None = None
+    is_covered: bool = False
+
+    @property
+    def kind_label(self) -> str:
+        return ContributionKind(self.kind).label
+
+    @property
+    def in_hours(self) -> bool:
+        return self.kind == ContributionKind.HOURS
+
+    @property
+    def needed(self) -> Decimal | None:
+        return self.hours if self.in_hours else self.amount
+
+    @property
+    def may_change(self) -> bool:
+        """Nothing covers it: it can still be changed or removed."""
+        return not self.contributions
+
+
+@dataclass
+class Plan:
+    needs: list[PlanNeedRow]
+    loose: list[PlanContribution]  # for the dream as a whole
+    withdrawn: list[PlanContribution]
+    # needed / covered / open, in euro (money and materials with a value) and in hours
+    totals: dict[str, Decimal]
+    # per source (fund, partner, residents, other): money, materials' value, hours
+    by_source: list[dict]
+    partners: list[tuple[int, str]] | None  # active organisations, when asked for the form
+    grant_ids: set[int]  # grants already in the plan
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.needs or self.loose or self.withdrawn)
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _moment(value) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value)
+
+
+_NEED_JSON = {
+    "id": "id",
+    "description": "description",
+    "kind": "kind",
+    "amount": Cast("amount", TextField()),
+    "hours": Cast("hours", TextField()),
+}
+_CONTRIBUTION_JSON = {
+    "id": "id",
+    "need_id": "need_id",
+    "source": "source",
+    "kind": "kind",
+    "grant_id": "grant_id",
+    "fund": "grant__fund__name",
+    "organisation": "organisation__name",
+    "other_source": "other_source",
+    "amount": Cast("amount", TextField()),
+    "hours": Cast("hours", TextField()),
+    "description": "description",
+    "invitation_id": "invitation_id",
+    "recorded_by": Coalesce(
+        "recorded_by__full_name", "recorded_by__email", output_field=TextField()
+    ),
+    "created_at": "created_at",
+    "withdrawn_at": "withdrawn_at",
+}
+
+
+def _needs_rows(dream_pk) -> QuerySet:
+    return (
+        PlanNeed.objects.filter(dream_id=dream_pk)
+        .order_by("created_at", "id")
+        .values(json=JSONObject(**_NEED_JSON))
+    )
+
+
+def _contribution_rows(dream_pk) -> QuerySet:
+    return (
+        Contribution.objects.filter(dream_id=dream_pk)
+        .order_by("created_at", "id")
+        .values(json=JSONObject(**_CONTRIBUTION_JSON))
+    )
+
+
+def _partner_rows() -> QuerySet:
+    return (
+        Organisation.objects.filter(active=True)
+        .order_by("name", "id")
+        .values(json=JSONObject(id="id", name="name"))
+    )
+
+
+@functools.cache
+def _plan_query(with_partners: bool) -> QuerySet:
+    """The dream row with its needs, its contributions (and the active partners) as JSON
+    arrays: composed once per process, filtered on each call."""
+    from django.contrib.postgres.expressions import ArraySubquery
+    from django.db.models import OuterRef
+
+    arrays = {
+        "needs": ArraySubquery(_needs_rows(OuterRef("pk")).values("json")),
+        "contributions": ArraySubquery(_contribution_rows(OuterRef("pk")).values("json")),
+    }
+    if with_partners:
+        arrays["partners"] = ArraySubquery(_partner_rows().values("json"))
+    else:
+        arrays["partners"] = Value(None, output_field=TextField())
+    return Dream.objects.values(**arrays)
+
+
+def _read(dream_pk: int, with_partners: bool) -> tuple[list, list, list | None]:
+    if connection.vendor == "postgresql":
+        row = _plan_query(with_partners).filter(pk=dream_pk).first() or {}
+        return row.get("needs") or [], row.get("contributions") or [], row.get("partners")
+    needs = [row["json"] for row in _needs_rows(dream_pk)]
+    contributions = [row["json"] for row in _contribution_rows(dream_pk)]
+    partners = [row["json"] for row in _partner_rows()] if with_partners else None
+    return needs, contributions, partners
+
+
+def _contribution(row: dict) -> PlanContribution:
+    source = row["source"]
+    if source == Source.FUND:
+        who = row["fund"] or ""
+    elif source == Source.PARTNER:
+        who = row["organisation"] or ""
+    elif source == Source.RESIDENTS:
+        who = _("The residents themselves")
+    else:
+        who = row["other_source"]
+    return PlanContribution(
+        id=row["id"],
+        need_id=row["need_id"],
+        source=source,
+        kind=row["kind"],
+        who=who,
+        amount=_decimal(row["amount"]),
+        hours=_decimal(row["hours"]),
+        description=row["description"],
+        through_link=row["invitation_id"] is not None,
+        recorded_by=row["recorded_by"] or "",
+        created_at=_moment(row["created_at"]),
+        withdrawn_at=_moment(row["withdrawn_at"]),
+    )
+
+
+def _cover(need: PlanNeedRow) -> None:
+    """Fill in what covers NEED (its contributions in place) and what is still open."""
+    if need.in_hours:
+        need.covered = sum((c.hours or ZERO for c in need.contributions), ZERO)
+    else:
+        need.covered = sum((c.amount or ZERO for c in need.contributions), ZERO)
+    needed = need.needed
+    if needed is None:  # materials without a value
+        need.open = None
+        need.is_covered = bool(need.contributions)
+    else:
+        need.open = max(needed - need.covered, ZERO)
+        need.is_covered = need.open == 0
+
+
+def dream_plan(dream: Dream, *, with_partners: bool = False) -> Plan:
+    """Return DREAM's plan: its needs (oldest first), each with the contributions covering
+    it, what they cover and what is still open; the contributions to the dream as a whole;
+    the withdrawn ones (kept, not counted); the totals (needed, covered, open: in euro and in
+    hours; what a need gets beyond what it needs is not counted as covering another); and
+    what each source contributes in all (money, materials' value, hours).
+
+    WITH_PARTNERS: also the active partner organisations (id, name), for the form that
+    records a contribution. One query on PostgreSQL (pinned in tests), three elsewhere.
+    """
+    need_rows, contribution_rows, partner_rows = _read(dream.pk, with_partners)
+    needs = [
+        PlanNeedRow(
+            id=row["id"],
+            description=row["description"],
+            kind=row["kind"],
+            amount=_decimal(row["amount"]),
+            hours=_decimal(row["hours"]),
+        )
+        for row in need_rows
+    ]
+    by_id = {need.id: need for need in needs}
+    loose, withdrawn, grant_ids = [], [], set()
+    sums = {source: {"money": ZERO, "materials": ZERO, "hours": ZERO} for source in Source.values}
+    for row in contribution_rows:
+        contribution = _contribution(row)
+        if not contribution.counts:
+            withdrawn.append(contribution)
+            continue
+        if row["grant_id"] is not None:
+            grant_ids.add(row["grant_id"])
+        need = by_id.get(contribution.need_id)
+        (need.contributions if need is not None else loose).append(contribution)
+        per_source = sums[contribution.source]
+        if contribution.kind == ContributionKind.HOURS:
+            per_source["hours"] += contribution.hours or ZERO
+        else:
+            per_source[contribution.kind] += contribution.amount or ZERO
+    totals = {f"{what}_{unit}": ZERO for what in TOTALS for unit in ("amount", "hours")}
+    for need in needs:
+        _cover(need)
+        if need.needed is None:
+            continue
+        unit = "hours" if need.in_hours else "amount"
+        totals[f"needed_{unit}"] += need.needed
+        totals[f"covered_{unit}"] += min(need.covered, need.needed)
+        totals[f"open_{unit}"] += need.open
+    by_source = [
+        {"source": source, "label": label, **sums[source]} for source, label in Source.choices
+    ]
+    partners = None if partner_rows is None else [(row["id"], row["name"]) for row in partner_rows]
+    return Plan(needs, loose, withdrawn, totals, by_source, partners, grant_ids)
+
+
+def partner_contributions_between(start: datetime, end: datetime) -> dict:
+    """Partners' contributions recorded from START up to END (by staff or by the partner
+    through their link), as the weekly report counts them: those not withdrawn by END, so
+    a week's figures stay what they were at its end. One query.
+
+    count, dreams and organisations (how many, distinct), through_link (how many the
+    partners recorded themselves); money (the sum in euro), hours (the sum), and by_kind:
+    per kind (money, hours, materials) its count and sum (amount in euro; for materials the
+    estimated value where known, hours for hours). Sums are Decimals (0 when none).
+    """
+    counted = Contribution.objects.filter(
+        source=Source.PARTNER, created_at__gte=start, created_at__lt=end
+    ).filter(Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=end))
+    money, hours, materials = (Q(kind=kind) for kind in ContributionKind.values)
+    figures = counted.aggregate(
+        count=Count("id"),
+        dreams=Count("dream_id", distinct=True),
+        organisations=Count("organisation_id", distinct=True),
+        through_link=Count("id", filter=Q(invitation__isnull=False)),
+        money_count=Count("id", filter=money),
+        money=Coalesce(Sum(F("amount"), filter=money), ZERO),
+        hours_count=Count("id", filter=hours),
+        hours=Coalesce(Sum(F("hours"), filter=hours), ZERO),
+        materials_count=Count("id", filter=materials),
+        materials=Coalesce(Sum(F("amount"), filter=materials), ZERO),
+    )
+    return {
+        "count": figures["count"],
+        "dreams": figures["dreams"],
+        "organisations": figures["organisations"],
+        "through_link": figures["through_link"],
+        "money": figures["money"],
+        "hours": figures["hours"],
+        "by_kind": {
+            ContributionKind.MONEY.value: {
+                "count": figures["money_count"],
+                "amount": figures["money"],
+            },
+            ContributionKind.HOURS.value: {
+                "count": figures["hours_count"],
+                "hours": figures["hours"],
+            },
+            ContributionKind.MATERIALS.value: {
+                "count": figures["materials_count"],
+                "amount": figures["materials"],
+            },
+        },
+    }
