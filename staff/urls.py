@@ -4,6 +4,7 @@ from staff import (
     accountability_views,
     application_views,
     fund_views,
+    plan_views,
     platform_views,
     report_views,
     two_factor,
@@ -48,6 +49,26 @@ urlpatterns = [
         name="dream_propose_not_possible",
     ),
     path("dromen/<int:pk>/overdragen/", views.dream_hand_over, name="dream_hand_over"),
+    # The dream's plan (issue 17): what it needs, who covers it.
+    path("dromen/<int:pk>/plan/behoefte/", plan_views.dream_plan_need, name="dream_plan_need"),
+    path(
+        "dromen/<int:pk>/plan/behoefte/<int:need_pk>/",
+        plan_views.dream_plan_need_change,
+        name="dream_plan_need_change",
+    ),
+    path(
+        "dromen/<int:pk>/plan/behoefte/<int:need_pk>/verwijderen/",
+        plan_views.dream_plan_need_remove,
+        name="dream_plan_need_remove",
+    ),
+    path(
+        "dromen/<int:pk>/plan/bijdrage/", plan_views.dream_contribution, name="dream_contribution"
+    ),
+    path(
+        "dromen/<int:pk>/plan/bijdrage/<int:contribution_pk>/intrekken/",
+        plan_views.dream_contribution_withdraw,
+        name="dream_contribution_withdraw",
+    ),
     path("besluiten/", views.decisions, name="decisions"),
     path("besluiten/<int:pk>/", views.decision_sign, name="decision_sign"),
     path("goedkeuringen/", views.approvals, name="approvals"),

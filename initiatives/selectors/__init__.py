@@ -87,6 +87,7 @@ from initiatives.selectors.plans import (
     PlanNeedRow,
     dream_plan,
     partner_contributions_between,
+    plan_need_exists,
 )
 from initiatives.selectors.platforms import (
     PLATFORM_STAFF_ROLES,
@@ -237,6 +238,7 @@ __all__ = [
     "partner_contributions_between",
     "photo_for_resident",
     "photo_for_staff",
+    "plan_need_exists",
     "platform_agenda_for_chair",
     "platform_chaired_by",
     "platform_dream_choices",

@@ -177,20 +177,24 @@ def _plan_query(with_partners: bool) -> QuerySet:
     from django.db.models import OuterRef
 
     arrays = {
-        "needs": ArraySubquery(_needs_rows(OuterRef("pk")).values("json")),
-        "contributions": ArraySubquery(_contribution_rows(OuterRef("pk")).values("json")),
+        "need_rows": ArraySubquery(_needs_rows(OuterRef("pk")).values("json")),
+        "contribution_rows": ArraySubquery(_contribution_rows(OuterRef("pk")).values("json")),
     }
     if with_partners:
-        arrays["partners"] = ArraySubquery(_partner_rows().values("json"))
+        arrays["partner_rows"] = ArraySubquery(_partner_rows().values("json"))
     else:
-        arrays["partners"] = Value(None, output_field=TextField())
+        arrays["partner_rows"] = Value(None, output_field=TextField())
     return Dream.objects.values(**arrays)
 
 
 def _read(dream_pk: int, with_partners: bool) -> tuple[list, list, list | None]:
     if connection.vendor == "postgresql":
-        row = _plan_query(with_partners).filter(pk=dream_pk).first() or {}
-        return row.get("needs") or [], row.get("contributions") or [], row.get("partners")
+        row = next(iter(_plan_query(with_partners).filter(pk=dream_pk)), {})
+        return (
+            row.get("need_rows") or [],
+            row.get("contribution_rows") or [],
+            row.get("partner_rows"),
+        )
     needs = [row["json"] for row in _needs_rows(dream_pk)]
     contributions = [row["json"] for row in _contribution_rows(dream_pk)]
     partners = [row["json"] for row in _partner_rows()] if with_partners else None
@@ -290,6 +294,11 @@ def dream_plan(dream: Dream, *, with_partners: bool = False) -> Plan:
     ]
     partners = None if partner_rows is None else [(row["id"], row["name"]) for row in partner_rows]
     return Plan(needs, loose, withdrawn, totals, by_source, partners, grant_ids)
+
+
+def plan_need_exists(*, dream_pk: int, need_pk: int) -> bool:
+    """Whether dream DREAM_PK has need NEED_PK (a change to any other is 404)."""
+    return PlanNeed.objects.filter(pk=need_pk, dream_id=dream_pk).exists()
 
 
 def partner_contributions_between(start: datetime, end: datetime) -> dict:

@@ -112,12 +112,16 @@ def _locked_dream(dream: Dream, by: User) -> Dream:
     return dream
 
 
-def _uncovered_need(dream: Dream, need_id: int) -> PlanNeed:
-    """Need NEED_ID of DREAM, locked; refused while a contribution covers it.
+def _uncovered_need(dream: Dream, by: User, need_id: int) -> tuple[Dream, PlanNeed]:
+    """DREAM and its need NEED_ID, locked; refused while a contribution covers it.
 
-    Raises PlanNeed.DoesNotExist when DREAM has no such need (the view answers 404).
+    Raises PlanNeed.DoesNotExist when DREAM has no such need (the view answers 404, to
+    whoever asks).
     """
+    dream = _lock(dream)
     need = PlanNeed.objects.select_for_update().get(pk=need_id, dream=dream)
+    _require_picked_up(dream)
+    _require_contact(dream, by)
     if need.contributions.filter(withdrawn_at__isnull=True).exists():
         raise InvalidPlan(
             _(
@@ -126,7 +130,7 @@ def _uncovered_need(dream: Dream, need_id: int) -> PlanNeed:
             )
             % {"need": need.description}
         )
-    return need
+    return dream, need
 
 
 @transaction.atomic
@@ -172,8 +176,7 @@ def plan_need_change(
 
     Raises PlanNeed.DoesNotExist when DREAM has no such need.
     """
-    dream = _locked_dream(dream, by)
-    need = _uncovered_need(dream, need_id)
+    dream, need = _uncovered_need(dream, by, need_id)
     before = _need_words(need)
     need.description = _description(description, limit=200, required=True)
     need.amount, need.hours = _measure(kind, amount, hours, materials_need_value=False)
@@ -197,8 +200,7 @@ def plan_need_remove(*, dream: Dream, by: User, need_id: int) -> None:
 
     Raises PlanNeed.DoesNotExist when DREAM has no such need.
     """
-    dream = _locked_dream(dream, by)
-    need = _uncovered_need(dream, need_id)
+    dream, need = _uncovered_need(dream, by, need_id)
     words = _need_words(need)
     need.contributions.update(need=None)  # only withdrawn ones are left
     need.delete()
@@ -384,12 +386,14 @@ def contribution_withdraw(*, dream: Dream, by: User, contribution_id: int) -> Co
 
     Raises Contribution.DoesNotExist when DREAM has no such contribution.
     """
-    dream = _locked_dream(dream, by)
+    dream = _lock(dream)
     contribution = (
         Contribution.objects.select_for_update(of=("self",))
         .select_related("grant__fund", "organisation", "need")
         .get(pk=contribution_id, dream=dream)
     )
+    _require_picked_up(dream)
+    _require_contact(dream, by)
     if contribution.withdrawn_at is not None:
         raise InvalidPlan(_("This contribution has been withdrawn already."))
     contribution.withdrawn_at = timezone.now()
