@@ -196,28 +196,27 @@ def contribution_form(dream: Dream, data=None) -> ContributionForm:
 
 
 def workspace_plan(request, dream: Dream, forms_in_use: dict) -> dict:
-    """The plan panel's context: the plan (read when first shown, one query), its rows with
-    the form to change each need nothing covers yet, and the forms to add a need and record
+    """The plan panel's context: the plan (read when first shown, one query), the needs
+    nothing covers yet with the form to change each, and the forms to add a need and record
     a contribution (for the contact person; shown disabled to colleagues)."""
     with_forms = is_open(dream) and is_picked_up(dream) and can(request.user, "dream_work")
     plan = functools.cache(lambda: selectors.dream_plan(dream, with_partners=with_forms))
 
-    def rows():
-        return [
-            {
-                "need": need,
-                "form": forms_in_use.get(need_form_name(need.id))
-                or (need_change_form(need.id, need=need) if need.may_change else None),
-            }
-            for need in plan().needs
-        ]
+    def changeable():
+        """The needs nothing covers yet, each with its form (the posted one, if it failed)."""
+        rows = []
+        for need in plan().needs:
+            posted = forms_in_use.get(need_form_name(need.id))
+            if posted is not None or need.may_change:
+                rows.append({"need": need, "form": posted or need_change_form(need.id, need=need)})
+        return rows
 
     def form(name, make):
         return forms_in_use.get(name) or functools.cache(make)
 
     return {
         "plan": plan,
-        "plan_rows": functools.cache(rows),
+        "plan_changeable": functools.cache(changeable),
         "plan_forms": with_forms,
         "need_form": form("need_form", NeedForm),
         "contribution_form": form(

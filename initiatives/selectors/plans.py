@@ -43,6 +43,7 @@ class PlanContribution:
     recorded_by: str  # the member of staff's name; "" when the partner recorded it
     created_at: datetime
     withdrawn_at: datetime | None
+    need_description: str = ""  # what it covers; "" for the dream as a whole
 
     @property
     def source_label(self) -> str:
@@ -93,7 +94,8 @@ class PlanNeedRow:
 @dataclass
 class Plan:
     needs: list[PlanNeedRow]
-    loose: list[PlanContribution]  # for the dream as a whole
+    contributions: list[PlanContribution]  # all that count, oldest first
+    loose: list[PlanContribution]  # of those, the ones for the dream as a whole
     withdrawn: list[PlanContribution]
     # needed / covered / open, in euro (money and materials with a value) and in hours
     totals: dict[str, Decimal]
@@ -264,7 +266,7 @@ def dream_plan(dream: Dream, *, with_partners: bool = False) -> Plan:
         for row in need_rows
     ]
     by_id = {need.id: need for need in needs}
-    loose, withdrawn, grant_ids = [], [], set()
+    counted, loose, withdrawn, grant_ids = [], [], [], set()
     sums = {source: {"money": ZERO, "materials": ZERO, "hours": ZERO} for source in Source.values}
     for row in contribution_rows:
         contribution = _contribution(row)
@@ -273,8 +275,13 @@ def dream_plan(dream: Dream, *, with_partners: bool = False) -> Plan:
             continue
         if row["grant_id"] is not None:
             grant_ids.add(row["grant_id"])
+        counted.append(contribution)
         need = by_id.get(contribution.need_id)
-        (need.contributions if need is not None else loose).append(contribution)
+        if need is not None:
+            contribution.need_description = need.description
+            need.contributions.append(contribution)
+        else:
+            loose.append(contribution)
         per_source = sums[contribution.source]
         if contribution.kind == ContributionKind.HOURS:
             per_source["hours"] += contribution.hours or ZERO
@@ -293,7 +300,7 @@ def dream_plan(dream: Dream, *, with_partners: bool = False) -> Plan:
         {"source": source, "label": label, **sums[source]} for source, label in Source.choices
     ]
     partners = None if partner_rows is None else [(row["id"], row["name"]) for row in partner_rows]
-    return Plan(needs, loose, withdrawn, totals, by_source, partners, grant_ids)
+    return Plan(needs, counted, loose, withdrawn, totals, by_source, partners, grant_ids)
 
 
 def plan_need_exists(*, dream_pk: int, need_pk: int) -> bool:

@@ -78,8 +78,8 @@ def test_add_a_need_record_a_contribution_see_it_covered(
     if htmx:
         assert _is_partial(response)
         assert "De bijdrage is vastgelegd." in content
-    assert "Woonstichting Heusden Thuis: € 1.234,50" in content
-    assert "€ 1.234,50 van € 1.234,50 gedekt" in content  # the summary's line
+    assert "Woonstichting Heusden Thuis: €&nbsp;1.234,50" in content
+    assert "€\xa01.234,50 van €\xa01.234,50 gedekt" in content  # the summary's line
     assert "gedekt</td>" in content  # the need's row: nothing open
 
 

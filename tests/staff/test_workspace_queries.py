@@ -132,7 +132,7 @@ def test_the_plan_adds_one_query_however_big(client, enabler, reviewed, fund):
     plan_reads = [sql for sql in queries if "initiatives_contribution" in sql]
     assert len(plan_reads) == 1, _described(queries)
     content = client.get(_workspace(reviewed)).content.decode()
-    for shown in ("Behoefte 2", "Partner 1", "€ 300,00 van € 3.000,00", "Dromenfonds"):
+    for shown in ("Behoefte 2", "Partner 1", "€\xa0300,00 van €\xa03.000,00", "Dromenfonds"):
         assert shown in content, shown
 
 
