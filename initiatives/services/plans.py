@@ -9,8 +9,8 @@ rows of the same table.
 
 Every change is an internal timeline event (kinds PLAN and CONTRIBUTION): the plan is the
 MogelijkMaker's working record, and amounts agreed with partners are not the resident's
-news until the contact person tells them. The resident sees what is covered on their
-dream page instead (selectors.plan_for_resident).
+news until the contact person tells them. The resident reads what is arranged on their
+dream page instead (per need, and who helps: residents/_plan.html).
 """
 
 from decimal import Decimal

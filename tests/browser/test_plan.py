@@ -3,7 +3,8 @@ A dream's plan in the workspace (issue 17), clicked through in Chromium on a des
 the MogelijkMaker adds what the dream needs, records who covers it (a grant from the
 Dromenfonds, a housing corporation's money, the residents' own hours), sees each need
 covered and the totals, is told in Dutch next to the field what is missing, and withdraws a
-contribution. Every state gets an axe check (WCAG 2.1 A/AA) and a screenshot.
+contribution; the resident reads what is arranged. Every state gets an axe check (WCAG 2.1
+A/AA) and a screenshot.
 """
 
 from decimal import Decimal
@@ -24,6 +25,7 @@ from tests.browser.test_staff_flows import (
     hidden_suffix,
     in_conversation_with_review,
     panel,
+    resident_page,
     site,  # noqa: F401
     staff_sign_in,
     submit_dream,
@@ -37,6 +39,7 @@ pytestmark = pytest.mark.browser
 def test_the_plan_add_a_need_record_contributions_see_them_cover_it(
     site,  # noqa: F811
     staff_page: Page,
+    pages,
     enabler,  # noqa: F811
     fund,  # noqa: F811
     drunen,  # noqa: F811
@@ -157,3 +160,11 @@ def test_the_plan_add_a_need_record_contributions_see_them_cover_it(
     check_accessibility(page, "plan-05-withdrawn")
     withdrawn = Contribution.objects.get(dream=dream, organisation__isnull=False)
     assert withdrawn.withdrawn_at is not None
+
+    # g. The resident reads what is arranged and who helps, not what each gives.
+    resident_view = resident_page(pages, site, resident, dream)
+    arranged = resident_view.locator("#plan")
+    expect(arranged).to_contain_text("Speeltoestel en tegels: € 400,00 van € 1.000,00 geregeld")
+    expect(arranged).to_contain_text("Aanleggen: 16 van 20 uur geregeld (jij en je buren)")
+    expect(arranged).not_to_contain_text("Woonstichting")  # withdrawn: not shown
+    check_accessibility(resident_view, "plan-06-resident-reads-what-is-arranged")
