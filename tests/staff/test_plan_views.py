@@ -299,3 +299,13 @@ def test_another_dreams_need_or_contribution_is_not_found(client, enabler, revie
     assert contribution.withdrawn_at is None
     assert client.post("/medewerkers/dromen/999999/plan/behoefte/", {}).status_code == 404
     assert client.get(base + "plan/bijdrage/").status_code == 405
+
+
+def test_a_need_is_typed_back_as_people_write_it(client, enabler, reviewed):
+    _need(reviewed, enabler, description="Verf", amount=Decimal("1234.5"))
+    _need(reviewed, enabler, description="Uren", kind="hours", amount=None, hours=Decimal("7.5"))
+    _need(reviewed, enabler, description="Meer uren", kind="hours", amount=None, hours=Decimal(20))
+    client.force_login(enabler)
+    content = client.get(_workspace(reviewed)).content.decode()
+    assert 'value="1234,50"' in content
+    assert 'value="7,5"' in content and 'value="20"' in content
