@@ -21,3 +21,15 @@ class AlreadyPickedUp(NotAllowed):
 
 class InsufficientFunds(NotAllowed):
     """The fund's balance cannot cover the grant."""
+
+
+class InvalidPlan(ValueError):
+    """A need or contribution of a dream's plan cannot be stored as given (issue 17).
+
+    The message says why, for the user; FIELD names the form field it is about, so that the
+    workspace shows it next to that field (None: about the form as a whole).
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field

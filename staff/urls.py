@@ -6,6 +6,7 @@ from staff import (
     dilemma_views,
     fund_views,
     paspoort_views,
+    plan_views,
     platform_views,
     report_views,
     situation_views,
@@ -55,6 +56,26 @@ urlpatterns = [
     path("dromen/<int:pk>/dilemma/", dilemma_views.dream_dilemma, name="dream_dilemma"),
     path("dilemmas/", dilemma_views.dilemmas, name="dilemmas"),
     path("dilemmas/<int:pk>/uitkomst/", dilemma_views.dilemma_discuss, name="dilemma_discuss"),
+    # The dream's plan (issue 17): what it needs, who covers it.
+    path("dromen/<int:pk>/plan/behoefte/", plan_views.dream_plan_need, name="dream_plan_need"),
+    path(
+        "dromen/<int:pk>/plan/behoefte/<int:need_pk>/",
+        plan_views.dream_plan_need_change,
+        name="dream_plan_need_change",
+    ),
+    path(
+        "dromen/<int:pk>/plan/behoefte/<int:need_pk>/verwijderen/",
+        plan_views.dream_plan_need_remove,
+        name="dream_plan_need_remove",
+    ),
+    path(
+        "dromen/<int:pk>/plan/bijdrage/", plan_views.dream_contribution, name="dream_contribution"
+    ),
+    path(
+        "dromen/<int:pk>/plan/bijdrage/<int:contribution_pk>/intrekken/",
+        plan_views.dream_contribution_withdraw,
+        name="dream_contribution_withdraw",
+    ),
     path("besluiten/", views.decisions, name="decisions"),
     path("besluiten/<int:pk>/", views.decision_sign, name="decision_sign"),
     path("goedkeuringen/", views.approvals, name="approvals"),

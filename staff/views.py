@@ -37,6 +37,7 @@ from staff.contact_moments import contact_moments_html
 from staff.dilemmas import workspace_dilemmas
 from staff.dream_rows import dream_rows_html
 from staff.permissions import can, staff_area, start_parts
+from staff.plan_panel import workspace_plan
 from staff.situation_forms import situation_context
 from staff.timeline import timeline_entries, timeline_html
 from staff.triage_rows import triage_rows_html
@@ -496,6 +497,7 @@ def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
             ),
         ),
         **workspace_dilemmas(dream, forms_in_use),  # issue 17: one query, when shown
+        **workspace_plan(request, dream, forms_in_use),  # the plan panel (issue 17)
     }
 
 
@@ -536,7 +538,8 @@ def _workspace_action(request, pk: int, *, form_name: str, form, action, success
             result = action(Dream(pk=pk), form.cleaned_data)
         except REFUSALS as exc:
             refusal = str(exc)
-            form.add_error(None, refusal)
+            field = getattr(exc, "field", None)  # a refusal about one field is shown beside it
+            form.add_error(field if field in form.fields else None, refusal)
         else:
             messages.success(request, success(result) if callable(success) else success)
             if not request.htmx:

@@ -26,6 +26,8 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
     situation       the question behind the question: a dream's situation mapped (the weekly
                     report counts those seen on location before the plan: weekly_report)
     paspoort        the paspoort as it reads now, every part with its versions
+    plans           a dream's plan: per need what covers it and what is open, totals per
+                    source (the weekly report counts partners' contributions: weekly_report)
 """
 
 from initiatives.selectors.accountability import (
@@ -96,6 +98,13 @@ from initiatives.selectors.paspoort import (
     paspoort_current,
     paspoort_page,
     paspoort_part_current,
+)
+from initiatives.selectors.plans import (
+    Plan,
+    PlanContribution,
+    PlanNeedRow,
+    dream_plan,
+    plan_need_exists,
 )
 from initiatives.selectors.platforms import (
     PLATFORM_STAFF_ROLES,
@@ -189,6 +198,9 @@ __all__ = [
     "InvitationProblem",
     "MemberRow",
     "PaspoortEntry",
+    "Plan",
+    "PlanContribution",
+    "PlanNeedRow",
     "PublicAgendaItem",
     "SharedDream",
     "accountabilities_waiting",
@@ -220,6 +232,7 @@ __all__ = [
     "dream_for_resident",
     "dream_for_staff",
     "dream_list_page",
+    "dream_plan",
     "dream_situation",
     "dreams_first_contact_overdue",
     "dreams_of_resident",
@@ -255,6 +268,7 @@ __all__ = [
     "paspoort_part_current",
     "photo_for_resident",
     "photo_for_staff",
+    "plan_need_exists",
     "platform_agenda_for_chair",
     "platform_chaired_by",
     "platform_dream_choices",

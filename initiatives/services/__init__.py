@@ -74,6 +74,13 @@ from initiatives.services.paspoort import (
     paspoort_part_remove,
     paspoort_part_revise,
 )
+from initiatives.services.plans import (
+    contribution_record,
+    contribution_withdraw,
+    plan_need_add,
+    plan_need_change,
+    plan_need_remove,
+)
 from initiatives.services.platforms import (
     INVITATION_DAYS,
     INVITATION_REFUSALS,
@@ -143,6 +150,8 @@ __all__ = [
     "application_problems",
     "application_submit",
     "audit_record",
+    "contribution_record",
+    "contribution_withdraw",
     "decision_propose",
     "decision_sign",
     "dilemma_discuss",
@@ -187,6 +196,9 @@ __all__ = [
     "paspoort_part_remove",
     "paspoort_part_revise",
     "pick_up_deadline",
+    "plan_need_add",
+    "plan_need_change",
+    "plan_need_remove",
     "platform_invitation_withdraw",
     "platform_invite",
     "platform_join",

@@ -96,6 +96,13 @@ EXPECTED: dict[str, Expect] = {
     "dream_move": _may(ENABLER, get=NOT_ALLOWED, post=INVALID),
     "dream_propose_not_possible": _may(ENABLER, get=NOT_ALLOWED, post=INVALID),
     "dream_hand_over": _may(ENABLER, MANAGER, get=NOT_ALLOWED, post=INVALID),
+    # The dream's plan (issue 17): an empty need or contribution is refused with its errors;
+    # a need or contribution that is not the dream's is 404, to whoever asks.
+    "dream_plan_need": _may(ENABLER, get=NOT_ALLOWED, post=INVALID),
+    "dream_plan_need_change": _may(ENABLER, get=NOT_ALLOWED, post=Answer(404)),
+    "dream_plan_need_remove": _may(ENABLER, get=NOT_ALLOWED, post=Answer(404)),
+    "dream_contribution": _may(ENABLER, get=NOT_ALLOWED, post=INVALID),
+    "dream_contribution_withdraw": _may(ENABLER, get=NOT_ALLOWED, post=Answer(404)),
     "decisions": _may(COMMS),
     "decision_sign": _may(COMMS, post=INVALID),
     "approvals": _may(MANAGER),
@@ -239,6 +246,8 @@ def _url(name: str, world) -> str:
         "photo_pk": world["photo"].pk,
         "practice": "mapping",
         "key": world["paspoort_part"].key,
+        "need_pk": 999_999,  # not the dream's: 404
+        "contribution_pk": 999_999,
     }
     if name == "decision_sign":
         values["pk"] = world["decision"].pk

@@ -50,7 +50,8 @@ def _reads_the_dream_once(queries: list[str]) -> None:
 
 def test_the_contact_person_with_every_form(client, enabler, reviewed, fund):
     """Every panel and form shown: the session, the user, their second factor and roles
-    (4); the dream with everything on it and the service promises (1); its applications to
+    (4); the dream with everything on it and the service promises (1); its plan (1, issue
+    17: selectors.dream_plan); its applications to
     a fund with their lines and answers (1, issue 16: selectors.applications_for_dream);
     this year's funds for the budget panel and for the grant form (2); the MogelijkMakers to
     hand over to (1); the audit row (1). The session is not written back: it was saved less
@@ -66,7 +67,7 @@ def test_the_contact_person_with_every_form(client, enabler, reviewed, fund):
 
 def test_a_closed_dream(client, enabler, reviewed, second_enabler):
     """Read only: no forms but the internal note, so no funds and no colleagues (18 before);
-    its applications are shown to every reader (1, issue 16)."""
+    its applications (1, issue 16) and its plan (1, issue 17) are shown to every reader."""
     Dream.objects.filter(pk=reviewed.pk).update(status=Status.REALISED)
     client.force_login(second_enabler)
     queries = _queries(client, _workspace(reviewed))
@@ -79,8 +80,11 @@ def test_a_closed_dream(client, enabler, reviewed, second_enabler):
 # whether there are none or many (test_applications_add_one_query_however_many).
 # Issue 17 one more: the dream's dilemmas and exceptions, shown to every reader, with who
 # recorded and discussed them (test_dilemmas_add_one_query_however_many).
-EXPECTED_CONTACT = 11
-EXPECTED_CLOSED = 8
+# Issue 17 added one more to each: the dream's plan, its needs and contributions (and for the
+# contact person's form the active partners) read in one, the summary's "plan" line from the
+# same read (test_the_plan_adds_one_query_however_big).
+EXPECTED_CONTACT = 12
+EXPECTED_CLOSED = 9
 
 
 def test_dilemmas_add_one_query_however_many(client, enabler, manager, reviewed, fund):
@@ -103,6 +107,57 @@ def test_dilemmas_add_one_query_however_many(client, enabler, manager, reviewed,
     assert len([sql for sql in queries if "initiatives_dilemma" in sql]) == 1
     content = client.get(_workspace(reviewed)).content.decode()
     for shown in ("Uitzondering 3", "Regel 0", "Besproken: geen nieuwe regel", "Marco Bakker"):
+        assert shown in content, shown
+
+
+def test_the_plan_adds_one_query_however_big(client, enabler, reviewed, fund):
+    """Needs, contributions from a fund, partners and the residents, one withdrawn: the plan
+    panel and the summary's line cost one query, as an empty plan does."""
+    from initiatives.partner_models import Organisation
+
+    partners = [
+        Organisation.objects.create(
+            kind="business",
+            name=f"Partner {number}",
+            contact_name="Kees",
+            contact_email=f"kees{number}@example.nl",
+            one_face=enabler,
+        )
+        for number in range(3)
+    ]
+    grant = services.grant_create(
+        dream=reviewed, by=enabler, fund=fund, amount=Decimal(300), purpose="Verf"
+    )
+    for number in range(3):
+        need = services.plan_need_add(
+            dream=reviewed,
+            by=enabler,
+            description=f"Behoefte {number}",
+            kind="money",
+            amount=Decimal(1000),
+        )
+        services.contribution_record(
+            dream=reviewed,
+            by=enabler,
+            source="partner",
+            organisation_id=partners[number].pk,
+            kind="money",
+            amount=Decimal(100),
+            need_id=need.pk,
+        )
+    services.contribution_record(dream=reviewed, by=enabler, source="fund", grant_id=grant.pk)
+    withdrawn = services.contribution_record(
+        dream=reviewed, by=enabler, source="residents", kind="hours", hours=Decimal(5)
+    )
+    services.contribution_withdraw(dream=reviewed, by=enabler, contribution_id=withdrawn.pk)
+    client.force_login(enabler)
+    queries = _queries(client, _workspace(reviewed))
+    _reads_the_dream_once(queries)
+    assert len(queries) == EXPECTED_CONTACT, _described(queries)
+    plan_reads = [sql for sql in queries if "initiatives_contribution" in sql]
+    assert len(plan_reads) == 1, _described(queries)
+    content = client.get(_workspace(reviewed)).content.decode()
+    for shown in ("Behoefte 2", "Partner 1", "€\xa0300,00 van €\xa03.000,00", "Dromenfonds"):
         assert shown in content, shown
 
 

@@ -40,7 +40,9 @@ from initiatives.models import (
     Verdict,
     WorkingPractice,
 )
+from initiatives.partner_models import Organisation
 from initiatives.paspoort_models import PaspoortPart
+from initiatives.plan_models import PlanNeed
 from initiatives.platform_models import AgendaItem, PlatformMember
 from initiatives.situation_models import SituationMap
 from initiatives.statuses import Status
@@ -586,6 +588,7 @@ class Command(BaseCommand):
             )
             created += 1
 
+        self._funded_from_three_sources(one_face=staff[0])
         # The platform first: Vlijmen's fund then asks its advice before staff decide.
         self._platform(villages[PLATFORM["village"]], chair=resident)
         self._neighbourhood_fund(villages["Vlijmen"], year)
@@ -940,6 +943,106 @@ class Command(BaseCommand):
             )
             if number == 0 and owner is not None:
                 dream.reviews.filter(is_current=True).update(customer_cites=owner)
+
+    def _funded_from_three_sources(self, *, one_face: User) -> None:
+        """One dream's plan covered from three sources (issue 17): a grant from the
+        Dromenfonds, money and a caretaker's hours from the housing corporation, materials
+        from the builders' merchant, and the residents' own hours; some hours still open.
+        Made through the services, once; the partners are shared with the partner demo."""
+        from initiatives import services
+
+        dream = Dream.objects.filter(
+            title="Moestuin voor de hele straat", status=Status.IN_PROGRESS
+        ).first()
+        if dream is None or dream.contact is None or PlanNeed.objects.filter(dream=dream).exists():
+            return
+        by = dream.contact
+        corporation, _ = Organisation.objects.get_or_create(
+            name="Woonstichting Heusden Thuis",
+            defaults={
+                "kind": Organisation.Kind.HOUSING,
+                "contact_name": "Marieke de Wit",
+                "contact_email": "m.dewit@heusdenthuis.example",
+                "contact_phone": "073 511 22 33",
+                "one_face": one_face,
+                "notes": "Groen bij de flats, een huismeester die meehelpt, een wijkbudget.",
+            },
+        )
+        shop, _ = Organisation.objects.get_or_create(
+            name="Bouwmarkt Van Dijk",
+            defaults={
+                "kind": Organisation.Kind.BUSINESS,
+                "contact_name": "Kees van Dijk",
+                "contact_email": "kees@bouwmarktvandijk.example",
+                "one_face": one_face,
+                "notes": "Hout, verf en gereedschap voor buurtprojecten.",
+            },
+        )
+        grant = dream.grants.filter(state=Grant.State.GRANTED).first()
+        if grant is None:
+            grant = services.grant_create(
+                dream=dream,
+                by=by,
+                fund=Fund.objects.get(name="Dromenfonds", year=timezone.localdate().year),
+                amount=Decimal(750),
+                purpose="Plantenbakken en zaaigoed",
+            )
+        boxes = services.plan_need_add(
+            dream=dream,
+            by=by,
+            description="Plantenbakken, tuinaarde en zaaigoed",
+            kind="money",
+            amount=grant.amount + 600,
+        )
+        wood = services.plan_need_add(
+            dream=dream,
+            by=by,
+            description="Steigerhout en gereedschap",
+            kind="materials",
+            amount=Decimal(350),
+        )
+        hours = services.plan_need_add(
+            dream=dream,
+            by=by,
+            description="Aanleggen en het eerste seizoen bijhouden",
+            kind="hours",
+            hours=Decimal(80),
+        )
+        for values in (
+            {"source": "fund", "grant_id": grant.pk, "need_id": boxes.pk},
+            {
+                "source": "partner",
+                "organisation_id": corporation.pk,
+                "kind": "money",
+                "amount": Decimal(600),
+                "description": "Uit het wijkbudget: de bakken staan bij onze flats",
+                "need_id": boxes.pk,
+            },
+            {
+                "source": "partner",
+                "organisation_id": shop.pk,
+                "kind": "materials",
+                "amount": Decimal(350),
+                "description": "Steigerhout voor zes bakken, schoppen en een kruiwagen",
+                "need_id": wood.pk,
+            },
+            {
+                "source": "residents",
+                "kind": "hours",
+                "hours": Decimal(60),
+                "description": "Twaalf buren, elk vijf uur",
+                "need_id": hours.pk,
+            },
+            {
+                "source": "partner",
+                "organisation_id": corporation.pk,
+                "kind": "hours",
+                "hours": Decimal(8),
+                "description": "De huismeester helpt op de aanlegzaterdag",
+                "need_id": hours.pk,
+            },
+        ):
+            services.contribution_record(dream=dream, by=by, **values)
 
     def _neighbourhood_fund(self, village: Neighbourhood, year: int) -> None:
         """Vlijmen's own fund, mid-year: open for applications, with criteria, two
