@@ -42,6 +42,10 @@ ACCESS: dict[str, frozenset[str]] = {
     # platform's decision; managers may read.
     "applications": frozenset({ENABLER, MANAGER}),
     "application_decide": frozenset({ENABLER}),
+    # Partner organisations (issue 17): MogelijkMakers know the partners of their dreams and
+    # keep their records; managers look after the partnerships. Inviting one to a dream is
+    # the dream's contact's work ("dream_work").
+    "partners": frozenset({ENABLER, MANAGER}),
 }
 
 

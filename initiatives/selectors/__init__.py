@@ -22,6 +22,8 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
     applications    the fund a resident applies to, the dreams it can ride on, a dream's
                     applications with their lines and answers
     application_decisions  what a platform's chair and staff read of applications to a fund
+    partners        partner organisations, a dream's invitations and helpers, and the dream
+                    as a partner reads it through their link
 """
 
 from initiatives.selectors.accountability import (
@@ -78,6 +80,24 @@ from initiatives.selectors.outbox import (
     outbox_failed_count,
     outbox_failing_count,
     outbox_oldest_pending,
+)
+from initiatives.selectors.partners import (
+    PARTNER_TEXT_KINDS,
+    DreamPartners,
+    Helper,
+    InvitationState,
+    PartnerDream,
+    PartnerLinkProblem,
+    PartnerRow,
+    PartnerTimelineItem,
+    dream_helpers,
+    dream_partners,
+    organisation_list,
+    organisation_of,
+    partner_dream,
+    partner_invitation_by_token,
+    partner_link_problem,
+    partner_token_hash,
 )
 from initiatives.selectors.platforms import (
     PLATFORM_STAFF_ROLES,
@@ -155,16 +175,24 @@ __all__ = [
     "DREAM_SORTS",
     "LIST_SORTS",
     "OUTBOX_FAILING_WINDOW_SECONDS",
+    "PARTNER_TEXT_KINDS",
     "PLATFORM_STAFF_ROLES",
     "RELEVANCE",
     "SHARED_DREAM_FIELDS",
     "SILENT_SHOWN",
     "TIMELINE_LATEST",
     "DreamListPage",
+    "DreamPartners",
     "FundFigures",
     "FundState",
+    "Helper",
     "InvitationProblem",
+    "InvitationState",
     "MemberRow",
+    "PartnerDream",
+    "PartnerLinkProblem",
+    "PartnerRow",
+    "PartnerTimelineItem",
     "PublicAgendaItem",
     "SharedDream",
     "accountabilities_waiting",
@@ -191,7 +219,9 @@ __all__ = [
     "dream_export_rows",
     "dream_for_resident",
     "dream_for_staff",
+    "dream_helpers",
     "dream_list_page",
+    "dream_partners",
     "dreams_first_contact_overdue",
     "dreams_of_resident",
     "dreams_pick_up_overdue",
@@ -218,9 +248,15 @@ __all__ = [
     "jump_statuses",
     "list_filter_options",
     "neighbourhood_list",
+    "organisation_list",
+    "organisation_of",
     "outbox_failed_count",
     "outbox_failing_count",
     "outbox_oldest_pending",
+    "partner_dream",
+    "partner_invitation_by_token",
+    "partner_link_problem",
+    "partner_token_hash",
     "photo_for_resident",
     "photo_for_staff",
     "platform_agenda_for_chair",
