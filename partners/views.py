@@ -61,12 +61,22 @@ def _link_key(group: str, request: HttpRequest) -> str:
     return selectors.partner_token_hash(request.resolver_match.kwargs.get("token", ""))
 
 
+# What a partner typed, given back when the link refuses it: nothing typed is lost.
+TYPED_FIELDS = ("message-body", "contribution-description")
+
+
 def _refused(request: HttpRequest, problem: PartnerLinkProblem) -> HttpResponse:
+    """Say why the link does not work, and show nothing of the dream."""
     status = 404 if problem == PartnerLinkProblem.UNKNOWN else 410
+    typed = [request.POST.get(name, "")[:5000] for name in TYPED_FIELDS]
     return render(
         request,
         "partners/refused.html",
-        {"problem": problem, "text": _(services.PARTNER_LINK_REFUSALS[problem])},
+        {
+            "problem": problem,
+            "text": _(services.PARTNER_LINK_REFUSALS[problem]),
+            "typed": "\n\n".join(text for text in typed if text.strip()),
+        },
         status=status,
     )
 
