@@ -130,7 +130,10 @@ class TestThroughTheLink:
             True,
             None,
         )
-        assert (event.partner_name, event.body) == ("Woonstichting Heusden Thuis", "Wij helpen graag.")
+        assert (event.partner_name, event.body) == (
+            "Woonstichting Heusden Thuis",
+            "Wij helpen graag.",
+        )
         sent.invitation.refresh_from_db()
         assert sent.invitation.last_used_at == event.created_at
         in_conversation.refresh_from_db()
