@@ -4,17 +4,13 @@ import pytest
 
 from initiatives import services
 from initiatives.partner_models import Organisation
-from tests.staff.conftest import (  # noqa: F401 - the staff fixtures, for these tests too
-    _fast_passwords,
-    administrator,
-    comms,
-    enabler,
-    in_conversation,
-    manager,
-    picked_up,
-    roleless_staff,
-    second_enabler,
-)
+from tests.staff import conftest as staff
+
+# The staff fixtures, for these tests too.
+_fast_passwords = staff._fast_passwords
+administrator, comms, manager = staff.administrator, staff.comms, staff.manager
+enabler, second_enabler, roleless_staff = staff.enabler, staff.second_enabler, staff.roleless_staff
+picked_up, in_conversation = staff.picked_up, staff.in_conversation
 
 
 def make_organisation(one_face, name="Woonstichting Heusden Thuis", **kwargs) -> Organisation:
