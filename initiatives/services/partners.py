@@ -406,6 +406,8 @@ def partner_contribution(
     amount), hours, or materials (an estimated value when known). A contribution to the
     plan with the partner as its source, and an event the resident and staff read."""
     description = " ".join((description or "").split())
+    amount = None if amount is None else Decimal(str(amount))
+    hours = None if hours is None else Decimal(str(hours))
     if kind != ContributionKind.MONEY and kind != ContributionKind.MATERIALS:
         amount = None  # hours are counted in hours: an amount typed with them is not kept
     if kind != ContributionKind.HOURS:
