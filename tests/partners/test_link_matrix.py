@@ -1,4 +1,4 @@
-"""The partner's URLs × the state of their link: valid, expired, withdrawn (revoked),
+"""The partner's URLs by the state of their link: valid, expired, withdrawn (revoked),
 unknown. Whoever holds a link reaches that one dream, and nothing else: not another dream,
 not the staff side, not a resident's pages."""
 
@@ -85,7 +85,7 @@ def test_partner_link_matrix(in_conversation, enabler, capsys):
             if state != VALID and in_conversation.title in page:
                 mismatches.append(f"{name} with a {state} shows the dream")
     with capsys.disabled():
-        print(f"\npartner link matrix: {len(USES)} uses × {len(STATES)} states")
+        print(f"\npartner link matrix: {len(USES)} uses by {len(STATES)} states")
     assert not mismatches, "\n".join(mismatches)
     # Only the valid link acted: one message, one contribution.
     assert TimelineEvent.objects.filter(kind=EventKind.PARTNER_MESSAGE).count() == 1
