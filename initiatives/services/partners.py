@@ -19,7 +19,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import number_format
@@ -129,7 +129,13 @@ def organisation_save(
     organisation.notes = notes.strip()
     organisation.active = active
     organisation.full_clean(validate_unique=False)
-    organisation.save()
+    try:
+        with transaction.atomic():  # a savepoint: a name taken at the same moment is refused
+            organisation.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"name": _("There is already a partner organisation by this name.")}
+        ) from None
     return organisation
 
 

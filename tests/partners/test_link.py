@@ -240,6 +240,22 @@ class TestAudit:
         assert (entry.status, entry.target, entry.path) == (404, "", "/partner/[token]/")
 
 
+def test_no_log_line_holds_the_token(caplog, client, link, token, settings):
+    """Django logs every refused request with its address: the token is redacted from it."""
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    settings.RATELIMIT_PARTNER_PER_LINK = "1/h"
+    client.post(link + "bericht/", {"message-body": ""})  # 400
+    client.post(link + "bericht/", {"message-body": "x"})  # 429
+    PartnerInvitation.objects.update(expires_at=timezone.now())
+    client.get(link)  # 410
+    assert len(caplog.records) >= 3
+    text = caplog.text + "\n".join(record.getMessage() for record in caplog.records)
+    assert "/partner/[token]/" in text
+    assert token not in text
+
+
 class TestCsrf:
     def test_the_forms_work_without_a_session(self, link):
         browser = Client(enforce_csrf_checks=True)
