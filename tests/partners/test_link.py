@@ -274,3 +274,20 @@ class TestCsrf:
         response = browser.post(link + "bericht/", {"message-body": "Zonder token"})
         assert response.status_code == 403
         assert not TimelineEvent.objects.filter(kind=EventKind.PARTNER_MESSAGE).exists()
+
+
+def test_the_page_reads_as_many_queries_for_many_events_as_for_few(client, link, token):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(link).status_code == 200
+        return len(queries.captured_queries)
+
+    client.get(link)  # warm up
+    few = count()
+    for number in range(8):
+        services.partner_message(token=token, body=f"Bericht {number}")
+        services.partner_contribution(token=token, kind="hours", hours=2, description="Uren")
+    assert count() == few

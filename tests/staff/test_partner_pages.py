@@ -237,3 +237,21 @@ class TestWhoDidIt:
         assert "Wij helpen &lt;graag&gt;." in page
         event = TimelineEvent.objects.get(kind=EventKind.PARTNER_INVITED)
         assert "helpt mee met je droom" in event.body
+
+
+def test_the_list_reads_as_many_queries_for_seven_as_for_one(client, enabler, manager):
+    from django.test.utils import CaptureQueriesContext
+
+    make_organisation(enabler, name="Eerste")
+    client.force_login(manager)
+    client.get(LIST)  # warm up
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(LIST).status_code == 200
+        return len(queries.captured_queries)
+
+    one = count()
+    for number in range(6):
+        make_organisation(manager if number % 2 else enabler, name=f"Partner {number}")
+    assert count() == one
