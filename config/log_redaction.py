@@ -3,8 +3,8 @@
 Django calls configure() with LOGGING (settings.LOGGING_CONFIG). Besides configuring logging
 as Django would, it installs a log record factory that redacts, as each record is made and
 so for every handler: email addresses, sign-in link tokens (sesame=…), unsubscribe tokens
-(/afmelden/…), dream-link tokens (/droom/…) and bearer tokens, in the message, its arguments
-and a traceback's text.
+(/afmelden/…), dream-link tokens (/droom/…), partners' link tokens (/partner/…) and bearer
+tokens, in the message, its arguments and a traceback's text.
 A safety net under the rule that log calls name ids, not people: a library (an SMTP error,
 a Celery retry message) may still quote an address.
 """
@@ -19,6 +19,7 @@ _PATTERNS = [
     (re.compile(r"(sesame=)[^\s&\"'<>]+"), r"\1[token]"),
     (re.compile(r"(/afmelden/)[^\s/\"'<>]+"), r"\1[token]"),
     (re.compile(r"(/droom/)[^\s/\"'<>]+"), r"\1[token]"),
+    (re.compile(r"(/partner/)[^\s/\"'<>]+"), r"\1[token]"),  # a partner's link (issue 17)
     (re.compile(r"(?i)(bearer\s+)\S+"), r"\1[token]"),
 ]
 

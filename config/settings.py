@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "residents",
     "staff",
     "neighbourhoods",  # the owners' side: platforms, their agenda, funds and applications
+    "partners",  # a partner organisation's page for one dream, by its link (issue 17)
     "bench",  # the scale benchmark (make bench): its commands, never imported by the apps
 ]
 
@@ -177,6 +178,8 @@ SESAME_TOKEN_NAME = "sesame"  # noqa: S105 - a query parameter name, not a secre
 # The link in a status mail opens that one dream, to read and answer, for this many days
 # (initiatives/tokens.py); it signs no one in.
 DREAM_LINK_DAYS = int(os.environ.get("DREAM_LINK_DAYS", "60"))
+# How long a partner's link to a dream works (issue 17); inviting again renews it.
+PARTNER_LINK_DAYS = int(os.environ.get("PARTNER_LINK_DAYS", "30"))
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(60 * 60 * 8)))
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle time, not a fixed lifetime
@@ -266,6 +269,9 @@ if not REDIS_URL:
 RATELIMIT_SIGN_IN_PER_IP = os.environ.get("RATELIMIT_SIGN_IN_PER_IP", "20/h")
 RATELIMIT_SIGN_IN_PER_ADDRESS = os.environ.get("RATELIMIT_SIGN_IN_PER_ADDRESS", "5/h")
 RATELIMIT_DREAM_PER_IP = os.environ.get("RATELIMIT_DREAM_PER_IP", "20/h")
+# A partner's link (issue 17): every use per address, and per link what is posted through it.
+RATELIMIT_PARTNER_PER_IP = os.environ.get("RATELIMIT_PARTNER_PER_IP", "120/h")
+RATELIMIT_PARTNER_PER_LINK = os.environ.get("RATELIMIT_PARTNER_PER_LINK", "30/h")
 # "memory://" without a host makes kombu warn "No hostname was supplied" at every start.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None

@@ -17,6 +17,7 @@ urlpatterns = [
     path("health/details/", health.details, name="health_details"),
     path("medewerkers/", include("staff.urls")),
     path("", include("neighbourhoods.urls")),
+    path("", include("partners.urls")),
     path("", include("residents.urls")),
 ]
 

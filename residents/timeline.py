@@ -48,7 +48,9 @@ def resident_timeline_html(dream, decision=None) -> SafeString:
         local = timezone.localtime(event.created_at)
         actor = ""
         shown = event.shown_actor
-        if shown:
+        if event.partner_name:  # a partner, through their link: their organisation
+            actor = f"· {escape(event.partner_name)}"
+        elif shown:
             name = you if shown.pk == resident_id else escape(shown.get_full_name())
             actor = f"· {name}"
         if event.kind == EventKind.STATUS_CHANGED:

@@ -202,6 +202,8 @@ def _detail_context(dream: Dream, **extra) -> dict:
         # Read when the page shows them (signed in, not from a mail's link): one query.
         "applications": functools.cache(lambda: selectors.applications_for_dream(dream)),
         "plan": functools.cache(lambda: selectors.dream_plan(dream)),  # what is covered
+        # Who helps: the partner organisations invited to it (issue 17), one query.
+        "helpers": functools.cache(lambda: selectors.dream_helpers(dream)),
         "timeline_items": resident_timeline_html(dream, decision),
         "explanation": RESIDENT_EXPLANATION[dream.status],
         "can_withdraw": dream.status in WITHDRAWABLE,

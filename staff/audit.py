@@ -40,6 +40,7 @@ OBJECT_KINDS = {
     "decision_sign": "decision",
     "approval_decide": "grant",
     "export_download": "export",
+    "partner_edit": "partner organisation",
 }
 
 

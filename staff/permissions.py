@@ -49,6 +49,10 @@ ACCESS: dict[str, frozenset[str]] = {
     # The paspoort (issue 17): every staff member reads it; only the administrator edits it.
     "paspoort": frozenset({ENABLER, COMMS, MANAGER}),
     "paspoort_edit": frozenset(),
+    # Partner organisations (issue 17): MogelijkMakers know the partners of their dreams and
+    # keep their records; managers look after the partnerships. Inviting one to a dream is
+    # the dream's contact's work ("dream_work").
+    "partners": frozenset({ENABLER, MANAGER}),
 }
 
 

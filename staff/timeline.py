@@ -82,7 +82,8 @@ def timeline_entries(events, *, older_from: int | None = None) -> list[TimelineE
                 # and translates the month again for every date.
                 when=f"{local.day} {months[local.month]} {local.year:04d}, "
                 f"{local.hour:02d}:{local.minute:02d}",
-                actor=event.actor_name,
+                # A partner acting through their link has no account: their organisation.
+                actor=event.partner_name or event.actor_name,
                 title=title,
                 body=_linebreaksbr(event.body),
                 first_older=position == older_from,

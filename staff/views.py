@@ -36,6 +36,7 @@ from staff import forms
 from staff.contact_moments import contact_moments_html
 from staff.dilemmas import workspace_dilemmas
 from staff.dream_rows import dream_rows_html
+from staff.partner_panel import partner_panel_context
 from staff.permissions import can, staff_area, start_parts
 from staff.plan_panel import workspace_plan
 from staff.situation_forms import situation_context
@@ -473,6 +474,7 @@ def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
         # Its applications to a fund, with their lines and answers: one query (issue 16).
         "applications": _when_shown(lambda: selectors.applications_for_dream(dream)),
         "moves": moves,
+        **partner_panel_context(dream, forms_in_use, _when_shown),  # issue 17
         "message_form": form("message_form", forms.MessageForm),
         "note_form": form("note_form", forms.NoteForm),
         "contact_form": form(

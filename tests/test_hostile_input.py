@@ -686,6 +686,83 @@ def test_staff_workspace_posts(world, name, data):
         assert page.status_code == 200
 
 
+@pytest.fixture
+def partner(world):
+    """A housing corporation invited to the world's dream (issue 17): (organisation, token)."""
+    from initiatives.partner_models import Organisation
+
+    organisation = Organisation.objects.create(
+        kind=Organisation.Kind.HOUSING,
+        name="Woonstichting",
+        contact_name="Ellen",
+        contact_email="ellen@example.nl",
+        one_face=world["enabler"],
+    )
+    sent = services.partner_invite(
+        dream=world["dream"], organisation=organisation, by=world["enabler"]
+    )
+    return organisation, sent.link.rstrip("/").rsplit("/", 1)[1]
+
+
+@HOSTILE
+@given(data=st.data())
+def test_partner_link_and_its_forms(world, partner, data, settings):
+    """A partner's link (issue 17): any token; with a good token, any message or contribution."""
+    settings.RATELIMIT_PARTNER_PER_IP = settings.RATELIMIT_PARTNER_PER_LINK = "100000/h"
+    _organisation, good = partner
+    client = Client()
+    token = data.draw(hostile_text)
+    if token.strip("/"):
+        bad = "/partner/" + quote(token, safe="") + "/"
+        send(client, "partner link", bad, "get")
+        send(client, "partner message", bad + "bericht/", data={"message-body": "x"})
+    send(client, "partner link", f"/partner/{good}/", "get")
+    body = data.draw(bodies({"message-body": text_field()}))
+    send(client, "partner message", f"/partner/{good}/bericht/", **body)
+    contribution = {
+        "contribution-kind": ["money", "hours", "materials"],
+        "contribution-amount": ["250", "250,50", "", "0,01"],
+        "contribution-hours": ["12", "2,5", ""],
+        "contribution-description": text_field(),
+    }
+    body = data.draw(bodies(contribution))
+    send(client, "partner contribution", f"/partner/{good}/bijdrage/", **body)
+
+
+@HOSTILE
+@given(data=st.data())
+def test_staff_partner_forms(world, partner, data):
+    """The partner organisations' form and the workspace's invitation (issue 17)."""
+    organisation, _token = partner
+    client = client_of(world, "enabler")
+    fields = {
+        "kind": ["housing", "school", "other"],
+        "name": text_field("Bouwmarkt"),
+        "contact_name": text_field(),
+        "contact_email": ["karin@example.nl"],
+        "contact_phone": ["0416 12 34 56", ""],
+        "one_face": [str(world["enabler"].pk)],
+        "notes": text_field(""),
+        "active": ["on", ""],
+    }
+    send(client, "staff partner add", "/medewerkers/partners/nieuw/", **data.draw(bodies(fields)))
+    edit = f"/medewerkers/partners/{organisation.pk}/"
+    send(client, "staff partner edit", edit, **data.draw(bodies(fields)))
+    invite = {
+        "partner-organisation": [str(organisation.pk)],
+        "partner-role": ["helper", "co_owner"],
+        "partner-message": text_field(""),
+    }
+    url = f"/medewerkers/dromen/{world['dream'].pk}/partners/"
+    send(
+        client,
+        "staff partner invite",
+        url,
+        htmx=data.draw(st.booleans()),
+        **data.draw(bodies(invite)),
+    )
+
+
 @HOSTILE
 @given(data=st.data())
 def test_paspoort_edit_posts(world, data):

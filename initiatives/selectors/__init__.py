@@ -28,6 +28,8 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
     paspoort        the paspoort as it reads now, every part with its versions
     plans           a dream's plan: per need what covers it and what is open, totals per
                     source (the weekly report counts partners' contributions: weekly_report)
+    partners        partner organisations, a dream's invitations and helpers, and the dream
+                    as a partner reads it through their link
 """
 
 from initiatives.selectors.accountability import (
@@ -92,6 +94,24 @@ from initiatives.selectors.outbox import (
     outbox_failed_count,
     outbox_failing_count,
     outbox_oldest_pending,
+)
+from initiatives.selectors.partners import (
+    PARTNER_TEXT_KINDS,
+    DreamPartners,
+    Helper,
+    InvitationState,
+    PartnerDream,
+    PartnerLinkProblem,
+    PartnerRow,
+    PartnerTimelineItem,
+    dream_helpers,
+    dream_partners,
+    organisation_list,
+    organisation_of,
+    partner_dream,
+    partner_invitation_by_token,
+    partner_link_problem,
+    partner_token_hash,
 )
 from initiatives.selectors.paspoort import (
     PaspoortEntry,
@@ -187,16 +207,24 @@ __all__ = [
     "DREAM_SORTS",
     "LIST_SORTS",
     "OUTBOX_FAILING_WINDOW_SECONDS",
+    "PARTNER_TEXT_KINDS",
     "PLATFORM_STAFF_ROLES",
     "RELEVANCE",
     "SHARED_DREAM_FIELDS",
     "SILENT_SHOWN",
     "TIMELINE_LATEST",
     "DreamListPage",
+    "DreamPartners",
     "FundFigures",
     "FundState",
+    "Helper",
     "InvitationProblem",
+    "InvitationState",
     "MemberRow",
+    "PartnerDream",
+    "PartnerLinkProblem",
+    "PartnerRow",
+    "PartnerTimelineItem",
     "PaspoortEntry",
     "Plan",
     "PlanContribution",
@@ -231,7 +259,9 @@ __all__ = [
     "dream_export_rows",
     "dream_for_resident",
     "dream_for_staff",
+    "dream_helpers",
     "dream_list_page",
+    "dream_partners",
     "dream_plan",
     "dream_situation",
     "dreams_first_contact_overdue",
@@ -260,9 +290,15 @@ __all__ = [
     "jump_statuses",
     "list_filter_options",
     "neighbourhood_list",
+    "organisation_list",
+    "organisation_of",
     "outbox_failed_count",
     "outbox_failing_count",
     "outbox_oldest_pending",
+    "partner_dream",
+    "partner_invitation_by_token",
+    "partner_link_problem",
+    "partner_token_hash",
     "paspoort_current",
     "paspoort_page",
     "paspoort_part_current",

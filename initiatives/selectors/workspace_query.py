@@ -52,6 +52,7 @@ class TimelineRow(NamedTuple):
     body: str
     actor_id: int | None
     actor_name: str  # as User.get_full_name gives it; "" when nobody in particular did it
+    partner_name: str = ""  # the organisation, when a partner did it through their link
 
     @classmethod
     def of(cls, event) -> "TimelineRow":
@@ -66,6 +67,7 @@ class TimelineRow(NamedTuple):
             event.body,
             event.actor_id,
             event.actor.get_full_name() if event.actor_id is not None else "",
+            event.partner_name,
         )
 
 
@@ -130,7 +132,7 @@ SELECT
   {
     _list(
         f"x.id, x.created_at, x.kind, x.public, x.from_status, x.to_status, x.body, "
-        f"x.actor_id, {_P}",
+        f"x.partner_name, x.actor_id, {_P}",
         _people("initiatives_timelineevent", "actor_id", "t.dream_id = d.id"),
         "created_at DESC, id DESC",
         limit=True,
@@ -268,9 +270,10 @@ def read_workspace_dream(*, pk: int, limit: int | None) -> Dream | None:
     dream.timeline = [
         TimelineRow(
             id, _moment(created), kind, public, from_status, to_status, body, actor_id,
-            "" if actor_id is None else people.name(actor_id, person),
+            "" if actor_id is None else people.name(actor_id, person), partner_name,
         )
-        for (id, created, kind, public, from_status, to_status, body, actor_id, *person)
+        for (id, created, kind, public, from_status, to_status, body, partner_name, actor_id,
+             *person)
         in events
     ]  # fmt: skip
     _prefetched(

@@ -33,6 +33,7 @@ LINKS = (
     ("payments", "payments", _("Payments")),
     ("accountability", "accountabilities", _("Accounting")),
     ("platforms", "platforms", _("Platforms")),
+    ("partners", "partners", _("Partners")),
 )
 
 

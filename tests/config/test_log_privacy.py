@@ -33,6 +33,7 @@ PHONE = "06 11223344"
         ("GET /inloggen/link/?sesame=AAAbc123&n=2", "GET /inloggen/link/?sesame=[token]&n=2"),
         ("/afmelden/eyJ1c2VyIjo1fQ:1v/ ok", "/afmelden/[token]/ ok"),
         ("Authorization: Bearer s3cr3t", "Authorization: Bearer [token]"),
+        ("Bad Request: /partner/Ab-c_9/bericht/", "Bad Request: /partner/[token]/bericht/"),
     ],
 )
 def test_redaction(line, expected):

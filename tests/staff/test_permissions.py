@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from initiatives import services
 from initiatives.models import Accountability, Application
+from initiatives.partner_models import Organisation
 from initiatives.platform_models import Platform
 from staff import urls as staff_urls
 from tests.neighbourhoods.decision_world import make_application
@@ -151,6 +152,17 @@ EXPECTED: dict[str, Expect] = {
     "paspoort_part_remove": _may(
         get=NOT_ALLOWED, post=Answer(302, "/medewerkers/paspoort/bewerken/")
     ),
+    # Partner organisations (issue 17): MogelijkMakers and managers keep them; an empty form
+    # is refused with its errors; an organisation that does not exist is 404.
+    "partners": _may(ENABLER, MANAGER),
+    "partner_add": _may(ENABLER, MANAGER, post=INVALID),
+    "partner_edit": _may(ENABLER, MANAGER, post=INVALID),
+    # Inviting a partner to the dream, and withdrawing it: the dream's contact's work. An
+    # empty invitation is refused; the withdrawal needs nothing filled in.
+    "dream_partner_invite": _may(ENABLER, get=NOT_ALLOWED, post=INVALID),
+    "dream_partner_withdraw": _may(
+        ENABLER, get=NOT_ALLOWED, post=BACK_TO_WORKSPACE, contact_only=True
+    ),
 }
 
 # Steps of signing in, open to everyone or to every signed-in staff member whatever their
@@ -208,9 +220,19 @@ def world(resident, picked_up, enabler, fund, administrator):
         dream=picked_up, by=enabler, kind="dilemma", summary="Spreekt hij voor de straat?", why="?"
     )
     part = services.paspoort_part_add(by=administrator, title="Eén gezicht", text="Eén contact.")
+    organisation = Organisation.objects.create(
+        kind=Organisation.Kind.HOUSING,
+        name="Woonstichting Heusden Thuis",
+        contact_name="Ellen Bosch",
+        contact_email="e.bosch@heusdenthuis.example",
+        one_face=enabler,
+    )
+    partner = services.partner_invite(dream=picked_up, organisation=organisation, by=enabler)
     return {
         "dilemma": dilemma,
         "paspoort_part": part,
+        "organisation": organisation,
+        "partner_invitation": partner.invitation,
         "accountability": report,
         "dream": picked_up,
         "photo": photo,
@@ -267,6 +289,9 @@ def _url(name: str, world) -> str:
         values["pk"] = world["accountability"].pk
     if name == "accountability_file":
         values["pk"] = 999_999
+    if name == "partner_edit":
+        values["pk"] = world["organisation"].pk
+    values["invitation_pk"] = world["partner_invitation"].pk
     kwargs = {key: values[key] for key in pattern.pattern.converters}
     return reverse(f"staff:{name}", kwargs=kwargs)
 

@@ -83,7 +83,9 @@ def test_a_closed_dream(client, enabler, reviewed, second_enabler):
 # Issue 17 added one more to each: the dream's plan, its needs and contributions (and for the
 # contact person's form the active partners) read in one, the summary's "plan" line from the
 # same read (test_the_plan_adds_one_query_however_big).
-EXPECTED_CONTACT = 12
+# Issue 17 added one to the contact's: the partner panel, the dream's invitations and the
+# organisations to invite read in one (test_partners_add_one_query_however_many).
+EXPECTED_CONTACT = 13
 EXPECTED_CLOSED = 9
 
 
@@ -195,6 +197,39 @@ def test_applications_add_one_query_however_many(client, enabler, reviewed, fund
     content = client.get(_workspace(reviewed)).content.decode()
     for shown in ("Basisschool 2", "Juf Ans", "Meester Bas", "directeur", "Regel 3", "Antwoord 2b"):
         assert shown in content, shown
+
+
+def test_partners_add_one_query_however_many(client, enabler, reviewed, fund):
+    """Five organisations, four invited (one withdrawn, one invited anew): one query."""
+    from initiatives.partner_models import Organisation
+
+    organisations = [
+        Organisation.objects.create(
+            kind="school",
+            name=f"School {number}",
+            contact_name="Juf",
+            contact_email=f"juf{number}@example.nl",
+            one_face=enabler,
+        )
+        for number in range(5)
+    ]
+    invitations = [
+        services.partner_invite(dream=reviewed, organisation=organisation, by=enabler)
+        for organisation in organisations[:4]
+    ]
+    services.partner_invitation_withdraw(invitation=invitations[0].invitation, by=enabler)
+    services.partner_invite(dream=reviewed, organisation=organisations[0], by=enabler)
+    client.force_login(enabler)
+    queries = _queries(client, _workspace(reviewed))
+    assert len(queries) == EXPECTED_CONTACT, _described(queries)
+    # The plan's query reads the active partners for its contribution form too; the partner
+    # panel's is the one that reads the invitations.
+    partner_reads = [sql for sql in queries if "initiatives_partnerinvitation" in sql]
+    assert len(partner_reads) == 1, _described(queries)
+    content = client.get(_workspace(reviewed)).content.decode()
+    assert content.count("ingetrokken op") == 1
+    assert content.count("actief, werkt tot") == 4
+    assert "School 4 (School)" in content  # not invited yet: one of the choices
 
 
 # --- the one query shows what the prefetches showed ---------------------------------------------

@@ -7,13 +7,16 @@ Safe to run twice: what exists is left alone. The dreams are history, so they ar
 written with past timestamps here rather than replayed through the services.
 """
 
+import secrets
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -40,10 +43,11 @@ from initiatives.models import (
     Verdict,
     WorkingPractice,
 )
-from initiatives.partner_models import Organisation
+from initiatives.partner_models import Organisation, PartnerInvitation
 from initiatives.paspoort_models import PaspoortPart
 from initiatives.plan_models import PlanNeed
 from initiatives.platform_models import AgendaItem, PlatformMember
+from initiatives.selectors.partners import partner_token_hash
 from initiatives.situation_models import SituationMap
 from initiatives.statuses import Status
 
@@ -83,6 +87,22 @@ STAFF = [
     ("beheer@heusden.example", "Ingrid Beheer", Role.ADMINISTRATOR),
 ]
 RESIDENT_EMAIL = "bewoner@heusden.example"
+# Partner organisations of every kind (issue 17): (name, kind, contact, email, phone, offer).
+PARTNERS = [
+    ("Woonstichting Heusden Thuis", Organisation.Kind.HOUSING, "Ellen Bosch",
+     "e.bosch@heusdenthuis.example", "073 123 45 67",
+     "Huismeesters die meehelpen, groenonderhoud rond de flats, een klein leefbaarheidsbudget."),
+    ("Basisschool De Vlinder", Organisation.Kind.SCHOOL, "Meester Tom",
+     "directie@devlinder.example", "", "Een schoolplein dat na schooltijd open kan, ouders."),
+    ("Bouwmarkt Van Dijk", Organisation.Kind.BUSINESS, "Karin van Dijk",
+     "karin@bouwmarktvandijk.example", "0416 12 34 56", "Materialen tegen inkoopprijs."),
+    ("Welzijn Heusden", Organisation.Kind.CARE, "Sandra Kok",
+     "s.kok@welzijnheusden.example", "", "Opbouwwerkers en vrijwilligers, ouderenwerk."),
+    ("Stichting Groen Vlijmen", Organisation.Kind.ASSOCIATION, "Henk de Groot",
+     "info@groenvlijmen.example", "", "Plantgoed, kennis van inheemse beplanting."),
+    ("Ondernemersvereniging Drunen", Organisation.Kind.OTHER, "Fatima Yilmaz",
+     "secretaris@ovdrunen.example", "", "Sponsoring van buurtactiviteiten."),
+]  # fmt: skip
 OTHER_RESIDENTS = [
     ("fam.jansen@example.nl", "Familie Jansen"),
     ("wijkcomite.vlijmen@example.nl", "Wijkcomité Vlijmen-Oost"),
@@ -594,6 +614,7 @@ class Command(BaseCommand):
         self._neighbourhood_fund(villages["Vlijmen"], year)
         self._dilemmas(manager=staff[3])
         self._paspoort_and_situations(staff)
+        self._partners(one_face=enablers[0])
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new dreams)."))
         if not options["quiet_accounts"]:
             self._print_accounts()
@@ -633,6 +654,57 @@ class Command(BaseCommand):
                 written_by=chair,
             )
             item.dreams.add(*(dreams[t] for t in serving if t in dreams))
+
+    def _partners(self, *, one_face: User) -> None:
+        """Partner organisations of every kind (issue 17), the demo MogelijkMaker their one
+        face; the housing corporation invited to one of her open dreams."""
+        organisations = {
+            name: Organisation.objects.get_or_create(
+                name=name,
+                defaults={
+                    "kind": kind,
+                    "contact_name": contact,
+                    "contact_email": email,
+                    "contact_phone": phone,
+                    "one_face": one_face,
+                    "notes": notes,
+                },
+            )[0]
+            for name, kind, contact, email, phone, notes in PARTNERS
+        }
+        housing = organisations["Woonstichting Heusden Thuis"]
+        dream = (
+            Dream.objects.filter(
+                contact=one_face, status__in=[Status.IN_CONVERSATION, Status.IN_PROGRESS]
+            )
+            .order_by("id")
+            .first()
+        )
+        if dream is None or PartnerInvitation.objects.filter(organisation=housing).exists():
+            return
+        now = timezone.now()
+        token = secrets.token_urlsafe(32)
+        PartnerInvitation.objects.create(
+            dream=dream,
+            organisation=housing,
+            role=PartnerInvitation.Role.HELPER,
+            email=housing.contact_email,
+            message="Kunnen jullie meedenken over de plek en een paar uur helpen?",
+            invited_by=one_face,
+            token_hash=partner_token_hash(token),
+            created_at=now,
+            expires_at=now + timedelta(days=settings.PARTNER_LINK_DAYS),
+        )
+        TimelineEvent.objects.create(
+            dream=dream,
+            kind=EventKind.PARTNER_INVITED,
+            public=True,
+            actor=one_face,
+            body=f"{housing.name} (woningcorporatie) helpt mee met je droom. Je MogelijkMaker "
+            "heeft hen uitgenodigd.",
+        )
+        link = settings.SITE_URL + reverse("partners:page", args=[token])
+        self.stdout.write(f"{housing.name} is invited to “{dream.title}”: {link}")
 
     def _staff(self, email: str, name: str, role: str) -> User:
         user, created = User.objects.get_or_create(
