@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from config.forms import TOO_LONG, NLDesignFormMixin, text_field
 from initiatives.plan_models import ContributionKind
-from initiatives.services.partners import DESCRIPTION_MAX, MESSAGE_MAX
+from initiatives.services.partners import MESSAGE_MAX
+from initiatives.services.plans import DESCRIPTION_LIMIT
 
 
 class PartnerMessageForm(NLDesignFormMixin, forms.Form):
@@ -66,7 +67,7 @@ class PartnerContributionForm(NLDesignFormMixin, forms.Form):
     )
     description = forms.CharField(
         label=_("What exactly"),
-        max_length=DESCRIPTION_MAX,
+        max_length=DESCRIPTION_LIMIT,
         help_text=_("For example: “two caretakers help build the benches on Saturday”."),
         error_messages={
             "required": _("Describe what you contribute."),

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -28,7 +28,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from accounts.roles import Role
-from initiatives.exceptions import NotAllowed
+from initiatives.exceptions import InvalidPlan, NotAllowed
 from initiatives.models import Dream, EventKind, OutboxMail, TimelineEvent
 from initiatives.notifications import mail_render
 from initiatives.outbox.kick import dispatch_after_commit
@@ -48,11 +48,9 @@ from initiatives.services._core import (
     _require_role,
     _resident_text,
 )
+from initiatives.services.plans import contribution_measure
 
 MESSAGE_MAX = 4000
-DESCRIPTION_MAX = 300
-AMOUNT_MAX = Decimal("9999999999.99")  # the column's 12 digits, 2 after the point
-HOURS_MAX = Decimal("999999.9")  # 7 digits, 1 after the point
 
 
 class PartnerLinkRefused(NotAllowed):
@@ -375,30 +373,6 @@ def _hours_text(hours: Decimal, language: str) -> str:
         return number_format(hours, places, force_grouping=True)
 
 
-def contribution_problems(
-    *, kind: str, amount: Decimal | None, hours: Decimal | None, description: str
-) -> dict[str, str]:
-    """Return what is wrong with a contribution, per field (empty when nothing is)."""
-    problems = {}
-    if kind not in ContributionKind.values:
-        problems["kind"] = _("Choose money, hours or materials.")
-    if kind == ContributionKind.MONEY and amount is None:
-        problems["amount"] = _("Fill in the amount in euros.")
-    if kind == ContributionKind.HOURS and hours is None:
-        problems["hours"] = _("Fill in the number of hours.")
-    if amount is not None and not (Decimal("0.01") <= amount <= AMOUNT_MAX):
-        problems["amount"] = _("Fill in an amount of at least € 0,01.")
-    if hours is not None and not (Decimal("0.1") <= hours <= HOURS_MAX):
-        problems["hours"] = _("Fill in a number of hours of at least 0,1.")
-    if not description.strip():
-        problems["description"] = _("Describe what you contribute.")
-    elif len(description.strip()) > DESCRIPTION_MAX:
-        problems["description"] = _("Use at most %(limit)d characters.") % {
-            "limit": DESCRIPTION_MAX
-        }
-    return problems
-
-
 @transaction.atomic
 def partner_contribution(
     *,
@@ -411,16 +385,16 @@ def partner_contribution(
     """Record what the partner whose link holds TOKEN contributes to its dream: money (an
     amount), hours, or materials (an estimated value when known). A contribution to the
     plan with the partner as its source, and an event the resident and staff read."""
-    description = " ".join((description or "").split())
-    amount = None if amount is None else Decimal(str(amount))
-    hours = None if hours is None else Decimal(str(hours))
-    if kind != ContributionKind.MONEY and kind != ContributionKind.MATERIALS:
-        amount = None  # hours are counted in hours: an amount typed with them is not kept
-    if kind != ContributionKind.HOURS:
-        hours = None
-    problems = contribution_problems(kind=kind, amount=amount, hours=hours, description=description)
-    if problems:
-        raise ValidationError(problems)
+    try:
+        amount, hours, description = contribution_measure(
+            kind=kind,
+            amount=None if amount is None else Decimal(str(amount)),
+            hours=None if hours is None else Decimal(str(hours)),
+            description=description,
+            description_required=True,
+        )
+    except InvalidPlan as exc:
+        raise ValidationError({exc.field or NON_FIELD_ERRORS: str(exc)}) from None
     invitation, dream = _partner_locked(token)
     contribution = Contribution.objects.create(
         dream=dream,

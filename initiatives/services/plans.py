@@ -31,6 +31,7 @@ from initiatives.services._core import _lock, _record, _require_contact, _requir
 AMOUNT_LIMIT = Decimal("10000000000")
 HOURS_LIMIT = Decimal("1000000")
 CENT = Decimal("0.01")
+DESCRIPTION_LIMIT = 300  # Contribution.description
 TENTH = Decimal("0.1")
 
 Source = Contribution.Source
@@ -85,16 +86,40 @@ def _measure(kind: str, amount: Decimal | None, hours: Decimal | None, *, materi
     return _amount(amount, required=materials_need_value), None
 
 
-def _description(text: str, *, limit: int, required: bool, field: str = "description") -> str:
+def _description(
+    text: str, *, limit: int, required: bool, field: str = "description", missing: str = ""
+) -> str:
     text = (text or "").strip()
     if required and not text:
-        raise InvalidPlan(_("Say what is needed."), field=field)
+        raise InvalidPlan(missing or _("Say what is needed."), field=field)
     if len(text) > limit:
         raise InvalidPlan(
             _("Use at most %(limit)d characters.") % {"limit": limit},
             field=field,
         )
     return text
+
+
+def contribution_measure(
+    *,
+    kind: str,
+    amount: Decimal | None,
+    hours: Decimal | None,
+    description: str,
+    description_required: bool = False,
+) -> tuple[Decimal | None, Decimal | None, str]:
+    """The one rule for what a contribution holds, whoever records it (the contact person
+    here, a partner through their link in services.partners): return (amount, hours,
+    description) as KIND keeps them — money an amount, hours hours, materials a description
+    and an estimated value when known. Raises InvalidPlan naming the field that is wrong."""
+    amount, hours = _measure(kind, amount, hours, materials_need_value=False)
+    description = _description(
+        " ".join((description or "").split()),
+        limit=DESCRIPTION_LIMIT,
+        required=description_required or kind == ContributionKind.MATERIALS,
+        missing=_("Say what is contributed."),
+    )
+    return amount, hours, description
 
 
 def _need_words(need: PlanNeed) -> str:
@@ -342,11 +367,8 @@ def contribution_record(
     else:
         if source == Source.PARTNER:
             organisation = _partner(dream, organisation_id)
-        amount, hours = _measure(kind, amount, hours, materials_need_value=False)
-        description = _description(
-            description,
-            limit=300,
-            required=kind == ContributionKind.MATERIALS,
+        amount, hours, description = contribution_measure(
+            kind=kind, amount=amount, hours=hours, description=description
         )
     other_source = _description(
         other_source if source == Source.OTHER else "",

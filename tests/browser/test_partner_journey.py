@@ -129,14 +129,14 @@ def test_a_housing_corporation_helps_with_a_dream(site, pages):
     contribution.get_by_label(re.compile("^Wat precies")).fill(
         "Twee huismeesters helpen bij het aanleggen"
     )
-    contribution.get_by_role("button", name="Leg de bijdrage vast").click()
-    expect(partner.locator("#id_contribution-hours_error")).to_have_text("Vul het aantal uren in.")
+    contribution.get_by_role("button", name="Bijdrage vastleggen").click()
+    expect(partner.locator("#id_contribution-hours_error")).to_have_text("Vul het aantal uren in, meer dan 0.")
     expect(partner.locator("#bijdrage").get_by_label(re.compile("^Wat precies"))).to_have_value(
         "Twee huismeesters helpen bij het aanleggen"
     )
     check_accessibility(partner, "partners-7-partner-error")
     partner.locator("#bijdrage").get_by_label("Aantal uren").fill("16")
-    partner.locator("#bijdrage").get_by_role("button", name="Leg de bijdrage vast").click()
+    partner.locator("#bijdrage").get_by_role("button", name="Bijdrage vastleggen").click()
     expect(partner.locator("#page-messages")).to_contain_text("Je bijdrage is vastgelegd.")
     expect(partner.locator("#tijdlijn")).to_contain_text("draagt 16 uur bij")
     check_accessibility(partner, "partners-8-partner-pledged")
