@@ -176,6 +176,12 @@ class Dream(models.Model):
         default=False,
         db_default=False,
     )
+    # The resident's choice, per dream (issue 17): the partners their MogelijkMaker invites
+    # may read its story and what the resident does themselves. Without it a partner sees
+    # the title, the neighbourhood and the status only.
+    shared_with_partners = models.BooleanField(
+        _("story shared with the partners who help"), default=False, db_default=False
+    )
     contact_name = models.CharField(_("name"), max_length=150, blank=True)
     contact_phone = models.CharField(_("phone number"), max_length=30, blank=True)
 
@@ -377,6 +383,11 @@ class EventKind(models.TextChoices):
     SITUATION = "situation", _("Situation mapped")
     DILEMMA = "dilemma", _("Dilemma or exception recorded")
     DILEMMA_DISCUSSED = "dilemma_discussed", _("Dilemma or exception discussed")
+    SHARED_WITH_PARTNERS = "shared_with_partners", _("Story shared with the partners who help")
+    UNSHARED_WITH_PARTNERS = (
+        "unshared_with_partners",
+        _("Story no longer shared with the partners who help"),
+    )
 
 
 class TimelineEventQuerySet(models.QuerySet):

@@ -23,6 +23,11 @@ urlpatterns = [
         name="dream_links_revoke",
     ),
     path("mijn-dromen/<int:pk>/wijkplatform/", views.dream_share, name="dream_share"),
+    path(
+        "mijn-dromen/<int:pk>/partners/",
+        views.dream_share_partners,
+        name="dream_share_partners",
+    ),
     path("droom/bericht/", views.dream_link_message, name="dream_link_message"),
     path("droom/link-werkt-niet/", views.dream_link_refused, name="dream_link_refused"),
     path("droom/<str:token>/", views.dream_link, name="dream_link"),

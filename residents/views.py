@@ -309,6 +309,20 @@ def dream_share(request, pk: int) -> HttpResponse:
     return redirect(reverse("residents:dream_detail", args=[dream.pk]) + "#platform-heading")
 
 
+@login_required
+@require_POST
+def dream_share_partners(request, pk: int) -> HttpResponse:
+    """Let the partners who help read the dream's story, or stop it (issue 17)."""
+    dream = _own_dream(request, pk)
+    share = request.POST.get("share") == "1"
+    services.dream_share_with_partners(dream=dream, by=request.user, share=share)
+    if share:
+        messages.success(request, _("The partners who help can now read your story."))
+    else:
+        messages.success(request, _("The partners who help no longer read your story."))
+    return redirect(reverse("residents:dream_detail", args=[dream.pk]) + "#helpers-heading")
+
+
 def _dream_link_refused(request, problem: DreamLinkProblem, *, status: int) -> HttpResponse:
     """Say in plain words why a mail link does not open the dream, and offer to sign in."""
     return render(

@@ -86,12 +86,13 @@ class PartnerDream:
     """A dream as a partner reads it: nobody's personal data."""
 
     title: str
-    story: str
+    story: str  # "" unless the resident shares it with the partners (story_shared)
     own_contribution: str
     neighbourhood: str
     status: str
     status_label: str
     contact_name: str  # the MogelijkMaker: the municipality's one face for this dream
+    story_shared: bool = False
     timeline: list[PartnerTimelineItem] = field(default_factory=list)
 
 
@@ -117,6 +118,7 @@ def partner_dream(invitation: PartnerInvitation) -> PartnerDream:
             "title",
             "story",
             "own_contribution",
+            "shared_with_partners",
             "status",
             "neighbourhood__name",
             "contact__full_name",
@@ -145,8 +147,10 @@ def partner_dream(invitation: PartnerInvitation) -> PartnerDream:
         )
     return PartnerDream(
         title=dream.title,
-        story=dream.story,
-        own_contribution=dream.own_contribution,
+        # What the resident wrote is theirs to share (Dream.shared_with_partners).
+        story=dream.story if dream.shared_with_partners else "",
+        own_contribution=dream.own_contribution if dream.shared_with_partners else "",
+        story_shared=dream.shared_with_partners,
         neighbourhood=dream.neighbourhood.name,
         status=dream.status,
         status_label=statuses.get(dream.status, dream.status),

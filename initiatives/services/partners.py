@@ -45,6 +45,7 @@ from initiatives.services._core import (
     _require_contact,
     _require_open,
     _require_picked_up,
+    _require_resident,
     _require_role,
     _resident_text,
 )
@@ -429,3 +430,34 @@ def partner_contribution(
         body=_resident_text(dream, message, **values),
     )
     return contribution
+
+
+# --- what the resident shares with the partners ---------------------------------------------
+
+
+@transaction.atomic
+def dream_share_with_partners(*, dream: Dream, by: User, share: bool) -> Dream:
+    """Let the partners invited to DREAM read its story and what the resident does
+    themselves, or stop it: the resident's choice (issue 17: a partner reads "what the
+    resident agreed to share"). Without it a partner reads the title, the neighbourhood
+    and the status. Never who the resident is. Either way the timeline says so."""
+    dream = _lock(dream)
+    _require_resident(dream, by)
+    if dream.shared_with_partners == share:
+        return dream  # a second click changes nothing
+    dream.shared_with_partners = share
+    dream.save(update_fields=["shared_with_partners", "updated_at"])
+    if share:
+        kind = EventKind.SHARED_WITH_PARTNERS
+        message = gettext_noop(
+            "You let the partners who help read the story of this dream and what you do "
+            "yourself, without your name or contact details."
+        )
+    else:
+        kind = EventKind.UNSHARED_WITH_PARTNERS
+        message = gettext_noop(
+            "You stopped sharing the story of this dream with the partners who help. They "
+            "now see its title, neighbourhood and status only."
+        )
+    _record(dream=dream, kind=kind, public=True, actor=by, body=_resident_text(dream, message))
+    return dream

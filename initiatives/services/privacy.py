@@ -220,7 +220,9 @@ def resident_erase(*, resident: User) -> None:
     # no longer shared, and their membership ends (kept, without a name: who took part).
     PlatformInvitation.objects.filter(email__iexact=resident.email).delete()
     AgendaItem.dreams.through.objects.filter(dream__resident=resident).delete()
-    Dream.objects.filter(resident=resident).update(shared_with_platform=False)
+    Dream.objects.filter(resident=resident).update(
+        shared_with_platform=False, shared_with_partners=False
+    )
     PlatformMember.objects.filter(user=resident, left_at__isnull=True).update(
         left_at=timezone.now()
     )

@@ -130,7 +130,9 @@ def test_a_housing_corporation_helps_with_a_dream(site, pages):
         "Twee huismeesters helpen bij het aanleggen"
     )
     contribution.get_by_role("button", name="Bijdrage vastleggen").click()
-    expect(partner.locator("#id_contribution-hours_error")).to_have_text("Vul het aantal uren in, meer dan 0.")
+    expect(partner.locator("#id_contribution-hours_error")).to_have_text(
+        "Vul het aantal uren in, meer dan 0."
+    )
     expect(partner.locator("#bijdrage").get_by_label(re.compile("^Wat precies"))).to_have_value(
         "Twee huismeesters helpen bij het aanleggen"
     )

@@ -31,10 +31,52 @@ def _state(dream: Dream) -> tuple:
 
 
 class TestWhatThePartnerReads:
+    def test_the_story_only_when_the_resident_shares_it(self, client, link, in_conversation):
+        """What the resident wrote is theirs to share: until they do, a partner reads the
+        title, the neighbourhood and the status; they can stop sharing at any time."""
+        dream = in_conversation
+        page = _page(client.get(link))
+        assert dream.title in page and "Drunen" in page and "In gesprek" in page
+        assert dream.story not in page and dream.own_contribution not in page
+        assert "nog) niet gekozen om het verhaal" in page
+        services.dream_share_with_partners(dream=dream, by=dream.resident, share=True)
+        page = _page(client.get(link))
+        assert dream.story in page and dream.own_contribution in page
+        services.dream_share_with_partners(dream=dream, by=dream.resident, share=False)
+        assert dream.story not in _page(client.get(link))
+        kinds = list(dream.events.filter(public=True).values_list("kind", flat=True).order_by("id"))
+        assert kinds[-2:] == ["shared_with_partners", "unshared_with_partners"]
+
+    def test_only_the_resident_chooses(self, in_conversation, enabler):
+        from initiatives.exceptions import NotAllowed
+
+        with pytest.raises(NotAllowed):
+            services.dream_share_with_partners(dream=in_conversation, by=enabler, share=True)
+        in_conversation.refresh_from_db()
+        assert not in_conversation.shared_with_partners
+
+    def test_the_resident_shares_from_their_dream_page(self, client, sent, in_conversation):
+        dream = in_conversation
+        client.force_login(dream.resident)
+        page_url = f"/mijn-dromen/{dream.pk}/"
+        content = client.get(page_url).content.decode()
+        assert "Woonstichting Heusden Thuis" in content
+        assert "Ja, deel mijn verhaal met hen" in content
+        response = client.post(f"/mijn-dromen/{dream.pk}/partners/", {"share": "1"})
+        assert response.status_code == 302
+        dream.refresh_from_db()
+        assert dream.shared_with_partners
+        content = client.get(page_url).content.decode()
+        assert "Stop met het delen van mijn verhaal" in content
+        assert client.get(f"/mijn-dromen/{dream.pk}/partners/").status_code == 405
+
     def test_the_dream_without_anyones_personal_data(self, client, link, in_conversation):
         dream = in_conversation
         Dream.objects.filter(pk=dream.pk).update(
-            location="Kerkstraat 12", contact_name="Anna B.", contact_phone="06 99887766"
+            location="Kerkstraat 12",
+            contact_name="Anna B.",
+            contact_phone="06 99887766",
+            shared_with_partners=True,  # the resident agreed to share the story
         )
         services.dream_send_message(
             dream=dream, by=dream.contact, body="Bel me op 06 11223344, Anna"
@@ -110,13 +152,13 @@ class TestActing:
         ("data", "message"),
         [
             ({}, "Kies geld, uren of materialen."),
-            ({"contribution-kind": "money"}, "Vul het bedrag in euro in."),
+            ({"contribution-kind": "money"}, "Vul een bedrag in euro in, meer dan 0."),
             ({"contribution-kind": "hours", "contribution-hours": "veel"}, "Vul een aantal uren"),
             ({"contribution-kind": "hours", "contribution-hours": "NaN"}, "Vul een aantal uren"),
             ({"contribution-kind": "hours", "contribution-hours": "1e400"}, "te veel uren"),
-            ({"contribution-kind": "hours", "contribution-hours": "0"}, "ten minste 0,1"),
+            ({"contribution-kind": "hours", "contribution-hours": "0"}, "moet meer dan 0 zijn"),
             ({"contribution-kind": "money", "contribution-amount": "99999999999999"}, "te hoog"),
-            ({"contribution-kind": "money", "contribution-amount": "-3"}, "ten minste € 0,01"),
+            ({"contribution-kind": "money", "contribution-amount": "-3"}, "moet meer dan € 0 zijn"),
             ({"contribution-kind": "geschenk"}, "Kies geld, uren of materialen."),
             (
                 {"contribution-kind": "materials", "contribution-description": "x" * 400},

@@ -119,6 +119,10 @@ EXPECTED: dict[str, Row] = {
     # Share the dream with the neighbourhood platform, or stop (issue 16): the owner's choice;
     # with no platform in the neighbourhood the answer is a message on the dream's page.
     "dream_share": Row(owner_only(NOT_ALLOWED, others=NOT_ALLOWED), post=owner_only(Answer(302))),
+    # Let the partners who help read the story, or stop (issue 17): the owner's choice.
+    "dream_share_partners": Row(
+        owner_only(NOT_ALLOWED, others=NOT_ALLOWED), post=owner_only(Answer(302))
+    ),
     "dream_links_revoke": Row(
         owner_only(NOT_ALLOWED, others=NOT_ALLOWED), post=owner_only(Answer(302))
     ),
