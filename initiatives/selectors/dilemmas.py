@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from initiatives.dilemma_models import Dilemma
+from initiatives.selectors.list_flags import may_have
 
 # The managers' page shows the open items (oldest first, at most DILEMMAS_OPEN_SHOWN) and the items
 # discussed most recently (at most
@@ -17,7 +18,9 @@ def _with_names() -> QuerySet[Dilemma]:
 
 def dilemmas_for_dream(dream) -> list[Dilemma]:
     """DREAM's dilemmas and exceptions, oldest first, with who recorded and discussed them:
-    one query (the workspace's panel)."""
+    one query (the workspace's panel); none when DREAM was read with has_dilemmas false."""
+    if not may_have(dream, "has_dilemmas"):
+        return []
     return list(
         Dilemma.objects.filter(dream_id=dream.pk)
         .select_related("recorded_by", "discussed_by", "review")

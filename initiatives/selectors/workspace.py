@@ -22,6 +22,7 @@ from initiatives.models import (
     ServicePromises,
     TimelineEvent,
 )
+from initiatives.selectors.list_flags import list_flags
 from initiatives.selectors.paspoort import paspoort_current
 from initiatives.selectors.situation import dream_situation
 from initiatives.selectors.workspace_query import TimelineRow, read_workspace_dream
@@ -47,8 +48,10 @@ def dream_for_staff(*, pk: int, whole_timeline: bool = False) -> Dream:
     as prefetch_related leaves them; dream.review_versions (newest first) and
     dream.failed_mails (newest first) are lists. dream.situation is its SituationMap (when
     one was mapped), each review version has its cited paspoort parts, and dream.paspoort_parts
-    lists the current parts a review may cite (issue 17). Raises Dream.DoesNotExist when
-    staff cannot see the dream.
+    lists the current parts a review may cite (issue 17). dream.has_applications, has_plan,
+    has_dilemmas and has_partners say whether those lists (each read by a selector of its
+    own) have anything: with none the selector reads nothing (list_flags). Raises
+    Dream.DoesNotExist when staff cannot see the dream.
     """
     limit = None if whole_timeline else TIMELINE_LATEST
     if connection.vendor == "postgresql":
@@ -79,6 +82,7 @@ def _dream_for_staff_portable(*, pk: int, limit: int | None) -> Dream:
         Dream.objects.exclude(status=Status.UNCONFIRMED)
         .select_related("resident", "neighbourhood", "theme", "contact", "situation")
         .annotate(timeline_count=Coalesce(Subquery(event_count, output_field=IntegerField()), 0))
+        .annotate(**list_flags())  # as workspace_query.FLAGS
         .prefetch_related(
             Prefetch("events", queryset=events, to_attr="timeline"),
             Prefetch("photos", queryset=DreamPhoto.objects.order_by("created_at", "id")),

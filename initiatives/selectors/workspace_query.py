@@ -112,6 +112,21 @@ _REVIEW_SOURCE = (
     + " WHERE t.dream_id = d.id) AS s"
 )
 
+# Whether the dream has anything for the lists other modules read with a query of their own
+# (issues 16 and 17), in FLAGS' order: most dreams have none, and then their panel shows its
+# empty state without that query (dream.has_applications, has_plan, has_dilemmas,
+# has_partners; set_flags does the same on other databases).
+FLAGS = ("has_applications", "has_plan", "has_dilemmas", "has_partners")
+_FLAGS_SQL = ",\n  ".join(
+    (
+        "EXISTS (SELECT 1 FROM initiatives_application a WHERE a.dream_id = d.id)",
+        "(EXISTS (SELECT 1 FROM initiatives_planneed pn WHERE pn.dream_id = d.id)"
+        " OR EXISTS (SELECT 1 FROM initiatives_contribution co WHERE co.dream_id = d.id))",
+        "EXISTS (SELECT 1 FROM initiatives_dilemma di WHERE di.dream_id = d.id)",
+        "EXISTS (SELECT 1 FROM initiatives_partnerinvitation pi WHERE pi.dream_id = d.id)",
+    )
+)
+
 # Composed at import from this module's constants only; every value goes as a parameter.
 WORKSPACE_SQL = f"""
 SELECT
@@ -194,7 +209,8 @@ SELECT
 },
   (SELECT json_build_array(
      pick_up_working_days, first_contact_working_days, silence_days, grant_approval_limit::text)
-   FROM initiatives_servicepromises WHERE id = 1)
+   FROM initiatives_servicepromises WHERE id = 1),
+  {_FLAGS_SQL}
 FROM initiatives_dream d
 JOIN initiatives_neighbourhood n ON n.id = d.neighbourhood_id
 JOIN initiatives_theme th ON th.id = d.theme_id
@@ -250,10 +266,13 @@ def read_workspace_dream(*, pk: int, limit: int | None) -> Dream | None:
         row = cursor.fetchone()
     if row is None:
         return None
+    flags = dict(zip(FLAGS, row[-len(FLAGS) :], strict=True))
+    row = row[: -len(FLAGS)]
     # json (not jsonb, which Django reads as text for JSONField) comes back parsed by psycopg.
     events, photos, moments, practices, reviews, grants, decisions, mails = row[-9:-1]
     count = row[-10]
     dream = _make(Dream, _DREAM_FIELDS, row[:16])
+    vars(dream).update(flags)
     dream.neighbourhood = _make(Neighbourhood, ("id", "name"), row[16:18])
     dream.theme = _make(Theme, ("id", "name"), row[18:20])
     people = _People()
