@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from initiatives.models import Dream, EventKind, TimelineEvent
 from initiatives.partner_models import Organisation, PartnerInvitation
+from initiatives.selectors.list_flags import may_have
 from initiatives.statuses import Status
 
 
@@ -265,7 +266,10 @@ class Helper:
 
 
 def dream_helpers(dream: Dream) -> list[Helper]:
-    """Return the organisations whose invitation to DREAM works now, by name: one query."""
+    """Return the organisations whose invitation to DREAM works now, by name: one query;
+    none when DREAM was read with has_partners false (list_flags)."""
+    if not may_have(dream, "has_partners"):
+        return []
     kinds = dict(Organisation.Kind.choices)
     roles = dict(PartnerInvitation.Role.choices)
     rows = (
