@@ -501,7 +501,7 @@ def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
                 exclude=dream.contact, people=lambda: selectors.list_filter_options()["contact"]
             ),
         ),
-        **workspace_dilemmas(dream, forms_in_use),  # issue 17: one query, when any and shown
+        **workspace_dilemmas(dream, forms_in_use),  # issue 17: read with the dream
         # The plan panel (issue 17), its partners from the partner panel's read.
         **workspace_plan(
             request, dream, forms_in_use, partners=lambda: partner_panel["partners"]().names

@@ -18,7 +18,11 @@ def _with_names() -> QuerySet[Dilemma]:
 
 def dilemmas_for_dream(dream) -> list[Dilemma]:
     """DREAM's dilemmas and exceptions, oldest first, with who recorded and discussed them:
-    one query (the workspace's panel); none when DREAM was read with has_dilemmas false."""
+    one query (the workspace's panel); none when DREAM was read with them (dream_for_staff:
+    dream.dilemma_list) or with has_dilemmas false."""
+    listed = getattr(dream, "dilemma_list", None)
+    if listed is not None:
+        return listed
     if not may_have(dream, "has_dilemmas"):
         return []
     return list(

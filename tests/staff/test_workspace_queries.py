@@ -90,23 +90,25 @@ def test_a_closed_dream(client, enabler, reviewed, second_enabler):
 # Issue 16 added one query to each: the dream's applications to a fund, each with its budget
 # lines and its answers to the criteria, read in one (the lines and answers as JSON arrays),
 # however many (test_applications_add_one_query_however_many). Issue 17 one more for each of
-# the dilemmas (test_dilemmas_add_one_query_however_many) and the plan, its needs and
+# the dilemmas and the plan, its needs and
 # contributions read in one, the summary's "plan" line from the same read
 # (test_the_plan_adds_one_query_however_big); and one to the contact's: the partner panel,
 # the dream's invitations and the organisations to invite read in one, which the plan's
 # contribution form offers too (test_partners_add_one_query_however_many).
-# That was 13 and 9. Most dreams have none of these lists: the one query says whether each
-# has anything (workspace_query.FLAGS, EXISTS subqueries), and an empty one costs no query.
-# The partner panel's query stays: its form offers the organisations to invite.
+# That was 13 and 9. Now the dilemmas come with the one query, as a JSON array
+# (test_dilemmas_add_no_query_however_many); of the other lists most dreams have none: the
+# one query says whether each has anything (workspace_query.FLAGS, EXISTS subqueries), and
+# an empty one costs no query. The partner panel's query stays: its form offers the
+# organisations to invite.
 EXPECTED_CONTACT = 10
 EXPECTED_CLOSED = 6
 # Each list with something in it: one query more, however long.
 WITH_ONE_LIST = EXPECTED_CONTACT + 1
 
 
-def test_dilemmas_add_one_query_however_many(client, enabler, manager, reviewed, fund):
-    """Dilemmas and exceptions, recorded and discussed, cost one query however many (none
-    cost nothing: the dream's read says there are none)."""
+def test_dilemmas_add_no_query_however_many(client, enabler, manager, reviewed, fund):
+    """Dilemmas and exceptions, recorded and discussed, cost no query of their own however
+    many: they come with the dream's read (workspace_query, as a JSON array)."""
     for number in range(4):
         item = services.dilemma_record(
             dream=reviewed,
@@ -121,8 +123,8 @@ def test_dilemmas_add_one_query_however_many(client, enabler, manager, reviewed,
     client.force_login(enabler)
     queries = _queries(client, _workspace(reviewed))
     _reads_the_dream_once(queries)
-    assert len(queries) == WITH_ONE_LIST, _described(queries)
-    assert len([sql for sql in queries if 'FROM "initiatives_dilemma"' in sql]) == 1
+    assert len(queries) == EXPECTED_CONTACT, _described(queries)
+    assert not [sql for sql in queries if '"initiatives_dilemma"' in sql], _described(queries)
     content = client.get(_workspace(reviewed)).content.decode()
     for shown in ("Uitzondering 3", "Regel 0", "Besproken: geen nieuwe regel", "Marco Bakker"):
         assert shown in content, shown
@@ -258,7 +260,7 @@ def test_partners_add_one_query_however_many(client, enabler, reviewed, fund):
 
 @pytest.mark.parametrize("suffix", ["", "?geschiedenis=alle"])
 def test_the_one_query_shows_what_the_prefetches_showed(
-    client, enabler, reviewed, fund, monkeypatch, suffix
+    client, enabler, manager, reviewed, fund, monkeypatch, suffix
 ):
     """The workspace read in one query (PostgreSQL) and read with prefetch_related (the way
     every other database reads it) give the same page, with something in every panel."""
@@ -276,6 +278,10 @@ def test_the_one_query_shows_what_the_prefetches_showed(
     services.grant_create(dream=dream, by=enabler, fund=fund, amount=Decimal("12.50"), purpose="a")
     services.grant_create(dream=dream, by=enabler, fund=fund, amount=Decimal(5000), purpose="b")
     services.decision_propose(dream=dream, by=enabler, reasons=hostile)
+    item = services.dilemma_record(
+        dream=dream, by=enabler, kind="exception", summary=hostile, rule="Regel", why=hostile
+    )
+    services.dilemma_discuss(dilemma=item, by=manager, outcome="follow_up", note=hostile)
     add_photo(dream)
     add_notes(
         dream, 55, by=enabler, first=timezone.now() - timedelta(days=3), step=timedelta(minutes=1)
@@ -303,6 +309,8 @@ def test_the_one_query_shows_what_the_prefetches_showed(
         "Voorgesteld op",
         "foto",
         "notitie 54.",
+        "Besproken: vervolg nodig",
+        "kernwaardentoets, versie 2",  # the dilemma written in the review
     ):
         assert shown in one_query, shown
     assert "<script>alert" not in one_query
@@ -372,9 +380,9 @@ def test_the_flags_show_the_page_the_lists_showed(
     with CaptureQueriesContext(connection) as unflagged_queries:
         unflagged = _page(client, url)
     assert flagged == unflagged
-    # Without the flags the three lists were read even when empty.
+    # Without the flags the applications and the plan were read even when empty.
     saved = len(unflagged_queries.captured_queries) - len(queries.captured_queries)
-    assert saved == (0 if filled else 3)
+    assert saved == (0 if filled else 2)
     shown = ("Stoelen", "Twijfel", "De Regenboog (School)", "Verf")
     if filled:
         assert all(text in flagged for text in shown), [t for t in shown if t not in flagged]
