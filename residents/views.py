@@ -190,16 +190,21 @@ def my_dreams(request) -> HttpResponse:
 
 def _detail_context(dream: Dream, **extra) -> dict:
     decision = selectors.decision_signed_for(dream) if dream.status == Status.NOT_POSSIBLE else None
-    # Sharing with the neighbourhood platform is offered on the signed-in page only.
+    # Sharing with the neighbourhood platform is offered on the signed-in page only; no query
+    # when the dream's read says its neighbourhood has none (has_platform).
     platform = (
         None
-        if extra.get("link_token") or dream.status == Status.UNCONFIRMED
+        if extra.get("link_token")
+        or dream.status == Status.UNCONFIRMED
+        or not selectors.may_have(dream, "has_platform")
         else selectors.platform_for_neighbourhood(dream.neighbourhood_id)
     )
     return {
         "platform": platform,
         "dream": dream,
-        # Read when the page shows them (signed in, not from a mail's link): one query.
+        # Read when the page shows them (signed in, not from a mail's link): one query each,
+        # none when the dream's read says there is nothing (list_flags: has_applications,
+        # has_plan, has_partners).
         "applications": functools.cache(lambda: selectors.applications_for_dream(dream)),
         "plan": functools.cache(lambda: selectors.dream_plan(dream)),  # what is covered
         # Who helps: the partner organisations invited to it (issue 17), one query.

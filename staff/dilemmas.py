@@ -101,9 +101,9 @@ class OutcomeForm(NLDesignFormMixin, forms.Form):
 
 
 def workspace_dilemmas(dream, forms_in_use: dict) -> dict:
-    """The workspace panel "Dilemmas and exceptions": the dream's items, read in one query
-    when the panel shows them, and the form (the posted one, with its errors, or a new one
-    built when shown)."""
+    """The workspace panel "Dilemmas and exceptions": the dream's items (read with the dream
+    by dream_for_staff, dream.dilemma_list; no query of their own), and the form (the posted
+    one, with its errors, or a new one built when shown)."""
     return {
         "dilemma_items": functools.cache(lambda: selectors.dilemmas_for_dream(dream)),
         "dilemma_form": forms_in_use.get("dilemma_form") or functools.cache(DilemmaForm),

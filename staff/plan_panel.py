@@ -206,12 +206,20 @@ def contribution_form(dream: Dream, data=None) -> ContributionForm:
     )
 
 
-def workspace_plan(request, dream: Dream, forms_in_use: dict) -> dict:
-    """The plan panel's context: the plan (read when first shown, one query), the needs
-    nothing covers yet with the form to change each, and the forms to add a need and record
-    a contribution (for the contact person; shown disabled to colleagues)."""
+def workspace_plan(request, dream: Dream, forms_in_use: dict, partners=None) -> dict:
+    """The plan panel's context: the plan (read when first shown, one query; none when the
+    dream has no plan, dream.has_plan), the needs nothing covers yet with the form to change
+    each, and the forms to add a need and record a contribution (for the contact person;
+    shown disabled to colleagues). PARTNERS: a function giving the active partners as the
+    partner panel read them (shown with the same forms), for the contribution form; without
+    it the plan's query reads them."""
     with_forms = is_open(dream) and is_picked_up(dream) and can(request.user, "dream_work")
-    plan = functools.cache(lambda: selectors.dream_plan(dream, with_partners=with_forms))
+
+    def read():
+        known = partners() if with_forms and partners is not None else None
+        return selectors.dream_plan(dream, with_partners=with_forms, partners=known)
+
+    plan = functools.cache(read)
 
     def changeable():
         """The needs nothing covers yet, each with its form (the posted one, if it failed)."""

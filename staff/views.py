@@ -447,6 +447,8 @@ def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
         """The form that was posted (with its errors), else MAKE's, built when shown."""
         return forms_in_use.get(name) or _when_shown(make)
 
+    # Issue 17: the partner panel reads the active partners; the plan's form offers them too.
+    partner_panel = partner_panel_context(dream, forms_in_use, _when_shown)
     return {
         "dream": dream,
         "promises": promised,
@@ -471,10 +473,11 @@ def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
         "open_decision": open_decision,
         "funds": selectors.funds_current(),
         "budget": selectors.dream_budget(dream),
-        # Its applications to a fund, with their lines and answers: one query (issue 16).
+        # Its applications to a fund, with their lines and answers: one query (issue 16), none
+        # when it has none (dream.has_applications, read with the dream).
         "applications": _when_shown(lambda: selectors.applications_for_dream(dream)),
         "moves": moves,
-        **partner_panel_context(dream, forms_in_use, _when_shown),  # issue 17
+        **partner_panel,
         "message_form": form("message_form", forms.MessageForm),
         "note_form": form("note_form", forms.NoteForm),
         "contact_form": form(
@@ -498,8 +501,11 @@ def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
                 exclude=dream.contact, people=lambda: selectors.list_filter_options()["contact"]
             ),
         ),
-        **workspace_dilemmas(dream, forms_in_use),  # issue 17: one query, when shown
-        **workspace_plan(request, dream, forms_in_use),  # the plan panel (issue 17)
+        **workspace_dilemmas(dream, forms_in_use),  # issue 17: read with the dream
+        # The plan panel (issue 17), its partners from the partner panel's read.
+        **workspace_plan(
+            request, dream, forms_in_use, partners=lambda: partner_panel["partners"]().names
+        ),
     }
 
 

@@ -30,6 +30,8 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
                     source (the weekly report counts partners' contributions: weekly_report)
     partners        partner organisations, a dream's invitations and helpers, and the dream
                     as a partner reads it through their link
+    list_flags      whether a dream has applications, a plan, dilemmas, partners (read with
+                    the dream): an empty list costs its selector no query
 """
 
 from initiatives.selectors.accountability import (
@@ -89,6 +91,7 @@ from initiatives.selectors.funds import (
     funds_overview_total,
     funds_public,
 )
+from initiatives.selectors.list_flags import list_flags, may_have
 from initiatives.selectors.outbox import (
     OUTBOX_FAILING_WINDOW_SECONDS,
     outbox_failed_count,
@@ -289,6 +292,8 @@ __all__ = [
     "invitation_problem",
     "jump_statuses",
     "list_filter_options",
+    "list_flags",
+    "may_have",
     "neighbourhood_list",
     "organisation_list",
     "organisation_of",

@@ -11,6 +11,7 @@ from django.db.models.functions import Cast, JSONObject
 
 from accounts.models import User
 from initiatives.models import Application, BudgetLine, CriterionAnswer, Dream, Fund
+from initiatives.selectors.list_flags import may_have
 from initiatives.statuses import OPEN
 
 # An application that still waits for a decision: a second one to the same fund for the
@@ -86,8 +87,10 @@ def applications_for_dream(dream: Dream) -> list[Application]:
 
     One query on PostgreSQL (the lines and answers come along as JSON arrays), so the
     workspace and the resident's page add one query however many there are; elsewhere
-    three (prefetch_related).
+    three (prefetch_related). None when DREAM was read with has_applications false.
     """
+    if not may_have(dream, "has_applications"):
+        return []
     if connection.vendor != "postgresql":
         return list(
             Application.objects.filter(dream_id=dream.pk)

@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from initiatives.dilemma_models import Dilemma
+from initiatives.selectors.list_flags import may_have
 
 # The managers' page shows the open items (oldest first, at most DILEMMAS_OPEN_SHOWN) and the items
 # discussed most recently (at most
@@ -17,7 +18,13 @@ def _with_names() -> QuerySet[Dilemma]:
 
 def dilemmas_for_dream(dream) -> list[Dilemma]:
     """DREAM's dilemmas and exceptions, oldest first, with who recorded and discussed them:
-    one query (the workspace's panel)."""
+    one query (the workspace's panel); none when DREAM was read with them (dream_for_staff:
+    dream.dilemma_list) or with has_dilemmas false."""
+    listed = getattr(dream, "dilemma_list", None)
+    if listed is not None:
+        return listed
+    if not may_have(dream, "has_dilemmas"):
+        return []
     return list(
         Dilemma.objects.filter(dream_id=dream.pk)
         .select_related("recorded_by", "discussed_by", "review")

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from initiatives.models import Dream, EventKind, TimelineEvent
 from initiatives.partner_models import Organisation, PartnerInvitation
+from initiatives.selectors.list_flags import may_have
 from initiatives.statuses import Status
 
 
@@ -189,10 +190,12 @@ class PartnerRow:
 @dataclass
 class DreamPartners:
     """The workspace's partner panel: the dream's invitations (newest first) and the active
-    organisations one can invite, as (id, label) choices."""
+    organisations one can invite, as (id, label) choices, and as (id, name) (the plan's
+    contribution form offers them too)."""
 
     rows: list[PartnerRow]
     choices: list[tuple[int, str]]
+    names: list[tuple[int, str]] = field(default_factory=list)
 
 
 def dream_partners(dream: Dream) -> DreamPartners:
@@ -222,11 +225,13 @@ def dream_partners(dream: Dream) -> DreamPartners:
     )
     now = timezone.now()
     choices: dict[int, str] = {}
+    names: dict[int, str] = {}
     invitations = []
     for org_id, name, kind, active, pk, role, email, sent, expires, withdrawn, used in rows:
         kind_label = str(kinds.get(kind, kind))
         if active:
             choices[org_id] = f"{name} ({kind_label})"
+            names[org_id] = name
         if pk is None:
             continue
         if withdrawn is not None:
@@ -252,7 +257,7 @@ def dream_partners(dream: Dream) -> DreamPartners:
             )
         )
     invitations.sort(key=lambda row: (row.state != InvitationState.ACTIVE, -row.pk))
-    return DreamPartners(invitations, list(choices.items()))
+    return DreamPartners(invitations, list(choices.items()), list(names.items()))
 
 
 @dataclass(frozen=True)
@@ -265,7 +270,10 @@ class Helper:
 
 
 def dream_helpers(dream: Dream) -> list[Helper]:
-    """Return the organisations whose invitation to DREAM works now, by name: one query."""
+    """Return the organisations whose invitation to DREAM works now, by name: one query;
+    none when DREAM was read with has_partners false (list_flags)."""
+    if not may_have(dream, "has_partners"):
+        return []
     kinds = dict(Organisation.Kind.choices)
     roles = dict(PartnerInvitation.Role.choices)
     rows = (

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from initiatives.models import Dream
 from initiatives.partner_models import Organisation
 from initiatives.plan_models import Contribution, ContributionKind, PlanNeed
+from initiatives.selectors.list_flags import may_have
 
 ZERO = Decimal(0)
 TOTALS = ("needed", "covered", "open")
@@ -244,7 +245,9 @@ def _cover(need: PlanNeedRow) -> None:
         need.is_covered = need.open == 0
 
 
-def dream_plan(dream: Dream, *, with_partners: bool = False) -> Plan:
+def dream_plan(
+    dream: Dream, *, with_partners: bool = False, partners: list[tuple[int, str]] | None = None
+) -> Plan:
     """Return DREAM's plan: its needs (oldest first), each with the contributions covering
     it, what they cover and what is still open; the contributions to the dream as a whole;
     the withdrawn ones (kept, not counted); the totals (needed, covered, open: in euro and in
@@ -253,8 +256,16 @@ def dream_plan(dream: Dream, *, with_partners: bool = False) -> Plan:
 
     WITH_PARTNERS: also the active partner organisations (id, name), for the form that
     records a contribution. One query on PostgreSQL (pinned in tests), three elsewhere.
+    PARTNERS: those organisations as read already (the workspace's partner panel reads them),
+    not read again. No query for an empty plan when DREAM was read with has_plan false
+    (list_flags), unless the partners are to be read.
     """
-    need_rows, contribution_rows, partner_rows = _read(dream.pk, with_partners)
+    read_partners = with_partners and partners is None
+    if may_have(dream, "has_plan"):
+        need_rows, contribution_rows, partner_rows = _read(dream.pk, read_partners)
+    else:
+        need_rows, contribution_rows = [], []
+        partner_rows = [row["json"] for row in _partner_rows()] if read_partners else None
     needs = [
         PlanNeedRow(
             id=row["id"],
@@ -299,7 +310,10 @@ def dream_plan(dream: Dream, *, with_partners: bool = False) -> Plan:
     by_source = [
         {"source": source, "label": label, **sums[source]} for source, label in Source.choices
     ]
-    partners = None if partner_rows is None else [(row["id"], row["name"]) for row in partner_rows]
+    if partners is not None:
+        partners = list(partners)
+    elif partner_rows is not None:
+        partners = [(row["id"], row["name"]) for row in partner_rows]
     return Plan(needs, counted, loose, withdrawn, totals, by_source, partners, grant_ids)
 
 

@@ -4,6 +4,7 @@ from django.db.models import Prefetch, QuerySet
 
 from accounts.models import User
 from initiatives.models import Decision, Dream, DreamPhoto, EventKind, TimelineEvent
+from initiatives.selectors.list_flags import list_flags
 from initiatives.statuses import Status
 
 
@@ -17,13 +18,16 @@ def dreams_of_resident(*, resident: User) -> QuerySet[Dream]:
 
 
 def dream_for_resident(*, resident: User, pk: int) -> Dream:
-    """Return the resident's dream PK with its photos and the events the resident may see.
+    """Return the resident's dream PK with its photos and the events the resident may see,
+    and whether it has applications, a plan, partners and its neighbourhood a platform
+    (list_flags: the page reads none of those it has nothing of).
 
     Raises Dream.DoesNotExist for someone else's dream, so it answers 404, not 403.
     """
     public_events = TimelineEvent.objects.filter(public=True).select_related("actor")
     dream = (
         dreams_of_resident(resident=resident)
+        .annotate(**list_flags(platform=True))
         .prefetch_related(
             Prefetch("events", queryset=public_events, to_attr="public_events"),
             Prefetch("photos", queryset=DreamPhoto.objects.order_by("created_at", "id")),

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from initiatives import promises
+from initiatives.dilemma_models import Dilemma
 from initiatives.models import (
     ContactMoment,
     Decision,
@@ -22,6 +23,7 @@ from initiatives.models import (
     ServicePromises,
     TimelineEvent,
 )
+from initiatives.selectors.list_flags import list_flags
 from initiatives.selectors.paspoort import paspoort_current
 from initiatives.selectors.situation import dream_situation
 from initiatives.selectors.workspace_query import TimelineRow, read_workspace_dream
@@ -47,8 +49,11 @@ def dream_for_staff(*, pk: int, whole_timeline: bool = False) -> Dream:
     as prefetch_related leaves them; dream.review_versions (newest first) and
     dream.failed_mails (newest first) are lists. dream.situation is its SituationMap (when
     one was mapped), each review version has its cited paspoort parts, and dream.paspoort_parts
-    lists the current parts a review may cite (issue 17). Raises Dream.DoesNotExist when
-    staff cannot see the dream.
+    lists the current parts a review may cite (issue 17); dream.dilemma_list its dilemmas and
+    exceptions, oldest first, with who recorded and discussed them (dilemmas_for_dream).
+    dream.has_applications, has_plan, has_dilemmas and has_partners say whether those lists
+    (each read by a selector of its own) have anything: with none the selector reads
+    nothing (list_flags). Raises Dream.DoesNotExist when staff cannot see the dream.
     """
     limit = None if whole_timeline else TIMELINE_LATEST
     if connection.vendor == "postgresql":
@@ -64,7 +69,7 @@ def dream_for_staff(*, pk: int, whole_timeline: bool = False) -> Dream:
 
 def _dream_for_staff_portable(*, pk: int, limit: int | None) -> Dream:
     """dream_for_staff on a database without PostgreSQL's JSON functions (SQLite, the
-    embedded default): the same dream, read with prefetch_related in ten queries."""
+    embedded default): the same dream, read with prefetch_related in eleven queries."""
     events = TimelineEvent.objects.select_related("actor").order_by("-created_at", "-id")
     if limit is not None:
         events = events[:limit]
@@ -79,6 +84,7 @@ def _dream_for_staff_portable(*, pk: int, limit: int | None) -> Dream:
         Dream.objects.exclude(status=Status.UNCONFIRMED)
         .select_related("resident", "neighbourhood", "theme", "contact", "situation")
         .annotate(timeline_count=Coalesce(Subquery(event_count, output_field=IntegerField()), 0))
+        .annotate(**list_flags())  # as workspace_query.FLAGS
         .prefetch_related(
             Prefetch("events", queryset=events, to_attr="timeline"),
             Prefetch("photos", queryset=DreamPhoto.objects.order_by("created_at", "id")),
@@ -101,6 +107,13 @@ def _dream_for_staff_portable(*, pk: int, limit: int | None) -> Dream:
             Prefetch(
                 "decisions",
                 queryset=Decision.objects.select_related("proposed_by", "signed_by"),
+            ),
+            Prefetch(
+                "dilemmas",
+                queryset=Dilemma.objects.select_related(
+                    "recorded_by", "discussed_by", "review"
+                ).order_by("created_at", "id"),
+                to_attr="dilemma_list",
             ),
             Prefetch(
                 "mails",

@@ -1,6 +1,7 @@
 """The staff workspace's dream read in one query: the dream, its people, places and counts, and
 each list it shows (timeline, photos, contact moments, practices, reviews, grants, decisions,
-failed mails) as a JSON array beside it.
+failed mails, dilemmas) as a JSON array beside it, and whether the lists other selectors read
+(applications, plan, partners) have anything at all (FLAGS).
 
 Read with prefetch_related this was ten queries, and Django composed the SQL of each one on
 every request: about 12 ms of Python per workspace, more than half of the page (issue 15).
@@ -19,6 +20,7 @@ from django.db import connection
 
 from accounts.models import User
 from initiatives import promises
+from initiatives.dilemma_models import Dilemma
 from initiatives.models import (
     ContactMoment,
     Decision,
@@ -112,6 +114,44 @@ _REVIEW_SOURCE = (
     + " WHERE t.dream_id = d.id) AS s"
 )
 
+# The dilemmas and exceptions (issue 17), oldest first, with who recorded (r_*) and who
+# discussed them (q_*) and the version of the review they came from.
+_DILEMMA_SOURCE = (
+    "(SELECT t.*, "  # noqa: S608
+    + ", ".join(
+        f"{p}.{c} AS {p}_{c}" for p in "rq" for c in ("email", "full_name", "is_active", "is_staff")
+    )
+    + ", v.version AS review_version FROM initiatives_dilemma t"
+    " LEFT JOIN accounts_user r ON r.id = t.recorded_by_id"
+    " LEFT JOIN accounts_user q ON q.id = t.discussed_by_id"
+    " LEFT JOIN initiatives_review v ON v.id = t.review_id WHERE t.dream_id = d.id) AS s"
+)
+_DILEMMA_COLUMNS = (
+    "x.id, x.kind, x.summary, x.rule, x.why, x.agreed_with, x.created_at, x.outcome, "
+    "x.outcome_note, x.discussed_at, x.review_id, x.review_version, "
+    "x.recorded_by_id, x.r_email, x.r_full_name, x.r_is_active, x.r_is_staff, "
+    "x.discussed_by_id, x.q_email, x.q_full_name, x.q_is_active, x.q_is_staff"
+)
+_DILEMMA_FIELDS = (
+    "id", "dream_id", "kind", "summary", "rule", "why", "agreed_with", "created_at", "outcome",
+    "outcome_note", "discussed_at", "review_id", "recorded_by_id", "discussed_by_id",
+)  # fmt: skip
+
+# Whether the dream has anything for the lists other modules read with a query of their own
+# (issues 16 and 17), in FLAGS' order: most dreams have none, and then their panel shows its
+# empty state without that query (dream.has_applications, has_plan, has_dilemmas,
+# has_partners; set_flags does the same on other databases).
+FLAGS = ("has_applications", "has_plan", "has_dilemmas", "has_partners")
+_FLAGS_SQL = ",\n  ".join(
+    (
+        "EXISTS (SELECT 1 FROM initiatives_application a WHERE a.dream_id = d.id)",
+        "(EXISTS (SELECT 1 FROM initiatives_planneed pn WHERE pn.dream_id = d.id)"
+        " OR EXISTS (SELECT 1 FROM initiatives_contribution co WHERE co.dream_id = d.id))",
+        "EXISTS (SELECT 1 FROM initiatives_dilemma di WHERE di.dream_id = d.id)",
+        "EXISTS (SELECT 1 FROM initiatives_partnerinvitation pi WHERE pi.dream_id = d.id)",
+    )
+)
+
 # Composed at import from this module's constants only; every value goes as a parameter.
 WORKSPACE_SQL = f"""
 SELECT
@@ -194,7 +234,9 @@ SELECT
 },
   (SELECT json_build_array(
      pick_up_working_days, first_contact_working_days, silence_days, grant_approval_limit::text)
-   FROM initiatives_servicepromises WHERE id = 1)
+   FROM initiatives_servicepromises WHERE id = 1),
+  {_list(_DILEMMA_COLUMNS, _DILEMMA_SOURCE, "created_at, id")},
+  {_FLAGS_SQL}
 FROM initiatives_dream d
 JOIN initiatives_neighbourhood n ON n.id = d.neighbourhood_id
 JOIN initiatives_theme th ON th.id = d.theme_id
@@ -250,10 +292,14 @@ def read_workspace_dream(*, pk: int, limit: int | None) -> Dream | None:
         row = cursor.fetchone()
     if row is None:
         return None
+    flags = dict(zip(FLAGS, row[-len(FLAGS) :], strict=True))
+    dilemmas = row[-len(FLAGS) - 1]
+    row = row[: -len(FLAGS) - 1]
     # json (not jsonb, which Django reads as text for JSONField) comes back parsed by psycopg.
     events, photos, moments, practices, reviews, grants, decisions, mails = row[-9:-1]
     count = row[-10]
     dream = _make(Dream, _DREAM_FIELDS, row[:16])
+    vars(dream).update(flags)
     dream.neighbourhood = _make(Neighbourhood, ("id", "name"), row[16:18])
     dream.theme = _make(Theme, ("id", "name"), row[18:20])
     people = _People()
@@ -361,7 +407,31 @@ def read_workspace_dream(*, pk: int, limit: int | None) -> Dream | None:
         )
         for id, created, to_email, subject, state in mails
     ]  # fmt: skip
+    # The dilemmas and exceptions (issue 17): selectors.dilemmas_for_dream returns these.
+    dream.dilemma_list = [_dilemma(pk, values, people) for values in dilemmas]
     return dream
+
+
+def _dilemma(dream_pk: int, values, people: "_People") -> Dilemma:
+    """A dilemma row (_DILEMMA_COLUMNS) as select_related("recorded_by", "discussed_by",
+    "review") reads it (the review with its version only)."""
+    (id, kind, summary, rule, why, agreed_with, created, outcome, outcome_note, discussed,
+     review_id, version) = values[:12]  # fmt: skip
+    recorded_by, discussed_by = values[12:17], values[17:22]
+    dilemma = _make(
+        Dilemma,
+        _DILEMMA_FIELDS,
+        (id, dream_pk, kind, summary, rule, why, agreed_with, _moment(created), outcome,
+         outcome_note, _moment(discussed), review_id, recorded_by[0], discussed_by[0]),
+    )  # fmt: skip
+    return _with(
+        dilemma,
+        recorded_by=people.get(recorded_by) if recorded_by[0] is not None else None,
+        discussed_by=people.get(discussed_by) if discussed_by[0] is not None else None,
+        review=_make(Review, ("id", "version"), (review_id, version))
+        if review_id is not None
+        else None,
+    )
 
 
 def _cited(values) -> dict:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from initiatives import services
 from initiatives.models import Dream, OutboxMail, Verdict
-from initiatives.selectors import workspace
+from initiatives.selectors import workspace, workspace_query
 from initiatives.statuses import Status
 from tests.factories import add_notes
 from tests.staff.conftest import add_photo, review_verdicts
@@ -50,47 +50,65 @@ def _reads_the_dream_once(queries: list[str]) -> None:
 
 def test_the_contact_person_with_every_form(client, enabler, reviewed, fund):
     """Every panel and form shown: the session, the user, their second factor and roles
-    (4); the dream with everything on it and the service promises (1); its plan (1, issue
-    17: selectors.dream_plan); its applications to
-    a fund with their lines and answers (1, issue 16: selectors.applications_for_dream);
-    this year's funds for the budget panel and for the grant form (2); the MogelijkMakers to
-    hand over to (1); the audit row (1). The session is not written back: it was saved less
-    than a minute ago (config/sessions.py). Before the workspace was read in one query
-    (issue 15) it was 21."""
+    (4); the dream with everything on it, the service promises and whether it has
+    applications, a plan, dilemmas, partners (1); the partner panel's organisations to
+    invite, which the plan's contribution form offers too (1, issue 17); this year's funds
+    for the budget panel and for the grant form (2); the MogelijkMakers to hand over to (1);
+    the audit row (1). It has no applications, plan or dilemmas: their panels read nothing.
+    The session is not written back: it was saved less than a minute ago
+    (config/sessions.py). Before the workspace was read in one query (issue 15) it was 21."""
     services.dream_add_note(dream=reviewed, by=enabler, body="notitie")
     add_photo(reviewed)
     client.force_login(enabler)
     queries = _queries(client, _workspace(reviewed))
     _reads_the_dream_once(queries)
     assert len(queries) == EXPECTED_CONTACT, _described(queries)
+    _reads_no_empty_list(queries)
+
+
+def _reads_no_empty_list(queries: list[str]) -> None:
+    """Only the dream's read (its EXISTS flags) touches the lists the dream has none of."""
+    others = [sql for sql in queries if "FROM initiatives_dream d" not in sql]
+    for table in ("application", "planneed", "contribution", "dilemma"):
+        assert not [sql for sql in others if f'"initiatives_{table}"' in sql], table
 
 
 def test_a_closed_dream(client, enabler, reviewed, second_enabler):
-    """Read only: no forms but the internal note, so no funds and no colleagues (18 before);
-    its applications (1, issue 16) and its plan (1, issue 17) are shown to every reader."""
+    """Read only: no forms but the internal note, so no funds, no colleagues and no partner
+    panel (18 before issue 15): the session, user, second factor and roles (4), the dream
+    (1), the audit row (1). Its applications (issue 16), plan and dilemmas (issue 17) are
+    shown to every reader, but it has none: the flags read with the dream say so."""
     Dream.objects.filter(pk=reviewed.pk).update(status=Status.REALISED)
     client.force_login(second_enabler)
     queries = _queries(client, _workspace(reviewed))
     _reads_the_dream_once(queries)
     assert len(queries) == EXPECTED_CLOSED, _described(queries)
+    _reads_no_empty_list(queries)
+    assert not [sql for sql in queries if '"initiatives_organisation"' in sql]
 
 
 # Issue 16 added one query to each: the dream's applications to a fund, each with its budget
 # lines and its answers to the criteria, read in one (the lines and answers as JSON arrays),
-# whether there are none or many (test_applications_add_one_query_however_many).
-# Issue 17 one more: the dream's dilemmas and exceptions, shown to every reader, with who
-# recorded and discussed them (test_dilemmas_add_one_query_however_many).
-# Issue 17 added one more to each: the dream's plan, its needs and contributions (and for the
-# contact person's form the active partners) read in one, the summary's "plan" line from the
-# same read (test_the_plan_adds_one_query_however_big).
-# Issue 17 added one to the contact's: the partner panel, the dream's invitations and the
-# organisations to invite read in one (test_partners_add_one_query_however_many).
-EXPECTED_CONTACT = 13
-EXPECTED_CLOSED = 9
+# however many (test_applications_add_one_query_however_many). Issue 17 one more for each of
+# the dilemmas and the plan, its needs and
+# contributions read in one, the summary's "plan" line from the same read
+# (test_the_plan_adds_one_query_however_big); and one to the contact's: the partner panel,
+# the dream's invitations and the organisations to invite read in one, which the plan's
+# contribution form offers too (test_partners_add_one_query_however_many).
+# That was 13 and 9. Now the dilemmas come with the one query, as a JSON array
+# (test_dilemmas_add_no_query_however_many); of the other lists most dreams have none: the
+# one query says whether each has anything (workspace_query.FLAGS, EXISTS subqueries), and
+# an empty one costs no query. The partner panel's query stays: its form offers the
+# organisations to invite.
+EXPECTED_CONTACT = 10
+EXPECTED_CLOSED = 6
+# Each list with something in it: one query more, however long.
+WITH_ONE_LIST = EXPECTED_CONTACT + 1
 
 
-def test_dilemmas_add_one_query_however_many(client, enabler, manager, reviewed, fund):
-    """Dilemmas and exceptions, recorded and discussed, cost what none cost: one query."""
+def test_dilemmas_add_no_query_however_many(client, enabler, manager, reviewed, fund):
+    """Dilemmas and exceptions, recorded and discussed, cost no query of their own however
+    many: they come with the dream's read (workspace_query, as a JSON array)."""
     for number in range(4):
         item = services.dilemma_record(
             dream=reviewed,
@@ -106,7 +124,7 @@ def test_dilemmas_add_one_query_however_many(client, enabler, manager, reviewed,
     queries = _queries(client, _workspace(reviewed))
     _reads_the_dream_once(queries)
     assert len(queries) == EXPECTED_CONTACT, _described(queries)
-    assert len([sql for sql in queries if "initiatives_dilemma" in sql]) == 1
+    assert not [sql for sql in queries if '"initiatives_dilemma"' in sql], _described(queries)
     content = client.get(_workspace(reviewed)).content.decode()
     for shown in ("Uitzondering 3", "Regel 0", "Besproken: geen nieuwe regel", "Marco Bakker"):
         assert shown in content, shown
@@ -114,7 +132,8 @@ def test_dilemmas_add_one_query_however_many(client, enabler, manager, reviewed,
 
 def test_the_plan_adds_one_query_however_big(client, enabler, reviewed, fund):
     """Needs, contributions from a fund, partners and the residents, one withdrawn: the plan
-    panel and the summary's line cost one query, as an empty plan does."""
+    panel and the summary's line cost one query (an empty plan none); the partners its form
+    offers come from the partner panel's read."""
     from initiatives.partner_models import Organisation
 
     partners = [
@@ -155,8 +174,8 @@ def test_the_plan_adds_one_query_however_big(client, enabler, reviewed, fund):
     client.force_login(enabler)
     queries = _queries(client, _workspace(reviewed))
     _reads_the_dream_once(queries)
-    assert len(queries) == EXPECTED_CONTACT, _described(queries)
-    plan_reads = [sql for sql in queries if "initiatives_contribution" in sql]
+    assert len(queries) == WITH_ONE_LIST, _described(queries)
+    plan_reads = [sql for sql in queries if 'initiatives_contribution"' in sql]
     assert len(plan_reads) == 1, _described(queries)
     content = client.get(_workspace(reviewed)).content.decode()
     for shown in ("Behoefte 2", "Partner 1", "€\xa0300,00 van €\xa03.000,00", "Dromenfonds"):
@@ -164,7 +183,7 @@ def test_the_plan_adds_one_query_however_big(client, enabler, reviewed, fund):
 
 
 def test_applications_add_one_query_however_many(client, enabler, reviewed, fund):
-    """Three applications, each with lines and answers, cost what none cost: one query."""
+    """Three applications, each with lines and answers, cost one query (none cost none)."""
     from initiatives.models import Application
 
     fund.open_for_applications = True
@@ -191,7 +210,7 @@ def test_applications_add_one_query_however_many(client, enabler, reviewed, fund
     client.force_login(enabler)
     queries = _queries(client, _workspace(reviewed))
     _reads_the_dream_once(queries)
-    assert len(queries) == EXPECTED_CONTACT, _described(queries)
+    assert len(queries) == WITH_ONE_LIST, _described(queries)
     application_reads = [sql for sql in queries if "initiatives_budgetline" in sql]
     assert len(application_reads) == 1, _described(queries)
     content = client.get(_workspace(reviewed)).content.decode()
@@ -222,9 +241,13 @@ def test_partners_add_one_query_however_many(client, enabler, reviewed, fund):
     client.force_login(enabler)
     queries = _queries(client, _workspace(reviewed))
     assert len(queries) == EXPECTED_CONTACT, _described(queries)
-    # The plan's query reads the active partners for its contribution form too; the partner
-    # panel's is the one that reads the invitations.
-    partner_reads = [sql for sql in queries if "initiatives_partnerinvitation" in sql]
+    # The partner panel's one query reads the invitations and the organisations to invite
+    # (for the plan's contribution form too); the flag in the dream's read is an EXISTS.
+    partner_reads = [
+        sql
+        for sql in queries
+        if "initiatives_partnerinvitation" in sql and "FROM initiatives_dream d" not in sql
+    ]
     assert len(partner_reads) == 1, _described(queries)
     content = client.get(_workspace(reviewed)).content.decode()
     assert content.count("ingetrokken op") == 1
@@ -237,7 +260,7 @@ def test_partners_add_one_query_however_many(client, enabler, reviewed, fund):
 
 @pytest.mark.parametrize("suffix", ["", "?geschiedenis=alle"])
 def test_the_one_query_shows_what_the_prefetches_showed(
-    client, enabler, reviewed, fund, monkeypatch, suffix
+    client, enabler, manager, reviewed, fund, monkeypatch, suffix
 ):
     """The workspace read in one query (PostgreSQL) and read with prefetch_related (the way
     every other database reads it) give the same page, with something in every panel."""
@@ -255,6 +278,10 @@ def test_the_one_query_shows_what_the_prefetches_showed(
     services.grant_create(dream=dream, by=enabler, fund=fund, amount=Decimal("12.50"), purpose="a")
     services.grant_create(dream=dream, by=enabler, fund=fund, amount=Decimal(5000), purpose="b")
     services.decision_propose(dream=dream, by=enabler, reasons=hostile)
+    item = services.dilemma_record(
+        dream=dream, by=enabler, kind="exception", summary=hostile, rule="Regel", why=hostile
+    )
+    services.dilemma_discuss(dilemma=item, by=manager, outcome="follow_up", note=hostile)
     add_photo(dream)
     add_notes(
         dream, 55, by=enabler, first=timezone.now() - timedelta(days=3), step=timedelta(minutes=1)
@@ -282,6 +309,84 @@ def test_the_one_query_shows_what_the_prefetches_showed(
         "Voorgesteld op",
         "foto",
         "notitie 54.",
+        "Besproken: vervolg nodig",
+        "kernwaardentoets, versie 2",  # the dilemma written in the review
     ):
         assert shown in one_query, shown
     assert "<script>alert" not in one_query
+
+
+# --- the flags change what is read, not what is shown -------------------------------------------
+
+
+def _without_flags(monkeypatch) -> None:
+    """Read the workspace's dream without its flags: every panel reads its list as before."""
+    read = workspace.read_workspace_dream
+
+    def unflagged(**kwargs):
+        dream = read(**kwargs)
+        for name in workspace_query.FLAGS:
+            delattr(dream, name)
+        return dream
+
+    monkeypatch.setattr(workspace, "read_workspace_dream", unflagged)
+
+
+def _page(client, url: str) -> str:
+    content = client.get(url).content.decode()
+    return re.sub(r'(csrfmiddlewaretoken" value=|X-CSRFToken": |Nonce": )"[^"]+"', r"\1", content)
+
+
+@pytest.mark.parametrize("filled", [False, True])
+def test_the_flags_show_the_page_the_lists_showed(
+    client, enabler, manager, reviewed, fund, monkeypatch, filled
+):
+    """Empty (the panels' empty states) or with an application, a plan, a dilemma and a
+    partner: the page read with the flags is the page read without them."""
+    from initiatives.partner_models import Organisation
+
+    school = Organisation.objects.create(
+        kind="school",
+        name="De Regenboog",
+        contact_name="Juf",
+        contact_email="juf@example.nl",
+        one_face=enabler,
+    )
+    if filled:
+        fund.open_for_applications = True
+        fund.save()
+        services.application_submit(
+            resident=reviewed.resident,
+            fund=fund,
+            dream=reviewed,
+            applicant="resident",
+            organisation={},
+            lines=[("Verf", Decimal(40))],
+            answers=[],
+        )
+        services.plan_need_add(
+            dream=reviewed, by=enabler, description="Stoelen", kind="money", amount=Decimal(80)
+        )
+        services.dilemma_record(
+            dream=reviewed, by=enabler, kind="dilemma", summary="Twijfel", rule="", why="Hm."
+        )
+        services.partner_invite(dream=reviewed, organisation=school, by=enabler)
+    client.force_login(enabler)
+    url = _workspace(reviewed)
+    flagged = _page(client, url)
+    with CaptureQueriesContext(connection) as queries:
+        _page(client, url)
+    _without_flags(monkeypatch)
+    with CaptureQueriesContext(connection) as unflagged_queries:
+        unflagged = _page(client, url)
+    assert flagged == unflagged
+    # Without the flags the applications and the plan were read even when empty.
+    saved = len(unflagged_queries.captured_queries) - len(queries.captured_queries)
+    assert saved == (0 if filled else 2)
+    shown = ("Stoelen", "Twijfel", "De Regenboog (School)", "Verf")
+    if filled:
+        assert all(text in flagged for text in shown), [t for t in shown if t not in flagged]
+        assert "werkt tot" in flagged
+    else:
+        assert "De Regenboog (School)" in flagged  # the organisation to invite, in the form
+        assert not any(text in flagged for text in shown[:2])
