@@ -114,7 +114,9 @@ def test_a_housing_corporation_helps_with_a_dream(site, pages):
     partner.goto(link)
     expect(partner.get_by_role("heading", level=1)).to_have_text(TITLE)
     main = partner.locator("main")
-    expect(main).to_contain_text("Wij zaaien, wieden en oogsten samen.")
+    # The story is the resident's to share: until they do, the title, place and status only.
+    expect(main).to_contain_text("nog) niet gekozen om het verhaal")
+    expect(main).not_to_contain_text("Wij zaaien, wieden en oogsten samen.")
     for personal in ("Noor", "noor@example.nl", "Lindelaan", "06 12345678"):
         expect(main).not_to_contain_text(personal)
     check_accessibility(partner, "partners-6-partner-page")
@@ -163,6 +165,15 @@ def test_a_housing_corporation_helps_with_a_dream(site, pages):
     )
     expect(mine.locator("#tijdlijn")).to_contain_text(ANSWER)
     check_accessibility(mine, "partners-9-resident")
+    # The resident lets the partners who help read their story; the partner now reads it.
+    mine.get_by_role("button", name="Ja, deel mijn verhaal met hen").click()
+    expect(mine.locator("#page-messages")).to_contain_text("kunnen nu je verhaal lezen")
+    expect(mine.get_by_role("button", name="Stop met het delen van mijn verhaal")).to_be_visible()
+    check_accessibility(mine, "partners-9b-resident-shared")
+    partner.reload()
+    expect(partner.locator("main")).to_contain_text("Wij zaaien, wieden en oogsten samen.")
+    for personal in ("Noor", "noor@example.nl", "Lindelaan", "06 12345678"):
+        expect(partner.locator("main")).not_to_contain_text(personal)
 
     # 7. Withdrawn: the link stops at once, and shows nothing of the dream.
     staff.locator("#partners").get_by_role("button", name=re.compile("^Intrekken")).click()

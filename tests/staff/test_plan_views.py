@@ -181,7 +181,7 @@ def test_add_a_need_record_a_contribution_see_it_covered(
                 "contribution-description": "",
             },
             "id_contribution-description",
-            "Zeg wat er nodig is.",
+            "Zeg wat er wordt bijgedragen.",
             None,
         ),
         (
