@@ -27,9 +27,9 @@ def unsubscribe_token_read(token: str) -> User | None:
     return User.objects.filter(pk=data.get("user"), is_active=True).first()
 
 
-# A sign-in link's token (django-sesame's query parameter), an unsubscribe link's token and a
-# dream link's token.
-_LINK_TOKENS = re.compile(r"(sesame=|/afmelden/|/droom/)[^\s&\"'<>/]+")
+# A sign-in link's token (django-sesame's query parameter), an unsubscribe link's token, a
+# dream link's token and a partner's link to a dream (issue 17).
+_LINK_TOKENS = re.compile(r"(sesame=|/afmelden/|/droom/|/partner/)[^\s&\"'<>/]+")
 
 
 def link_tokens_masked(text: str) -> str:

@@ -333,3 +333,17 @@ def test_the_page_reads_as_many_queries_for_many_events_as_for_few(client, link,
         services.partner_message(token=token, body=f"Bericht {number}")
         services.partner_contribution(token=token, kind="hours", hours=2, description="Uren")
     assert count() == few
+
+
+def test_the_outbox_keeps_no_working_partner_link(sent, token):
+    """Whoever reads the stored invitation mail (the administrator, a backup) cannot use the
+    partner's link: the delivery record masks it, as it does a resident's links."""
+    from initiatives.models import OutboxMail
+    from initiatives.tokens import link_tokens_masked
+
+    mail = OutboxMail.objects.get(to_email="e.bosch@heusdenthuis.example")
+    assert token in mail.body_text  # the mail itself carries the working link
+    for text in (mail.body_text, mail.body_html):
+        masked = link_tokens_masked(text)
+        assert token not in masked
+        assert "/partner/[verborgen]" in masked
