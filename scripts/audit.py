@@ -23,7 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 LOCK = ROOT / "requirements-dev.lock"  # the runtime pins and the tools on top
-APPS = ["accounts", "bench", "config", "initiatives", "residents", "staff"]
+# Every package of the project but the tests: a new app is scanned without being listed.
+APPS = sorted(
+    path.parent.name for path in ROOT.glob("*/__init__.py") if path.parent.name != "tests"
+)
 SERVICES = ["pypi", "osv"]
 # What pip-audit prints when a service cannot be reached (or answers for no package at all).
 NETWORK_SIGNS = (

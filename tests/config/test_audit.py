@@ -128,3 +128,11 @@ def test_bandit_fails_on_a_high_severity_finding(audit, tmp_path):
 
 def test_our_code_has_no_high_severity_bandit_finding(audit):
     assert audit.audit_code() == 0
+
+
+def test_bandit_reads_every_package_of_the_project(audit):
+    """A new app (neighbourhoods/ in issue 16, partners/ in issue 17) is scanned without
+    anyone remembering to list it; only the tests are left out."""
+    packages = {path.parent.name for path in audit.ROOT.glob("*/__init__.py")}
+    assert set(audit.APPS) == packages - {"tests"}
+    assert {"neighbourhoods", "partners", "initiatives"} <= set(audit.APPS)
