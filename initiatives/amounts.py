@@ -102,3 +102,30 @@ class AmountField(forms.DecimalField):
     def widget_attrs(self, widget):
         # No min/max/step attributes: the browser must not refuse "1.234,50" itself.
         return forms.Field.widget_attrs(self, widget)
+
+
+class HoursInput(AmountInput):
+    """Hours typed back as people write them: "20", "7,5"."""
+
+    def format_value(self, value):
+        if isinstance(value, Decimal):
+            return number_format(value, 1 if value % 1 else 0)
+        return super().format_value(value)
+
+
+class HoursField(AmountField):
+    """A number of hours as people type them: "4", "2,5", "1.000"."""
+
+    widget = HoursInput
+
+    default_error_messages = {
+        "invalid": _("Fill in a number of hours, like 4 or 2,5."),
+        "max_decimal_places": _("Use at most 1 decimal for hours, like 2,5."),
+        "max_digits": _("That number of hours is too large."),
+        "max_whole_digits": _("That number of hours is too large."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 7)
+        kwargs.setdefault("decimal_places", 1)
+        super().__init__(**kwargs)
