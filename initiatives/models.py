@@ -388,6 +388,8 @@ class EventKind(models.TextChoices):
         "unshared_with_partners",
         _("Story no longer shared with the partners who help"),
     )
+    # A citizens' assembly by lot (issue 18): an outcome taken up as a dream.
+    FROM_ASSEMBLY = "from_assembly", _("From the citizens' assembly")
 
 
 class TimelineEventQuerySet(models.QuerySet):
@@ -1102,7 +1104,9 @@ class AuditEntry(models.Model):
 
 
 # The owners' half (issue 16): platforms and their agenda, applications to a fund. Their own
-# modules, registered with this app here.
+# modules, registered with this app here. Partners and the MogelijkMaker's craft (issue 17);
+# a citizens' assembly by lot and the address register (issue 18).
+from initiatives.address_models import Address  # noqa: E402, F401
 from initiatives.application_models import (  # noqa: E402, F401
     Accountability,
     AccountabilityFile,
@@ -1111,8 +1115,16 @@ from initiatives.application_models import (  # noqa: E402, F401
     BudgetLine,
     CriterionAnswer,
 )
-
-# Partners and the MogelijkMaker's craft (issue 17).
+from initiatives.assembly_models import (  # noqa: E402, F401
+    Assembly,
+    AssemblyFeature,
+    AssemblyFeatureValue,
+    AssemblyMeeting,
+    AssemblyOutcome,
+    Invitation,
+    Participant,
+    PublicDraw,
+)
 from initiatives.dilemma_models import Dilemma  # noqa: E402, F401
 from initiatives.partner_models import Organisation, PartnerInvitation  # noqa: E402, F401
 from initiatives.paspoort_models import PaspoortPart  # noqa: E402, F401

@@ -53,6 +53,10 @@ ACCESS: dict[str, frozenset[str]] = {
     # keep their records; managers look after the partnerships. Inviting one to a dream is
     # the dream's contact's work ("dream_work").
     "partners": frozenset({ENABLER, MANAGER}),
+    # A citizens' assembly by lot (issue 18): MogelijkMakers and managers prepare it, run the
+    # draws and record its meetings and outcomes. Every look at the pool's personal data is
+    # audit-logged (staff/audit.py).
+    "assemblies": frozenset({ENABLER, MANAGER}),
 }
 
 
