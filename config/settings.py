@@ -403,6 +403,9 @@ HEALTH_TOKEN = os.environ.get("HEALTH_TOKEN", "")
 # AUDIT_RETENTION_MONTHS. Both are stated on the privacy page (/privacy/).
 RETENTION_MONTHS = int(os.environ.get("RETENTION_MONTHS", "12"))
 AUDIT_RETENTION_MONTHS = int(os.environ.get("AUDIT_RETENTION_MONTHS", "24"))
+# A citizens' assembly's pool (issue 18): names, addresses, email, phone and availability go
+# this many days after the assembly ended (same job); the pseudonyms and the draws stay.
+ASSEMBLY_RETENTION_DAYS = int(os.environ.get("ASSEMBLY_RETENTION_DAYS", "30"))
 # A dream whose address was never confirmed, and an account that asked for a sign-in link
 # and never used it, are removed after this many days.
 UNFINISHED_SIGN_UP_DAYS = int(os.environ.get("UNFINISHED_SIGN_UP_DAYS", "7"))

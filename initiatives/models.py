@@ -1010,6 +1010,8 @@ class RetentionLog(models.Model):
         RETENTION = "retention", _("Retention period ended")
         ERASURE = "erasure", _("The resident erased their account")
         AUDIT = "audit", _("Audit log entries past their retention period")
+        # A citizens' assembly's pool (issue 18), some days after the assembly ended.
+        ASSEMBLY = "assembly", _("Citizens' assembly ended: the pool's personal data")
 
     created_at = models.DateTimeField(_("when"), default=timezone.now)
     reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
@@ -1034,6 +1036,17 @@ class RetentionLog(models.Model):
     texts = models.PositiveIntegerField(_("timeline texts replaced"), default=0)
     mails = models.PositiveIntegerField(_("mails deleted"), default=0)
     audit_entries = models.PositiveIntegerField(_("audit log entries deleted"), default=0)
+    # Issue 18: whose pool was cleared, and of how many people. The model is named by its
+    # label: initiatives.assembly_models imports this module.
+    assembly = models.ForeignKey(
+        "initiatives.Assembly",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="retention_logs",
+        verbose_name=_("citizens' assembly"),
+    )
+    participants = models.PositiveIntegerField(_("participants' personal data removed"), default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]

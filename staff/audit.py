@@ -34,6 +34,12 @@ PERSONAL_DATA_VIEWS = {
     "dream_workspace": "view dream",
     "dream_photo": "view photo",
     "export_download": "download export (CSV)",
+    # A citizens' assembly (issue 18): the pool shows everyone who registered with their
+    # contact details; the outcomes' pages name the panel members who take one up.
+    "assembly_pool": "view assembly pool",
+    "assembly_outcomes": "view assembly outcomes",
+    "assembly_outcome_edit": "view assembly outcome",
+    "assembly_outcome_dream": "view assembly outcome",
 }
 # What the pk in a staff URL stands for, where it is not a dream.
 OBJECT_KINDS = {
@@ -41,6 +47,13 @@ OBJECT_KINDS = {
     "approval_decide": "grant",
     "export_download": "export",
     "partner_edit": "partner organisation",
+    "assembly_meetings": "assembly",
+    "assembly_meeting_edit": "assembly",
+    "assembly_outcomes": "assembly",
+    "assembly_outcome_edit": "assembly",
+    "assembly_outcome_dream": "assembly",
+    "assembly_pool": "assembly",
+    "assembly_end": "assembly",
 }
 
 
@@ -75,6 +88,10 @@ def _target(request: HttpRequest) -> str:
     target = f"{kind} {match.kwargs['pk']}"
     if "photo_pk" in match.kwargs:
         target += f", photo {match.kwargs['photo_pk']}"
+    if "outcome_pk" in match.kwargs:
+        target += f", outcome {match.kwargs['outcome_pk']}"
+    if "meeting_pk" in match.kwargs:
+        target += f", meeting {match.kwargs['meeting_pk']}"
     return target
 
 

@@ -32,6 +32,11 @@ def triage_rows_html(rows, *, can_pick_up: bool, csrf_token: str) -> SafeString:
         title = escaped(dream.title)
         late = " portal-row--late" if row.late else ""
         wrote = f'<br><strong class="portal-flag">{unread}</strong>' if dream.resident_wrote else ""
+        if dream.assembly_title is not None:  # an outcome of a citizens' assembly (issue 18)
+            origin = gettext("From the citizens' assembly “%(title)s”") % {
+                "title": escaped(dream.assembly_title)
+            }
+            wrote = f'<br><span class="portal-muted">{origin}</span>' + wrote
         # What {% blocktranslate count days=row.age %} writes: the number localised, escaped.
         days = ngettext("%(days)s working day", "%(days)s working days", row.age) % {
             "days": escaped(localize(row.age))

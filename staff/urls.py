@@ -3,6 +3,7 @@ from django.urls import path
 from staff import (
     accountability_views,
     application_views,
+    assembly_life_views,
     dilemma_views,
     fund_views,
     partner_views,
@@ -137,5 +138,38 @@ urlpatterns = [
         "wijkplatforms/uitnodigingen/<int:pk>/intrekken/",
         platform_views.platform_invitation_withdraw,
         name="platform_invitation_withdraw",
+    ),
+    # A citizens' assembly's own life (issue 18): meetings, outcomes (one may become a dream),
+    # the pool with its personal data (every look audit-logged), and its end.
+    path(
+        "burgerberaad/<int:pk>/bijeenkomsten/",
+        assembly_life_views.assembly_meetings,
+        name="assembly_meetings",
+    ),
+    path(
+        "burgerberaad/<int:pk>/bijeenkomsten/<int:meeting_pk>/",
+        assembly_life_views.assembly_meeting_edit,
+        name="assembly_meeting_edit",
+    ),
+    path(
+        "burgerberaad/<int:pk>/uitkomsten/",
+        assembly_life_views.assembly_outcomes,
+        name="assembly_outcomes",
+    ),
+    path(
+        "burgerberaad/<int:pk>/uitkomsten/<int:outcome_pk>/",
+        assembly_life_views.assembly_outcome_edit,
+        name="assembly_outcome_edit",
+    ),
+    path(
+        "burgerberaad/<int:pk>/uitkomsten/<int:outcome_pk>/droom/",
+        assembly_life_views.assembly_outcome_dream,
+        name="assembly_outcome_dream",
+    ),
+    path("burgerberaad/<int:pk>/pool/", assembly_life_views.assembly_pool, name="assembly_pool"),
+    path(
+        "burgerberaad/<int:pk>/beeindigen/",
+        assembly_life_views.assembly_end,
+        name="assembly_end",
     ),
 ]

@@ -127,3 +127,81 @@ def add_notes(
         )
         for i in range(start, start + n)
     )
+
+
+# --- a citizens' assembly by lot (issue 18) ---------------------------------------------------
+
+
+class AssemblyFactory(DjangoModelFactory):
+    """An assembly whose panel meets, in the neighbourhood NEIGHBOURHOODS (default: a new one)."""
+
+    class Meta:
+        model = "initiatives.Assembly"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Burgerberaad {n}")
+    slug = factory.Sequence(lambda n: f"burgerberaad-{n}")
+    question = "Hoe maken we onze wijk groener en veiliger?"
+    stage = "meeting"
+    created_by = factory.SubFactory(StaffFactory)
+
+    @factory.post_generation
+    def neighbourhoods(self, create, extracted, **kwargs):
+        if create:
+            self.neighbourhoods.set(extracted or [NeighbourhoodFactory()])
+
+
+class AddressFactory(DjangoModelFactory):
+    class Meta:
+        model = "initiatives.Address"
+
+    bag_id = factory.Sequence(lambda n: f"0797010000{n:06d}")
+    postcode = "5251AB"
+    house_number = factory.Sequence(lambda n: n + 1)
+    street = "Dorpsstraat"
+    place = "Drunen"
+    household = True
+
+
+class PublicDrawFactory(DjangoModelFactory):
+    class Meta:
+        model = "initiatives.PublicDraw"
+
+    assembly = factory.SubFactory(AssemblyFactory)
+    kind = "invitations"
+    number = factory.Sequence(lambda n: n + 1)
+    commitment = "0" * 64
+    secret = "1" * 64
+    announced_by = factory.LazyAttribute(lambda o: o.assembly.created_by)
+
+
+class InvitationFactory(DjangoModelFactory):
+    class Meta:
+        model = "initiatives.Invitation"
+
+    assembly = factory.SubFactory(AssemblyFactory)
+    draw = factory.LazyAttribute(lambda o: PublicDrawFactory(assembly=o.assembly))
+    position = factory.Sequence(lambda n: n + 1)
+    address = factory.LazyAttribute(
+        lambda o: AddressFactory(neighbourhood=o.assembly.neighbourhoods.first())
+    )
+    neighbourhood = factory.LazyAttribute(lambda o: o.assembly.neighbourhoods.first())
+    code_hash = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class ParticipantFactory(DjangoModelFactory):
+    """A participant on the panel (state SELECTED), with a name, an address and a phone."""
+
+    class Meta:
+        model = "initiatives.Participant"
+
+    assembly = factory.SubFactory(AssemblyFactory)
+    invitation = factory.LazyAttribute(lambda o: InvitationFactory(assembly=o.assembly))
+    pseudonym = factory.Sequence(lambda n: f"P-{n + 1:04d}")
+    name = factory.Sequence(lambda n: f"Deelnemer{n} Achternaam")
+    email = factory.Sequence(lambda n: f"deelnemer{n}@example.nl")
+    phone = factory.Sequence(lambda n: f"06-1234{n:04d}")
+    availability = "Dinsdagavond en zaterdagochtend"
+    features = factory.LazyFunction(dict)
+    consent_at = factory.LazyFunction(timezone.now)
+    state = "selected"

@@ -30,6 +30,8 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
                     source (the weekly report counts partners' contributions: weekly_report)
     partners        partner organisations, a dream's invitations and helpers, and the dream
                     as a partner reads it through their link
+    assembly_life   a citizens' assembly's meetings, outcomes, panel and pool (issue 18), and
+                    the public part of its page
     list_flags      whether a dream has applications, a plan, dilemmas, partners (read with
                     the dream): an empty list costs its selector no query
 """
@@ -54,6 +56,20 @@ from initiatives.selectors.applications import (
     application_for_resident,
     applications_for_dream,
     fund_for_application,
+)
+from initiatives.selectors.assembly_life import (
+    Pool,
+    PoolRow,
+    PublicLife,
+    PublicOutcome,
+    assembly_meeting_of,
+    assembly_meetings,
+    assembly_outcome_of,
+    assembly_outcomes,
+    assembly_panel,
+    assembly_pool,
+    assembly_public_life,
+    assembly_with_neighbourhoods,
 )
 from initiatives.selectors.dilemmas import (
     DILEMMAS_DISCUSSED_SHOWN,
@@ -232,7 +248,11 @@ __all__ = [
     "Plan",
     "PlanContribution",
     "PlanNeedRow",
+    "Pool",
+    "PoolRow",
     "PublicAgendaItem",
+    "PublicLife",
+    "PublicOutcome",
     "SharedDream",
     "accountabilities_waiting",
     "accountability_file_for_resident",
@@ -249,6 +269,14 @@ __all__ = [
     "applications_for_dream",
     "applications_for_platform",
     "applications_waiting_for_staff",
+    "assembly_meeting_of",
+    "assembly_meetings",
+    "assembly_outcome_of",
+    "assembly_outcomes",
+    "assembly_panel",
+    "assembly_pool",
+    "assembly_public_life",
+    "assembly_with_neighbourhoods",
     "decision_for_signing",
     "decision_signed_for",
     "decisions_awaiting_letter",

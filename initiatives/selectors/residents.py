@@ -27,6 +27,7 @@ def dream_for_resident(*, resident: User, pk: int) -> Dream:
     public_events = TimelineEvent.objects.filter(public=True).select_related("actor")
     dream = (
         dreams_of_resident(resident=resident)
+        .select_related("assembly_outcome__assembly")  # issue 18: "from the assembly …"
         .annotate(**list_flags(platform=True))
         .prefetch_related(
             Prefetch("events", queryset=public_events, to_attr="public_events"),

@@ -120,6 +120,8 @@ WAITING_COLUMNS = (
     "neighbourhood__name",
     "theme__name",
     "resident_wrote",
+    # Issue 18: the citizens' assembly an outcome came from (a LEFT JOIN, no query more).
+    "assembly_outcome__assembly__title",
 )
 
 
@@ -133,6 +135,7 @@ class WaitingDream:
     neighbourhood_name: str
     theme_name: str
     resident_wrote: bool  # the resident sent a message no one has read yet
+    assembly_title: str | None = None  # an outcome of this citizens' assembly (issue 18)
 
     @property
     def pk(self) -> int:

@@ -82,7 +82,14 @@ def _dream_for_staff_portable(*, pk: int, limit: int | None) -> Dream:
     )
     dream = (
         Dream.objects.exclude(status=Status.UNCONFIRMED)
-        .select_related("resident", "neighbourhood", "theme", "contact", "situation")
+        .select_related(
+            "resident",
+            "neighbourhood",
+            "theme",
+            "contact",
+            "situation",
+            "assembly_outcome__assembly",  # issue 18: "from the citizens' assembly …"
+        )
         .annotate(timeline_count=Coalesce(Subquery(event_count, output_field=IntegerField()), 0))
         .annotate(**list_flags())  # as workspace_query.FLAGS
         .prefetch_related(

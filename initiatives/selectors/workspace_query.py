@@ -20,6 +20,7 @@ from django.db import connection
 
 from accounts.models import User
 from initiatives import promises
+from initiatives.assembly_models import Assembly, AssemblyOutcome
 from initiatives.dilemma_models import Dilemma
 from initiatives.models import (
     ContactMoment,
@@ -152,6 +153,14 @@ _FLAGS_SQL = ",\n  ".join(
     )
 )
 
+# The citizens' assembly outcome the dream came from (issue 18), NULL for most dreams: the
+# outcome's id and title, its assembly's id, title and slug. The last column of the read.
+_ASSEMBLY_SQL = (
+    "(SELECT json_build_array(ao.id, ao.title, a.id, a.title, a.slug)"
+    " FROM initiatives_assemblyoutcome ao JOIN initiatives_assembly a ON a.id = ao.assembly_id"
+    " WHERE ao.dream_id = d.id)"
+)
+
 # Composed at import from this module's constants only; every value goes as a parameter.
 WORKSPACE_SQL = f"""
 SELECT
@@ -236,7 +245,8 @@ SELECT
      pick_up_working_days, first_contact_working_days, silence_days, grant_approval_limit::text)
    FROM initiatives_servicepromises WHERE id = 1),
   {_list(_DILEMMA_COLUMNS, _DILEMMA_SOURCE, "created_at, id")},
-  {_FLAGS_SQL}
+  {_FLAGS_SQL},
+  {_ASSEMBLY_SQL}
 FROM initiatives_dream d
 JOIN initiatives_neighbourhood n ON n.id = d.neighbourhood_id
 JOIN initiatives_theme th ON th.id = d.theme_id
@@ -292,6 +302,7 @@ def read_workspace_dream(*, pk: int, limit: int | None) -> Dream | None:
         row = cursor.fetchone()
     if row is None:
         return None
+    origin, row = row[-1], row[:-1]
     flags = dict(zip(FLAGS, row[-len(FLAGS) :], strict=True))
     dilemmas = row[-len(FLAGS) - 1]
     row = row[: -len(FLAGS) - 1]
@@ -310,6 +321,19 @@ def read_workspace_dream(*, pk: int, limit: int | None) -> Dream | None:
     if row[30] is not None:
         situation = _make(SituationMap, _SITUATION_FIELDS, (row[30], pk, *row[31:38]))
     SituationMap.dream.field.remote_field.set_cached_value(dream, situation)
+    # The outcome of a citizens' assembly it came from (issue 18), None for most dreams:
+    # dream.assembly_outcome reads it, with its assembly.
+    outcome = None
+    if origin is not None:
+        outcome_id, outcome_title, assembly_id, assembly_title, slug = origin
+        outcome = _make(
+            AssemblyOutcome, ("id", "title", "assembly_id", "dream_id"),
+            (outcome_id, outcome_title, assembly_id, pk),
+        )  # fmt: skip
+        outcome.assembly = _make(
+            Assembly, ("id", "title", "slug"), (assembly_id, assembly_title, slug)
+        )
+    AssemblyOutcome.dream.field.remote_field.set_cached_value(dream, outcome)
     dream.paspoort_parts = [_make(PaspoortPart, _PART_FIELDS, part) for part in row[38]]
 
     dream.timeline_count = count

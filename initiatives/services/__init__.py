@@ -27,6 +27,16 @@ from initiatives.services.applications import (
     application_submit,
     kvk_number_clean,
 )
+from initiatives.services.assembly_life import (
+    assembly_end,
+    assembly_meeting_save,
+    assembly_outcome_save,
+    assembly_panel_members,
+)
+from initiatives.services.assembly_outcomes import (
+    assembly_outcome_to_dream,
+    participant_public_name,
+)
 from initiatives.services.decisions import decision_propose, decision_sign
 from initiatives.services.dilemmas import (
     DISCUSSED_OUTCOMES,
@@ -165,6 +175,11 @@ __all__ = [
     "application_fund_refusal",
     "application_problems",
     "application_submit",
+    "assembly_end",
+    "assembly_meeting_save",
+    "assembly_outcome_save",
+    "assembly_outcome_to_dream",
+    "assembly_panel_members",
     "audit_record",
     "contribution_record",
     "contribution_withdraw",
@@ -210,6 +225,7 @@ __all__ = [
     "organisation_save",
     "outbox_digest_send",
     "outcome_problems",
+    "participant_public_name",
     "partner_contribution",
     "partner_invitation_withdraw",
     "partner_invite",

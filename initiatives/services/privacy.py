@@ -25,6 +25,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.addresses import email_normalise
 from accounts.models import ERASED_EMAIL_SUFFIX, User
+from initiatives.assembly_models import Assembly, Invitation, Participant
 from initiatives.exceptions import NotAllowed
 from initiatives.models import (
     Accountability,
@@ -327,6 +328,7 @@ def retention_apply() -> dict[str, int]:
         attempt_time__lte=now - settings.AXES_COOLOFF_TIME
     ).delete()
     unconfirmed, unused_accounts = _unfinished_sign_ups_remove(now)
+    assembly_pools = _assembly_pools_clear(now)
     # Django never removes expired sessions by itself (its clearsessions command does this).
     sessions, _kinds = Session.objects.filter(expire_date__lt=now).delete()
     return {
@@ -336,7 +338,62 @@ def retention_apply() -> dict[str, int]:
         "unconfirmed_dreams": unconfirmed,
         "unused_accounts": unused_accounts,
         "expired_sessions": sessions,
+        "assembly_pools": assembly_pools,
     }
+
+
+# A participant's personal data: what they typed when they registered (issue 18).
+PARTICIPANT_PERSONAL_FIELDS = ("name", "email", "phone", "availability")
+
+
+def _assembly_pools_clear(now: datetime) -> int:
+    """Remove the personal data of the pools of assemblies ended longer than
+    ASSEMBLY_RETENTION_DAYS ago; return how many pools were cleared.
+
+    Each participant's name, email, phone and availability are emptied and the link to the
+    account of whoever took up an outcome goes (the dream and the account stay theirs); each
+    invitation forgets its address (its neighbourhood stays, for figures); the mails sent to
+    participants without an account go. The pseudonyms, the answers to the features, the
+    draws' published inputs and results, the meetings and the outcomes stay: the public page
+    needs nothing else. One RetentionLog row per assembly; a pool is cleared once.
+    """
+    cutoff = now - timedelta(days=settings.ASSEMBLY_RETENTION_DAYS)
+    due = Assembly.objects.filter(
+        stage=Assembly.Stage.ENDED, ended_at__lt=cutoff, personal_data_removed_at__isnull=True
+    ).order_by("ended_at", "pk")
+    cleared_pools = 0
+    for assembly_id in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            assembly = Assembly.objects.select_for_update().get(pk=assembly_id)
+            if assembly.personal_data_removed_at is not None:
+                continue  # another run got here first
+            pool = Participant.objects.filter(assembly=assembly)
+            cleared = [
+                name for name in PARTICIPANT_PERSONAL_FIELDS if pool.exclude(**{name: ""}).exists()
+            ]
+            emails = [e for e in pool.values_list("email", flat=True) if e]
+            people = pool.filter(anonymised_at__isnull=True).update(
+                **dict.fromkeys(PARTICIPANT_PERSONAL_FIELDS, ""), user=None, anonymised_at=now
+            )
+            addresses = Invitation.objects.filter(assembly=assembly, address__isnull=False).update(
+                address=None
+            )
+            if addresses:
+                cleared.append("address")
+            mails, _per_model = OutboxMail.objects.filter(
+                recipient__isnull=True, to_email__in=emails, state__in=_HANDLED_MAIL_STATES
+            ).delete()
+            assembly.personal_data_removed_at = now
+            assembly.save(update_fields=["personal_data_removed_at"])
+            RetentionLog.objects.create(
+                reason=RetentionLog.Reason.ASSEMBLY,
+                assembly=assembly,
+                fields=cleared,
+                participants=people,
+                mails=mails,
+            )
+            cleared_pools += 1
+    return cleared_pools
 
 
 def _unfinished_sign_ups_remove(now: datetime) -> tuple[int, int]:

@@ -31,7 +31,12 @@ pytestmark = pytest.mark.django_db
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 START = datetime(2025, 1, 15, 12, 0, tzinfo=AMSTERDAM)  # the day the first dreams close
-NOTHING_UNFINISHED = {"unconfirmed_dreams": 0, "unused_accounts": 0, "expired_sessions": 0}
+NOTHING_UNFINISHED = {
+    "unconfirmed_dreams": 0,
+    "unused_accounts": 0,
+    "expired_sessions": 0,
+    "assembly_pools": 0,
+}
 RESIDENT_TEXT = "Mijn buurvrouw mevrouw Jansen (Dorpsstraat 4) helpt ook mee."
 STAFF_TEXT = "Dank je, het bankje is geplaatst."
 
