@@ -19,6 +19,7 @@ from initiatives.models import Accountability, Application
 from initiatives.partner_models import Organisation
 from initiatives.platform_models import Platform
 from staff import urls as staff_urls
+from tests.factories import AssemblyFactory, ParticipantFactory
 from tests.neighbourhoods.decision_world import make_application
 from tests.staff.conftest import add_photo, make_staff, review_verdicts
 
@@ -34,6 +35,7 @@ APPROVALS = "/medewerkers/goedkeuringen/"
 PAYMENTS = "/medewerkers/betalingen/"
 WORKSPACE = "workspace"  # stands for /medewerkers/dromen/<the dream>/
 EXPORT_PAGE = "export page"  # stands for /medewerkers/exports/<a new export>/
+SAME_PAGE = "the same page"  # a redirect back to the URL itself
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,16 @@ EXPECTED: dict[str, Expect] = {
     "dream_partner_withdraw": _may(
         ENABLER, get=NOT_ALLOWED, post=BACK_TO_WORKSPACE, contact_only=True
     ),
+    # A citizens' assembly's life (issue 18): MogelijkMakers and managers record its meetings
+    # and outcomes (an empty form: its errors), make an outcome a dream, look at the pool
+    # (audit-logged) and end it (back to the same page, which says it has ended).
+    "assembly_meetings": _may(ENABLER, MANAGER, post=INVALID),
+    "assembly_meeting_edit": _may(ENABLER, MANAGER, post=INVALID),
+    "assembly_outcomes": _may(ENABLER, MANAGER, post=INVALID),
+    "assembly_outcome_edit": _may(ENABLER, MANAGER, post=INVALID),
+    "assembly_outcome_dream": _may(ENABLER, MANAGER, post=INVALID),
+    "assembly_pool": _may(ENABLER, MANAGER),
+    "assembly_end": _may(ENABLER, MANAGER, post=Answer(302, SAME_PAGE)),
 }
 
 # Steps of signing in, open to everyone or to every signed-in staff member whatever their
@@ -228,7 +240,22 @@ def world(resident, picked_up, enabler, fund, administrator):
         one_face=enabler,
     )
     partner = services.partner_invite(dream=picked_up, organisation=organisation, by=enabler)
+    assembly = AssemblyFactory(created_by=enabler)
+    member = ParticipantFactory(assembly=assembly)
+    meeting = services.assembly_meeting_save(
+        by=enabler, assembly=assembly, starts_at=picked_up.submitted_at, place="Het Anker"
+    )
+    outcome = services.assembly_outcome_save(
+        by=enabler,
+        assembly=assembly,
+        title="Pluktuin",
+        description="Bomen.",
+        participants=[member.pk],
+    )
     return {
+        "assembly": assembly,
+        "assembly_meeting": meeting,
+        "assembly_outcome": outcome,
         "dilemma": dilemma,
         "paspoort_part": part,
         "organisation": organisation,
@@ -292,6 +319,10 @@ def _url(name: str, world) -> str:
     if name == "partner_edit":
         values["pk"] = world["organisation"].pk
     values["invitation_pk"] = world["partner_invitation"].pk
+    if name.startswith("assembly_"):
+        values["pk"] = world["assembly"].pk
+    values["meeting_pk"] = world["assembly_meeting"].pk
+    values["outcome_pk"] = world["assembly_outcome"].pk
     kwargs = {key: values[key] for key in pattern.pattern.converters}
     return reverse(f"staff:{name}", kwargs=kwargs)
 
@@ -321,6 +352,8 @@ def _matches(response, answer: Answer, url: str, workspace: str) -> bool:
     if answer.location == "login":
         parts = urlsplit(location)
         return parts.path == "/medewerkers/inloggen/" and parse_qs(parts.query).get("next") == [url]
+    if answer.location == SAME_PAGE:
+        return urlsplit(location).path == url
     if answer.location == EXPORT_PAGE:
         return re.fullmatch(r"/medewerkers/exports/\d+/", urlsplit(location).path) is not None
     target = workspace if answer.location == WORKSPACE else answer.location
