@@ -1006,3 +1006,50 @@ def test_undecodable_bodies_get_a_400_page_behind_the_csrf_check(world, settings
         if response.status_code == 400:
             assert "Dit verzoek kan de site niet lezen" in response.content.decode(), url
     assert snapshot() == before, f"a {kind} body stored data"
+
+
+@HOSTILE
+@given(data=st.data())
+def test_staff_assembly_life_forms(world, data):
+    """A citizens' assembly's meetings, outcomes and an outcome made a dream (issue 18)."""
+    from tests.factories import AssemblyFactory, ParticipantFactory
+
+    if "assembly" not in world:
+        assembly = AssemblyFactory(neighbourhoods=[world["neighbourhood"]])
+        member = ParticipantFactory(assembly=assembly)
+        outcome = services.assembly_outcome_save(
+            by=world["enabler"], assembly=assembly, title="Pluktuin", description="Bomen."
+        )
+        stranger = ParticipantFactory()  # another assembly's
+        world.update(assembly=assembly, member=member, outcome=outcome, stranger=stranger)
+    assembly, member, outcome = world["assembly"], world["member"], world["outcome"]
+    ids = [str(member.pk), str(world["stranger"].pk), "abc", "-1", str(2**63)]
+    client = client_of(world, "enabler")
+    base = f"/medewerkers/burgerberaad/{assembly.pk}/"
+    meeting = {
+        "meeting-day": ["2026-12-15", "15-12-2026"],
+        "meeting-time": ["19:30", "25:00"],
+        "meeting-place": text_field("Het Anker"),
+        "meeting-topic": text_field(""),
+        "meeting-summary": text_field(""),
+    }
+    send(client, "staff assembly meeting", base + "bijeenkomsten/", **data.draw(bodies(meeting)))
+    outcome_fields = {
+        "outcome-title": text_field("Zebrapad"),
+        "outcome-description": text_field(),
+        "outcome-participants": ids,
+    }
+    send(
+        client, "staff assembly outcome", base + "uitkomsten/", **data.draw(bodies(outcome_fields))
+    )
+    edit = f"{base}uitkomsten/{outcome.pk}/"
+    send(client, "staff assembly outcome edit", edit, **data.draw(bodies(outcome_fields)))
+    to_dream = {
+        "dream-participants": ids,
+        "dream-lead": ids,
+        "dream-theme": [str(world["theme"].pk), "0", "groen"],
+        "dream-neighbourhood": [str(world["neighbourhood"].pk), ""],
+        "dream-own_contribution": text_field(""),
+        "dream-needs_from_municipality": text_field(""),
+    }
+    send(client, "staff assembly outcome dream", edit + "droom/", **data.draw(bodies(to_dream)))
