@@ -18,7 +18,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import connection, transaction
-from django.db.models import F, ProtectedError
+from django.db.models import F, ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -226,6 +226,15 @@ def resident_erase(*, resident: User) -> None:
     )
     PlatformMember.objects.filter(user=resident, left_at__isnull=True).update(
         left_at=timezone.now()
+    )
+
+    # A citizens' assembly (issue 18): what they typed when they registered, found by their
+    # account or their address, goes now rather than when the assembly's pool is cleared.
+    # The pseudonym and its answers stay, as they do for everyone in the pool.
+    Participant.objects.filter(
+        Q(user=resident) | Q(email__iexact=resident.email), anonymised_at__isnull=True
+    ).update(
+        **dict.fromkeys(PARTICIPANT_PERSONAL_FIELDS, ""), user=None, anonymised_at=timezone.now()
     )
 
     # Nothing more goes to this person: not a pending mail, not a daily email.

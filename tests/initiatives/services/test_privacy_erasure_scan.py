@@ -23,7 +23,7 @@ from initiatives import services
 from initiatives.models import DreamPhoto, OutboxMail, Verdict, WeeklyReport
 from initiatives.statuses import Status
 from tests.conftest import image_bytes
-from tests.factories import DreamFactory, UserFactory
+from tests.factories import DreamFactory, ParticipantFactory, UserFactory
 from tests.staff.conftest import review_verdicts
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -70,6 +70,10 @@ def test_nothing_of_an_erased_resident_is_left_anywhere(
     neighbourhood, theme, mogelijkmaker, manager
 ):
     resident = UserFactory(email=EMAIL, full_name=NAME, phone=PHONE)
+    # Issue 18: they registered for a citizens' assembly with the same details.
+    ParticipantFactory(
+        name=NAME, email=EMAIL.upper(), phone=PHONE, availability=MESSAGE, user=resident
+    )
     dream = DreamFactory(
         resident=resident,
         neighbourhood=neighbourhood,
