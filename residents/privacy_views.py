@@ -23,6 +23,7 @@ def _retention(**extra) -> dict:
         "retention_months": settings.RETENTION_MONTHS,
         "audit_retention_months": settings.AUDIT_RETENTION_MONTHS,
         "unfinished_sign_up_days": settings.UNFINISHED_SIGN_UP_DAYS,
+        "assembly_retention_days": settings.ASSEMBLY_RETENTION_DAYS,
         "privacy_contact_email": settings.PRIVACY_CONTACT_EMAIL,
         **extra,
     }

@@ -492,6 +492,12 @@ def test_the_privacy_statement_says_what_how_long_the_rights_and_whom_to_ask(cli
     assert "/inloggen/?next=/mijn-gegevens/" in content
 
 
+def test_the_privacy_statement_says_when_an_assemblys_pool_is_cleared(client, settings):
+    settings.ASSEMBLY_RETENTION_DAYS = 45
+    content = client.get("/privacy/").content.decode()
+    assert "burgerberaad" in content and "45 dagen nadat het burgerberaad is afgelopen" in content
+
+
 def test_every_page_links_the_privacy_statement_in_its_footer(client):
     content = client.get("/").content.decode()
     footer = content.split("<footer", 1)[1]
