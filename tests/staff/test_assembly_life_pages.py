@@ -2,11 +2,14 @@
 made a dream, the pool (every look audit-logged, its queries pinned) and the end; hostile
 input answered beside the field with what was typed kept, never a 500."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
 from initiatives import services
 from initiatives.assembly_models import (
+    Assembly,
     AssemblyFeature,
     AssemblyMeeting,
     AssemblyOutcome,
@@ -304,12 +307,25 @@ class TestPool:
             page = _page(client.get(_url(assembly, "pool/")))
             assert "Fatima El Idrissi" in page and "fatima@example.nl" in page
             assert "06-11111111" in page and "Dinsdagavond" in page
+            assert str(panel[0].invitation.address) in page  # "Dorpsstraat 1, 5251 AB Drunen"
         looks = AuditEntry.objects.filter(action="view assembly pool").order_by("id")
         assert [(e.user, e.target, e.status) for e in looks] == [
             (enabler, f"assembly {assembly.pk}", 200),
             (manager, f"assembly {assembly.pk}", 200),
             (enabler, f"assembly {assembly.pk}", 200),
         ]
+
+    def test_after_the_retention_job_the_pool_shows_no_one(
+        self, client, enabler, assembly, panel, django_capture_on_commit_callbacks
+    ):
+        services.assembly_end(by=enabler, assembly=assembly)
+        Assembly.objects.filter(pk=assembly.pk).update(ended_at=timezone.now() - timedelta(days=60))
+        with django_capture_on_commit_callbacks(execute=True):
+            services.retention_apply()
+        client.force_login(enabler)
+        page = _page(client.get(_url(assembly, "pool/")))
+        assert "P-0001" in page and "De persoonsgegevens zijn verwijderd op" in page
+        assert "Fatima" not in page and "fatima@" not in page and "Dorpsstraat" not in page
 
     def test_a_refused_look_is_logged_too(self, client, comms, assembly, panel):
         client.force_login(comms)
