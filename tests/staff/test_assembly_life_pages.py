@@ -123,6 +123,23 @@ class TestMeetings:
         assert "Het Anker" in page or field == "meeting-place"  # nothing typed lost
         assert not AssemblyMeeting.objects.exists()
 
+    def test_the_meetings_page_reads_the_same_however_many(
+        self, client, enabler, assembly, django_assert_num_queries
+    ):
+        """The session, the user, second factor and roles (4); the assembly with its
+        neighbourhoods (2); the meetings (1). Nobody's personal data: no audit row."""
+        client.force_login(enabler)
+        url = _url(assembly, "bijeenkomsten/")
+        client.get(url)
+        for number in range(6):
+            AssemblyMeeting.objects.create(
+                assembly=assembly, starts_at=timezone.now(), place=f"Zaal {number}"
+            )
+            if number in (0, 5):
+                with django_assert_num_queries(7):
+                    page = _page(client.get(url))
+        assert page.count("Zaal ") == 6
+
     def test_another_assemblys_meeting_is_404(self, client, enabler, assembly):
         other = AssemblyMeeting.objects.create(
             assembly=AssemblyFactory(), starts_at=timezone.now(), place="Elders"
