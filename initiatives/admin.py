@@ -375,15 +375,17 @@ class RetentionLogAdmin(_ReadOnlyAdmin):
         "reason",
         "dream",
         "account",
+        "assembly",
         "fields",
         "photos",
         "texts",
         "mails",
         "audit_entries",
+        "participants",
     )
     list_filter = ("reason", ("created_at", admin.DateFieldListFilter))
-    list_select_related = ("dream", "account")
-    raw_id_fields = ("dream", "account")
+    list_select_related = ("dream", "account", "assembly")
+    raw_id_fields = ("dream", "account", "assembly")
     show_full_result_count = False
 
 
