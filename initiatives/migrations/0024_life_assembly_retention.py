@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('initiatives', '0023_assembly'),
+        ('initiatives', '0023_assemblies_and_addresses'),
     ]
 
     operations = [
