@@ -51,6 +51,9 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # The address mails link back to; requests are not always at hand (Celery, cron).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 MUNICIPALITY_NAME = os.environ.get("MUNICIPALITY_NAME", "Gemeente Heusden")
+# Where anyone using the portal can get its source code (AGPL-3.0-or-later, section 13: an
+# operator who changes the code must offer the changed source). Shown in every page's footer.
+SOURCE_CODE_URL = os.environ.get("SOURCE_CODE_URL", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
