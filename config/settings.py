@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "staff",
     "neighbourhoods",  # the owners' side: platforms, their agenda, funds and applications
     "partners",  # a partner organisation's page for one dream, by its link (issue 17)
+    "assemblies",  # a citizens' assembly's public pages and registration with a code (issue 18)
     "bench",  # the scale benchmark (make bench): its commands, never imported by the apps
 ]
 
@@ -275,6 +276,9 @@ RATELIMIT_DREAM_PER_IP = os.environ.get("RATELIMIT_DREAM_PER_IP", "20/h")
 # A partner's link (issue 17): every use per address, and per link what is posted through it.
 RATELIMIT_PARTNER_PER_IP = os.environ.get("RATELIMIT_PARTNER_PER_IP", "120/h")
 RATELIMIT_PARTNER_PER_LINK = os.environ.get("RATELIMIT_PARTNER_PER_LINK", "30/h")
+# Wrong registration codes for a citizens' assembly per IP address (right ones are not
+# counted: neighbours registering together over one connection must not be stopped).
+RATELIMIT_ASSEMBLY_CODE_PER_IP = os.environ.get("RATELIMIT_ASSEMBLY_CODE_PER_IP", "20/h")
 # "memory://" without a host makes kombu warn "No hostname was supplied" at every start.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None

@@ -30,6 +30,7 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
                     source (the weekly report counts partners' contributions: weekly_report)
     partners        partner organisations, a dream's invitations and helpers, and the dream
                     as a partner reads it through their link
+    assembly_registration  a citizens' assembly's public page and its registration form
     list_flags      whether a dream has applications, a plan, dilemmas, partners (read with
                     the dream): an empty list costs its selector no query
 """
@@ -54,6 +55,12 @@ from initiatives.selectors.applications import (
     application_for_resident,
     applications_for_dream,
     fund_for_application,
+)
+from initiatives.selectors.assembly_registration import (
+    assembly_public,
+    registration_features,
+    registration_meetings,
+    registration_open,
 )
 from initiatives.selectors.dilemmas import (
     DILEMMAS_DISCUSSED_SHOWN,
@@ -249,6 +256,7 @@ __all__ = [
     "applications_for_dream",
     "applications_for_platform",
     "applications_waiting_for_staff",
+    "assembly_public",
     "decision_for_signing",
     "decision_signed_for",
     "decisions_awaiting_letter",
@@ -325,6 +333,9 @@ __all__ = [
     "platform_staff_may_invite",
     "platform_token_hash",
     "promises_broken",
+    "registration_features",
+    "registration_meetings",
+    "registration_open",
     "report_days_read",
     "resident_data_export",
     "service_promises",

@@ -27,6 +27,13 @@ from initiatives.services.applications import (
     application_submit,
     kvk_number_clean,
 )
+from initiatives.services.assembly_registration import (
+    CodeRefused,
+    RegistrationClosed,
+    participant_register,
+    registration_code_check,
+    registration_require_open,
+)
 from initiatives.services.decisions import decision_propose, decision_sign
 from initiatives.services.dilemmas import (
     DISCUSSED_OUTCOMES,
@@ -146,10 +153,12 @@ __all__ = [
     "ORGANISATION_KEYS",
     "PARTNER_LINK_REFUSALS",
     "PASPOORT_MAX_PARTS",
+    "CodeRefused",
     "FundYearExists",
     "InvitationSent",
     "PartnerInvitationSent",
     "PartnerLinkRefused",
+    "RegistrationClosed",
     "accountability_accept",
     "accountability_ask",
     "accountability_submit",
@@ -210,6 +219,7 @@ __all__ = [
     "organisation_save",
     "outbox_digest_send",
     "outcome_problems",
+    "participant_register",
     "partner_contribution",
     "partner_invitation_withdraw",
     "partner_invite",
@@ -229,6 +239,8 @@ __all__ = [
     "platform_leave",
     "practice_update",
     "promises_check",
+    "registration_code_check",
+    "registration_require_open",
     "report_days_forget",
     "report_days_store",
     "resident_erase",
