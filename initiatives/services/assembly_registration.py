@@ -126,9 +126,9 @@ def _text(value, limit: int, field: str, problems: dict, *, required: str = "") 
     if required and not text:
         problems[field] = required
     elif len(text) > limit:
-        problems[field] = _("Use at most %(limit)d characters (you used %(count)d).") % {
-            "limit": limit,
-            "count": len(text),
+        problems[field] = _("Use at most %(limit_value)d characters (you used %(show_value)d).") % {
+            "limit_value": limit,
+            "show_value": len(text),
         }
     return text
 
