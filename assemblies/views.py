@@ -156,6 +156,15 @@ def _check_code(request: HttpRequest, assembly: Assembly) -> HttpResponse:
     return _form_page(request, assembly, _registration_form(assembly), _token(invitation))
 
 
+def _code_form_saying(message: str) -> CodeForm:
+    """An empty code field with MESSAGE beside it: back to step one."""
+    form = CodeForm({"code": ""})
+    form.is_valid()
+    form.errors.clear()
+    form.add_error("code", message)
+    return form
+
+
 def _add_errors(form: RegistrationForm, exc: ValidationError) -> None:
     if not hasattr(exc, "error_dict"):
         form.add_error(None, exc.messages)
@@ -171,8 +180,7 @@ def _register_person(request: HttpRequest, assembly: Assembly) -> HttpResponse:
     token = request.POST.get("token", "")
     invitation = _invitation_of(token, assembly)
     if invitation is None:  # tampered with, or the portal's key changed meanwhile
-        code_form = CodeForm()
-        code_form.add_error("code", _("Type the code from your letter again."))
+        code_form = _code_form_saying(_("Type the code from your letter again."))
         return _code_page(request, assembly, code_form, status=400)
     form = _registration_form(assembly, request.POST)
     if form.is_valid():
@@ -191,9 +199,7 @@ def _register_person(request: HttpRequest, assembly: Assembly) -> HttpResponse:
         except services.RegistrationClosed as exc:
             return _closed(request, assembly, str(exc), 409)
         except services.CodeRefused as exc:
-            code_form = CodeForm()
-            code_form.add_error("code", str(exc))
-            return _code_page(request, assembly, code_form, status=409)
+            return _code_page(request, assembly, _code_form_saying(str(exc)), status=409)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
