@@ -129,21 +129,94 @@ def add_notes(
     )
 
 
-# --- a citizens' assembly by lot (issue 18) ---------------------------------------------------
+# --- issue 18: a citizens' assembly by lot ---------------------------------------------------
 
 
 class AssemblyFactory(DjangoModelFactory):
-    """An assembly whose panel meets, in the neighbourhood NEIGHBOURHOODS (default: a new one)."""
+    """An assembly whose letters are out: registration open."""
 
     class Meta:
         model = "initiatives.Assembly"
-        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Burgerberaad {n}")
     slug = factory.Sequence(lambda n: f"burgerberaad-{n}")
-    question = "Hoe maken we onze wijk groener en veiliger?"
-    stage = "meeting"
+    question = "Hoe maken we onze wijk groener, veiliger en fijner om te wonen?"
+    stage = "inviting"
     created_by = factory.SubFactory(StaffFactory)
+
+
+class PublicDrawFactory(DjangoModelFactory):
+    """An invitation lottery, announced (its commitment published)."""
+
+    class Meta:
+        model = "initiatives.PublicDraw"
+
+    assembly = factory.SubFactory(AssemblyFactory)
+    kind = "invitations"
+    number = factory.Sequence(lambda n: n + 1)
+    secret = factory.LazyFunction(lambda: "ab" * 32)
+    commitment = factory.LazyAttribute(lambda o: _draw_seed().commitment(o.secret))
+    announced_by = factory.LazyAttribute(lambda o: o.assembly.created_by)
+
+
+class InvitationFactory(DjangoModelFactory):
+    """A household's letter. Its code: `assembly_codes.code_for(draw_id=.., position=..)`,
+    or `invitation_code(invitation)` below."""
+
+    class Meta:
+        model = "initiatives.Invitation"
+
+    assembly = factory.SubFactory(AssemblyFactory)
+    draw = factory.LazyAttribute(lambda o: PublicDrawFactory(assembly=o.assembly))
+    position = factory.Sequence(lambda n: n + 1)
+    neighbourhood = factory.SubFactory(NeighbourhoodFactory)
+    code_hash = factory.LazyAttribute(
+        lambda o: _assembly_codes().code_hash(
+            _assembly_codes().code_for(draw_id=o.draw.pk, position=o.position)
+        )
+    )
+    registrations_left = factory.LazyAttribute(lambda o: o.assembly.people_per_household)
+
+
+def _draw_seed():
+    from initiatives import draw_seed
+
+    return draw_seed
+
+
+def _assembly_codes():
+    from initiatives import assembly_codes
+
+    return assembly_codes
+
+
+def invitation_code(invitation) -> str:
+    """The code printed on INVITATION's letter, as the resident reads it: "K7PQ2-XMR4D"."""
+    return _assembly_codes().code_for(draw_id=invitation.draw_id, position=invitation.position)
+
+
+class ParticipantFactory(DjangoModelFactory):
+    class Meta:
+        model = "initiatives.Participant"
+
+    invitation = factory.SubFactory(InvitationFactory)
+    assembly = factory.LazyAttribute(lambda o: o.invitation.assembly)
+    pseudonym = factory.Sequence(lambda n: f"P-{n + 1:04d}")
+    name = factory.Faker("name", locale="nl_NL")
+    email = factory.Sequence(lambda n: f"deelnemer{n}@example.nl")
+    consent_at = factory.LazyFunction(timezone.now)
+
+
+# --- issue 18: an assembly's life (meetings, outcomes, the pool's retention) ----------------
+
+
+class AssemblyLifeFactory(AssemblyFactory):
+    """An assembly whose panel meets, in NEIGHBOURHOODS (default: a new one)."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    stage = "meeting"
 
     @factory.post_generation
     def neighbourhoods(self, create, extracted, **kwargs):
@@ -163,45 +236,22 @@ class AddressFactory(DjangoModelFactory):
     household = True
 
 
-class PublicDrawFactory(DjangoModelFactory):
-    class Meta:
-        model = "initiatives.PublicDraw"
-
-    assembly = factory.SubFactory(AssemblyFactory)
-    kind = "invitations"
-    number = factory.Sequence(lambda n: n + 1)
-    commitment = "0" * 64
-    secret = "1" * 64
-    announced_by = factory.LazyAttribute(lambda o: o.assembly.created_by)
-
-
-class InvitationFactory(DjangoModelFactory):
-    class Meta:
-        model = "initiatives.Invitation"
-
-    assembly = factory.SubFactory(AssemblyFactory)
-    draw = factory.LazyAttribute(lambda o: PublicDrawFactory(assembly=o.assembly))
-    position = factory.Sequence(lambda n: n + 1)
-    address = factory.LazyAttribute(
-        lambda o: AddressFactory(neighbourhood=o.assembly.neighbourhoods.first())
+def _invited_household(assembly):
+    neighbourhood = assembly.neighbourhoods.first() or NeighbourhoodFactory()
+    return InvitationFactory(
+        assembly=assembly,
+        neighbourhood=neighbourhood,
+        address=AddressFactory(neighbourhood=neighbourhood),
     )
-    neighbourhood = factory.LazyAttribute(lambda o: o.assembly.neighbourhoods.first())
-    code_hash = factory.Sequence(lambda n: f"{n:064x}")
 
 
-class ParticipantFactory(DjangoModelFactory):
-    """A participant on the panel (state SELECTED), with a name, an address and a phone."""
+class PanelMemberFactory(ParticipantFactory):
+    """A participant on the panel (state SELECTED) with a name, email, phone, availability
+    and the address their letter went to."""
 
-    class Meta:
-        model = "initiatives.Participant"
-
-    assembly = factory.SubFactory(AssemblyFactory)
-    invitation = factory.LazyAttribute(lambda o: InvitationFactory(assembly=o.assembly))
-    pseudonym = factory.Sequence(lambda n: f"P-{n + 1:04d}")
+    assembly = factory.SubFactory(AssemblyLifeFactory)
+    invitation = factory.LazyAttribute(lambda o: _invited_household(o.assembly))
     name = factory.Sequence(lambda n: f"Deelnemer{n} Achternaam")
-    email = factory.Sequence(lambda n: f"deelnemer{n}@example.nl")
     phone = factory.Sequence(lambda n: f"06-1234{n:04d}")
     availability = "Dinsdagavond en zaterdagochtend"
-    features = factory.LazyFunction(dict)
-    consent_at = factory.LazyFunction(timezone.now)
     state = "selected"

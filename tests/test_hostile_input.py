@@ -1012,15 +1012,15 @@ def test_undecodable_bodies_get_a_400_page_behind_the_csrf_check(world, settings
 @given(data=st.data())
 def test_staff_assembly_life_forms(world, data):
     """A citizens' assembly's meetings, outcomes and an outcome made a dream (issue 18)."""
-    from tests.factories import AssemblyFactory, ParticipantFactory
+    from tests.factories import AssemblyLifeFactory, PanelMemberFactory
 
     if "assembly" not in world:
-        assembly = AssemblyFactory(neighbourhoods=[world["neighbourhood"]])
-        member = ParticipantFactory(assembly=assembly)
+        assembly = AssemblyLifeFactory(neighbourhoods=[world["neighbourhood"]])
+        member = PanelMemberFactory(assembly=assembly)
         outcome = services.assembly_outcome_save(
             by=world["enabler"], assembly=assembly, title="Pluktuin", description="Bomen."
         )
-        stranger = ParticipantFactory()  # another assembly's
+        stranger = PanelMemberFactory()  # another assembly's
         world.update(assembly=assembly, member=member, outcome=outcome, stranger=stranger)
     assembly, member, outcome = world["assembly"], world["member"], world["outcome"]
     ids = [str(member.pk), str(world["stranger"].pk), "abc", "-1", str(2**63)]

@@ -32,6 +32,7 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
                     as a partner reads it through their link
     assembly_life   a citizens' assembly's meetings, outcomes, panel and pool (issue 18), and
                     the public part of its page
+    assembly_registration  a citizens' assembly's public page and its registration form
     list_flags      whether a dream has applications, a plan, dilemmas, partners (read with
                     the dream): an empty list costs its selector no query
 """
@@ -70,6 +71,12 @@ from initiatives.selectors.assembly_life import (
     assembly_pool,
     assembly_public_life,
     assembly_with_neighbourhoods,
+)
+from initiatives.selectors.assembly_registration import (
+    assembly_public,
+    registration_features,
+    registration_meetings,
+    registration_open,
 )
 from initiatives.selectors.dilemmas import (
     DILEMMAS_DISCUSSED_SHOWN,
@@ -275,6 +282,7 @@ __all__ = [
     "assembly_outcomes",
     "assembly_panel",
     "assembly_pool",
+    "assembly_public",
     "assembly_public_life",
     "assembly_with_neighbourhoods",
     "decision_for_signing",
@@ -353,6 +361,9 @@ __all__ = [
     "platform_staff_may_invite",
     "platform_token_hash",
     "promises_broken",
+    "registration_features",
+    "registration_meetings",
+    "registration_open",
     "report_days_read",
     "resident_data_export",
     "service_promises",

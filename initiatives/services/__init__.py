@@ -37,6 +37,13 @@ from initiatives.services.assembly_outcomes import (
     assembly_outcome_to_dream,
     participant_public_name,
 )
+from initiatives.services.assembly_registration import (
+    CodeRefused,
+    RegistrationClosed,
+    participant_register,
+    registration_code_check,
+    registration_require_open,
+)
 from initiatives.services.decisions import decision_propose, decision_sign
 from initiatives.services.dilemmas import (
     DISCUSSED_OUTCOMES,
@@ -156,10 +163,12 @@ __all__ = [
     "ORGANISATION_KEYS",
     "PARTNER_LINK_REFUSALS",
     "PASPOORT_MAX_PARTS",
+    "CodeRefused",
     "FundYearExists",
     "InvitationSent",
     "PartnerInvitationSent",
     "PartnerLinkRefused",
+    "RegistrationClosed",
     "accountability_accept",
     "accountability_ask",
     "accountability_submit",
@@ -226,6 +235,7 @@ __all__ = [
     "outbox_digest_send",
     "outcome_problems",
     "participant_public_name",
+    "participant_register",
     "partner_contribution",
     "partner_invitation_withdraw",
     "partner_invite",
@@ -245,6 +255,8 @@ __all__ = [
     "platform_leave",
     "practice_update",
     "promises_check",
+    "registration_code_check",
+    "registration_require_open",
     "report_days_forget",
     "report_days_store",
     "resident_erase",

@@ -15,9 +15,9 @@ from initiatives.statuses import Status
 from tests.browser.conftest import DESKTOP, check_accessibility
 from tests.browser.test_staff_flows import resident_page, staff_sign_in
 from tests.factories import (
-    AssemblyFactory,
+    AssemblyLifeFactory,
     NeighbourhoodFactory,
-    ParticipantFactory,
+    PanelMemberFactory,
     StaffFactory,
     ThemeFactory,
 )
@@ -42,14 +42,14 @@ def test_an_outcome_becomes_a_dream_in_the_triage_queue(site, pages):
     )
     drunen = NeighbourhoodFactory(name="Drunen-Oost")
     ThemeFactory(name="Groen")
-    assembly = AssemblyFactory(title=ASSEMBLY, neighbourhoods=[drunen], created_by=enabler)
-    ParticipantFactory(
+    assembly = AssemblyLifeFactory(title=ASSEMBLY, neighbourhoods=[drunen], created_by=enabler)
+    PanelMemberFactory(
         assembly=assembly, pseudonym="P-0001", name="Fatima El Idrissi", email="fatima@example.nl"
     )
-    ParticipantFactory(
+    PanelMemberFactory(
         assembly=assembly, pseudonym="P-0002", name="Joost van Dam", email="joost@example.nl"
     )
-    ParticipantFactory(
+    PanelMemberFactory(
         assembly=assembly, pseudonym="P-0003", name="Ria Peters", email="ria@example.nl"
     )
 

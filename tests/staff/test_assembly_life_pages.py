@@ -17,14 +17,14 @@ from initiatives.assembly_models import (
 )
 from initiatives.models import AuditEntry, Dream, EventKind
 from initiatives.statuses import Status
-from tests.factories import AssemblyFactory, ParticipantFactory
+from tests.factories import AssemblyLifeFactory, PanelMemberFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def assembly(neighbourhood, enabler):
-    return AssemblyFactory(
+    return AssemblyLifeFactory(
         title="Burgerberaad Drunen-Oost", neighbourhoods=[neighbourhood], created_by=enabler
     )
 
@@ -32,14 +32,14 @@ def assembly(neighbourhood, enabler):
 @pytest.fixture
 def panel(assembly):
     return [
-        ParticipantFactory(
+        PanelMemberFactory(
             assembly=assembly,
             pseudonym="P-0001",
             name="Fatima El Idrissi",
             email="fatima@example.nl",
             phone="06-11111111",
         ),
-        ParticipantFactory(
+        PanelMemberFactory(
             assembly=assembly, pseudonym="P-0002", name="Joost van Dam", email="joost@example.nl"
         ),
     ]
@@ -142,7 +142,7 @@ class TestMeetings:
 
     def test_another_assemblys_meeting_is_404(self, client, enabler, assembly):
         other = AssemblyMeeting.objects.create(
-            assembly=AssemblyFactory(), starts_at=timezone.now(), place="Elders"
+            assembly=AssemblyLifeFactory(), starts_at=timezone.now(), place="Elders"
         )
         client.force_login(enabler)
         url = _url(assembly, f"bijeenkomsten/{other.pk}/")
@@ -178,9 +178,9 @@ class TestOutcomes:
     @pytest.mark.parametrize("who", ["other assembly", "declined", "not a number"])
     def test_only_this_panel_can_be_chosen(self, client, enabler, assembly, panel, who):
         if who == "other assembly":
-            value = ParticipantFactory().pk
+            value = PanelMemberFactory().pk
         elif who == "declined":
-            value = ParticipantFactory(assembly=assembly, state="declined").pk
+            value = PanelMemberFactory(assembly=assembly, state="declined").pk
         else:
             value = "abc"
         client.force_login(enabler)
@@ -310,7 +310,7 @@ class TestOutcomeToDream:
 
     def test_another_assemblys_outcome_is_404(self, client, enabler, assembly, panel, theme):
         other = AssemblyOutcome.objects.create(
-            assembly=AssemblyFactory(), title="Elders", description="…"
+            assembly=AssemblyLifeFactory(), title="Elders", description="…"
         )
         client.force_login(enabler)
         response = self._post(client, assembly, other, panel, theme)
@@ -365,7 +365,7 @@ class TestPool:
         with django_assert_num_queries(POOL_PAGE):
             client.get(_url(assembly, "pool/"))
         for _number in range(8):
-            ParticipantFactory(assembly=assembly, state="registered")
+            PanelMemberFactory(assembly=assembly, state="registered")
         with django_assert_num_queries(POOL_PAGE):
             page = _page(client.get(_url(assembly, "pool/")))
         assert page.count("<tr") == 11  # the header and ten people

@@ -19,7 +19,7 @@ from initiatives.models import Accountability, Application
 from initiatives.partner_models import Organisation
 from initiatives.platform_models import Platform
 from staff import urls as staff_urls
-from tests.factories import AssemblyFactory, ParticipantFactory
+from tests.factories import AssemblyLifeFactory, PanelMemberFactory
 from tests.neighbourhoods.decision_world import make_application
 from tests.staff.conftest import add_photo, make_staff, review_verdicts
 
@@ -240,8 +240,8 @@ def world(resident, picked_up, enabler, fund, administrator):
         one_face=enabler,
     )
     partner = services.partner_invite(dream=picked_up, organisation=organisation, by=enabler)
-    assembly = AssemblyFactory(created_by=enabler)
-    member = ParticipantFactory(assembly=assembly)
+    assembly = AssemblyLifeFactory(created_by=enabler)
+    member = PanelMemberFactory(assembly=assembly)
     meeting = services.assembly_meeting_save(
         by=enabler, assembly=assembly, starts_at=picked_up.submitted_at, place="Het Anker"
     )

@@ -14,7 +14,7 @@ from initiatives import selectors, services
 from initiatives.assembly_models import AssemblyMeeting
 from initiatives.models import Dream
 from initiatives.statuses import Status
-from tests.factories import AssemblyFactory, DreamFactory, ParticipantFactory
+from tests.factories import AssemblyLifeFactory, DreamFactory, PanelMemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,14 +25,14 @@ PUBLIC_TEMPLATE = (
 
 @pytest.fixture
 def assembly(neighbourhood, mogelijkmaker):
-    return AssemblyFactory(
+    return AssemblyLifeFactory(
         title="Burgerberaad Drunen", neighbourhoods=[neighbourhood], created_by=mogelijkmaker
     )
 
 
 @pytest.fixture
 def fatima(assembly):
-    return ParticipantFactory(
+    return PanelMemberFactory(
         assembly=assembly, pseudonym="P-0001", name="Fatima El Idrissi", email="fatima@example.nl"
     )
 

@@ -13,14 +13,14 @@ from initiatives.assembly_models import AssemblyMeeting, AssemblyOutcome
 from initiatives.exceptions import NotAllowed
 from initiatives.models import EventKind, OutboxMail
 from initiatives.statuses import Status
-from tests.factories import AssemblyFactory, ParticipantFactory, StaffFactory, UserFactory
+from tests.factories import AssemblyLifeFactory, PanelMemberFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def assembly(neighbourhood, mogelijkmaker):
-    return AssemblyFactory(
+    return AssemblyLifeFactory(
         title="Burgerberaad Drunen-Oost", neighbourhoods=[neighbourhood], created_by=mogelijkmaker
     )
 
@@ -28,16 +28,16 @@ def assembly(neighbourhood, mogelijkmaker):
 @pytest.fixture
 def panel(assembly):
     return [
-        ParticipantFactory(
+        PanelMemberFactory(
             assembly=assembly,
             pseudonym="P-0001",
             name="Fatima El Idrissi",
             email="fatima@example.nl",
         ),
-        ParticipantFactory(
+        PanelMemberFactory(
             assembly=assembly, pseudonym="P-0002", name="Joost van Dam", email="joost@example.nl"
         ),
-        ParticipantFactory(
+        PanelMemberFactory(
             assembly=assembly, pseudonym="P-0003", name="Ria Peters", email="ria@example.nl"
         ),
     ]
@@ -184,9 +184,9 @@ class TestRefusals:
     @pytest.mark.parametrize("who", ["declined", "other assembly", "unknown"])
     def test_only_this_panel(self, who, outcome, panel, mogelijkmaker, theme):
         if who == "declined":
-            stranger = ParticipantFactory(assembly=outcome.assembly, state="declined").pk
+            stranger = PanelMemberFactory(assembly=outcome.assembly, state="declined").pk
         elif who == "other assembly":
-            stranger = ParticipantFactory().pk
+            stranger = PanelMemberFactory().pk
         else:
             stranger = 987_654
         with pytest.raises(ValidationError) as refused:
@@ -258,7 +258,7 @@ class TestMeetingsAndOutcomes:
 
     def test_another_assemblys_meeting_is_not_changed(self, assembly, mogelijkmaker):
         other = AssemblyMeeting.objects.create(
-            assembly=AssemblyFactory(), starts_at=timezone.now(), place="Elders"
+            assembly=AssemblyLifeFactory(), starts_at=timezone.now(), place="Elders"
         )
         with pytest.raises(AssemblyMeeting.DoesNotExist):
             services.assembly_meeting_save(

@@ -19,7 +19,12 @@ from initiatives.assembly_models import (
     PublicDraw,
 )
 from initiatives.models import Dream, OutboxMail, RetentionLog
-from tests.factories import AddressFactory, AssemblyFactory, ParticipantFactory, PublicDrawFactory
+from tests.factories import (
+    AddressFactory,
+    AssemblyLifeFactory,
+    PanelMemberFactory,
+    PublicDrawFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -41,12 +46,12 @@ PERSONAL = [
 def world(neighbourhood, theme, mogelijkmaker, django_capture_on_commit_callbacks):
     """An assembly with a panel of three, a published draw, a meeting, and an outcome that
     Fatima and Joost took up as a dream (Fatima owns it)."""
-    assembly = AssemblyFactory(
+    assembly = AssemblyLifeFactory(
         title="Burgerberaad Drunen", neighbourhoods=[neighbourhood], created_by=mogelijkmaker
     )
     panel = []
     for pseudonym, name, email, phone, street, number in PEOPLE:
-        participant = ParticipantFactory(
+        participant = PanelMemberFactory(
             assembly=assembly,
             pseudonym=pseudonym,
             name=name,
@@ -161,8 +166,8 @@ def test_twice_changes_nothing_more(world, django_capture_on_commit_callbacks):
 def test_an_assembly_that_has_not_ended_keeps_its_pool(
     world, mogelijkmaker, django_capture_on_commit_callbacks
 ):
-    running = AssemblyFactory(created_by=mogelijkmaker)
-    ParticipantFactory(assembly=running, name="Henk de Wit", email="henk@example.nl")
+    running = AssemblyLifeFactory(created_by=mogelijkmaker)
+    PanelMemberFactory(assembly=running, name="Henk de Wit", email="henk@example.nl")
     _run(ENDED + timedelta(days=400), django_capture_on_commit_callbacks)
     henk = Participant.objects.get(assembly=running)
     assert (henk.name, henk.email, henk.anonymised_at) == ("Henk de Wit", "henk@example.nl", None)
