@@ -1,12 +1,13 @@
 """Privacy: what the portal holds about a resident (the data export), what erasing withdraws."""
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import NotificationMode, User
+from initiatives.assembly_models import Participant
 from initiatives.models import Dream, DreamPhoto, EventKind, OutboxMail, TimelineEvent
 from initiatives.selectors.residents import dreams_of_resident
 from initiatives.statuses import WITHDRAWABLE, Status
@@ -94,6 +95,13 @@ def resident_data_export(*, resident: User) -> dict:
         }
 
     mails = OutboxMail.objects.filter(recipient=resident).order_by("created_at", "id")
+    # A citizens' assembly (issue 18): what they typed when they registered, found by their
+    # account (an outcome they took up) or by their address.
+    registrations = (
+        Participant.objects.filter(Q(user=resident) | Q(email__iexact=resident.email))
+        .select_related("assembly")
+        .order_by("registered_at", "id")
+    )
     return {
         "exported_at": timezone.now(),
         "account": {
@@ -118,6 +126,20 @@ def resident_data_export(*, resident: User) -> dict:
                 "state": mail.get_state_display(),
             }
             for mail in mails
+        ],
+        "citizens_assemblies": [
+            {
+                "assembly": participant.assembly.title,
+                "pseudonym": participant.pseudonym,
+                "name": participant.name,
+                "email": participant.email,
+                "phone": participant.phone,
+                "availability": participant.availability,
+                "answers": participant.features,
+                "state": participant.get_state_display(),
+                "registered_at": participant.registered_at,
+            }
+            for participant in registrations
         ],
     }
 

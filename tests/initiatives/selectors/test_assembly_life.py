@@ -138,3 +138,22 @@ def test_from_the_assembly_costs_no_query_on_the_dream_pages(
     staff_dream = selectors.dream_for_staff(pk=dream.pk)
     assert staff_dream.assembly_outcome.assembly.title == "Burgerberaad Drunen"
     assert not Dream.objects.filter(pk=plain.pk, assembly_outcome__isnull=False).exists()
+
+
+def test_a_residents_data_export_holds_their_registration(resident, assembly):
+    """What a resident typed when they registered is theirs to download (AVG/GDPR article
+    15): found by their address, whatever its capitals."""
+    PanelMemberFactory(
+        assembly=assembly,
+        pseudonym="P-0042",
+        name="Anna de Bewoner",
+        email="ANNA@example.nl",
+        phone="06-42424242",
+        features={"leeftijd": "30-44"},
+    )
+    PanelMemberFactory(assembly=assembly, email="iemand.anders@example.nl")
+    export = selectors.resident_data_export(resident=resident)
+    assert [(r["assembly"], r["pseudonym"], r["phone"]) for r in export["citizens_assemblies"]] == [
+        ("Burgerberaad Drunen", "P-0042", "06-42424242")
+    ]
+    assert export["citizens_assemblies"][0]["answers"] == {"leeftijd": "30-44"}
