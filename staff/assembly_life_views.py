@@ -5,8 +5,6 @@ Every look at the pool is in the audit log (staff/audit.py, PERSONAL_DATA_VIEWS)
 are in initiatives.services.assembly_life and assembly_outcomes.
 """
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -234,13 +232,6 @@ def assembly_pool(request, pk: int) -> HttpResponse:
     return render(request, "staff/assembly_pool.html", context)
 
 
-def removal_due(assembly: Assembly):
-    """The moment the retention job removes the pool's personal data, once ended."""
-    if assembly.ended_at is None:
-        return None
-    return assembly.ended_at + timedelta(days=settings.ASSEMBLY_RETENTION_DAYS)
-
-
 @staff_area("assemblies")
 @require_http_methods(["GET", "POST"])
 def assembly_end(request, pk: int) -> HttpResponse:
@@ -257,7 +248,7 @@ def assembly_end(request, pk: int) -> HttpResponse:
     context = {
         "assembly": assembly,
         "section": "end",
-        "removal_due": removal_due(assembly),
+        "removal_due": selectors.assembly_pool_removal_due(assembly),
         "retention_days": settings.ASSEMBLY_RETENTION_DAYS,
     }
     return render(request, "staff/assembly_end.html", context)

@@ -69,6 +69,7 @@ from initiatives.selectors.assembly_life import (
     assembly_outcomes,
     assembly_panel,
     assembly_pool,
+    assembly_pool_removal_due,
     assembly_public_life,
     assembly_with_neighbourhoods,
 )
@@ -282,6 +283,7 @@ __all__ = [
     "assembly_outcomes",
     "assembly_panel",
     "assembly_pool",
+    "assembly_pool_removal_due",
     "assembly_public",
     "assembly_public_life",
     "assembly_with_neighbourhoods",

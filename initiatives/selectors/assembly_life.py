@@ -4,8 +4,10 @@ who may take an outcome up, the pool as staff see it, and the public part of its
 Every list here is read in a fixed number of queries, however long.
 """
 
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from initiatives.assembly_models import (
@@ -61,6 +63,14 @@ def assembly_panel(assembly: Assembly) -> QuerySet[Participant]:
     return Participant.objects.filter(assembly=assembly, state=Participant.State.SELECTED).order_by(
         "pseudonym"
     )
+
+
+def assembly_pool_removal_due(assembly: Assembly) -> datetime | None:
+    """When the retention job removes ASSEMBLY's pool's personal data: ASSEMBLY_RETENTION_DAYS
+    after it ended (privacy.retention_apply); None while it has not ended."""
+    if assembly.ended_at is None:
+        return None
+    return assembly.ended_at + timedelta(days=settings.ASSEMBLY_RETENTION_DAYS)
 
 
 class PoolRow(NamedTuple):
