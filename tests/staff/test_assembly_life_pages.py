@@ -175,6 +175,31 @@ class TestOutcomes:
         outcome = AssemblyOutcome.objects.get()
         assert list(outcome.taken_up_by.all()) == [panel[1]]
 
+    def test_changing_one_until_it_is_a_dream(
+        self, client, enabler, assembly, outcome, panel, theme, django_capture_on_commit_callbacks
+    ):
+        client.force_login(enabler)
+        edit = _url(assembly, f"uitkomsten/{outcome.pk}/")
+        form = _page(client.get(edit))
+        assert 'value="Een pluktuin"' in form and form.count("checked") == 2
+        changed = {
+            "outcome-title": "Een pluktuin met bankjes",
+            "outcome-description": "Fruitbomen en bankjes.",
+            "outcome-participants": [panel[1].pk],
+        }
+        assert client.post(edit, changed).status_code == 302
+        outcome.refresh_from_db()
+        assert outcome.title == "Een pluktuin met bankjes"
+        assert list(outcome.taken_up_by.all()) == [panel[1]]
+        with django_capture_on_commit_callbacks(execute=True):
+            services.assembly_outcome_to_dream(
+                by=enabler, outcome=outcome, participants=[panel[1]], lead=panel[1], theme=theme
+            )
+        refused = client.post(edit, {**changed, "outcome-title": "Iets anders"})
+        assert refused.status_code == 400
+        assert "Deze uitkomst is nu een droom" in _page(refused)
+        assert AssemblyOutcome.objects.get(pk=outcome.pk).title == "Een pluktuin met bankjes"
+
     @pytest.mark.parametrize("who", ["other assembly", "declined", "not a number"])
     def test_only_this_panel_can_be_chosen(self, client, enabler, assembly, panel, who):
         if who == "other assembly":
