@@ -55,6 +55,11 @@ from initiatives.selectors.applications import (
     applications_for_dream,
     fund_for_application,
 )
+from initiatives.selectors.assembly_draws import (
+    draw_publication,
+    public_draw,
+    public_draws_of,
+)
 from initiatives.selectors.dilemmas import (
     DILEMMAS_DISCUSSED_SHOWN,
     DILEMMAS_OPEN_SHOWN,
@@ -256,6 +261,7 @@ __all__ = [
     "dilemmas_discussed",
     "dilemmas_for_dream",
     "dilemmas_open",
+    "draw_publication",
     "dream_budget",
     "dream_exists_for_staff",
     "dream_export_header",
@@ -325,6 +331,8 @@ __all__ = [
     "platform_staff_may_invite",
     "platform_token_hash",
     "promises_broken",
+    "public_draw",
+    "public_draws_of",
     "report_days_read",
     "resident_data_export",
     "service_promises",

@@ -27,6 +27,12 @@ from initiatives.services.applications import (
     application_submit,
     kvk_number_clean,
 )
+from initiatives.services.assembly_panel import (
+    panel_draw_announce,
+    panel_draw_perform,
+    participant_decline,
+    replacement_draw,
+)
 from initiatives.services.decisions import decision_propose, decision_sign
 from initiatives.services.dilemmas import (
     DISCUSSED_OUTCOMES,
@@ -210,6 +216,9 @@ __all__ = [
     "organisation_save",
     "outbox_digest_send",
     "outcome_problems",
+    "panel_draw_announce",
+    "panel_draw_perform",
+    "participant_decline",
     "partner_contribution",
     "partner_invitation_withdraw",
     "partner_invite",
@@ -229,6 +238,7 @@ __all__ = [
     "platform_leave",
     "practice_update",
     "promises_check",
+    "replacement_draw",
     "report_days_forget",
     "report_days_store",
     "resident_erase",
