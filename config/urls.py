@@ -18,6 +18,7 @@ urlpatterns = [
     path("medewerkers/", include("staff.urls")),
     path("", include("neighbourhoods.urls")),
     path("", include("partners.urls")),
+    path("", include("assemblies.draw_urls")),  # stand-in (panel branch): the lead includes it
     path("", include("residents.urls")),
 ]
 
