@@ -37,7 +37,7 @@ def _quota_rows(quotas: dict, labels: dict) -> list[dict]:
     for feature, values in (quotas or {}).items():
         question, answers = labels.get(feature, (feature, {}))
         for value, bounds in values.items():
-            low, high = (list(bounds) + [None, None])[:2]
+            low, high = [*list(bounds), None, None][:2]
             rows.append(
                 {
                     "feature": feature,
