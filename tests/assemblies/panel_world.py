@@ -118,3 +118,62 @@ def ready_assembly(by, *, people: int = 24, **kwargs) -> Assembly:
     assembly = make_assembly(by, **kwargs)
     add_participants(assembly, mixed_answers(people))
     return assembly
+
+
+def performed_invitation_draw(by, *, slug="brug", households=20, letters=5) -> PublicDraw:
+    """An assembly whose invitation lottery was drawn as stage 1 draws it: the pool the
+    register's ids, the households drawn by draw_random(seed).sample, an invitation each."""
+    from initiatives.address_models import Address
+
+    neighbourhood = NeighbourhoodFactory(name="De Brug")
+    assembly = Assembly.objects.create(
+        title="Burgerberaad De Brug",
+        slug=slug,
+        question="Wat maakt De Brug beter?",
+        created_by=by,
+        stage=Assembly.Stage.INVITING,
+    )
+    addresses = [
+        Address.objects.create(
+            bag_id=f"07972000001{i:05d}",
+            postcode="5251AB",
+            house_number=i + 1,
+            street="Geheimstraat",
+            place="Vlijmen",
+            neighbourhood=neighbourhood,
+            household=True,
+        )
+        for i in range(households)
+    ]
+    pool = [a.bag_id for a in addresses]
+    secret = draw_seed.new_secret()
+    seed = draw_seed.seed_of(secret, "6 6 6")
+    draw = PublicDraw.objects.create(
+        assembly=assembly,
+        kind=PublicDraw.Kind.INVITATIONS,
+        number=1,
+        commitment=draw_seed.commitment(secret),
+        secret=secret,
+        pool_hash=draw_seed.pool_hash(pool),
+        pool_size=len(pool),
+        announced_by=by,
+        witness_value="6 6 6",
+        witnesses=WITNESSES,
+        seed=seed,
+        drawn_at=timezone.now(),
+        drawn_by=by,
+        algorithm="uniform sample without replacement",
+        inputs={"pool": pool, "number": letters, "neighbourhoods": ["De Brug"]},
+        result={"positions": letters},
+    )
+    by_id = {a.bag_id: a for a in addresses}
+    for position, bag_id in enumerate(draw_seed.draw_random(seed).sample(pool, letters), start=1):
+        Invitation.objects.create(
+            assembly=assembly,
+            draw=draw,
+            position=position,
+            address=by_id[bag_id],
+            neighbourhood=neighbourhood,
+            code_hash=f"{draw.pk:08d}{position:056d}",
+        )
+    return draw
