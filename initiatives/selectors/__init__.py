@@ -56,6 +56,11 @@ from initiatives.selectors.applications import (
     applications_for_dream,
     fund_for_application,
 )
+from initiatives.selectors.assembly_draws import (
+    draw_publication,
+    public_draw,
+    public_draws_of,
+)
 from initiatives.selectors.assembly_registration import (
     assembly_public,
     registration_features,
@@ -264,6 +269,7 @@ __all__ = [
     "dilemmas_discussed",
     "dilemmas_for_dream",
     "dilemmas_open",
+    "draw_publication",
     "dream_budget",
     "dream_exists_for_staff",
     "dream_export_header",
@@ -333,6 +339,8 @@ __all__ = [
     "platform_staff_may_invite",
     "platform_token_hash",
     "promises_broken",
+    "public_draw",
+    "public_draws_of",
     "registration_features",
     "registration_meetings",
     "registration_open",

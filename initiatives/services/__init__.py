@@ -27,6 +27,12 @@ from initiatives.services.applications import (
     application_submit,
     kvk_number_clean,
 )
+from initiatives.services.assembly_panel import (
+    panel_draw_announce,
+    panel_draw_perform,
+    participant_decline,
+    replacement_draw,
+)
 from initiatives.services.assembly_registration import (
     CodeRefused,
     RegistrationClosed,
@@ -219,6 +225,9 @@ __all__ = [
     "organisation_save",
     "outbox_digest_send",
     "outcome_problems",
+    "panel_draw_announce",
+    "panel_draw_perform",
+    "participant_decline",
     "participant_register",
     "partner_contribution",
     "partner_invitation_withdraw",
@@ -241,6 +250,7 @@ __all__ = [
     "promises_check",
     "registration_code_check",
     "registration_require_open",
+    "replacement_draw",
     "report_days_forget",
     "report_days_store",
     "resident_erase",
