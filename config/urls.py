@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("neighbourhoods.urls")),
     path("", include("partners.urls")),
     path("", include("assemblies.urls")),
+    path("", include("assemblies.draw_urls")),  # the public page of every draw
     path("", include("residents.urls")),
 ]
 

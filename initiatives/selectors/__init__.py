@@ -58,6 +58,11 @@ from initiatives.selectors.applications import (
     applications_for_dream,
     fund_for_application,
 )
+from initiatives.selectors.assembly_draws import (
+    draw_publication,
+    public_draw,
+    public_draws_of,
+)
 from initiatives.selectors.assembly_life import (
     Pool,
     PoolRow,
@@ -294,6 +299,7 @@ __all__ = [
     "dilemmas_discussed",
     "dilemmas_for_dream",
     "dilemmas_open",
+    "draw_publication",
     "dream_budget",
     "dream_exists_for_staff",
     "dream_export_header",
@@ -363,6 +369,8 @@ __all__ = [
     "platform_staff_may_invite",
     "platform_token_hash",
     "promises_broken",
+    "public_draw",
+    "public_draws_of",
     "registration_features",
     "registration_meetings",
     "registration_open",

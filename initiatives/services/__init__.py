@@ -37,6 +37,12 @@ from initiatives.services.assembly_outcomes import (
     assembly_outcome_to_dream,
     participant_public_name,
 )
+from initiatives.services.assembly_panel import (
+    panel_draw_announce,
+    panel_draw_perform,
+    participant_decline,
+    replacement_draw,
+)
 from initiatives.services.assembly_registration import (
     CodeRefused,
     RegistrationClosed,
@@ -234,6 +240,9 @@ __all__ = [
     "organisation_save",
     "outbox_digest_send",
     "outcome_problems",
+    "panel_draw_announce",
+    "panel_draw_perform",
+    "participant_decline",
     "participant_public_name",
     "participant_register",
     "partner_contribution",
@@ -257,6 +266,7 @@ __all__ = [
     "promises_check",
     "registration_code_check",
     "registration_require_open",
+    "replacement_draw",
     "report_days_forget",
     "report_days_store",
     "resident_erase",
