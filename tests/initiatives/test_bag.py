@@ -25,6 +25,7 @@ from initiatives.bag_demo import (
 )
 
 FILES = Path(__file__).parent / "bag_extract"
+# The messages are in Dutch, the portal's language: an administrator reads them.
 TODAY = date(2026, 12, 7)
 
 
@@ -144,14 +145,14 @@ def test_postcode_normalised(typed, expected):
 
 
 def test_a_missing_file_is_a_clear_error(tmp_path):
-    with pytest.raises(BagExtractError, match="does not exist"):
+    with pytest.raises(BagExtractError, match="bestaat niet"):
         _read(tmp_path / "nowhere.zip")
 
 
 def test_a_file_that_is_no_zip_is_a_clear_error(tmp_path):
     bad = tmp_path / "extract.zip"
     bad.write_bytes(b"this is not a zip")
-    with pytest.raises(BagExtractError, match="not a ZIP or XML"):
+    with pytest.raises(BagExtractError, match="geen ZIP- of XML-bestand"):
         _read(bad)
 
 
@@ -160,7 +161,7 @@ def test_a_truncated_xml_file_is_a_clear_error(tmp_path):
         shutil.copy(path, tmp_path / path.name)
     num = next(tmp_path.glob("*NUM*.xml"))
     num.write_bytes(num.read_bytes()[:5000])
-    with pytest.raises(BagExtractError, match="cannot be read"):
+    with pytest.raises(BagExtractError, match="niet te lezen"):
         _read(tmp_path)
 
 
@@ -187,5 +188,5 @@ def test_an_object_without_a_required_field_is_a_clear_error(tmp_path):
             ],
         ),
     }
-    with pytest.raises(BagExtractError, match="not in the BAG's format"):
+    with pytest.raises(BagExtractError, match="niet in het formaat van de BAG"):
         _read(write_extract_zip(tmp_path, files))

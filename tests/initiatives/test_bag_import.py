@@ -23,6 +23,7 @@ from tests.factories import NeighbourhoodFactory
 pytestmark = pytest.mark.django_db
 
 FILES = Path(__file__).parent / "bag_extract"
+# Errors are in Dutch, the portal's language; the counts are the command's own English.
 
 
 def _import(*args) -> str:
@@ -146,7 +147,7 @@ def test_re_import_updates_in_place_and_removes_what_left(tmp_path):
 
 def test_a_missing_file_is_a_clear_error_and_changes_nothing(tmp_path):
     _import(FILES)
-    with pytest.raises(CommandError, match=r"does not exist\. Nothing was changed\."):
+    with pytest.raises(CommandError, match=r"bestaat niet\. Er is niets veranderd\."):
         _import(tmp_path / "BAGGEM0797L-01012027.zip")
     assert Address.objects.count() == 8
 
@@ -165,7 +166,7 @@ def test_a_damaged_file_changes_nothing_even_halfway(tmp_path):
     }
     whole = extract_file("NUM", stands)
     files["NUM"] = whole[: len(whole) * 3 // 4]
-    with pytest.raises(CommandError, match="cannot be read"):
+    with pytest.raises(CommandError, match="niet te lezen"):
         _import(write_extract_zip(tmp_path, files))
     assert list(Address.objects.values_list("bag_id", "postcode", "household")) == before
 
@@ -173,7 +174,7 @@ def test_a_damaged_file_changes_nothing_even_halfway(tmp_path):
 def test_not_a_zip_is_a_clear_error(tmp_path):
     bad = tmp_path / "BAGGEM0797L.zip"
     bad.write_text("<html>Not found</html>")
-    with pytest.raises(CommandError, match="not a ZIP or XML file"):
+    with pytest.raises(CommandError, match="geen ZIP- of XML-bestand"):
         _import(bad)
 
 
@@ -188,7 +189,7 @@ def test_an_extract_without_addresses_leaves_the_register(tmp_path):
     num.write_text(
         text[: text.index("<sl:stand>")] + "</sl:standBestand></sl-bag-extract:bagStand>"
     )
-    with pytest.raises(CommandError, match="no current addresses"):
+    with pytest.raises(CommandError, match="geen geldige adressen"):
         _import(folder)
     assert Address.objects.count() == 8
 

@@ -10,6 +10,7 @@ initiatives/bag.py.
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from initiatives import services
 from initiatives.bag import BagExtract, BagExtractError
@@ -39,7 +40,7 @@ class Command(BaseCommand):
                 neighbourhood_of_place=options["neighbourhood_of_place"],
             )
         except BagExtractError as exc:
-            raise CommandError(f"{exc} Nothing was changed.") from exc
+            raise CommandError(f"{exc} {_('Nothing was changed.')}") from exc
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         skipped = extract.skipped + result.skipped
