@@ -17,7 +17,8 @@ were used to check the element names and the layout):
   its own element, with `Objecten:voorkomen/Historie:Voorkomen` saying when it was valid
   (`beginGeldigheid`, `eindGeldigheid`) and whether it was corrected (`eindRegistratie`)
   or made inactive (`tijdstipInactief`). Only the current voorkomen counts: begun, not
-  ended, not corrected, not inactive.
+  ended, not corrected, not inactive (a version whose end is registered but lies in the
+  future is still today's: a change planned ahead).
 - Woonplaats (WPL): `identificatie`, `naam`, `status` ("Woonplaats aangewezen").
   OpenbareRuimte (OPR): `identificatie`, `naam`, `status` ("Naamgeving uitgegeven"),
   `ligtIn/Objecten-ref:WoonplaatsRef`.
@@ -152,17 +153,30 @@ class BagExtract:
                 sources["VBO"], "Verblijfsobject", self._residence
             ):
                 residences[main] = (residence_id, status, uses)
+            # Two current versions of one address (a correction): the newer one counts. The
+            # Kadaster writes an object's versions one after the other, so one is held back.
             seen: set[str] = set()
-            for address in self._read(
+            held: tuple[int, BagAddress] | None = None
+            for version, address in self._read(
                 sources["NUM"],
                 "Nummeraanduiding",
-                lambda element: self._address(element, places, streets, residences),
+                lambda element: self._versioned(
+                    element, self._address(element, places, streets, residences)
+                ),
             ):
-                if address.bag_id in seen:  # two current voorkomens: the first one counts
+                if held and held[1].bag_id == address.bag_id:
+                    self.skipped["older version"] += 1
+                    held = max(held, (version, address), key=lambda pair: pair[0])
+                    continue
+                if address.bag_id in seen:  # far apart in the file: the first one counts
                     self.skipped["duplicate"] += 1
                     continue
                 seen.add(address.bag_id)
-                yield address
+                if held:
+                    yield held[1]
+                held = (version, address)
+            if held:
+                yield held[1]
 
     # Finding the files -------------------------------------------------------------------
 
@@ -276,21 +290,37 @@ class BagExtract:
         )
 
     def _current(self, element: ElementTree.Element) -> bool:
-        """Whether this voorkomen is the one valid today (begun, not ended, not corrected)."""
+        """Whether this voorkomen is valid today: begun, not ended, not inactive, not corrected.
+
+        A version whose end lies in the future is still today's, even when its end is
+        already registered (eindRegistratie: a change planned ahead). A version with an end
+        of registration and no end of validity was replaced by a correction.
+        """
         voorkomen = element.find("Objecten:voorkomen/Historie:Voorkomen", NS)
         if voorkomen is None:
             raise ValueError("Historie:Voorkomen is missing")
-        if voorkomen.findtext("Historie:eindRegistratie", namespaces=NS) or voorkomen.findtext(
-            "Historie:tijdstipInactief", namespaces=NS
-        ):
-            return False
         begin = voorkomen.findtext("Historie:beginGeldigheid", namespaces=NS)
         end = voorkomen.findtext("Historie:eindGeldigheid", namespaces=NS)
         if not begin:
             raise ValueError("Historie:beginGeldigheid is missing")
+        if voorkomen.findtext("Historie:tijdstipInactief", namespaces=NS):
+            return False
+        if not end and voorkomen.findtext("Historie:eindRegistratie", namespaces=NS):
+            return False
         if date.fromisoformat(begin.strip()[:10]) > self.today:
             return False
         return not (end and date.fromisoformat(end.strip()[:10]) <= self.today)
+
+    @staticmethod
+    def _versioned(element, result):
+        if result is None:
+            return None
+        number = element.findtext(
+            "Objecten:voorkomen/Historie:Voorkomen/Historie:voorkomenidentificatie",
+            default="0",
+            namespaces=NS,
+        )
+        return int(number.strip() or 0), result
 
     @staticmethod
     def _text(element: ElementTree.Element, path: str) -> str:

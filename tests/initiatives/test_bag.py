@@ -46,6 +46,8 @@ def test_reads_the_current_addresses_with_street_and_place():
         "0797200000000009",  # its residence was withdrawn: the service leaves it out
         "0797200000000010",
         "0797200000000011",
+        "0797200000000013",
+        "0797200000000014",
     ]
     first = addresses["0797200000000001"]
     assert (first.street, first.house_number, first.postcode, first.place) == (
@@ -81,6 +83,19 @@ def test_only_the_current_version_counts():
     assert six.place == "Vlijmen"
 
 
+def test_a_change_planned_ahead_waits_for_its_day():
+    """Version 1 ends in June 2027 (its end already registered), version 2 begins then."""
+    addresses, _extract = _read(FILES)
+    assert addresses["0797200000000013"].postcode == "5252CD"
+    later, _extract = _read(FILES, today=date(2027, 6, 1))
+    assert later["0797200000000013"].postcode == "5252CE"
+
+
+def test_a_corrected_version_is_replaced_by_the_correction():
+    addresses, _extract = _read(FILES)
+    assert addresses["0797200000000014"].house_number == 19
+
+
 def test_the_future_version_counts_once_its_day_has_come():
     addresses, _extract = _read(FILES, today=date(2099, 1, 2))
     assert "0797200000000012" in addresses
@@ -106,7 +121,7 @@ def test_reads_single_xml_files_without_the_kadasters_names(tmp_path):
     for path in FILES.glob("*.xml"):
         shutil.copy(path, tmp_path / f"{path.name[4:7].lower()}.xml")  # "num.xml"
     addresses, _ = _read(*sorted(tmp_path.glob("*.xml")))
-    assert len(addresses) == 9
+    assert len(addresses) == 11
 
 
 def test_memory_stays_flat_each_object_is_let_go(tmp_path, monkeypatch):
@@ -190,3 +205,21 @@ def test_an_object_without_a_required_field_is_a_clear_error(tmp_path):
     }
     with pytest.raises(BagExtractError, match="niet in het formaat van de BAG"):
         _read(write_extract_zip(tmp_path, files))
+
+
+@pytest.mark.parametrize("order", [(1, 2), (2, 1)])
+def test_two_current_versions_the_newer_counts(tmp_path, order):
+    numbers = {1: 5, 2: 7}
+    stands = [
+        address_xml("0797200000000001", "0797300000000001", numbers[v], "5251AB", version=v)
+        for v in order
+    ]
+    files = {
+        "WPL": extract_file("WPL", [place_xml("2701", "Drunen")]),
+        "OPR": extract_file("OPR", [street_xml("0797300000000001", "Kerkstraat", "2701")]),
+        "VBO": extract_file("VBO", [residence_xml("0797010000000001", "0797200000000001")]),
+        "NUM": extract_file("NUM", stands),
+    }
+    addresses, extract = _read(write_extract_zip(tmp_path, files))
+    assert [a.house_number for a in addresses.values()] == [7]
+    assert extract.skipped == {"older version": 1}
