@@ -147,18 +147,21 @@ def dream_create(request) -> HttpResponse:
 def address_lookup(request) -> HttpResponse:
     """Complete a typed postcode and house number on the dream form (issue 18).
 
-    htmx asks with GET and gets the result for the form's live region, with the street or
-    spot and the village swapped in beside it. Without JavaScript the form itself is sent
-    here ("Find address"): the same page comes back with everything typed kept (photos
-    excepted, as browsers forget those) and the street and village filled in; nothing is
-    handed in or checked yet.
+    htmx posts the lookup's fields and gets the result for the form's live region, with
+    the street or spot and the village swapped in beside it (POST: an address is personal
+    data, kept out of URLs and logs; GET answers the same). Without JavaScript the form
+    itself is sent here ("Find address"): the same page comes back with everything typed
+    kept (photos excepted, as browsers forget those) and the street and village filled in;
+    nothing is handed in or checked yet.
     """
     data = request.POST if request.method == "POST" else request.GET
     fill = address_fill(data)
     form = dream_form_after_lookup(data, fill, signed_in=request.user.is_authenticated)
+    if request.htmx:
+        return render(
+            request, "residents/dream_form.html#address-result", {"form": form, "fill": fill}
+        )
     context = {"form": form, "fill": fill, "photos_forgotten": request.method == "POST"}
-    if request.htmx and request.method == "GET":
-        return render(request, "residents/dream_form.html#address-result", context)
     return render(request, "residents/dream_form.html", context)
 
 

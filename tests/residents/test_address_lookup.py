@@ -116,6 +116,12 @@ def test_htmx_lookup_fills_street_and_village(client, addresses, drunen):
     assert "<html" not in html  # a fragment
 
 
+def test_htmx_lookup_by_post_keeps_the_address_out_of_the_url(client, addresses):
+    response = client.post("/adres/", {"postcode": "5251AB", "house_number": "12"}, **HTMX)
+    html = response.content.decode()
+    assert "Gevonden: Kerkstraat 12, Drunen." in html and "<html" not in html
+
+
 def test_htmx_lookup_not_found_says_so_in_dutch(client, addresses):
     response = client.get("/adres/", {"postcode": "5251AB", "house_number": "99"}, **HTMX)
     html = response.content.decode()
@@ -240,7 +246,7 @@ def test_the_dream_form_offers_the_lookup_with_labels(client):
     assert '<label class="utrecht-form-label" for="id_postcode">Postcode</label>' in html
     assert 'for="id_house_number">Huisnummer</label>' in html
     assert 'id="address-result" role="status"' in html
-    assert 'formaction="/adres/"' in html and 'hx-get="/adres/"' in html
+    assert 'formaction="/adres/"' in html and 'hx-post="/adres/"' in html
 
 
 def test_the_lookup_is_rate_limited(client, addresses, settings):
