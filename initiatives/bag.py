@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import IO
 from xml.etree import ElementTree
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 # The files are the Kadaster's extract, loaded by an administrator with a command; expat
@@ -81,6 +82,14 @@ KIND_IN_NAME = re.compile(r"(WPL|OPR|NUM|VBO|PND|LIG|STA)\d{8}")
 # Files of the extract that hold no current objects of these types.
 SKIPPED_NAMES = re.compile(r"Inactief|InOnderzoek|NietBag|GEM-WPL-RELATIE|MUT\d{8}", re.I)
 
+# The register's statuses of a residence that no longer exists, or never did.
+RESIDENCE_ENDED = frozenset(
+    {
+        "Niet gerealiseerd verblijfsobject",
+        "Verblijfsobject ingetrokken",
+        "Verblijfsobject ten onrechte opgevoerd",
+    }
+)
 NAME_GIVEN = "Naamgeving uitgegeven"
 PLACE_DESIGNATED = "Woonplaats aangewezen"
 POSTCODE = re.compile(r"[1-9][0-9]{3}[A-Z]{2}")
@@ -129,7 +138,7 @@ class BagExtract:
 
     def __init__(self, paths: Iterable[str | os.PathLike], *, today: date | None = None):
         self.paths = [Path(p) for p in paths]
-        self.today = today or date.today()
+        self.today = today or timezone.localdate()
         self.skipped: Counter[str] = Counter()
 
     def addresses(self) -> Iterator[BagAddress]:
@@ -152,7 +161,11 @@ class BagExtract:
             for residence_id, status, uses, main in self._read(
                 sources["VBO"], "Verblijfsobject", self._residence
             ):
-                residences[main] = (residence_id, status, uses)
+                # A house demolished and built again keeps its address: the new residence
+                # is the address's, whichever of the two the file has first.
+                known = residences.get(main)
+                if known is None or known[1] in RESIDENCE_ENDED:
+                    residences[main] = (residence_id, status, uses)
             # Two current versions of one address (a correction): the newer one counts. The
             # Kadaster writes an object's versions one after the other, so one is held back.
             seen: set[str] = set()

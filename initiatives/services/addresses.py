@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from initiatives.address_models import Address
-from initiatives.bag import BagAddress
+from initiatives.bag import RESIDENCE_ENDED, BagAddress
 from initiatives.models import Neighbourhood
 
 RESIDENTIAL = "woonfunctie"
@@ -33,14 +33,6 @@ IN_USE = frozenset(
         "Verblijfsobject in gebruik",
         "Verblijfsobject in gebruik (niet ingemeten)",
         "Verbouwing verblijfsobject",
-    }
-)
-# A residence that no longer exists, or never did: its addresses are not in the register.
-ENDED = frozenset(
-    {
-        "Niet gerealiseerd verblijfsobject",
-        "Verblijfsobject ingetrokken",
-        "Verblijfsobject ten onrechte opgevoerd",
     }
 )
 BATCH = 1000
@@ -100,7 +92,7 @@ def address_register_import(
     seen = 0
     batch: list[Address] = []
     for record in records:
-        if record.residence_status in ENDED:
+        if record.residence_status in RESIDENCE_ENDED:  # no longer there, or never built
             result.skipped["residence ended"] += 1
             continue
         household = address_is_household(record)

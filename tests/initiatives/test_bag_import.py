@@ -226,3 +226,22 @@ def test_demo_data_loads_the_register_through_the_command(settings):
     count = Address.objects.count()
     call_command("demo_data", "--quiet-accounts", stdout=io.StringIO())  # safe to run twice
     assert Address.objects.count() == count
+
+
+@pytest.mark.parametrize("new_first", [False, True])
+def test_a_house_built_again_keeps_its_address_as_a_household(tmp_path, new_first):
+    old = residence_xml(
+        "0797010000000001", "0797200000000001", status="Verblijfsobject ingetrokken"
+    )
+    new = residence_xml("0797010000000002", "0797200000000001", status=IN_USE)
+    files = {
+        "WPL": extract_file("WPL", [place_xml("2701", "Drunen")]),
+        "OPR": extract_file("OPR", [street_xml("0797300000000001", "Kerkstraat", "2701")]),
+        "NUM": extract_file(
+            "NUM", [address_xml("0797200000000001", "0797300000000001", 4, "5251AB")]
+        ),
+        "VBO": extract_file("VBO", [new, old] if new_first else [old, new]),
+    }
+    _import(write_extract_zip(tmp_path, files))
+    address = Address.objects.get()
+    assert (address.residence_id, address.household) == ("0797010000000002", True)
