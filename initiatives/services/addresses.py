@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from initiatives.address_models import Address
+from initiatives.assembly_models import Invitation
 from initiatives.bag import RESIDENCE_ENDED, BagAddress
 from initiatives.models import Neighbourhood
 
@@ -56,6 +57,7 @@ class AddressImport:
     created: int = 0
     updated: int = 0
     removed: int = 0
+    kept_for_assemblies: int = 0  # left the register, kept for an assembly's invitation
     households: int = 0
     with_neighbourhood: int = 0
     skipped: Counter = field(default_factory=Counter)
@@ -127,7 +129,15 @@ def address_register_import(
     result.created = Address.objects.count() - before
     result.updated = seen - result.created
     # Every address in the extract now carries this import's moment: the others left.
-    _total, removed = Address.objects.exclude(imported_at=started).delete()
+    left = Address.objects.exclude(imported_at=started)
+    # A household invited to an assembly whose pool still holds personal data keeps its
+    # address (the letter, the registration), no longer a household that can be drawn; the
+    # assembly's retention clears the link, and a later import removes it.
+    invited = Invitation.objects.filter(
+        address__in=left, assembly__personal_data_removed_at__isnull=True
+    ).values("address_id")
+    result.kept_for_assemblies = Address.objects.filter(pk__in=invited).update(household=False)
+    _total, removed = left.exclude(pk__in=invited).delete()
     result.removed = removed.get(Address._meta.label, 0)
     return result
 

@@ -18,7 +18,7 @@ from initiatives.bag_demo import (
     write_extract_zip,
 )
 from initiatives.models import Neighbourhood
-from tests.factories import NeighbourhoodFactory
+from tests.factories import InvitationFactory, NeighbourhoodFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -245,3 +245,27 @@ def test_a_house_built_again_keeps_its_address_as_a_household(tmp_path, new_firs
     _import(write_extract_zip(tmp_path, files))
     address = Address.objects.get()
     assert (address.residence_id, address.household) == ("0797010000000002", True)
+
+
+def test_an_invited_household_that_left_the_register_keeps_its_address(tmp_path):
+    first = _small_extract(
+        tmp_path,
+        [(1, "5251AB", ("woonfunctie",), IN_USE), (2, "5251AB", ("woonfunctie",), IN_USE)],
+        name="first",
+    )
+    _import(first)
+    invited = Address.objects.get(bag_id="0797200000000002")
+    invitation = InvitationFactory(address=invited)
+    # Number 2 leaves the register while the assembly's letters are out.
+    second = _small_extract(tmp_path, [(1, "5251AB", ("woonfunctie",), IN_USE)], name="second")
+    output = _import(second)
+    invitation.refresh_from_db()
+    assert invitation.address == invited  # the letter's address is still known
+    invited.refresh_from_db()
+    assert invited.household is False  # but it is never drawn again
+    assert "kept for an assembly's invitation: 1" in output
+    # Once the assembly's pool is cleared, the next import removes it.
+    invitation.assembly.personal_data_removed_at = invitation.assembly.created_at
+    invitation.assembly.save()
+    _import(second)
+    assert not Address.objects.filter(bag_id="0797200000000002").exists()

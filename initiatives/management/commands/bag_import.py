@@ -50,6 +50,11 @@ class Command(BaseCommand):
                 f"{result.removed} removed; {result.households} households."
             )
         )
+        if result.kept_for_assemblies:
+            self.stdout.write(
+                f"Left the register but kept for an assembly's invitation: "
+                f"{result.kept_for_assemblies}."
+            )
         if options["neighbourhood_of_place"]:
             self.stdout.write(f"With a neighbourhood (by place): {result.with_neighbourhood}.")
         if skipped:
