@@ -273,6 +273,8 @@ if not REDIS_URL:
 RATELIMIT_SIGN_IN_PER_IP = os.environ.get("RATELIMIT_SIGN_IN_PER_IP", "20/h")
 RATELIMIT_SIGN_IN_PER_ADDRESS = os.environ.get("RATELIMIT_SIGN_IN_PER_ADDRESS", "5/h")
 RATELIMIT_DREAM_PER_IP = os.environ.get("RATELIMIT_DREAM_PER_IP", "20/h")
+# The dream form's typed-address lookup (issue 18): each lookup per address.
+RATELIMIT_ADDRESS_LOOKUP_PER_IP = os.environ.get("RATELIMIT_ADDRESS_LOOKUP_PER_IP", "60/h")
 # A partner's link (issue 17): every use per address, and per link what is posted through it.
 RATELIMIT_PARTNER_PER_IP = os.environ.get("RATELIMIT_PARTNER_PER_IP", "120/h")
 RATELIMIT_PARTNER_PER_LINK = os.environ.get("RATELIMIT_PARTNER_PER_LINK", "30/h")

@@ -45,6 +45,7 @@ from initiatives.selectors.accountability import (
     application_for_applicant,
     grants_unpaid,
 )
+from initiatives.selectors.addresses import address_lookup, address_text
 from initiatives.selectors.application_decisions import (
     application_for_platform,
     application_for_staff,
@@ -271,6 +272,8 @@ __all__ = [
     "accountability_file_for_resident",
     "accountability_file_for_staff",
     "accountability_for_staff",
+    "address_lookup",
+    "address_text",
     "administration_overview",
     "agenda_item_dream_ids",
     "agenda_item_of",

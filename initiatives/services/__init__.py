@@ -14,6 +14,11 @@ from initiatives.services.accountability import (
     accountability_submit,
     grant_mark_paid,
 )
+from initiatives.services.addresses import (
+    AddressImport,
+    address_is_household,
+    address_register_import,
+)
 from initiatives.services.application_decisions import (
     application_advise,
     application_decide,
@@ -169,6 +174,7 @@ __all__ = [
     "ORGANISATION_KEYS",
     "PARTNER_LINK_REFUSALS",
     "PASPOORT_MAX_PARTS",
+    "AddressImport",
     "CodeRefused",
     "FundYearExists",
     "InvitationSent",
@@ -178,6 +184,8 @@ __all__ = [
     "accountability_accept",
     "accountability_ask",
     "accountability_submit",
+    "address_is_household",
+    "address_register_import",
     "agenda_item_add",
     "agenda_item_edit",
     "agenda_item_link_dream",
