@@ -40,7 +40,8 @@ class Command(BaseCommand):
                 neighbourhood_of_place=options["neighbourhood_of_place"],
             )
         except BagExtractError as exc:
-            raise CommandError(f"{exc} {_('Nothing was changed.')}") from exc
+            nothing_changed = _("Nothing was changed.")
+            raise CommandError(f"{exc} {nothing_changed}") from exc
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         skipped = extract.skipped + result.skipped
