@@ -40,10 +40,19 @@ def _assembly_or_404(slug: str) -> Assembly:
 def assembly(request: HttpRequest, slug: str) -> HttpResponse:
     """The assembly's question, where it stands, how the lottery works, how to register."""
     assembly = _assembly_or_404(slug)
+    life = selectors.assembly_public_life(assembly)
+    # Only what the list shows: a panel draw's inputs and result hold its whole distribution.
+    draws = selectors.public_draws_of(assembly).defer("inputs", "result", "secret")
     return render(
         request,
         "assemblies/assembly.html",
-        {"assembly": assembly, "registration_open": selectors.registration_open(assembly)},
+        {
+            "assembly": assembly,
+            "registration_open": selectors.registration_open(assembly),
+            "draws": list(draws),
+            "meetings": life.meetings,
+            "outcomes": life.outcomes,
+        },
     )
 
 

@@ -77,6 +77,47 @@ class TestThePublicPage:
         assert "Aanmelden is gesloten." in page and "Aanmelden kon tot en met" in page
         assert f'href="{REGISTER}"' not in page
 
+    def test_the_draws_meetings_and_outcomes_in_fixed_queries(
+        self, client, assembly, mogelijkmaker, django_assert_num_queries
+    ):
+        from initiatives import draw_seed
+        from initiatives.assembly_models import AssemblyOutcome, PublicDraw
+
+        def add_draw(kind, number):
+            secret = draw_seed.new_secret()
+            PublicDraw.objects.create(
+                assembly=assembly,
+                kind=kind,
+                number=number,
+                commitment=draw_seed.commitment(secret),
+                secret=secret,
+                announced_by=mogelijkmaker,
+            )
+
+        def add_life(count):
+            for n in range(count):
+                AssemblyMeeting.objects.create(
+                    assembly=assembly, starts_at=timezone.now(), place=f"Zaal {n}"
+                )
+                AssemblyOutcome.objects.create(
+                    assembly=assembly, title=f"Uitkomst {n}", description="Meer groen."
+                )
+
+        add_draw(PublicDraw.Kind.INVITATIONS, 1)
+        add_life(1)
+        client.get(PAGE)  # warm
+        with django_assert_num_queries(4) as one:  # assembly, draws, meetings, outcomes
+            page = _text(client.get(PAGE))
+        assert page.count('href="/burgerberaad/vlijmen-oost/loting/') == 1
+        assert "Zaal 0" in page and "Uitkomst 0" in page
+        add_draw(PublicDraw.Kind.PANEL, 1)
+        add_draw(PublicDraw.Kind.REPLACEMENT, 1)
+        add_life(5)
+        with django_assert_num_queries(len(one.captured_queries)):
+            page = _text(client.get(PAGE))
+        assert 'href="/burgerberaad/vlijmen-oost/loting/replacement-1/"' in page
+        assert "Uitkomst 4" in page
+
     def test_unknown(self, client, assembly):
         assert client.get("/burgerberaad/bestaat-niet/").status_code == 404
         assert client.get("/burgerberaad/bestaat-niet/aanmelden/").status_code == 404
