@@ -123,3 +123,11 @@ def test_an_outcome_becomes_a_dream_in_the_triage_queue(site, pages):
     expect(resident.locator("main")).to_contain_text(f"Uit het burgerberaad “{ASSEMBLY}”")
     expect(resident.locator("main")).to_contain_text("Samen opgepakt met: Joost.")
     check_accessibility(resident, "assembly-10-resident")
+
+    # 6. Anyone reads the meeting and the outcome on the assembly's public page, nobody named.
+    visitor = pages.open(DESKTOP)
+    visitor.goto(f"{site}{reverse('assemblies:assembly', args=[assembly.slug])}")
+    expect(visitor.locator("#assembly-meetings")).to_be_visible()
+    expect(visitor.locator("main")).to_contain_text(TITLE)
+    expect(visitor.locator("main")).not_to_contain_text("Fatima")
+    check_accessibility(visitor, "assembly-11-public-page")
