@@ -72,7 +72,7 @@ INSTALLED_APPS = [
     "staff",
     "neighbourhoods",  # the owners' side: platforms, their agenda, funds and applications
     "partners",  # a partner organisation's page for one dream, by its link (issue 17)
-    "assemblies",  # stand-in (panel branch): the reg branch creates the app; the lead keeps one line
+    "assemblies",  # stand-in (panel branch): reg creates the app; the lead keeps one line
     "bench",  # the scale benchmark (make bench): its commands, never imported by the apps
 ]
 
