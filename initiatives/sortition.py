@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import version as package_version
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from requests.structures import CaseInsensitiveDict
 from sortition_algorithms import errors as library_errors
 from sortition_algorithms import utils as library_utils
@@ -230,10 +231,14 @@ def quota_problems(
                 homes = {household_of.get(p) or p for p in having}
                 if len(homes) < low:
                     problems.append(
-                        _(
+                        ngettext(
                             "For '%(quota)s' at least %(min)s seats are needed, but the "
                             "%(count)s people with that answer live in only %(homes)s "
-                            "households, and the panel takes at most one person per household."
+                            "household, and the panel takes at most one person per household.",
+                            "For '%(quota)s' at least %(min)s seats are needed, but the "
+                            "%(count)s people with that answer live in only %(homes)s "
+                            "households, and the panel takes at most one person per household.",
+                            len(homes),
                         )
                         % {"quota": quota, "min": low, "count": len(having), "homes": len(homes)}
                     )
