@@ -33,6 +33,8 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
     assembly_life   a citizens' assembly's meetings, outcomes, panel and pool (issue 18), and
                     the public part of its page
     assembly_registration  a citizens' assembly's public page and its registration form
+    assemblies      citizens' assemblies: the list, one with its features, the invitation
+                    lottery's pool, draw and letters (issue 18)
     list_flags      whether a dream has applications, a plan, dilemmas, partners (read with
                     the dream): an empty list costs its selector no query
 """
@@ -58,6 +60,17 @@ from initiatives.selectors.applications import (
     application_for_resident,
     applications_for_dream,
     fund_for_application,
+)
+from initiatives.selectors.assemblies import (
+    Letter,
+    assembly_feature_of,
+    assembly_list,
+    assembly_of,
+    invitation_draw,
+    invitation_letters,
+    invitation_pool,
+    invitation_pool_size,
+    registration_url,
 )
 from initiatives.selectors.assembly_draws import (
     draw_publication,
@@ -253,6 +266,7 @@ __all__ = [
     "Helper",
     "InvitationProblem",
     "InvitationState",
+    "Letter",
     "MemberRow",
     "PartnerDream",
     "PartnerLinkProblem",
@@ -285,8 +299,11 @@ __all__ = [
     "applications_for_dream",
     "applications_for_platform",
     "applications_waiting_for_staff",
+    "assembly_feature_of",
+    "assembly_list",
     "assembly_meeting_of",
     "assembly_meetings",
+    "assembly_of",
     "assembly_outcome_of",
     "assembly_outcomes",
     "assembly_panel",
@@ -336,6 +353,10 @@ __all__ = [
     "grants_awaiting_approval",
     "grants_unpaid",
     "invitation_by_token",
+    "invitation_draw",
+    "invitation_letters",
+    "invitation_pool",
+    "invitation_pool_size",
     "invitation_problem",
     "jump_statuses",
     "list_filter_options",
@@ -377,6 +398,7 @@ __all__ = [
     "registration_features",
     "registration_meetings",
     "registration_open",
+    "registration_url",
     "report_days_read",
     "resident_data_export",
     "service_promises",

@@ -32,6 +32,14 @@ from initiatives.services.applications import (
     application_submit,
     kvk_number_clean,
 )
+from initiatives.services.assembly_invitations import (
+    assembly_feature_remove,
+    assembly_feature_save,
+    assembly_frozen_fields,
+    assembly_save,
+    invitation_draw_announce,
+    invitation_draw_perform,
+)
 from initiatives.services.assembly_life import (
     assembly_end,
     assembly_meeting_save,
@@ -199,10 +207,14 @@ __all__ = [
     "application_problems",
     "application_submit",
     "assembly_end",
+    "assembly_feature_remove",
+    "assembly_feature_save",
+    "assembly_frozen_fields",
     "assembly_meeting_save",
     "assembly_outcome_save",
     "assembly_outcome_to_dream",
     "assembly_panel_members",
+    "assembly_save",
     "audit_record",
     "contribution_record",
     "contribution_withdraw",
@@ -239,6 +251,8 @@ __all__ = [
     "grant_decide",
     "grant_for_application",
     "grant_mark_paid",
+    "invitation_draw_announce",
+    "invitation_draw_perform",
     "is_dream_contact",
     "is_platform_chair",
     "kvk_number_clean",
