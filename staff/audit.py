@@ -40,6 +40,8 @@ PERSONAL_DATA_VIEWS = {
     "assembly_outcomes": "view assembly outcomes",
     "assembly_outcome_edit": "view assembly outcome",
     "assembly_outcome_dream": "view assembly outcome",
+    # The invitation letters (issue 18): every drawn address with its registration code.
+    "assembly_letters": "download invitation letters (PDF)",
 }
 # What the pk in a staff URL stands for, where it is not a dream.
 OBJECT_KINDS = {
@@ -54,6 +56,20 @@ OBJECT_KINDS = {
     "assembly_outcome_dream": "assembly",
     "assembly_pool": "assembly",
     "assembly_end": "assembly",
+    **dict.fromkeys(
+        (
+            "assembly",
+            "assembly_edit",
+            "assembly_feature_add",
+            "assembly_feature_edit",
+            "assembly_feature_remove",
+            "assembly_draw_announce",
+            "assembly_draw",
+            "assembly_draw_perform",
+            "assembly_letters",
+        ),
+        "assembly",
+    ),
 }
 
 

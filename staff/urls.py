@@ -4,6 +4,7 @@ from staff import (
     accountability_views,
     application_views,
     assembly_life_views,
+    assembly_views,
     dilemma_views,
     fund_views,
     partner_views,
@@ -171,5 +172,41 @@ urlpatterns = [
         "burgerberaad/<int:pk>/beeindigen/",
         assembly_life_views.assembly_end,
         name="assembly_end",
+    ),
+    # A citizens' assembly by lot (issue 18): preparing it and its invitation lottery.
+    path("burgerberaad/", assembly_views.assemblies, name="assemblies"),
+    path("burgerberaad/nieuw/", assembly_views.assembly_add, name="assembly_add"),
+    path("burgerberaad/<int:pk>/", assembly_views.assembly, name="assembly"),
+    path("burgerberaad/<int:pk>/bewerken/", assembly_views.assembly_edit, name="assembly_edit"),
+    path(
+        "burgerberaad/<int:pk>/kenmerken/nieuw/",
+        assembly_views.assembly_feature_add,
+        name="assembly_feature_add",
+    ),
+    path(
+        "burgerberaad/<int:pk>/kenmerken/<int:feature_pk>/",
+        assembly_views.assembly_feature_edit,
+        name="assembly_feature_edit",
+    ),
+    path(
+        "burgerberaad/<int:pk>/kenmerken/<int:feature_pk>/verwijderen/",
+        assembly_views.assembly_feature_remove,
+        name="assembly_feature_remove",
+    ),
+    path(
+        "burgerberaad/<int:pk>/loting/aankondigen/",
+        assembly_views.assembly_draw_announce,
+        name="assembly_draw_announce",
+    ),
+    path("burgerberaad/<int:pk>/loting/", assembly_views.assembly_draw, name="assembly_draw"),
+    path(
+        "burgerberaad/<int:pk>/loting/trekken/",
+        assembly_views.assembly_draw_perform,
+        name="assembly_draw_perform",
+    ),
+    path(
+        "burgerberaad/<int:pk>/loting/brieven/",
+        assembly_views.assembly_letters,
+        name="assembly_letters",
     ),
 ]

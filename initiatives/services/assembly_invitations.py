@@ -16,6 +16,7 @@ it; what is printed on the letters (question, web address) cannot change after t
 Features can be changed only while the assembly is being prepared.
 """
 
+import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -48,6 +49,7 @@ LETTERS_MAX = 2000
 PEOPLE_PER_HOUSEHOLD_MAX = 10
 ANSWERS_MIN, ANSWERS_MAX = 2, 20
 FEATURES_MAX = 10
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # in the registration page's address
 
 # Frozen once the draw is announced (the pool and its size are committed) ...
 FROZEN_BY_ANNOUNCEMENT = ("neighbourhoods", "invitations_wanted")
@@ -144,7 +146,11 @@ def assembly_save(
         errors.setdefault("registration_closes_on", []).append(
             _("Choose a date that has not passed.")
         )
-    if Assembly.objects.filter(slug=values["slug"]).exclude(pk=assembly.pk).exists():
+    if not SLUG.fullmatch(values["slug"]) or len(values["slug"]) > 150:
+        errors.setdefault("slug", []).append(
+            _("Use lower case letters, digits and dashes, like “vlijmen-oost”.")
+        )
+    elif Assembly.objects.filter(slug=values["slug"]).exclude(pk=assembly.pk).exists():
         errors.setdefault("slug", []).append(_("Another assembly already has this web address."))
     assembly.title = " ".join(title.split())
     assembly.slug = values["slug"]
@@ -154,7 +160,7 @@ def assembly_save(
     assembly.people_per_household = people_per_household
     assembly.registration_closes_on = registration_closes_on
     try:
-        assembly.full_clean(exclude=["created_by"], validate_unique=False)
+        assembly.full_clean(exclude=["created_by", "slug"], validate_unique=False)
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             errors.setdefault(name, []).extend(messages)

@@ -34,6 +34,7 @@ LINKS = (
     ("accountability", "accountabilities", _("Accounting")),
     ("platforms", "platforms", _("Platforms")),
     ("partners", "partners", _("Partners")),
+    ("assemblies", "assemblies", _("Citizens' assemblies")),
 )
 
 

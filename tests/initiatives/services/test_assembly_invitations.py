@@ -65,18 +65,18 @@ class TestAnnounce:
 
     def test_refused_without_households(self, staff):
         assembly = make_assembly(staff, households=0)
-        with pytest.raises(NotAllowed, match="no households"):
+        with pytest.raises(NotAllowed, match="geen huishoudens"):
             _announce(staff, assembly)
         assert not PublicDraw.objects.exists()
 
     def test_refused_when_the_pool_is_smaller_than_the_letters(self, staff):
         assembly = make_assembly(staff, households=4, letters=5)
-        with pytest.raises(NotAllowed, match="There are 4 households"):
+        with pytest.raises(NotAllowed, match="Er zijn 4 huishoudens"):
             _announce(staff, assembly)
 
     def test_refused_twice(self, staff, assembly):
         _announce(staff, assembly)
-        with pytest.raises(NotAllowed, match="already been announced"):
+        with pytest.raises(NotAllowed, match="is al aangekondigd"):
             _announce(staff, assembly)
         assert PublicDraw.objects.count() == 1
 
@@ -120,7 +120,7 @@ class TestPerform:
 
     def test_performing_twice_is_refused(self, staff):
         _assembly, draw = drawn_assembly(staff)
-        with pytest.raises(NotAllowed, match="already been performed"):
+        with pytest.raises(NotAllowed, match="al gedaan"):
             services.invitation_draw_perform(
                 by=staff, draw=draw, witness_value="9", witnesses=WITNESSES
             )
@@ -149,7 +149,7 @@ class TestPerform:
     def test_an_address_gone_from_the_register_stops_the_draw(self, staff, assembly):
         draw = _announce(staff, assembly)
         assembly.neighbourhoods.get().addresses.update(neighbourhood=None)
-        with pytest.raises(NotAllowed, match="no longer in the register"):
+        with pytest.raises(NotAllowed, match="niet meer met een wijk in het register"):
             services.invitation_draw_perform(
                 by=staff, draw=draw, witness_value=WITNESS_VALUE, witnesses=WITNESSES
             )
@@ -276,7 +276,7 @@ class TestAssemblySave:
         with pytest.raises(ValidationError) as refused:
             services.assembly_save(by=staff, **values)
         assert refused.value.message_dict["slug"] == [
-            "Another assembly already has this web address."
+            "Een ander burgerberaad heeft dit webadres al."
         ]
 
 
@@ -350,9 +350,9 @@ class TestFeatures:
     def test_features_change_only_while_preparing(self, staff):
         assembly, _draw = drawn_assembly(staff)
         feature = assembly.features.first()
-        with pytest.raises(NotAllowed, match="letters have gone out"):
+        with pytest.raises(NotAllowed, match="De brieven zijn verstuurd"):
             services.assembly_feature_remove(by=staff, feature=feature)
-        with pytest.raises(NotAllowed, match="letters have gone out"):
+        with pytest.raises(NotAllowed, match="De brieven zijn verstuurd"):
             services.assembly_feature_save(
                 by=staff, assembly=assembly, question="Nog een?", answers=[("a", "A"), ("b", "B")]
             )
