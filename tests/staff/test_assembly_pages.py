@@ -2,7 +2,6 @@
 features, announcing and performing the invitation lottery, and the letters as one PDF."""
 
 import re
-import subprocess
 
 import pytest
 from django.db import connection
@@ -19,6 +18,7 @@ from tests.staff.assembly_world import (
     drawn_assembly,
     make_assembly,
 )
+from tests.staff.test_report import _pdftotext
 
 pytestmark = pytest.mark.django_db
 
@@ -304,24 +304,21 @@ class TestTheDraw:
         assert not PublicDraw.objects.exists()
 
 
-def _pdf_text(pdf: bytes, tmp_path) -> tuple[str, int]:
-    path = tmp_path / "brieven.pdf"
-    path.write_bytes(pdf)
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
-    ).stdout
+def _pdf_text(pdf: bytes) -> tuple[str, int]:
+    """The PDF's text as pdftotext reads it (the weekly report's check), and its pages."""
+    text = _pdftotext(pdf)
     return text, text.count("\f")
 
 
 class TestLetters:
-    def test_one_page_per_household_with_its_address_and_code(self, client, enabler, tmp_path):
+    def test_one_page_per_household_with_its_address_and_code(self, client, enabler):
         assembly, draw = drawn_assembly(enabler, households=12, letters=5)
         client.force_login(enabler)
         response = client.get(_url(assembly, "loting/brieven/"))
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
         assert ".pdf" in response["Content-Disposition"]
-        text, pages = _pdf_text(response.content, tmp_path)
+        text, pages = _pdf_text(response.content)
         assert pages == 5
         letters = text.split("\f")
         invitations = Invitation.objects.filter(draw=draw).select_related("address")
@@ -340,7 +337,7 @@ class TestLetters:
         assert "Anna" not in text  # no names: nobody's name is known
 
     @pytest.mark.parametrize("length", [400, 2000])  # the longest in normal type; the longest
-    def test_a_long_question_still_fits_one_page(self, client, enabler, tmp_path, length):
+    def test_a_long_question_still_fits_one_page(self, client, enabler, length):
         long_question = ((QUESTION + " ") * 30)[:length].strip()
         assembly, _draw = drawn_assembly(
             enabler,
@@ -350,7 +347,7 @@ class TestLetters:
             title="Burgerberaad Vlijmen-Oost en Nieuwkuijk-Noord",
         )
         client.force_login(enabler)
-        _text, pages = _pdf_text(client.get(_url(assembly, "loting/brieven/")).content, tmp_path)
+        _text, pages = _pdf_text(client.get(_url(assembly, "loting/brieven/")).content)
         assert pages == 3
 
     def test_each_download_is_in_the_audit_log(self, client, enabler):
