@@ -19,8 +19,9 @@ from initiatives.models import Accountability, Application
 from initiatives.partner_models import Organisation
 from initiatives.platform_models import Platform
 from staff import urls as staff_urls
-from tests.factories import AssemblyLifeFactory, PanelMemberFactory
+from tests.factories import AssemblyLifeFactory, NeighbourhoodFactory, PanelMemberFactory
 from tests.neighbourhoods.decision_world import make_application
+from tests.staff.assembly_world import drawn_assembly, make_assembly
 from tests.staff.conftest import add_photo, make_staff, review_verdicts
 
 pytestmark = pytest.mark.django_db
@@ -175,6 +176,21 @@ EXPECTED: dict[str, Expect] = {
     "assembly_outcome_dream": _may(ENABLER, MANAGER, post=INVALID),
     "assembly_pool": _may(ENABLER, MANAGER),
     "assembly_end": _may(ENABLER, MANAGER, post=Answer(302, SAME_PAGE)),
+    # A citizens' assembly by lot (issue 18): MogelijkMakers and managers prepare it and run
+    # its invitation lottery. An empty form is refused with its errors; the world's assembly
+    # being prepared has its draw announced (so it can be performed), another has none and
+    # no households (announcing it is refused), a third has its letters drawn.
+    "assemblies": _may(ENABLER, MANAGER),
+    "assembly_add": _may(ENABLER, MANAGER, post=INVALID),
+    "assembly": _may(ENABLER, MANAGER),
+    "assembly_edit": _may(ENABLER, MANAGER, post=INVALID),
+    "assembly_feature_add": _may(ENABLER, MANAGER, post=INVALID),
+    "assembly_feature_edit": _may(ENABLER, MANAGER, post=INVALID),
+    "assembly_feature_remove": _may(ENABLER, MANAGER, get=NOT_ALLOWED, post=Answer(404)),
+    "assembly_draw_announce": _may(ENABLER, MANAGER, post=INVALID),
+    "assembly_draw": _may(ENABLER, MANAGER),
+    "assembly_draw_perform": _may(ENABLER, MANAGER, post=INVALID),
+    "assembly_letters": _may(ENABLER, MANAGER),
 }
 
 # Steps of signing in, open to everyone or to every signed-in staff member whatever their
@@ -252,10 +268,19 @@ def world(resident, picked_up, enabler, fund, administrator):
         description="Bomen.",
         participants=[member.pk],
     )
+    announced = make_assembly(enabler, slug="aangekondigd")
+    services.invitation_draw_announce(by=enabler, assembly=announced)
+    unannounced = make_assembly(
+        enabler, slug="nog-niet", households=0, neighbourhood=NeighbourhoodFactory(name="Elshout")
+    )
+    drawn, _draw = drawn_assembly(enabler, slug="geloot", neighbourhood=NeighbourhoodFactory())
     return {
         "assembly": assembly,
         "assembly_meeting": meeting,
         "assembly_outcome": outcome,
+        "assembly_announced": announced,
+        "assembly_unannounced": unannounced,
+        "assembly_drawn": drawn,
         "dilemma": dilemma,
         "paspoort_part": part,
         "organisation": organisation,
@@ -323,6 +348,15 @@ def _url(name: str, world) -> str:
         values["pk"] = world["assembly"].pk
     values["meeting_pk"] = world["assembly_meeting"].pk
     values["outcome_pk"] = world["assembly_outcome"].pk
+    if name.startswith("assembly_draw") or name == "assembly_letters" or name == "assembly":
+        values["pk"] = world["assembly_drawn"].pk
+    if name.startswith(("assembly_edit", "assembly_feature", "assembly_draw_perform")):
+        values["pk"] = world["assembly_announced"].pk
+        values["feature_pk"] = world["assembly_announced"].features.first().pk
+    if name == "assembly_draw_announce":
+        values["pk"] = world["assembly_unannounced"].pk
+    if name == "assembly_feature_remove":
+        values["feature_pk"] = 999_999  # not the assembly's: 404
     kwargs = {key: values[key] for key in pattern.pattern.converters}
     return reverse(f"staff:{name}", kwargs=kwargs)
 
@@ -429,6 +463,7 @@ MENU = {
     "/medewerkers/betalingen/": {ENABLER, MANAGER, ADMIN},
     "/medewerkers/verantwoording/": {ENABLER, MANAGER, ADMIN},
     "/medewerkers/wijkplatforms/": {ENABLER, MANAGER, ADMIN},
+    "/medewerkers/burgerberaad/": {ENABLER, MANAGER, ADMIN},
 }
 
 
