@@ -4,7 +4,7 @@ from celery import shared_task
 
 from initiatives import services
 from initiatives.outbox import dispatch as outbox
-from initiatives.services import exports
+from initiatives.services import assembly_invitations, exports
 
 
 @shared_task
@@ -62,3 +62,13 @@ def export_build(export_id: int) -> str:
 def exports_sweep() -> dict:
     """Every minute: take back exports of stopped workers, delete expired files."""
     return services.exports_sweep()
+
+
+@shared_task(
+    acks_late=True,
+    soft_time_limit=assembly_invitations.LETTERS_SOFT_TIME_LIMIT,
+    time_limit=assembly_invitations.LETTERS_TIME_LIMIT,
+)
+def assembly_letters_build(draw_id: int) -> str:
+    """Make the invitation letters of a performed draw as one PDF, for the print shop."""
+    return services.invitation_letters_build(draw_id=draw_id)

@@ -7,29 +7,21 @@ performing it in front of witnesses (with a step to confirm), and the letters as
 for the print shop. The rules are in initiatives.services.assembly_invitations.
 """
 
-import functools
-
 from django import forms
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from initiatives import selectors, services
+from initiatives.assembly_letters import letters_file_name
 from initiatives.assembly_models import Assembly, AssemblyFeature
 from initiatives.exceptions import NotAllowed
 from staff.assembly_forms import AssemblyForm, DrawPerformForm, FeatureForm
 from staff.permissions import staff_area
-from staff.report_views import _url_fetcher
-
-LETTERS_CSS = "css/assembly_letters.css"  # given to WeasyPrint, read through the finders
-LONG_QUESTION = 400  # characters: a longer question is set smaller, to keep one page a letter
 
 
 def _assembly(pk: int) -> Assembly:
@@ -274,44 +266,25 @@ def assembly_draw_perform(request, pk: int) -> HttpResponse:
     return render(request, "staff/assemblies_draw_perform.html", context, status=status)
 
 
-@functools.cache
-def _letters_css() -> str:
-    with open(finders.find(LETTERS_CSS), encoding="utf-8") as sheet:
-        return sheet.read()
-
-
-def letters_pdf(html: str) -> bytes:
-    """Return the letters' HTML as a PDF, as the weekly report's PDF is made: WeasyPrint
-    with the style sheet from the static files, fetching nothing from outside."""
-    from weasyprint import CSS, HTML
-
-    fetcher = _url_fetcher()
-    sheet = CSS(string=_letters_css(), url_fetcher=fetcher)
-    document = HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[sheet])
-
-
 @staff_area("assemblies")
 @require_GET
 def assembly_letters(request, pk: int) -> HttpResponse:
     """The letters of the performed draw as one PDF, one A4 page per household, for the
-    print shop. Addresses and codes: every download is in the audit log."""
+    print shop; made by a worker after the draw, and until it is ready a page that says so.
+    Addresses and codes: every download is in the audit log."""
     assembly = _assembly(pk)
     draw = _invitation_draw(assembly)
     if draw.drawn_at is None:
         raise Http404
-    context = {
-        "assembly": assembly,
-        "draw": draw,
-        "letters": selectors.invitation_letters(draw),
-        "registration_url": selectors.registration_url(assembly),
-        "neighbourhoods": draw.inputs.get("neighbourhoods", []),
-        "long_question": len(assembly.question) > LONG_QUESTION,
-    }
-    html = render_to_string("staff/assemblies_letters_pdf.html", context, request=request)
-    response = HttpResponse(letters_pdf(html), content_type="application/pdf")
-    name = _("Letters %(title)s") % {"title": assembly.title}
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"{name}.pdf"
+    name = letters_file_name(draw)
+    if not default_storage.exists(name):
+        services.invitation_letters_request(draw=draw)
+    try:
+        file = default_storage.open(name, "rb")
+    except FileNotFoundError:
+        context = {"assembly": assembly, "count": draw.result.get("positions", 0)}
+        return render(request, "staff/assemblies_letters_wait.html", context, status=202)
+    filename = _("Letters %(title)s") % {"title": assembly.title}
+    return FileResponse(
+        file, as_attachment=True, filename=f"{filename}.pdf", content_type="application/pdf"
     )
-    return response

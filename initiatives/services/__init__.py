@@ -39,6 +39,9 @@ from initiatives.services.assembly_invitations import (
     assembly_save,
     invitation_draw_announce,
     invitation_draw_perform,
+    invitation_letters_build,
+    invitation_letters_discard,
+    invitation_letters_request,
 )
 from initiatives.services.assembly_life import (
     assembly_end,
@@ -253,6 +256,9 @@ __all__ = [
     "grant_mark_paid",
     "invitation_draw_announce",
     "invitation_draw_perform",
+    "invitation_letters_build",
+    "invitation_letters_discard",
+    "invitation_letters_request",
     "is_dream_contact",
     "is_platform_chair",
     "kvk_number_clean",

@@ -16,10 +16,17 @@ it; what is printed on the letters (question, web address) cannot change after t
 Features can be changed only while the assembly is being prepared.
 """
 
+import logging
+import os
 import re
+import uuid
 from datetime import date
+from pathlib import Path
 
+from celery import current_app
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -31,6 +38,7 @@ from accounts.models import User
 from accounts.roles import Role
 from initiatives import assembly_codes, draw_seed, sortition_invitations
 from initiatives.address_models import Address
+from initiatives.assembly_letters import letters_file_name, letters_html, letters_pdf
 from initiatives.assembly_models import (
     Assembly,
     AssemblyFeature,
@@ -43,9 +51,17 @@ from initiatives.models import Neighbourhood
 from initiatives.selectors.assemblies import invitation_pool
 from initiatives.services._core import _require_role
 
-# The letters are made as one PDF in one request (about 10 s per 1,000 pages): beyond this
-# a draw would need the PDF made by a worker.
+logger = logging.getLogger(__name__)
+
+# The letters' PDF is made by a worker: 1,000 pages take WeasyPrint 20 to 70 seconds.
 LETTERS_MAX = 2000
+LETTERS_BUILD_TASK = "initiatives.tasks.assembly_letters_build"  # by name: no import of tasks
+# While a worker makes the letters nobody asks for them again; after this a download that
+# still finds no file (the worker died) asks once more.
+LETTERS_BUILDING_SECONDS = 10 * 60
+# The build task's own limits (the default is for mail): 2,000 letters on a busy machine.
+LETTERS_SOFT_TIME_LIMIT = 8 * 60
+LETTERS_TIME_LIMIT = 9 * 60
 PEOPLE_PER_HOUSEHOLD_MAX = 10
 ANSWERS_MIN, ANSWERS_MAX = 2, 20
 FEATURES_MAX = 10
@@ -397,4 +413,67 @@ def invitation_draw_perform(
     draw.save()
     assembly.stage = Assembly.Stage.INVITING
     assembly.save(update_fields=["stage"])
+    transaction.on_commit(lambda: invitation_letters_request(draw=draw), robust=True)
     return draw
+
+
+# --- the letters ----------------------------------------------------------------------------
+
+
+def _building_key(draw_id: int) -> str:
+    return f"assembly-letters-building:{draw_id}"
+
+
+def invitation_letters_request(*, draw: PublicDraw) -> bool:
+    """Have a worker make the letters of performed DRAW, unless they exist or are being
+    made; return whether it was asked. Called after the draw and by a download that finds
+    no file."""
+    if draw.drawn_at is None or default_storage.exists(letters_file_name(draw)):
+        return False
+    if not cache.add(_building_key(draw.pk), True, LETTERS_BUILDING_SECONDS):
+        return False
+    if current_app.conf.task_always_eager:
+        invitation_letters_build(draw_id=draw.pk)
+        return True
+    try:
+        current_app.send_task(LETTERS_BUILD_TASK, args=[draw.pk])
+    except Exception:  # the broker is away: the next download asks again
+        logger.exception("Could not ask for the letters of draw %s", draw.pk)
+        cache.delete(_building_key(draw.pk))
+        return False
+    return True
+
+
+def invitation_letters_build(*, draw_id: int) -> str:
+    """Make the letters' PDF of performed draw DRAW_ID into its private file; return its
+    storage name ("" for a draw not performed). The file appears only when it is whole."""
+    draw = (
+        PublicDraw.objects.select_related("assembly")
+        .filter(pk=draw_id, kind=PublicDraw.Kind.INVITATIONS, drawn_at__isnull=False)
+        .first()
+    )
+    if draw is None:
+        return ""
+    name = letters_file_name(draw)
+    final = Path(default_storage.path(name))
+    final.parent.mkdir(parents=True, exist_ok=True)
+    part = final.with_name(f"{final.name}.{uuid.uuid4().hex}.part")
+    try:
+        pdf = letters_pdf(letters_html(draw))
+        with open(part, "wb") as out:
+            out.write(pdf)
+            out.flush()
+            os.fsync(out.fileno())  # on the disk before it has its name
+        os.replace(part, final)
+    finally:
+        part.unlink(missing_ok=True)
+        cache.delete(_building_key(draw.pk))
+    return name
+
+
+def invitation_letters_discard(*, draw: PublicDraw) -> None:
+    """Delete the letters' file of DRAW (addresses and codes): when the assembly's personal
+    data are removed. A download after it makes them again only while the invitations
+    still have their addresses."""
+    default_storage.delete(letters_file_name(draw))
+    cache.delete(_building_key(draw.pk))

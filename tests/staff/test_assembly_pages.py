@@ -4,10 +4,12 @@ features, announcing and performing the invitation lottery, and the letters as o
 import re
 
 import pytest
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from initiatives import assembly_codes
+from initiatives import assembly_codes, services, tasks
+from initiatives.assembly_letters import letters_file_name
 from initiatives.assembly_models import Assembly, AssemblyFeature, Invitation, PublicDraw
 from initiatives.models import AuditEntry
 from tests.factories import NeighbourhoodFactory
@@ -318,7 +320,7 @@ class TestLetters:
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
         assert ".pdf" in response["Content-Disposition"]
-        text, pages = _pdf_text(response.content)
+        text, pages = _pdf_text(b"".join(response.streaming_content))
         assert pages == 5
         letters = text.split("\f")
         invitations = Invitation.objects.filter(draw=draw).select_related("address")
@@ -347,7 +349,9 @@ class TestLetters:
             title="Burgerberaad Vlijmen-Oost en Nieuwkuijk-Noord",
         )
         client.force_login(enabler)
-        _text, pages = _pdf_text(client.get(_url(assembly, "loting/brieven/")).content)
+        _text, pages = _pdf_text(
+            b"".join(client.get(_url(assembly, "loting/brieven/")).streaming_content)
+        )
         assert pages == 3
 
     def test_each_download_is_in_the_audit_log(self, client, enabler):
@@ -356,3 +360,67 @@ class TestLetters:
         client.get(_url(assembly, "loting/brieven/"))
         entry = AuditEntry.objects.get(action="download invitation letters (PDF)")
         assert (entry.user, entry.target, entry.status) == (enabler, f"assembly {assembly.pk}", 200)
+
+
+class TestLettersByAWorker:
+    """1,000 letters take WeasyPrint longer than a request may: a worker makes the PDF after
+    the draw, into a private file that appears only when whole."""
+
+    def test_the_draw_has_the_letters_made_after_its_commit(
+        self, enabler, django_capture_on_commit_callbacks
+    ):
+        assembly = make_assembly(enabler)
+        draw = services.invitation_draw_announce(by=enabler, assembly=assembly)
+        with django_capture_on_commit_callbacks(execute=True):
+            draw = services.invitation_draw_perform(
+                by=enabler, draw=draw, witness_value=WITNESS_VALUE, witnesses=WITNESSES
+            )
+        name = letters_file_name(draw)
+        assert default_storage.exists(name)
+        assert default_storage.open(name).read().startswith(b"%PDF")
+        assert default_storage.listdir("assembly_letters")[1] == [name.split("/")[1]]  # no .part
+        services.invitation_letters_discard(draw=draw)
+        assert not default_storage.exists(name)
+
+    def test_until_the_worker_is_done_the_page_says_so(self, client, enabler, monkeypatch):
+        from celery import current_app
+
+        assembly, draw = drawn_assembly(enabler)
+        sent = []
+        monkeypatch.setitem(current_app.conf, "task_always_eager", False)
+        monkeypatch.setattr(current_app, "send_task", lambda name, args: sent.append((name, args)))
+        client.force_login(enabler)
+        url = _url(assembly, "loting/brieven/")
+        for _attempt in range(2):
+            response = client.get(url)
+            assert response.status_code == 202
+            assert "De brieven worden gemaakt" in _page(response)
+        assert sent == [("initiatives.tasks.assembly_letters_build", [draw.pk])]  # asked once
+        assert tasks.assembly_letters_build(draw.pk) == letters_file_name(draw)  # the worker
+        response = client.get(url)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+    def test_a_broker_away_is_asked_again_at_the_next_download(self, client, enabler, monkeypatch):
+        from celery import current_app
+
+        assembly, _draw = drawn_assembly(enabler)
+        monkeypatch.setitem(current_app.conf, "task_always_eager", False)
+
+        def away(name, args):
+            raise ConnectionError("no broker")
+
+        monkeypatch.setattr(current_app, "send_task", away)
+        client.force_login(enabler)
+        assert client.get(_url(assembly, "loting/brieven/")).status_code == 202
+        sent = []
+        monkeypatch.setattr(current_app, "send_task", lambda name, args: sent.append(args))
+        assert client.get(_url(assembly, "loting/brieven/")).status_code == 202
+        assert len(sent) == 1
+
+    def test_a_draw_not_performed_makes_no_letters(self, enabler):
+        assembly = make_assembly(enabler)
+        draw = services.invitation_draw_announce(by=enabler, assembly=assembly)
+        assert services.invitation_letters_build(draw_id=draw.pk) == ""
+        assert not services.invitation_letters_request(draw=draw)
+        assert not default_storage.exists(letters_file_name(draw))
