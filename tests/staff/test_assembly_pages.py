@@ -153,6 +153,11 @@ class TestAssemblyForm:
         assert client.get(f"{LIST}999999/").status_code == 404
         assert client.get(f"{LIST}999999/bewerken/").status_code == 404
         assert client.get(f"{LIST}abc/").status_code == 404
+        huge = "9" * 30
+        assert client.get(f"{LIST}{huge}/").status_code == 404
+        assembly = make_assembly(enabler)
+        assert client.get(_url(assembly, f"kenmerken/{huge}/")).status_code == 404
+        assert client.post(_url(assembly, f"kenmerken/{huge}/verwijderen/")).status_code == 404
 
 
 class TestFeatures:
@@ -296,6 +301,21 @@ class TestTheDraw:
             assert response.status_code == 400
             assert message in _page(response)
         assert not Invitation.objects.exists()
+
+    def test_markup_typed_as_a_value_stays_text(self, client, enabler):
+        assembly = make_assembly(enabler)
+        client.force_login(enabler)
+        client.post(_url(assembly, "loting/aankondigen/"))
+        value = '"><script>alert(1)</script>'
+        data = {"witness_value": value, "witnesses": "<b>Jan</b>"}
+        page = _page(client.post(_url(assembly, "loting/trekken/"), data))
+        assert "<script>alert(1)" not in page and "&lt;b&gt;Jan&lt;/b&gt;" in page
+        response = client.post(_url(assembly, "loting/trekken/"), {**data, "confirmed": "on"})
+        assert response.status_code == 302
+        draw = PublicDraw.objects.get()
+        assert (draw.witness_value, draw.witnesses) == (value, "<b>Jan</b>")  # kept as typed
+        page = _page(client.get(_url(assembly, "loting/")))
+        assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
 
     def test_announcing_without_households_is_refused(self, client, enabler):
         assembly = make_assembly(enabler, households=0)
