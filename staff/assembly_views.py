@@ -220,6 +220,7 @@ def assembly_draw(request, pk: int) -> HttpResponse:
         "number": draw.inputs.get("number"),
         "neighbourhoods": draw.inputs.get("neighbourhoods", []),
         "registration_url": selectors.registration_url(assembly),
+        "public_url": selectors.invitation_draw_public_url(draw),
     }
     return render(request, "staff/assemblies_draw.html", context)
 

@@ -87,6 +87,16 @@ def registration_url(assembly: Assembly) -> str:
     return settings.SITE_URL + path
 
 
+def invitation_draw_public_url(draw: PublicDraw) -> str:
+    """The absolute address of DRAW's public page, where anyone can check it."""
+    kwargs = {"slug": draw.assembly.slug, "kind": draw.kind, "number": draw.number}
+    try:
+        path = reverse("assembly_draws:page", kwargs=kwargs)
+    except NoReverseMatch:  # the public pages are built apart (issue 18)
+        path = f"/burgerberaad/{draw.assembly.slug}/loting/{draw.kind}-{draw.number}/"
+    return settings.SITE_URL + path
+
+
 @dataclass(frozen=True)
 class Letter:
     position: int

@@ -258,6 +258,7 @@ class TestTheDraw:
         page = _page(client.get(_url(assembly, "loting/")))
         assert draw.commitment in page and draw.pool_hash in page
         assert draw.secret not in page  # the secret only after the draw
+        assert "/burgerberaad/vlijmen-oost/loting/invitations-1/" in page  # the public page
         # Announcing again leads to the announcement.
         assert client.post(_url(assembly, "loting/aankondigen/")).status_code == 302
         assert PublicDraw.objects.count() == 1
@@ -278,6 +279,8 @@ class TestTheDraw:
         assert draw.witness_value == WITNESS_VALUE and Invitation.objects.count() == 4
         page = _page(client.get(_url(assembly, "loting/")))
         assert draw.secret in page and draw.seed in page and "Jan de Notaris" in page
+        public = client.get("/burgerberaad/vlijmen-oost/loting/invitations-1/")
+        assert public.status_code == 200 and draw.seed in _page(public)  # the link works
         # Performing again is not offered, and refused.
         response = client.post(perform, {"witness_value": "1", "witnesses": "X", "confirmed": "on"})
         assert response.status_code == 302
