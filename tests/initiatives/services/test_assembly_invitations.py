@@ -2,11 +2,13 @@
 the uniform draw of households, the invitations and their codes, and every refusal."""
 
 import hashlib
+import io
 from collections import Counter
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.utils import timezone
 from scipy.stats import chi2
 
@@ -178,6 +180,15 @@ class TestTheDrawItself:
         by_position = {i.position: i.address.bag_id for i in invitations}
         rerun = invitation_draw_rerun(draw.inputs["pool"], draw.inputs["number"], draw.seed)
         assert [by_position[letter.position] for letter in letters] == rerun
+
+    def test_the_verification_command_gives_the_same_letters(self, staff):
+        """manage.py assembly_draw_verify re-runs a draw made by the service from its inputs."""
+        _assembly, draw = drawn_assembly(staff)
+        out = io.StringIO()
+        call_command("assembly_draw_verify", "--draw", str(draw.pk), stdout=out)
+        for invitation in Invitation.objects.filter(draw=draw).select_related("address"):
+            assert f"  {invitation.position}: {invitation.address.bag_id}\n" in out.getvalue()
+        assert out.getvalue().rstrip().endswith("ja")
 
     def test_every_household_has_the_same_chance(self):
         """2,000 seeded draws of 10 of 50 households: each household's count against the
