@@ -138,7 +138,7 @@ def test_staff_prepare_and_run_the_invitation_lottery(site, pages):
 
     # The assembly's page now says the letters went out, and offers no feature changes.
     staff.goto(f"{site}{reverse('staff:assembly', args=[assembly.pk])}")
-    expect(staff.locator("main")).to_contain_text("Brieven verstuurd, aanmelden open")
+    expect(staff.locator("main")).to_contain_text("Brieven verstuurd, aanmelden kan")
     expect(staff.get_by_role("link", name="Kenmerk toevoegen")).to_have_count(0)
     check_accessibility(staff, "assembly-10-inviting")
     assert not pages.errors, pages.errors

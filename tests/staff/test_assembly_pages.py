@@ -56,7 +56,7 @@ class TestList:
         client.force_login(enabler)
         page = _page(client.get(LIST))
         assert "Burgerberaad Vlijmen-Oost" in page and "Vlijmen-Oost" in page
-        assert "Voorbereiding" in page or "Preparing" in page
+        assert "In voorbereiding" in page
         assert f'href="{LIST}" aria-current="page"' in page
         client.force_login(comms)
         assert f'href="{LIST}"' not in _page(client.get("/medewerkers/"))
