@@ -277,6 +277,9 @@ def assembly_letters(request, pk: int) -> HttpResponse:
     draw = _invitation_draw(assembly)
     if draw.drawn_at is None:
         raise Http404
+    if assembly.personal_data_removed_at is not None:
+        messages.info(request, _("The letters were deleted with the pool's personal data."))
+        return redirect("staff:assembly_draw", assembly.pk)
     name = letters_file_name(draw)
     if not default_storage.exists(name):
         services.invitation_letters_request(draw=draw)

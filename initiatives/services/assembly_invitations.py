@@ -430,6 +430,8 @@ def invitation_letters_request(*, draw: PublicDraw) -> bool:
     no file."""
     if draw.drawn_at is None or default_storage.exists(letters_file_name(draw)):
         return False
+    if draw.assembly.personal_data_removed_at is not None:
+        return False  # the addresses are gone: there is nothing to print
     if not cache.add(_building_key(draw.pk), True, LETTERS_BUILDING_SECONDS):
         return False
     if current_app.conf.task_always_eager:
@@ -452,7 +454,7 @@ def invitation_letters_build(*, draw_id: int) -> str:
         .filter(pk=draw_id, kind=PublicDraw.Kind.INVITATIONS, drawn_at__isnull=False)
         .first()
     )
-    if draw is None:
+    if draw is None or draw.assembly.personal_data_removed_at is not None:
         return ""
     name = letters_file_name(draw)
     final = Path(default_storage.path(name))
@@ -477,3 +479,10 @@ def invitation_letters_discard(*, draw: PublicDraw) -> None:
     still have their addresses."""
     default_storage.delete(letters_file_name(draw))
     cache.delete(_building_key(draw.pk))
+
+
+def assembly_letters_discard(*, assembly: Assembly) -> None:
+    """Delete the letters' files of every invitation lottery of ASSEMBLY: when its pool's
+    personal data are removed (services.privacy, the retention job)."""
+    for draw in PublicDraw.objects.filter(assembly=assembly, kind=PublicDraw.Kind.INVITATIONS):
+        invitation_letters_discard(draw=draw)

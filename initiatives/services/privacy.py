@@ -41,6 +41,7 @@ from initiatives.models import (
 from initiatives.notifications import mail_queue
 from initiatives.platform_models import AgendaItem, PlatformInvitation, PlatformMember
 from initiatives.services._core import _default_language, _lock
+from initiatives.services.assembly_invitations import assembly_letters_discard
 from initiatives.services.dreams import dream_withdraw
 from initiatives.services.exports import exports_discard
 from initiatives.statuses import CLOSED, WITHDRAWABLE, Status
@@ -389,6 +390,10 @@ def _assembly_pools_clear(now: datetime) -> int:
             )
             if addresses:
                 cleared.append("address")
+            # The letters' PDF holds every drawn address with its code: it goes too.
+            transaction.on_commit(
+                lambda a=assembly: assembly_letters_discard(assembly=a), robust=True
+            )
             mails, _per_model = OutboxMail.objects.filter(
                 recipient__isnull=True, to_email__in=emails, state__in=_HANDLED_MAIL_STATES
             ).delete()

@@ -2,11 +2,13 @@
 features, announcing and performing the invitation lottery, and the letters as one PDF."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from initiatives import assembly_codes, services, tasks
 from initiatives.assembly_letters import letters_file_name
@@ -444,6 +446,23 @@ class TestLettersByAWorker:
         monkeypatch.setattr(current_app, "send_task", lambda name, args: sent.append(args))
         assert client.get(_url(assembly, "loting/brieven/")).status_code == 202
         assert len(sent) == 1
+
+    def test_the_retention_job_deletes_the_letters_with_the_pool(
+        self, client, enabler, django_capture_on_commit_callbacks
+    ):
+        assembly, draw = drawn_assembly(enabler)
+        client.force_login(enabler)
+        assert client.get(_url(assembly, "loting/brieven/")).status_code == 200  # made
+        name = letters_file_name(draw)
+        assert default_storage.exists(name)
+        long_ago = timezone.now() - timedelta(days=365)
+        Assembly.objects.filter(pk=assembly.pk).update(stage="ended", ended_at=long_ago)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.retention_apply()
+        assert not default_storage.exists(name)
+        response = client.get(_url(assembly, "loting/brieven/"), follow=True)
+        assert "De brieven zijn verwijderd" in _page(response)
+        assert not default_storage.exists(name)  # and not made again, without addresses
 
     def test_a_draw_not_performed_makes_no_letters(self, enabler):
         assembly = make_assembly(enabler)
