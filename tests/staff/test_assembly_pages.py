@@ -97,6 +97,10 @@ class TestAssemblyForm:
         page = _page(client.get(_url(assembly)))
         assert "Wat maakt Haarsteeg een fijne plek om oud te worden?" in page
         assert "is opgeslagen" in page
+        for part in ("bijeenkomsten/", "uitkomsten/", "pool/", "beeindigen/"):
+            assert f'href="{_url(assembly, part)}"' in page  # the assembly's other pages
+        meetings = _page(client.get(_url(assembly, "bijeenkomsten/")))
+        assert f'href="{_url(assembly)}"' in meetings  # and back
 
     @pytest.mark.parametrize(
         ("changes", "message"),
