@@ -27,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import User
 from accounts.roles import Role
 from initiatives.bag_demo import write_demo_extract
+from initiatives.management.demo_assembly import demo_assembly
 from initiatives.management.known_credentials import add_flag, refuse_in_production
 from initiatives.models import (
     Application,
@@ -620,6 +621,7 @@ class Command(BaseCommand):
         self._paspoort_and_situations(staff)
         self._partners(one_face=enablers[0])
         self._address_register()
+        demo_assembly(by=enablers[0])  # after the register: it draws from Drunen's addresses
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new dreams)."))
         if not options["quiet_accounts"]:
             self._print_accounts()
