@@ -3,6 +3,7 @@ from django.urls import path
 from staff import (
     accountability_views,
     application_views,
+    assembly_panel_views,
     dilemma_views,
     fund_views,
     partner_views,
@@ -137,5 +138,16 @@ urlpatterns = [
         "wijkplatforms/uitnodigingen/<int:pk>/intrekken/",
         platform_views.platform_invitation_withdraw,
         name="platform_invitation_withdraw",
+    ),
+    # A citizens' assembly by lot (issue 18): the panel's quotas and the panel draw.
+    path(
+        "burgerberaad/<int:pk>/quota/",
+        assembly_panel_views.assembly_quotas,
+        name="assembly_quotas",
+    ),
+    path(
+        "burgerberaad/<int:pk>/panel/",
+        assembly_panel_views.assembly_panel,
+        name="assembly_panel",
     ),
 ]
