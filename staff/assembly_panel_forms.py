@@ -81,9 +81,7 @@ class QuotasForm(NLDesignFormMixin, forms.Form):
 
     def typed(self) -> dict[str, str]:
         """What was typed in every quota field, as typed (to show it again unchanged)."""
-        return {
-            name: self.data.get(name, "")[:20] for name in self.fields if name != "source"
-        }
+        return {name: self.data.get(name, "")[:20] for name in self.fields if name != "source"}
 
 
 class AnnounceForm(NLDesignFormMixin, forms.Form):

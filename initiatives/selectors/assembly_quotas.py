@@ -64,8 +64,10 @@ def assembly_answer_counts(
             )
         )
     )
-    answers = Participant.objects.filter(assembly=assembly, state__in=states).values_list(
-        "features", flat=True
+    answers = (
+        Participant.objects.filter(assembly=assembly, state__in=states)
+        .order_by()  # the model's order joins the assembly for nothing
+        .values_list("features", flat=True)
     )
     per_answer: Counter = Counter()
     people = 0

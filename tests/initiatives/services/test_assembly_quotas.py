@@ -122,7 +122,9 @@ def test_no_maximum_counts_as_the_whole_panel(staff, assembly):
 def test_checks_the_answers_left_as_they_were_too(staff, assembly):
     _set(staff, assembly, gender__vrouw=(0, 3), gender__man=(0, 3))
     problems = _refusal(staff, assembly, gender__man=(0, 2))
-    assert list(problems) == [services.feature_field(value_of(assembly, "gender", "man").feature_id)]
+    assert list(problems) == [
+        services.feature_field(value_of(assembly, "gender", "man").feature_id)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -191,7 +193,7 @@ def test_refused_once_the_panel_is_drawn(staff, assembly):
     _set(staff, assembly, gender__man=(1, 3))  # announced only: still possible
     draw.drawn_at = timezone.now()
     draw.save()
-    with pytest.raises(NotAllowed, match="panel has been drawn"):
+    with override("nl"), pytest.raises(NotAllowed, match="Het panel is geloot"):
         _set(staff, assembly, gender__man=(2, 3))
 
 
