@@ -55,6 +55,11 @@ from initiatives.selectors.applications import (
     applications_for_dream,
     fund_for_application,
 )
+from initiatives.selectors.assembly_draws import (
+    draw_publication,
+    public_draw,
+    public_draws_of,
+)
 from initiatives.selectors.assembly_quotas import (
     PANEL_STATES,
     POOL_STATES,
@@ -268,6 +273,7 @@ __all__ = [
     "dilemmas_discussed",
     "dilemmas_for_dream",
     "dilemmas_open",
+    "draw_publication",
     "dream_budget",
     "dream_exists_for_staff",
     "dream_export_header",
@@ -337,6 +343,8 @@ __all__ = [
     "platform_staff_may_invite",
     "platform_token_hash",
     "promises_broken",
+    "public_draw",
+    "public_draws_of",
     "report_days_read",
     "resident_data_export",
     "service_promises",

@@ -27,6 +27,12 @@ from initiatives.services.applications import (
     application_submit,
     kvk_number_clean,
 )
+from initiatives.services.assembly_panel import (
+    panel_draw_announce,
+    panel_draw_perform,
+    participant_decline,
+    replacement_draw,
+)
 from initiatives.services.assembly_quotas import (
     QUOTA_STAGES,
     Quota,
@@ -224,6 +230,9 @@ __all__ = [
     "organisation_save",
     "outbox_digest_send",
     "outcome_problems",
+    "panel_draw_announce",
+    "panel_draw_perform",
+    "participant_decline",
     "partner_contribution",
     "partner_invitation_withdraw",
     "partner_invite",
@@ -247,6 +256,7 @@ __all__ = [
     "quota_problems",
     "quotas_locked_reason",
     "quotas_proportional",
+    "replacement_draw",
     "report_days_forget",
     "report_days_store",
     "resident_erase",
