@@ -84,10 +84,6 @@ class QuotasForm(NLDesignFormMixin, forms.Form):
         return {name: self.data.get(name, "")[:20] for name in self.fields if name != "source"}
 
 
-class AnnounceForm(NLDesignFormMixin, forms.Form):
-    """Nothing to fill in: the button announces the panel draw."""
-
-
 class PerformForm(NLDesignFormMixin, forms.Form):
     witness_value = forms.CharField(
         label=_("Witness value"),
@@ -109,15 +105,11 @@ class PerformForm(NLDesignFormMixin, forms.Form):
             "max_length": TOO_LONG,
         },
     )
-    confirmed = forms.BooleanField(
-        label=_("I have checked the witness value and the names with the witnesses."),
-        required=False,
-    )
-
-
-class DeclineForm(NLDesignFormMixin, forms.Form):
-    """Nothing to fill in: the button records that the member declines."""
+    # Sent by the confirmation step's button: the values have been read out and checked.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class ReplacementForm(NLDesignFormMixin, forms.Form):
-    """Nothing to fill in: the button draws replacements for the open seats."""
+    """The number of the replacement draw the page offered: a form sent twice draws once."""
+
+    number = forms.IntegerField(min_value=1, max_value=10_000, widget=forms.HiddenInput)

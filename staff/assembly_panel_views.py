@@ -9,16 +9,23 @@ initiatives.selectors (assembly_quotas).
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from initiatives import selectors, services
-from initiatives.assembly_models import Assembly
+from initiatives.assembly_models import Assembly, Participant, PublicDraw
 from initiatives.exceptions import NotAllowed
 from initiatives.selectors import FeatureCounts
-from staff.assembly_panel_forms import SOURCE_POOL, SOURCE_REGISTER, QuotasForm
+from staff.assembly_panel_forms import (
+    SOURCE_POOL,
+    SOURCE_REGISTER,
+    PerformForm,
+    QuotasForm,
+    ReplacementForm,
+)
 from staff.permissions import staff_area
 
 
@@ -147,18 +154,164 @@ def _add_errors(
             form.add_error(None, errors)
 
 
-@staff_area("assemblies")
-@require_http_methods(["GET", "POST"])
-def assembly_panel(request, pk: int) -> HttpResponse:
-    """The panel draw: announce, perform, the panel and its replacements."""
-    assembly = get_object_or_404(Assembly, pk=pk)
+# --- the panel draw --------------------------------------------------------------------------
+
+
+def _panel_page(
+    request,
+    assembly: Assembly,
+    *,
+    perform_form: PerformForm | None = None,
+    confirm: bool = False,
+    problems: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    overview = selectors.assembly_panel_overview(assembly)
     return render(
         request,
         "staff/assembly_panel.html",
         {
             "assembly": assembly,
-            "panel_counts": selectors.assembly_answer_counts(
-                assembly, states=selectors.PANEL_STATES
-            ),
+            "overview": overview,
+            "perform_form": perform_form or PerformForm(),
+            "confirm": confirm,
+            "problems": problems or [],
+            "replacement_form": ReplacementForm(initial={"number": overview.next_replacement}),
         },
+        status=status,
     )
+
+
+@staff_area("assemblies")
+@require_GET
+def assembly_panel(request, pk: int) -> HttpResponse:
+    """The panel draw: the quotas against the pool, announce, perform with the witnesses,
+    then the panel (pseudonyms and answers), declines and replacement draws."""
+    return _panel_page(request, get_object_or_404(Assembly, pk=pk))
+
+
+@staff_area("assemblies")
+@require_POST
+def assembly_panel_announce(request, pk: int) -> HttpResponse:
+    assembly = get_object_or_404(Assembly, pk=pk)
+    try:
+        draw = services.panel_draw_announce(by=request.user, assembly=assembly)
+    except ValidationError as exc:
+        return _panel_page(request, assembly, problems=exc.messages, status=400)
+    except NotAllowed as exc:
+        return _panel_page(request, assembly, problems=[str(exc)], status=400)
+    messages.success(
+        request,
+        _(
+            "The panel draw has been announced and registration is closed. Publish its "
+            "commitment now: %(commitment)s"
+        )
+        % {"commitment": draw.commitment},
+    )
+    return redirect("staff:assembly_panel", pk=assembly.pk)
+
+
+def _announced_draw(assembly: Assembly) -> PublicDraw | None:
+    return (
+        PublicDraw.objects.filter(assembly=assembly, kind=PublicDraw.Kind.PANEL, seed="")
+        .order_by("-number")
+        .first()
+    )
+
+
+@staff_area("assemblies")
+@require_POST
+def assembly_panel_perform(request, pk: int) -> HttpResponse:
+    """Perform the announced panel draw: the witness value and names, read back to the
+    witnesses first (the confirmation step), then the draw."""
+    assembly = get_object_or_404(Assembly, pk=pk)
+    form = PerformForm(request.POST)
+    draw = _announced_draw(assembly)
+    if draw is None:
+        problems = [_("There is no announced panel draw to perform.")]
+        return _panel_page(request, assembly, problems=problems, status=400)
+    if not form.is_valid():
+        return _panel_page(request, assembly, perform_form=form, status=400)
+    if "change" in request.POST:
+        form = PerformForm(initial={**form.cleaned_data, "confirmed": False})
+        return _panel_page(request, assembly, perform_form=form)
+    if not form.cleaned_data["confirmed"]:
+        return _panel_page(request, assembly, perform_form=form, confirm=True)
+    try:
+        draw = services.panel_draw_perform(
+            by=request.user,
+            draw=draw,
+            witness_value=form.cleaned_data["witness_value"],
+            witnesses=form.cleaned_data["witnesses"],
+        )
+    except ValidationError as exc:
+        problems = []
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.message_dict.items():
+                if name in ("witness_value", "witnesses"):
+                    form.add_error(name, errors)
+                else:
+                    problems.extend(errors)
+        else:
+            problems = exc.messages
+        form = PerformForm(initial={**form.cleaned_data, "confirmed": False}) if problems else form
+        return _panel_page(request, assembly, perform_form=form, problems=problems, status=400)
+    except NotAllowed as exc:
+        form.add_error(None, str(exc))
+        return _panel_page(request, assembly, perform_form=form, status=400)
+    count = len(draw.result.get("selected") or [])
+    messages.success(
+        request,
+        ngettext(
+            "The panel has been drawn: %(count)s member.",
+            "The panel has been drawn: %(count)s members.",
+            count,
+        )
+        % {"count": count},
+    )
+    return redirect("staff:assembly_panel", pk=assembly.pk)
+
+
+@staff_area("assemblies")
+@require_POST
+def assembly_panel_decline(request, pk: int, participant_pk: int) -> HttpResponse:
+    """A panel member declines (bedankt): their seat opens for a replacement draw."""
+    assembly = get_object_or_404(Assembly, pk=pk)
+    participant = Participant.objects.filter(pk=participant_pk, assembly=assembly).first()
+    if participant is None:
+        raise Http404
+    try:
+        services.participant_decline(by=request.user, participant=participant)
+    except (ValidationError, NotAllowed) as exc:
+        problems = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        return _panel_page(request, assembly, problems=problems, status=400)
+    messages.success(
+        request,
+        _("%(pseudonym)s has declined: the seat is open for a replacement draw.")
+        % {"pseudonym": participant.pseudonym},
+    )
+    return redirect("staff:assembly_panel", pk=assembly.pk)
+
+
+@staff_area("assemblies")
+@require_POST
+def assembly_panel_replace(request, pk: int) -> HttpResponse:
+    """Draw replacements for the open seats, keeping the panel draw's quotas."""
+    assembly = get_object_or_404(Assembly, pk=pk)
+    form = ReplacementForm(request.POST)
+    if not form.is_valid():
+        problems = [_("This page was out of date. Look at the panel again, then try again.")]
+        return _panel_page(request, assembly, problems=problems, status=400)
+    try:
+        draw = services.replacement_draw(
+            by=request.user, assembly=assembly, number=form.cleaned_data["number"]
+        )
+    except (ValidationError, NotAllowed) as exc:
+        problems = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        return _panel_page(request, assembly, problems=problems, status=400)
+    messages.success(
+        request,
+        _("Replacement draw %(number)s: %(pseudonyms)s joined the panel.")
+        % {"number": draw.number, "pseudonyms": ", ".join(draw.result.get("selected") or [])},
+    )
+    return redirect("staff:assembly_panel", pk=assembly.pk)

@@ -150,4 +150,24 @@ urlpatterns = [
         assembly_panel_views.assembly_panel,
         name="assembly_panel",
     ),
+    path(
+        "burgerberaad/<int:pk>/panel/aankondigen/",
+        assembly_panel_views.assembly_panel_announce,
+        name="assembly_panel_announce",
+    ),
+    path(
+        "burgerberaad/<int:pk>/panel/loten/",
+        assembly_panel_views.assembly_panel_perform,
+        name="assembly_panel_perform",
+    ),
+    path(
+        "burgerberaad/<int:pk>/panel/<int:participant_pk>/bedankt/",
+        assembly_panel_views.assembly_panel_decline,
+        name="assembly_panel_decline",
+    ),
+    path(
+        "burgerberaad/<int:pk>/panel/vervangers/",
+        assembly_panel_views.assembly_panel_replace,
+        name="assembly_panel_replace",
+    ),
 ]

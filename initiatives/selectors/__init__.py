@@ -60,6 +60,11 @@ from initiatives.selectors.assembly_draws import (
     public_draw,
     public_draws_of,
 )
+from initiatives.selectors.assembly_panel_overview import (
+    PanelOverview,
+    assembly_panel_overview,
+    current_quotas,
+)
 from initiatives.selectors.assembly_quotas import (
     PANEL_STATES,
     POOL_STATES,
@@ -240,6 +245,7 @@ __all__ = [
     "InvitationProblem",
     "InvitationState",
     "MemberRow",
+    "PanelOverview",
     "PartnerDream",
     "PartnerLinkProblem",
     "PartnerRow",
@@ -266,6 +272,8 @@ __all__ = [
     "applications_for_platform",
     "applications_waiting_for_staff",
     "assembly_answer_counts",
+    "assembly_panel_overview",
+    "current_quotas",
     "decision_for_signing",
     "decision_signed_for",
     "decisions_awaiting_letter",

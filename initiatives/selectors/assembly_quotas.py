@@ -8,6 +8,7 @@ households.
 """
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
@@ -49,26 +50,30 @@ class FeatureCounts:
         return count / self.people if self.people else 0.0
 
 
-def assembly_answer_counts(
-    assembly: Assembly, *, states: tuple[str, ...] = POOL_STATES
-) -> list[FeatureCounts]:
-    """Return ASSEMBLY's features in order, each answer with how many people in STATES gave
-    it (the pool by default; PANEL_STATES: the panel)."""
-    features = list(
+def _features(assembly: Assembly) -> list[AssemblyFeature]:
+    """ASSEMBLY's features in order, their answers prefetched in order (two queries)."""
+    return list(
         AssemblyFeature.objects.filter(assembly=assembly)
         .order_by("position", "id")
         .prefetch_related(
-            Prefetch(
-                "values",
-                queryset=AssemblyFeatureValue.objects.order_by("position", "id"),
-            )
+            Prefetch("values", queryset=AssemblyFeatureValue.objects.order_by("position", "id"))
         )
     )
-    answers = (
-        Participant.objects.filter(assembly=assembly, state__in=states)
-        .order_by()  # the model's order joins the assembly for nothing
-        .values_list("features", flat=True)
+
+
+def _households(assembly: Assembly) -> dict[str, int]:
+    """The register's households per neighbourhood of ASSEMBLY, by slug (one query)."""
+    return dict(
+        Neighbourhood.objects.filter(assemblies=assembly)
+        .annotate(households=Count("addresses", filter=Q(addresses__household=True)))
+        .values_list("slug", "households")
     )
+
+
+def _counted(
+    features: list[AssemblyFeature], answers: Iterable, households: dict[str, int]
+) -> list[FeatureCounts]:
+    """FEATURES with how many of ANSWERS (each {feature key: value key}) gave each answer."""
     per_answer: Counter = Counter()
     people = 0
     for given in answers:
@@ -76,11 +81,6 @@ def assembly_answer_counts(
         if isinstance(given, dict):
             for key, value in given.items():
                 per_answer[(key, value)] += 1
-    households = dict(
-        Neighbourhood.objects.filter(assemblies=assembly)
-        .annotate(households=Count("addresses", filter=Q(addresses__household=True)))
-        .values_list("slug", "households")
-    )
     result = []
     for feature in features:
         values = list(feature.values.all())
@@ -102,3 +102,17 @@ def assembly_answer_counts(
             )
         )
     return result
+
+
+def assembly_answer_counts(
+    assembly: Assembly, *, states: tuple[str, ...] = POOL_STATES
+) -> list[FeatureCounts]:
+    """Return ASSEMBLY's features in order, each answer with how many people in STATES gave
+    it (the pool by default; PANEL_STATES: the panel)."""
+    features = _features(assembly)
+    answers = (
+        Participant.objects.filter(assembly=assembly, state__in=states)
+        .order_by()  # the model's order joins the assembly for nothing
+        .values_list("features", flat=True)
+    )
+    return _counted(features, answers, _households(assembly))
