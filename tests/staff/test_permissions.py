@@ -19,6 +19,7 @@ from initiatives.models import Accountability, Application
 from initiatives.partner_models import Organisation
 from initiatives.platform_models import Platform
 from staff import urls as staff_urls
+from tests.assembly_panel_world import make_assembly
 from tests.neighbourhoods.decision_world import make_application
 from tests.staff.conftest import add_photo, make_staff, review_verdicts
 
@@ -163,6 +164,15 @@ EXPECTED: dict[str, Expect] = {
     "dream_partner_withdraw": _may(
         ENABLER, get=NOT_ALLOWED, post=BACK_TO_WORKSPACE, contact_only=True
     ),
+    # The panel of a citizens' assembly (issue 18): MogelijkMakers and managers. The world's
+    # assembly has nobody registered: empty quotas are refused with their errors, there is no
+    # pool to announce a draw for, no draw to perform, no seat to fill, nobody to decline.
+    "assembly_quotas": _may(ENABLER, MANAGER, post=INVALID),
+    "assembly_panel": _may(ENABLER, MANAGER),
+    "assembly_panel_announce": _may(ENABLER, MANAGER, get=NOT_ALLOWED, post=INVALID),
+    "assembly_panel_perform": _may(ENABLER, MANAGER, get=NOT_ALLOWED, post=INVALID),
+    "assembly_panel_decline": _may(ENABLER, MANAGER, get=NOT_ALLOWED, post=Answer(404)),
+    "assembly_panel_replace": _may(ENABLER, MANAGER, get=NOT_ALLOWED, post=INVALID),
 }
 
 # Steps of signing in, open to everyone or to every signed-in staff member whatever their
@@ -229,6 +239,7 @@ def world(resident, picked_up, enabler, fund, administrator):
     )
     partner = services.partner_invite(dream=picked_up, organisation=organisation, by=enabler)
     return {
+        "assembly": make_assembly(enabler),
         "dilemma": dilemma,
         "paspoort_part": part,
         "organisation": organisation,
@@ -292,6 +303,9 @@ def _url(name: str, world) -> str:
     if name == "partner_edit":
         values["pk"] = world["organisation"].pk
     values["invitation_pk"] = world["partner_invitation"].pk
+    if name.startswith("assembly_"):
+        values["pk"] = world["assembly"].pk
+        values["participant_pk"] = 999_999  # not the assembly's: 404
     kwargs = {key: values[key] for key in pattern.pattern.converters}
     return reverse(f"staff:{name}", kwargs=kwargs)
 
