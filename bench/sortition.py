@@ -286,7 +286,7 @@ def _seconds(value: float) -> str:
 
 
 def _estimate(e: Estimate) -> str:
-    return f"{_pct(e.share)} (95% CI {_pct(e.low)}–{_pct(e.high)})"
+    return f"{_pct(e.share)} (95% CI {_pct(e.low)} to {_pct(e.high)})"
 
 
 def table(measurements: list[Measurement]) -> str:
@@ -342,7 +342,7 @@ def report(
             f"- **{m.pool_size:,} → {m.panel_size}**: maximin gives everyone at least "
             f"{_pct(m.maximin_min)} where {_pct(m.fair)} is fair; the legacy method's least "
             f"lucky person was selected in {_pct(m.legacy_min.share)} of {m.legacy_runs:,} "
-            f"runs (95% CI {_pct(m.legacy_min.low)}–{_pct(m.legacy_min.high)}); "
+            f"runs (95% CI {_pct(m.legacy_min.low)} to {_pct(m.legacy_min.high)}); "
             f"{m.legacy_below_half_fair} people had under half the fair share, "
             f"{m.legacy_never} were never selected."
         )
@@ -350,7 +350,7 @@ def report(
         from initiatives.sortition import library_version
 
         library = library_version()
-    except Exception:  # noqa: BLE001 - the report is still worth writing
+    except Exception:  # the report is still worth writing
         library = "sortition-algorithms"
     loads = ""
     if load:

@@ -31,7 +31,7 @@ def test_quotas_are_proportional_to_the_population():
 
 def test_wilson_interval():
     low, high = bench.wilson(12, 1000)
-    assert low < 0.012 < high and 0.005 < low and high < 0.022
+    assert low < 0.012 < high and low > 0.005 and high < 0.022
     assert bench.wilson(0, 50)[0] == 0
 
 
