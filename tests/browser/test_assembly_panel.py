@@ -50,7 +50,7 @@ def test_staff_draw_a_panel_and_a_replacement(site, pages):
     staff.get_by_role("button", name="Proportioneel").click()
     expect(staff.get_by_text("De quota hieronder zijn een voorstel")).to_be_visible()
     young_min = staff.get_by_label("Minimum: 16 tot 35 jaar")
-    expect(young_min).to_have_value("1")  # 6 seats × 8 of 24: two, one either way
+    expect(young_min).to_have_value("1")  # 6 seats x 8 of 24: two, one either way
     expect(staff.get_by_label("Maximum: 16 tot 35 jaar")).to_have_value("3")
     check_accessibility(staff, "assembly-panel-2-suggested")
     staff.get_by_label("Maximum: Vrouw").fill("2")
