@@ -198,6 +198,7 @@ class Measurement:
     legacy_max: Estimate
     legacy_below_half_fair: int  # people whose estimate is under half the fair share
     legacy_never: int  # people no legacy run selected
+    legacy_failed: int = 0  # runs in which the greedy method found no panel (run again)
 
     @property
     def fair(self) -> float:
@@ -223,8 +224,47 @@ def _seed(label: str) -> str:
     return hashlib.sha256(f"{POOL_SEED}:{label}".encode()).hexdigest()
 
 
+def legacy_shares(
+    pool, quotas, panel_size: int, *, seed: str, runs: int
+) -> tuple[dict[str, float], int, int]:
+    """Each pool member's share of the panels selected by RUNS legacy runs, how many runs
+    failed on the way, and how many panels were found (RUNS, unless too many failed).
+
+    The greedy method sometimes paints itself into a corner and finds no panel (it gives up
+    after sortition.LEGACY_ATTEMPTS tries); in practice it is then run again, so a failed run
+    is followed by the next seed until RUNS panels were found (at most three times RUNS tries).
+    Run i is seeded by sha256(seed + ":legacy-run-" + i), as sortition.legacy_probabilities
+    does.
+    """
+    from initiatives import sortition
+
+    counts = dict.fromkeys((p for p, _answers in pool), 0)
+    found = failed = attempt = 0
+    while found < runs and attempt < 3 * runs:
+        run_seed = hashlib.sha256(f"{seed}:legacy-run-{attempt}".encode()).hexdigest()
+        attempt += 1
+        try:
+            result = sortition.select_panel_legacy(
+                pool=pool, quotas=quotas, panel_size=panel_size, seed=run_seed
+            )
+        except sortition.QuotasInfeasible:
+            failed += 1
+            continue
+        found += 1
+        for pseudonym in result.selected:
+            counts[pseudonym] += 1
+    if not found:
+        raise RuntimeError("the legacy method found no panel at all")
+    return {pseudonym: count / found for pseudonym, count in counts.items()}, failed, found
+
+
 def measure(
-    pool_size: int, panel_size: int, *, legacy_runs: int = LEGACY_RUNS, pool_seed=POOL_SEED
+    pool_size: int,
+    panel_size: int,
+    *,
+    legacy_runs: int = LEGACY_RUNS,
+    pool_seed=POOL_SEED,
+    say=None,
 ) -> Measurement:
     """Select a panel of PANEL_SIZE from a generated pool of POOL_SIZE by maximin (timed,
     exact probabilities) and estimate the legacy method's probabilities from LEGACY_RUNS."""
@@ -240,14 +280,16 @@ def measure(
         )
     maximin_seconds = time.perf_counter() - wall
     maximin_cpu = time.process_time() - cpu
+    if say:
+        say(
+            f"  maximin: {_seconds(maximin_seconds)}, probabilities "
+            f"{_pct(min(result.probabilities.values()))} to "
+            f"{_pct(max(result.probabilities.values()))}"
+        )
     wall = time.perf_counter()
     with _quiet():
-        shares = sortition.legacy_probabilities(
-            pool=pool,
-            quotas=quotas,
-            panel_size=panel_size,
-            seed=_seed(f"legacy-{label}"),
-            runs=legacy_runs,
+        shares, failed, legacy_runs = legacy_shares(
+            pool, quotas, panel_size, seed=_seed(f"legacy-{label}"), runs=legacy_runs
         )
     legacy_seconds = time.perf_counter() - wall
 
@@ -270,6 +312,7 @@ def measure(
         legacy_max=estimate(max(shares.values())),
         legacy_below_half_fair=sum(1 for s in shares.values() if s < fair / 2),
         legacy_never=sum(1 for s in shares.values() if s == 0),
+        legacy_failed=failed,
     )
 
 
@@ -344,7 +387,12 @@ def report(
             f"lucky person was selected in {_pct(m.legacy_min.share)} of {m.legacy_runs:,} "
             f"runs (95% CI {_pct(m.legacy_min.low)} to {_pct(m.legacy_min.high)}); "
             f"{m.legacy_below_half_fair} people had under half the fair share, "
-            f"{m.legacy_never} were never selected."
+            f"{m.legacy_never} were never selected"
+            + (
+                f"; {m.legacy_failed} legacy runs found no panel and were run again."
+                if m.legacy_failed
+                else "."
+            )
         )
     try:
         from initiatives.sortition import library_version
@@ -432,7 +480,14 @@ def main(argv: list[str] | None = None) -> int:
             f"{options.legacy_runs:,} legacy runs…",
             flush=True,
         )
-        measurements.append(measure(pool_size, panel_size, legacy_runs=options.legacy_runs))
+        measurements.append(
+            measure(
+                pool_size,
+                panel_size,
+                legacy_runs=options.legacy_runs,
+                say=lambda text: print(text, flush=True),
+            )
+        )
         print(table(measurements[-1:]).splitlines()[-2], flush=True)
         print(table(measurements[-1:]).splitlines()[-1], flush=True)
     section = report(measurements, load=(start_load, os.getloadavg()))
