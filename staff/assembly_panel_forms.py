@@ -23,15 +23,18 @@ SOURCE_POOL, SOURCE_REGISTER = "pool", "register"
 class QuotasForm(NLDesignFormMixin, forms.Form):
     """At least and at most for every answer of every feature: fields min_<pk>, max_<pk>."""
 
-    source = forms.ChoiceField(
+    # Only the suggestion reads it (anything else counts as the register); saving ignores it,
+    # so it is not a ChoiceField whose refusal could stop the quotas being saved.
+    source = forms.CharField(
         label=_("Proportional suggestion for the parts of the neighbourhood: in proportion to"),
-        choices=[
-            (SOURCE_REGISTER, _("the households in the address register")),
-            (SOURCE_POOL, _("the people who registered")),
-        ],
         initial=SOURCE_REGISTER,
         required=False,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(
+            choices=[
+                (SOURCE_REGISTER, _("the households in the address register")),
+                (SOURCE_POOL, _("the people who registered")),
+            ]
+        ),
     )
 
     def __init__(self, *args, features: list[FeatureCounts], **kwargs):

@@ -190,6 +190,13 @@ class TestSaving:
             assert f'name="min_{jong}" value="{typed}"' in page, "what was typed is kept"
         assert _quota(assembly, "leeftijd", "jong") == (0, None)
 
+    def test_an_odd_suggestion_source_does_not_stop_saving(self, client, enabler, assembly):
+        client.force_login(enabler)
+        data = _fields(assembly, gender__man_min="1")
+        response = client.post(_url(assembly), {**data, "source": "<script>"})
+        assert response.status_code == 302
+        assert _quota(assembly, "gender", "man") == (1, None)
+
     def test_missing_fields(self, client, enabler, assembly):
         client.force_login(enabler)
         response = client.post(_url(assembly), {})
