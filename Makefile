@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format messages bench bench-sortition vendor clean audit lock \
+.PHONY: run test install lint format messages bench bench-sortition vendor clean audit licences lock \
 	system-packages-run system-packages-test
 
 # Stop early, with a clear message, when Python 3.12+ is not there.
@@ -63,6 +63,10 @@ lint: $(STAMP)
 # (bandit). Says loudly, without failing, when no vulnerability service can be reached.
 audit: $(STAMP)
 	$(PY) scripts/audit.py
+
+# Every installed dependency's licence against the project's (AGPL-3.0-or-later).
+licences: $(STAMP)
+	$(PY) scripts/licences.py
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -10,6 +10,7 @@ def portal(request: HttpRequest) -> dict:
     """Return what every page shows: the municipality and whether the mailbox may be read."""
     return {
         "municipality_name": settings.MUNICIPALITY_NAME,
+        "source_code_url": settings.SOURCE_CODE_URL,
         "mailbox_enabled": mailbox_readable(request),
         # Read only by pages that state a promise, so other pages pay no query for it.
         "promises": SimpleLazyObject(selectors.service_promises),

@@ -51,6 +51,9 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # The address mails link back to; requests are not always at hand (Celery, cron).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 MUNICIPALITY_NAME = os.environ.get("MUNICIPALITY_NAME", "Gemeente Heusden")
+# Where anyone using the portal can get its source code (AGPL-3.0-or-later, section 13: an
+# operator who changes the code must offer the changed source). Shown in every page's footer.
+SOURCE_CODE_URL = os.environ.get("SOURCE_CODE_URL", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -72,6 +75,7 @@ INSTALLED_APPS = [
     "staff",
     "neighbourhoods",  # the owners' side: platforms, their agenda, funds and applications
     "partners",  # a partner organisation's page for one dream, by its link (issue 17)
+    "assemblies",  # a citizens' assembly's public pages and registration with a code (issue 18)
     "bench",  # the scale benchmark (make bench): its commands, never imported by the apps
 ]
 
@@ -269,9 +273,14 @@ if not REDIS_URL:
 RATELIMIT_SIGN_IN_PER_IP = os.environ.get("RATELIMIT_SIGN_IN_PER_IP", "20/h")
 RATELIMIT_SIGN_IN_PER_ADDRESS = os.environ.get("RATELIMIT_SIGN_IN_PER_ADDRESS", "5/h")
 RATELIMIT_DREAM_PER_IP = os.environ.get("RATELIMIT_DREAM_PER_IP", "20/h")
+# The dream form's typed-address lookup (issue 18): each lookup per address.
+RATELIMIT_ADDRESS_LOOKUP_PER_IP = os.environ.get("RATELIMIT_ADDRESS_LOOKUP_PER_IP", "60/h")
 # A partner's link (issue 17): every use per address, and per link what is posted through it.
 RATELIMIT_PARTNER_PER_IP = os.environ.get("RATELIMIT_PARTNER_PER_IP", "120/h")
 RATELIMIT_PARTNER_PER_LINK = os.environ.get("RATELIMIT_PARTNER_PER_LINK", "30/h")
+# Wrong registration codes for a citizens' assembly per IP address (right ones are not
+# counted: neighbours registering together over one connection must not be stopped).
+RATELIMIT_ASSEMBLY_CODE_PER_IP = os.environ.get("RATELIMIT_ASSEMBLY_CODE_PER_IP", "20/h")
 # "memory://" without a host makes kombu warn "No hostname was supplied" at every start.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None

@@ -18,6 +18,8 @@ urlpatterns = [
     path("medewerkers/", include("staff.urls")),
     path("", include("neighbourhoods.urls")),
     path("", include("partners.urls")),
+    path("", include("assemblies.urls")),
+    path("", include("assemblies.draw_urls")),  # the public page of every draw
     path("", include("residents.urls")),
 ]
 

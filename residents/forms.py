@@ -1,8 +1,10 @@
+from dataclasses import dataclass
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 
 from accounts.models import NotificationMode
 from config.forms import NLDesignFormMixin, text_field
@@ -63,6 +65,31 @@ REQUIRED = {
 
 
 class DreamForm(NLDesignFormMixin, forms.ModelForm):
+    # The typed-address lookup (issue 18): optional helpers that fill in the street or spot
+    # and the village; the dream keeps neither. Never an error: a wrong postcode only means
+    # the lookup finds nothing, and the resident types the street themselves.
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        required=False,
+        help_text=_("For example: 5251 AB."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "postal-code", "autocapitalize": "characters", "size": 8}
+        ),
+    )
+    house_number = forms.CharField(
+        label=_("House number"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
+    )
+    addition = forms.CharField(
+        label=_("Letter or addition (optional)"),
+        required=False,
+        help_text=_("For example: a, or 2 for the second floor."),
+        widget=forms.TextInput(attrs={"size": 6}),
+    )
+    # What the last lookup filled in: a later lookup may replace that, never typed text.
+    filled_location = forms.CharField(required=False, widget=forms.HiddenInput)
+    filled_neighbourhood = forms.CharField(required=False, widget=forms.HiddenInput)
     photos = MultiplePhotoField(
         label=_("Photos (optional)"),
         required=False,
@@ -162,6 +189,97 @@ class DreamForm(NLDesignFormMixin, forms.ModelForm):
                 code="invalid_phone",
             )
         return phone
+
+
+LOOKUP_FIELDS = (
+    "postcode",
+    "house_number",
+    "addition",
+    "location",
+    "neighbourhood",
+    "filled_location",
+    "filled_neighbourhood",
+)
+
+
+@dataclass(frozen=True)
+class AddressFill:
+    """What a typed-address lookup found, and the form's street and village after it."""
+
+    found: bool
+    message: str
+    location: str
+    neighbourhood: str
+    filled_location: str
+    filled_neighbourhood: str
+
+
+def address_fill(data) -> AddressFill:
+    """Look up the typed postcode and house number in DATA and fill in street and village.
+
+    The street or spot and the village are filled in only when the resident left them
+    empty, or they still hold what an earlier lookup put there: typed text is never lost.
+    """
+    values = {name: str(data.get(name, ""))[:300] for name in LOOKUP_FIELDS}
+    location, neighbourhood = values["location"], values["neighbourhood"]
+    unchanged = {
+        "location": location,
+        "neighbourhood": neighbourhood,
+        "filled_location": values["filled_location"],
+        "filled_neighbourhood": values["filled_neighbourhood"],
+    }
+    if not values["postcode"].strip() or not values["house_number"].strip():
+        message = gettext("Fill in a postcode and a house number first.")
+        return AddressFill(found=False, message=message, **unchanged)
+    address = selectors.address_lookup(
+        postcode=values["postcode"],
+        house_number=values["house_number"],
+        addition=values["addition"],
+    )
+    if address is None:
+        message = gettext("We cannot find this address. Type the street yourself.")
+        return AddressFill(found=False, message=message, **unchanged)
+    text = selectors.address_text(address)
+    sentences = [gettext("Found: %(address)s.") % {"address": text}]
+    filled_location = values["filled_location"]
+    if not location.strip() or location == filled_location:
+        location = filled_location = text
+        sentences.append(gettext("We filled it in as the street or spot."))
+    elif location != text:
+        sentences.append(gettext("You had already typed a street or spot: we left it as it is."))
+    filled_neighbourhood = values["filled_neighbourhood"]
+    if address.neighbourhood_id and (not neighbourhood or neighbourhood == filled_neighbourhood):
+        neighbourhood = filled_neighbourhood = str(address.neighbourhood_id)
+        sentences.append(gettext("We chose the village %(place)s.") % {"place": address.place})
+    return AddressFill(
+        found=True,
+        message=" ".join(sentences),
+        location=location,
+        neighbourhood=neighbourhood,
+        filled_location=filled_location,
+        filled_neighbourhood=filled_neighbourhood,
+    )
+
+
+def dream_form_after_lookup(data, fill: AddressFill, *, signed_in: bool) -> DreamForm:
+    """Return the dream form as the resident left it, with the lookup's street and village.
+
+    Unbound, so that nothing is checked yet: the resident is still filling it in.
+    """
+    form = DreamForm(signed_in=signed_in)
+    initial = {
+        name: field.widget.value_from_datadict(data, {}, name)
+        for name, field in form.fields.items()
+        if name != "photos"
+    }
+    initial.update(
+        location=fill.location,
+        neighbourhood=fill.neighbourhood,
+        filled_location=fill.filled_location,
+        filled_neighbourhood=fill.filled_neighbourhood,
+    )
+    form.initial = initial
+    return form
 
 
 class MessageForm(NLDesignFormMixin, forms.Form):

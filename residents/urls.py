@@ -10,6 +10,7 @@ urlpatterns = [
     path("inloggen/link/", views.sign_in_link, name="sign_in_link"),
     path("uitloggen/", views.sign_out, name="sign_out"),
     path("dromen/nieuw/", views.dream_create, name="dream_create"),
+    path("adres/", views.address_lookup, name="address_lookup"),
     path("dromen/nieuw/bevestig-je-mail/", views.dream_check_mail, name="dream_check_mail"),
     path("dromen/<int:pk>/bevestigen/", views.dream_confirm, name="dream_confirm"),
     path("dromen/<int:pk>/ingediend/", views.dream_submitted, name="dream_submitted"),

@@ -29,6 +29,8 @@ from residents.forms import (
     NotificationPreferencesForm,
     SignInForm,
     WithdrawForm,
+    address_fill,
+    dream_form_after_lookup,
 )
 from residents.timeline import resident_timeline_html
 
@@ -137,6 +139,30 @@ def dream_create(request) -> HttpResponse:
         request.session["sign_in_email"] = data["email"]
         return redirect("residents:dream_check_mail")
     return render(request, "residents/dream_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=_rate("RATELIMIT_ADDRESS_LOOKUP_PER_IP"), block=True)
+@vary_on_headers("HX-Request")
+def address_lookup(request) -> HttpResponse:
+    """Complete a typed postcode and house number on the dream form (issue 18).
+
+    htmx posts the lookup's fields and gets the result for the form's live region, with
+    the street or spot and the village swapped in beside it (POST: an address is personal
+    data, kept out of URLs and logs; GET answers the same). Without JavaScript the form
+    itself is sent here ("Find address"): the same page comes back with everything typed
+    kept (photos excepted, as browsers forget those) and the street and village filled in;
+    nothing is handed in or checked yet.
+    """
+    data = request.POST if request.method == "POST" else request.GET
+    fill = address_fill(data)
+    form = dream_form_after_lookup(data, fill, signed_in=request.user.is_authenticated)
+    if request.htmx:
+        return render(
+            request, "residents/dream_form.html#address-result", {"form": form, "fill": fill}
+        )
+    context = {"form": form, "fill": fill, "photos_forgotten": request.method == "POST"}
+    return render(request, "residents/dream_form.html", context)
 
 
 @require_GET

@@ -127,3 +127,81 @@ def add_notes(
         )
         for i in range(start, start + n)
     )
+
+
+# --- issue 18: a citizens' assembly by lot ---------------------------------------------------
+
+
+class AssemblyFactory(DjangoModelFactory):
+    """An assembly whose letters are out: registration open."""
+
+    class Meta:
+        model = "initiatives.Assembly"
+
+    title = factory.Sequence(lambda n: f"Burgerberaad {n}")
+    slug = factory.Sequence(lambda n: f"burgerberaad-{n}")
+    question = "Hoe maken we onze wijk groener, veiliger en fijner om te wonen?"
+    stage = "inviting"
+    created_by = factory.SubFactory(StaffFactory)
+
+
+class PublicDrawFactory(DjangoModelFactory):
+    """An invitation lottery, announced (its commitment published)."""
+
+    class Meta:
+        model = "initiatives.PublicDraw"
+
+    assembly = factory.SubFactory(AssemblyFactory)
+    kind = "invitations"
+    number = factory.Sequence(lambda n: n + 1)
+    secret = factory.LazyFunction(lambda: "ab" * 32)
+    commitment = factory.LazyAttribute(lambda o: _draw_seed().commitment(o.secret))
+    announced_by = factory.LazyAttribute(lambda o: o.assembly.created_by)
+
+
+class InvitationFactory(DjangoModelFactory):
+    """A household's letter. Its code: `assembly_codes.code_for(draw_id=.., position=..)`,
+    or `invitation_code(invitation)` below."""
+
+    class Meta:
+        model = "initiatives.Invitation"
+
+    assembly = factory.SubFactory(AssemblyFactory)
+    draw = factory.LazyAttribute(lambda o: PublicDrawFactory(assembly=o.assembly))
+    position = factory.Sequence(lambda n: n + 1)
+    neighbourhood = factory.SubFactory(NeighbourhoodFactory)
+    code_hash = factory.LazyAttribute(
+        lambda o: _assembly_codes().code_hash(
+            _assembly_codes().code_for(draw_id=o.draw.pk, position=o.position)
+        )
+    )
+    registrations_left = factory.LazyAttribute(lambda o: o.assembly.people_per_household)
+
+
+def _draw_seed():
+    from initiatives import draw_seed
+
+    return draw_seed
+
+
+def _assembly_codes():
+    from initiatives import assembly_codes
+
+    return assembly_codes
+
+
+def invitation_code(invitation) -> str:
+    """The code printed on INVITATION's letter, as the resident reads it: "K7PQ2-XMR4D"."""
+    return _assembly_codes().code_for(draw_id=invitation.draw_id, position=invitation.position)
+
+
+class ParticipantFactory(DjangoModelFactory):
+    class Meta:
+        model = "initiatives.Participant"
+
+    invitation = factory.SubFactory(InvitationFactory)
+    assembly = factory.LazyAttribute(lambda o: o.invitation.assembly)
+    pseudonym = factory.Sequence(lambda n: f"P-{n + 1:04d}")
+    name = factory.Faker("name", locale="nl_NL")
+    email = factory.Sequence(lambda n: f"deelnemer{n}@example.nl")
+    consent_at = factory.LazyFunction(timezone.now)

@@ -30,6 +30,7 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
                     source (the weekly report counts partners' contributions: weekly_report)
     partners        partner organisations, a dream's invitations and helpers, and the dream
                     as a partner reads it through their link
+    assembly_registration  a citizens' assembly's public page and its registration form
     list_flags      whether a dream has applications, a plan, dilemmas, partners (read with
                     the dream): an empty list costs its selector no query
 """
@@ -42,6 +43,7 @@ from initiatives.selectors.accountability import (
     application_for_applicant,
     grants_unpaid,
 )
+from initiatives.selectors.addresses import address_lookup, address_text
 from initiatives.selectors.application_decisions import (
     application_for_platform,
     application_for_staff,
@@ -71,6 +73,12 @@ from initiatives.selectors.assembly_quotas import (
     AnswerCount,
     FeatureCounts,
     assembly_answer_counts,
+)
+from initiatives.selectors.assembly_registration import (
+    assembly_public,
+    registration_features,
+    registration_meetings,
+    registration_open,
 )
 from initiatives.selectors.dilemmas import (
     DILEMMAS_DISCUSSED_SHOWN,
@@ -260,6 +268,8 @@ __all__ = [
     "accountability_file_for_resident",
     "accountability_file_for_staff",
     "accountability_for_staff",
+    "address_lookup",
+    "address_text",
     "administration_overview",
     "agenda_item_dream_ids",
     "agenda_item_of",
@@ -273,6 +283,7 @@ __all__ = [
     "applications_waiting_for_staff",
     "assembly_answer_counts",
     "assembly_panel_overview",
+    "assembly_public",
     "current_quotas",
     "decision_for_signing",
     "decision_signed_for",
@@ -353,6 +364,9 @@ __all__ = [
     "promises_broken",
     "public_draw",
     "public_draws_of",
+    "registration_features",
+    "registration_meetings",
+    "registration_open",
     "report_days_read",
     "resident_data_export",
     "service_promises",

@@ -14,6 +14,11 @@ from initiatives.services.accountability import (
     accountability_submit,
     grant_mark_paid,
 )
+from initiatives.services.addresses import (
+    AddressImport,
+    address_is_household,
+    address_register_import,
+)
 from initiatives.services.application_decisions import (
     application_advise,
     application_decide,
@@ -42,6 +47,13 @@ from initiatives.services.assembly_quotas import (
     quota_problems,
     quotas_locked_reason,
     quotas_proportional,
+)
+from initiatives.services.assembly_registration import (
+    CodeRefused,
+    RegistrationClosed,
+    participant_register,
+    registration_code_check,
+    registration_require_open,
 )
 from initiatives.services.decisions import decision_propose, decision_sign
 from initiatives.services.dilemmas import (
@@ -163,14 +175,19 @@ __all__ = [
     "PARTNER_LINK_REFUSALS",
     "PASPOORT_MAX_PARTS",
     "QUOTA_STAGES",
+    "AddressImport",
+    "CodeRefused",
     "FundYearExists",
     "InvitationSent",
     "PartnerInvitationSent",
     "PartnerLinkRefused",
     "Quota",
+    "RegistrationClosed",
     "accountability_accept",
     "accountability_ask",
     "accountability_submit",
+    "address_is_household",
+    "address_register_import",
     "agenda_item_add",
     "agenda_item_edit",
     "agenda_item_link_dream",
@@ -233,6 +250,7 @@ __all__ = [
     "panel_draw_announce",
     "panel_draw_perform",
     "participant_decline",
+    "participant_register",
     "partner_contribution",
     "partner_invitation_withdraw",
     "partner_invite",
@@ -256,6 +274,8 @@ __all__ = [
     "quota_problems",
     "quotas_locked_reason",
     "quotas_proportional",
+    "registration_code_check",
+    "registration_require_open",
     "replacement_draw",
     "report_days_forget",
     "report_days_store",

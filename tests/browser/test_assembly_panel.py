@@ -49,24 +49,24 @@ def test_staff_draw_a_panel_and_a_replacement(site, pages):
     staff.get_by_label("de mensen die zich hebben aangemeld").check()
     staff.get_by_role("button", name="Proportioneel").click()
     expect(staff.get_by_text("De quota hieronder zijn een voorstel")).to_be_visible()
-    young_min = staff.get_by_label("Minimum: 16 tot 35 jaar")
+    young_min = staff.get_by_label("Minstens: 16 tot 35 jaar")
     expect(young_min).to_have_value("1")  # 6 seats x 8 of 24: two, one either way
-    expect(staff.get_by_label("Maximum: 16 tot 35 jaar")).to_have_value("3")
+    expect(staff.get_by_label("Hoogstens: 16 tot 35 jaar")).to_have_value("3")
     check_accessibility(staff, "assembly-panel-2-suggested")
-    staff.get_by_label("Maximum: Vrouw").fill("2")
-    staff.get_by_label("Minimum: Vrouw").fill("3")
+    staff.get_by_label("Hoogstens: Vrouw").fill("2")
+    staff.get_by_label("Minstens: Vrouw").fill("3")
     staff.get_by_role("button", name="Quota opslaan").click()
     refusal = "Het maximum kan niet lager zijn dan het minimum (3)."
     expect(staff.get_by_text(refusal, exact=True)).to_be_visible()  # beside the field
-    expect(staff.get_by_role("link", name=f"Maximum: Vrouw: {refusal}")).to_be_visible()
-    expect(staff.get_by_label("Minimum: Vrouw")).to_have_value("3")
+    expect(staff.get_by_role("link", name=f"Hoogstens: Vrouw: {refusal}")).to_be_visible()
+    expect(staff.get_by_label("Minstens: Vrouw")).to_have_value("3")
     check_accessibility(staff, "assembly-panel-3-refused")
-    staff.get_by_label("Maximum: Vrouw").fill("3")
-    staff.get_by_label("Minimum: Man").fill("3")
-    staff.get_by_label("Maximum: Man").fill("3")
-    staff.get_by_label("Maximum: Man").press("Enter")  # Enter saves: the first button
+    staff.get_by_label("Hoogstens: Vrouw").fill("3")
+    staff.get_by_label("Minstens: Man").fill("3")
+    staff.get_by_label("Hoogstens: Man").fill("3")
+    staff.get_by_label("Hoogstens: Man").press("Enter")  # Enter saves: the first button
     expect(staff.get_by_text("De quota zijn opgeslagen.")).to_be_visible()
-    expect(staff.get_by_label("Minimum: Vrouw")).to_have_value("3")
+    expect(staff.get_by_label("Minstens: Vrouw")).to_have_value("3")
 
     # 2. The panel page: the quotas against the pool, then the announcement.
     staff.get_by_role("link", name="De loting van het panel").click()
@@ -80,10 +80,10 @@ def test_staff_draw_a_panel_and_a_replacement(site, pages):
     check_accessibility(staff, "assembly-panel-5-announced")
 
     # 3. The witnesses: a value and their names, read back, then the draw.
-    staff.get_by_label("Getuigenwaarde").fill("3 5 1 6")
+    staff.get_by_label("Waarde van de getuigen").fill("3 5 1 6")
     staff.get_by_role("button", name="Volgende: controleren met de getuigen").click()
-    expect(staff.get_by_text("Vul in wie getuige waren van de loting.").first).to_be_visible()
-    expect(staff.get_by_label("Getuigenwaarde")).to_have_value("3 5 1 6")
+    expect(staff.get_by_text("Vul in wie de getuigen van de loting waren.").first).to_be_visible()
+    expect(staff.get_by_label("Waarde van de getuigen")).to_have_value("3 5 1 6")
     staff.get_by_label("Namen van de getuigen").fill("Fatma Demir, Joop de Wit")
     staff.get_by_role("button", name="Volgende: controleren met de getuigen").click()
     expect(staff.locator("#confirm-witness-value")).to_have_text("3 5 1 6")

@@ -67,7 +67,8 @@ def main_form(page: Page, url_name: str, *args):
 
 
 def submit(form) -> None:
-    form.locator("button[type=submit]").click()
+    # The form's own button: the dream form's "Zoek adres" sends it elsewhere (formaction).
+    form.locator("button[type=submit]:not([formaction])").click()
 
 
 def header_link(page: Page, name: str):

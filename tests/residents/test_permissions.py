@@ -93,6 +93,8 @@ EXPECTED: dict[str, Row] = {
     "sign_out": Row(everyone(NOT_ALLOWED), post=everyone(Answer(302, "/"))),
     "dream_create": Row(everyone(OK), post=everyone(OK)),
     "dream_check_mail": Row(everyone(OK)),
+    # The typed-address lookup (issue 18): the dream form's helper, for anyone.
+    "address_lookup": Row(everyone(OK), post=everyone(OK)),
     "dream_confirm": Row(owner_only(OK)),
     "dream_submitted": Row(owner_only(OK)),
     "my_dreams": Row(signed_in(OK)),

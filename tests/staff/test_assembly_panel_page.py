@@ -84,7 +84,7 @@ class TestAnnounceAndPerform:
         page = _page(client.get(_url(assembly)))
         assert "De quota en de pool" in page and "18 mensen zitten in de pool." in page
         assert "De loting van het panel aankondigen" in page
-        assert "Getuigenwaarde" not in page
+        assert "Waarde van de getuigen" not in page
 
     def test_announce_shows_the_commitment(self, client, enabler, assembly):
         client.force_login(enabler)
@@ -94,7 +94,7 @@ class TestAnnounceAndPerform:
         page = _page(client.get(_url(assembly)))
         assert f'<code id="commitment">{draw.commitment}</code>' in page
         assert draw.secret not in page
-        assert "Getuigenwaarde" in page
+        assert "Waarde van de getuigen" in page
 
     def test_perform_after_the_confirmation_step(self, client, enabler, assembly):
         client.force_login(enabler)
@@ -126,7 +126,7 @@ class TestAnnounceAndPerform:
         "data, message",
         [
             ({}, "Vul de waarde in die de getuigen kozen."),
-            ({"witness_value": "7", "witnesses": " "}, "Vul in wie getuige waren van de loting."),
+            ({"witness_value": "7", "witnesses": " "}, "Vul in wie de getuigen van de loting waren."),
             ({"witness_value": "7" * 5000, "witnesses": "Joop"}, "Gebruik maximaal 100 tekens"),
             ({"witness_value": "7", "witnesses": "J" * 301}, "Gebruik maximaal 300 tekens"),
         ],

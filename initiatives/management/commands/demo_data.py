@@ -8,11 +8,14 @@ written with past timestamps here rather than replayed through the services.
 """
 
 import secrets
+import tempfile
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import F
@@ -23,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from accounts.roles import Role
+from initiatives.bag_demo import write_demo_extract
 from initiatives.management.known_credentials import add_flag, refuse_in_production
 from initiatives.models import (
     Application,
@@ -615,9 +619,16 @@ class Command(BaseCommand):
         self._dilemmas(manager=staff[3])
         self._paspoort_and_situations(staff)
         self._partners(one_face=enablers[0])
+        self._address_register()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new dreams)."))
         if not options["quiet_accounts"]:
             self._print_accounts()
+
+    def _address_register(self) -> None:
+        """Load the villages' addresses from a generated BAG extract, as the real one is."""
+        with tempfile.TemporaryDirectory() as folder:
+            extract = write_demo_extract(Path(folder))
+            call_command("bag_import", str(extract), "--neighbourhood-of-place", stdout=self.stdout)
 
     def _platform(self, village: Neighbourhood, *, chair: User) -> None:
         """Make the demo platform once: its chair and members, its agenda, shared dreams."""
