@@ -95,6 +95,9 @@ class TestAnnounceAndPerform:
         assert f'<code id="commitment">{draw.commitment}</code>' in page
         assert draw.secret not in page
         assert "Waarde van de getuigen" in page
+        public = f"/burgerberaad/{assembly.slug}/loting/panel-{draw.number}/"
+        assert f'href="{public}"' in page
+        assert client.get(public).status_code == 200
 
     def test_perform_after_the_confirmation_step(self, client, enabler, assembly):
         client.force_login(enabler)
@@ -126,7 +129,10 @@ class TestAnnounceAndPerform:
         "data, message",
         [
             ({}, "Vul de waarde in die de getuigen kozen."),
-            ({"witness_value": "7", "witnesses": " "}, "Vul in wie de getuigen van de loting waren."),
+            (
+                {"witness_value": "7", "witnesses": " "},
+                "Vul in wie de getuigen van de loting waren.",
+            ),
             ({"witness_value": "7" * 5000, "witnesses": "Joop"}, "Gebruik maximaal 100 tekens"),
             ({"witness_value": "7", "witnesses": "J" * 301}, "Gebruik maximaal 300 tekens"),
         ],
