@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format messages bench vendor clean audit licences lock \
+.PHONY: run test install lint format messages bench bench-sortition vendor clean audit licences lock \
 	system-packages-run system-packages-test
 
 # Stop early, with a clear message, when Python 3.12+ is not there.
@@ -90,6 +90,12 @@ bench: $(STAMP)
 	export DJANGO_DEBUG=0 MAILBOX_ENABLED=1 DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-bench-only-not-secret}" && \
 		$(PY) manage.py migrate --noinput -v0 && \
 		$(PY) manage.py bench $(BENCH_ARGS)
+
+# The panel selection benchmark (issue 18): maximin against the greedy legacy method, 20 from
+# 200 and 100 from 1,000, into BENCHMARKS.md ("Panel selection"). No database needed; about
+# 15 minutes on 2 cores. BENCH_SORTITION_ARGS="--legacy-runs 200 --no-write" for a quick look.
+bench-sortition: $(STAMP)
+	$(PY) -m bench.sortition $(BENCH_SORTITION_ARGS)
 
 # Two lock files with hashes: requirements.lock is what production runs (the image installs only
 # this one); requirements-dev.lock adds the test and lint tools on top, at the same versions.

@@ -19,6 +19,7 @@ from initiatives.models import Accountability, Application
 from initiatives.partner_models import Organisation
 from initiatives.platform_models import Platform
 from staff import urls as staff_urls
+from tests.assembly_panel_world import make_assembly as make_panel_assembly
 from tests.factories import AssemblyLifeFactory, NeighbourhoodFactory, PanelMemberFactory
 from tests.neighbourhoods.decision_world import make_application
 from tests.staff.assembly_world import drawn_assembly, make_assembly
@@ -191,6 +192,15 @@ EXPECTED: dict[str, Expect] = {
     "assembly_draw": _may(ENABLER, MANAGER),
     "assembly_draw_perform": _may(ENABLER, MANAGER, post=INVALID),
     "assembly_letters": _may(ENABLER, MANAGER),
+    # The panel of a citizens' assembly (issue 18): MogelijkMakers and managers. The world's
+    # assembly has nobody registered: empty quotas are refused with their errors, there is no
+    # pool to announce a draw for, no draw to perform, no seat to fill, nobody to decline.
+    "assembly_quotas": _may(ENABLER, MANAGER, post=INVALID),
+    "assembly_panel": _may(ENABLER, MANAGER),
+    "assembly_panel_announce": _may(ENABLER, MANAGER, get=NOT_ALLOWED, post=INVALID),
+    "assembly_panel_perform": _may(ENABLER, MANAGER, get=NOT_ALLOWED, post=INVALID),
+    "assembly_panel_decline": _may(ENABLER, MANAGER, get=NOT_ALLOWED, post=Answer(404)),
+    "assembly_panel_replace": _may(ENABLER, MANAGER, get=NOT_ALLOWED, post=INVALID),
 }
 
 # Steps of signing in, open to everyone or to every signed-in staff member whatever their
@@ -281,6 +291,7 @@ def world(resident, picked_up, enabler, fund, administrator):
         "assembly_announced": announced,
         "assembly_unannounced": unannounced,
         "assembly_drawn": drawn,
+        "assembly_panel": make_panel_assembly(enabler),
         "dilemma": dilemma,
         "paspoort_part": part,
         "organisation": organisation,
@@ -357,6 +368,9 @@ def _url(name: str, world) -> str:
         values["pk"] = world["assembly_unannounced"].pk
     if name == "assembly_feature_remove":
         values["feature_pk"] = 999_999  # not the assembly's: 404
+    if name.startswith(("assembly_quotas", "assembly_panel")):
+        values["pk"] = world["assembly_panel"].pk
+        values["participant_pk"] = 999_999  # not the assembly's: 404
     kwargs = {key: values[key] for key in pattern.pattern.converters}
     return reverse(f"staff:{name}", kwargs=kwargs)
 
