@@ -4,8 +4,8 @@ from staff import (
     accountability_views,
     application_views,
     assembly_life_views,
-    assembly_views,
     assembly_panel_views,
+    assembly_views,
     dilemma_views,
     fund_views,
     partner_views,
@@ -211,21 +211,32 @@ urlpatterns = [
         name="assembly_letters",
     ),
     # A citizens' assembly by lot (issue 18): the panel's quotas and the panel draw.
+    path(
         "burgerberaad/<int:pk>/quota/",
         assembly_panel_views.assembly_quotas,
         name="assembly_quotas",
+    ),
+    path(
         "burgerberaad/<int:pk>/panel/",
         assembly_panel_views.assembly_panel,
         name="assembly_panel",
+    ),
+    path(
         "burgerberaad/<int:pk>/panel/aankondigen/",
         assembly_panel_views.assembly_panel_announce,
         name="assembly_panel_announce",
+    ),
+    path(
         "burgerberaad/<int:pk>/panel/loten/",
         assembly_panel_views.assembly_panel_perform,
         name="assembly_panel_perform",
+    ),
+    path(
         "burgerberaad/<int:pk>/panel/<int:participant_pk>/bedankt/",
         assembly_panel_views.assembly_panel_decline,
         name="assembly_panel_decline",
+    ),
+    path(
         "burgerberaad/<int:pk>/panel/vervangers/",
         assembly_panel_views.assembly_panel_replace,
         name="assembly_panel_replace",
