@@ -93,7 +93,7 @@ bench: $(STAMP)
 
 # The panel selection benchmark (issue 18): maximin against the greedy legacy method, 20 from
 # 200 and 100 from 1,000, into BENCHMARKS.md ("Panel selection"). No database needed; about
-# 15 minutes on 2 cores. BENCH_SORTITION_ARGS="--legacy-runs 200 --no-write" for a quick look.
+# 25 minutes on 2 cores. BENCH_SORTITION_ARGS="--sizes 200:20 --no-write" for a quick look.
 bench-sortition: $(STAMP)
 	$(PY) -m bench.sortition $(BENCH_SORTITION_ARGS)
 
