@@ -200,9 +200,7 @@ EXPECTED: dict[str, Expect] = {
     "assembly_panel_announce": _may(ENABLER, MANAGER, get=NOT_ALLOWED, post=INVALID),
     "assembly_panel_perform": _may(ENABLER, MANAGER, get=NOT_ALLOWED, post=INVALID),
     "assembly_panel_decline": _may(ENABLER, MANAGER, get=NOT_ALLOWED, post=Answer(404)),
-    "assembly_panel_replacement_announce": _may(
-        ENABLER, MANAGER, get=NOT_ALLOWED, post=INVALID
-    ),
+    "assembly_panel_replacement_announce": _may(ENABLER, MANAGER, get=NOT_ALLOWED, post=INVALID),
     "assembly_panel_replacement_perform": _may(ENABLER, MANAGER, get=NOT_ALLOWED, post=INVALID),
     "assembly_panel_restart": _may(ENABLER, MANAGER, get=NOT_ALLOWED, post=INVALID),
 }
