@@ -4,7 +4,6 @@ import json
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from initiatives import draw_seed, selectors, services
 from initiatives.assembly_models import Participant
@@ -143,18 +142,16 @@ def test_while_the_worker_computes_the_seed_is_public(client, mogelijkmaker):
         by=mogelijkmaker, draw=announced, witness_value=WITNESS_VALUE, witnesses=WITNESSES
     )  # not committed in this test: the worker was not asked
 
-    with translation.override("en"):
-        text = client.get(page_url(draw)).content.decode()
-    assert "The outcome is being computed" in text
+    text = client.get(page_url(draw)).content.decode()
+    assert "De uitkomst wordt berekend" in text
     assert draw.seed in text and draw.secret in text
     data = client.get(page_url(draw, ".json")).json()
     assert data["computing"] is True and data["seed"] == draw.seed and data["result"] == {}
     assert not verify_publication(data).same
 
     services.draw_compute(draw_id=draw.pk)
-    with translation.override("en"):
-        text = client.get(page_url(draw)).content.decode()
-    assert "The outcome is being computed" not in text
+    text = client.get(page_url(draw)).content.decode()
+    assert "De uitkomst wordt berekend" not in text
     assert client.get(page_url(draw, ".json")).json()["computing"] is False
 
 
