@@ -90,10 +90,6 @@ class PanelOverview:
         return max(self.panel_size - len(self.members), 0) if self.performed else 0
 
     @property
-    def next_replacement(self) -> int:
-        return max((draw.number for draw in self.replacements), default=0) + 1
-
-    @property
     def quotas_hold(self) -> bool:
         return all(row.holds for check in self.checks for row in check.rows)
 

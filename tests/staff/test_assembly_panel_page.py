@@ -340,6 +340,25 @@ class TestDeclinesAndReplacements:
         assert _replaced(client, assembly).number == 2
         assert len(_panel(assembly)) == 6
 
+    def test_a_replacement_being_computed(self, client, enabler, assembly):
+        client.force_login(enabler)
+        _witnessed(client, assembly)
+        client.post(_url(assembly, f"{_panel(assembly)[0].pk}/bedankt/"))
+        client.post(_url(assembly, "vervangers/aankondigen/"))
+        data = {"witness_value": "2", "witnesses": "Joop", "confirmed": "1"}
+        assert client.post(_url(assembly, "vervangers/loten/"), data).status_code == 302
+        draw = PublicDraw.objects.get(assembly=assembly, kind="replacement")
+        page = _page(client.get(_url(assembly)))
+        replacements = page[page.index('id="replacements"') :]
+        assert "De loting wordt berekend" in replacements and draw.seed in replacements
+        assert '<noscript><meta http-equiv="refresh"' in page
+        assert "Vervangende loting aankondigen" not in page
+        assert client.post(_url(assembly, "vervangers/aankondigen/")).status_code == 400
+        response = client.post(_url(assembly, "opnieuw-berekenen/"), {"draw": draw.pk})
+        assert response.status_code == 302
+        assert len(_panel(assembly)) == 6
+        assert "Elke plaats is bezet." in _page(client.get(_url(assembly)))
+
     def test_a_form_sent_twice_draws_once(self, client, enabler, assembly):
         client.force_login(enabler)
         _witnessed(client, assembly)
