@@ -96,10 +96,7 @@ def draw_page(request: HttpRequest, slug: str, kind: str, number: str) -> HttpRe
     commands = {}
     if draw.seed:
         commands["commitment"] = "printf '%s' " + shlex.quote(draw.secret) + " | sha256sum"
-        if draw.kind == PublicDraw.Kind.REPLACEMENT:
-            seed_text = f"{inputs.get('panel_seed', '')}:replacement-{draw.number}"
-        else:
-            seed_text = f"{draw.secret}:{draw.witness_value}"
+        seed_text = f"{draw.secret}:{draw.witness_value}"
         commands["seed"] = "printf '%s' " + shlex.quote(seed_text) + " | sha256sum"
         commands["verify"] = "python manage.py assembly_draw_verify " + shlex.quote(
             request.build_absolute_uri(json_path)
@@ -120,6 +117,8 @@ def draw_page(request: HttpRequest, slug: str, kind: str, number: str) -> HttpRe
         "json_path": json_path,
         "panel_draw_path": panel_draw,
         "later": later,
+        "computing": bool(draw.seed) and not draw.result,
+        "infeasible": (draw.result or {}).get("infeasible") or [],
         "minimum": min((row["percent"] for row in pool), default=None),
         "maximum": max((row["percent"] for row in pool), default=None),
     }

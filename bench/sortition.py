@@ -424,7 +424,7 @@ def report(
             "",
             "Times are wall-clock on a shared machine; the maximin time is one whole panel "
             "draw (the distribution by column generation with HiGHS, then one panel drawn "
-            "from it), as `panel_draw_perform` runs it. The legacy estimates' minimum is "
+            "from it), as the worker's `draw_compute` runs it. The legacy estimates' minimum is "
             "biased downward (the lowest of many noisy shares); the interval is for that "
             "one person.",
             "",

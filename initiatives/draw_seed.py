@@ -56,7 +56,7 @@ def pool_hash(items: list) -> str:
 
 def draw_random(seed: str, purpose: str = "") -> random.Random:
     """A random generator determined by SEED (and PURPOSE, to derive independent streams:
-    'replacement-2'). Not for secrets: only for the draw, which must be reproducible."""
+    'maximin', 'panel'). Not for secrets: only for the draw, which must be reproducible."""
     material = (
         hashlib.sha256(f"{seed}:{purpose}".encode()).digest() if purpose else bytes.fromhex(seed)
     )

@@ -4,11 +4,12 @@
 page's .json) and redoes every step anyone can redo without the portal's database:
 
 1. the commitment: sha256(secret) is the commitment announced before the draw;
-2. the seed: sha256(secret + ":" + witness value) for a panel draw,
-   sha256(panel seed + ":replacement-" + number) for a replacement draw;
+2. the seed: sha256(secret + ":" + witness value), for a replacement draw as for the panel
+   draw (each has its own secret and witness value);
 3. the pool: its sha256 is the pool hash announced before the draw;
 4. the selection: the same algorithm on the published pool, quotas and panel size with
-   that seed gives the published panel.
+   that seed gives the published panel; for a void draw (the published result says the
+   quotas were infeasible) the re-run finds no panel either.
 
 Pure: it reads nothing but DATA. `manage.py assembly_draw_verify` prints what it finds.
 """
@@ -28,6 +29,7 @@ class Verification:
     selected: list[str] = field(default_factory=list)
     published: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # why the selection could not run
+    void: bool = False  # published as infeasible, and the re-run found no panel either
 
     @property
     def same(self) -> bool:
@@ -67,9 +69,6 @@ def select_from_inputs(inputs: dict, seed: str) -> sortition.PanelResult:
 
 def expected_seed(data: dict) -> str:
     """The seed the published DATA says the draw must have had."""
-    if data.get("kind") == "replacement":
-        inputs = data.get("inputs") or {}
-        return sortition.replacement_seed(str(inputs.get("panel_seed", "")), int(data["number"]))
     return draw_seed.seed_of(str(data.get("secret", "")), str(data.get("witness_value", "")))
 
 
@@ -82,30 +81,37 @@ def verify_publication(data: dict) -> Verification:
     if not data.get("seed"):
         result.problems.append(_("This draw has not been performed yet."))
         return result
+    result_data = data.get("result") or {}
+    if not result_data:
+        result.problems.append(_("The outcome of this draw is still being computed."))
+        return result
     inputs = data.get("inputs") or {}
     seed = str(data["seed"])
-    if data["kind"] == "panel":
-        result.checks.append(
-            (
-                _("sha256(secret) is the commitment announced before the draw"),
-                draw_seed.commitment(str(data.get("secret", ""))) == data.get("commitment"),
-            )
+    result.checks.append(
+        (
+            _("sha256(secret) is the commitment announced before the draw"),
+            draw_seed.commitment(str(data.get("secret", ""))) == data.get("commitment"),
         )
-        label = _("sha256(secret + ':' + witness value) is the seed")
-    else:
-        label = _("sha256(panel seed + ':replacement-' + number) is the seed")
-    result.checks.append((label, expected_seed(data) == seed))
+    )
+    result.checks.append(
+        (_("sha256(secret + ':' + witness value) is the seed"), expected_seed(data) == seed)
+    )
     result.checks.append(
         (
             _("sha256 of the pool is the pool hash announced before the draw"),
             draw_seed.pool_hash(inputs.get("pool") or []) == data.get("pool_hash"),
         )
     )
-    result.published = sorted((data.get("result") or {}).get("selected") or [])
+    result.published = sorted(result_data.get("selected") or [])
     try:
         panel = select_from_inputs(inputs, seed)
     except sortition.PanelSelectionError as error:
-        result.problems.extend(error.messages)
+        if result_data.get("infeasible"):
+            result.void = True  # published as void, and no panel now either: the same
+        else:
+            result.problems.extend(error.messages)
         return result
+    if result_data.get("infeasible"):
+        result.problems.append(_("The draw was published as void, but the re-run finds a panel."))
     result.selected = panel.selected
     return result

@@ -531,11 +531,6 @@ def replacement_quotas(
     return result
 
 
-def replacement_seed(panel_seed: str, number: int) -> str:
-    """The seed of replacement draw NUMBER: sha256(panel seed + ":replacement-" + number)."""
-    return hashlib.sha256(f"{panel_seed}:replacement-{number}".encode()).hexdigest()
-
-
 def quotas_hold(
     quotas: Quotas, panel_features: Iterable[Mapping[str, str]], *, panel_size: int
 ) -> bool:
@@ -561,7 +556,6 @@ __all__ = [
     "quota_problems",
     "quotas_hold",
     "replacement_quotas",
-    "replacement_seed",
     "select_panel",
     "select_panel_legacy",
 ]

@@ -4,7 +4,7 @@ from celery import shared_task
 
 from initiatives import services
 from initiatives.outbox import dispatch as outbox
-from initiatives.services import assembly_invitations, exports
+from initiatives.services import assembly_invitations, assembly_panel, exports
 
 
 @shared_task
@@ -72,3 +72,16 @@ def exports_sweep() -> dict:
 def assembly_letters_build(draw_id: int) -> str:
     """Make the invitation letters of a performed draw as one PDF, for the print shop."""
     return services.invitation_letters_build(draw_id=draw_id)
+
+
+@shared_task(
+    acks_late=True,
+    soft_time_limit=assembly_panel.COMPUTE_SOFT_TIME_LIMIT,
+    time_limit=assembly_panel.COMPUTE_TIME_LIMIT,
+)
+def assembly_draw_compute(draw_id: int) -> str:
+    """Select the panel (or the replacements) of a performed draw: up to a quarter of an hour."""
+    draw = services.draw_compute(draw_id=draw_id)
+    if draw is None or not draw.result:
+        return ""
+    return "void" if "infeasible" in draw.result else f"{len(draw.result['selected'])} selected"

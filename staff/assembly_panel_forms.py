@@ -110,9 +110,3 @@ class PerformForm(NLDesignFormMixin, forms.Form):
     )
     # Sent by the confirmation step's button: the values have been read out and checked.
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
-
-
-class ReplacementForm(NLDesignFormMixin, forms.Form):
-    """The number of the replacement draw the page offered: a form sent twice draws once."""
-
-    number = forms.IntegerField(min_value=1, max_value=10_000, widget=forms.HiddenInput)

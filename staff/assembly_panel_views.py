@@ -14,18 +14,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRefresh
 
 from initiatives import selectors, services
 from initiatives.assembly_models import Assembly, Participant, PublicDraw
 from initiatives.exceptions import NotAllowed
 from initiatives.selectors import FeatureCounts
-from staff.assembly_panel_forms import (
-    SOURCE_POOL,
-    SOURCE_REGISTER,
-    PerformForm,
-    QuotasForm,
-    ReplacementForm,
-)
+from staff.assembly_panel_forms import SOURCE_POOL, SOURCE_REGISTER, PerformForm, QuotasForm
 from staff.permissions import staff_area
 
 
@@ -167,6 +163,11 @@ def _panel_page(
     status: int = 200,
 ) -> HttpResponse:
     overview = selectors.assembly_panel_overview(assembly)
+    computing = [
+        draw
+        for draw in (overview.draw, overview.open_replacement)
+        if draw is not None and services.draw_computing(draw)
+    ]
     return render(
         request,
         "staff/assembly_panel.html",
@@ -176,18 +177,35 @@ def _panel_page(
             "perform_form": perform_form or PerformForm(),
             "confirm": confirm,
             "problems": problems or [],
-            "replacement_form": ReplacementForm(initial={"number": overview.next_replacement}),
+            "computing": computing[0] if computing else None,
+            # A worker lost: no computation known to run, so staff may start it again.
+            "may_restart": bool(computing) and not services.draw_compute_running(computing[0]),
+            "poll_seconds": POLL_SECONDS,
         },
         status=status,
     )
 
 
+POLL_SECONDS = 5  # while a draw is being computed, the page asks again this often
+
+
 @staff_area("assemblies")
 @require_GET
+@vary_on_headers("HX-Request")
 def assembly_panel(request, pk: int) -> HttpResponse:
     """The panel draw: the quotas against the pool, announce, perform with the witnesses,
-    then the panel (pseudonyms and answers), declines and replacement draws."""
-    return _panel_page(request, get_object_or_404(Assembly, pk=pk))
+    then the panel (pseudonyms and answers), declines and replacement draws. While a worker
+    computes a draw the page says so and refreshes itself."""
+    assembly = get_object_or_404(Assembly, pk=pk)
+    if request.htmx and request.GET.get("poll"):
+        overview = selectors.assembly_panel_overview(assembly)
+        still = any(
+            draw is not None and services.draw_computing(draw)
+            for draw in (overview.draw, overview.open_replacement)
+        )
+        if not still:
+            return HttpResponseClientRefresh()  # computed: the whole page anew
+    return _panel_page(request, assembly)
 
 
 @staff_area("assemblies")
@@ -219,16 +237,12 @@ def _announced_draw(assembly: Assembly) -> PublicDraw | None:
     )
 
 
-@staff_area("assemblies")
-@require_POST
-def assembly_panel_perform(request, pk: int) -> HttpResponse:
-    """Perform the announced panel draw: the witness value and names, read back to the
-    witnesses first (the confirmation step), then the draw."""
-    assembly = get_object_or_404(Assembly, pk=pk)
+def _perform(request, assembly: Assembly, draw: PublicDraw | None, perform) -> HttpResponse:
+    """The witness value and names, read back to the witnesses first (the confirmation
+    step), then PERFORM (a service) fixes the seed and a worker computes the draw."""
     form = PerformForm(request.POST)
-    draw = _announced_draw(assembly)
     if draw is None:
-        problems = [_("There is no announced panel draw to perform.")]
+        problems = [_("There is no announced draw to perform.")]
         return _panel_page(request, assembly, problems=problems, status=400)
     if not form.is_valid():
         return _panel_page(request, assembly, perform_form=form, status=400)
@@ -238,7 +252,7 @@ def assembly_panel_perform(request, pk: int) -> HttpResponse:
     if not form.cleaned_data["confirmed"]:
         return _panel_page(request, assembly, perform_form=form, confirm=True)
     try:
-        draw = services.panel_draw_perform(
+        draw = perform(
             by=request.user,
             draw=draw,
             witness_value=form.cleaned_data["witness_value"],
@@ -259,16 +273,64 @@ def assembly_panel_perform(request, pk: int) -> HttpResponse:
     except NotAllowed as exc:
         form.add_error(None, str(exc))
         return _panel_page(request, assembly, perform_form=form, status=400)
-    count = len(draw.result.get("selected") or [])
-    messages.success(
-        request,
-        ngettext(
-            "The panel has been drawn: %(count)s member.",
-            "The panel has been drawn: %(count)s members.",
-            count,
+    draw.refresh_from_db()
+    selected = draw.result.get("selected") or []
+    if services.draw_void(draw):
+        messages.error(request, _("The draw has been performed, but no panel meets the quotas."))
+    elif draw.result and draw.kind == PublicDraw.Kind.PANEL:
+        messages.success(
+            request,
+            ngettext(
+                "The panel has been drawn: %(count)s member.",
+                "The panel has been drawn: %(count)s members.",
+                len(selected),
+            )
+            % {"count": len(selected)},
         )
-        % {"count": count},
+    elif draw.result:
+        messages.success(
+            request,
+            _("Replacement draw %(number)s: %(pseudonyms)s joined the panel.")
+            % {"number": draw.number, "pseudonyms": ", ".join(selected)},
+        )
+    else:
+        messages.success(
+            request,
+            _("The draw has been performed with seed %(seed)s. The outcome is being computed.")
+            % {"seed": draw.seed},
+        )
+    return redirect("staff:assembly_panel", pk=assembly.pk)
+
+
+@staff_area("assemblies")
+@require_POST
+def assembly_panel_perform(request, pk: int) -> HttpResponse:
+    """Perform the announced panel draw in front of the witnesses."""
+    assembly = get_object_or_404(Assembly, pk=pk)
+    return _perform(request, assembly, _announced_draw(assembly), services.panel_draw_perform)
+
+
+@staff_area("assemblies")
+@require_POST
+def assembly_panel_restart(request, pk: int) -> HttpResponse:
+    """Start computing a performed draw again when its worker was lost (same seed, same
+    outcome)."""
+    assembly = get_object_or_404(Assembly, pk=pk)
+    draw_pk = request.POST.get("draw", "")
+    draw = (
+        PublicDraw.objects.filter(assembly=assembly, pk=int(draw_pk)).first()
+        if draw_pk.isdigit() and len(draw_pk) < 12
+        else None
     )
+    if draw is None:
+        problems = [_("This page was out of date. Look at the panel again, then try again.")]
+        return _panel_page(request, assembly, problems=problems, status=400)
+    try:
+        services.draw_compute_restart(by=request.user, draw=draw)
+    except (ValidationError, NotAllowed) as exc:
+        problems = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        return _panel_page(request, assembly, problems=problems, status=400)
+    messages.success(request, _("The computation has been started again."))
     return redirect("staff:assembly_panel", pk=assembly.pk)
 
 
@@ -295,23 +357,33 @@ def assembly_panel_decline(request, pk: int, participant_pk: int) -> HttpRespons
 
 @staff_area("assemblies")
 @require_POST
-def assembly_panel_replace(request, pk: int) -> HttpResponse:
-    """Draw replacements for the open seats, keeping the panel draw's quotas."""
+def assembly_panel_replacement_announce(request, pk: int) -> HttpResponse:
+    """Announce a replacement draw for the open seats: its commitment is public at once."""
     assembly = get_object_or_404(Assembly, pk=pk)
-    form = ReplacementForm(request.POST)
-    if not form.is_valid():
-        problems = [_("This page was out of date. Look at the panel again, then try again.")]
-        return _panel_page(request, assembly, problems=problems, status=400)
     try:
-        draw = services.replacement_draw(
-            by=request.user, assembly=assembly, number=form.cleaned_data["number"]
-        )
+        draw = services.replacement_draw_announce(by=request.user, assembly=assembly)
     except (ValidationError, NotAllowed) as exc:
         problems = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
         return _panel_page(request, assembly, problems=problems, status=400)
     messages.success(
         request,
-        _("Replacement draw %(number)s: %(pseudonyms)s joined the panel.")
-        % {"number": draw.number, "pseudonyms": ", ".join(draw.result.get("selected") or [])},
+        _(
+            "Replacement draw %(number)s has been announced. Publish its commitment now: "
+            "%(commitment)s"
+        )
+        % {"number": draw.number, "commitment": draw.commitment},
     )
     return redirect("staff:assembly_panel", pk=assembly.pk)
+
+
+@staff_area("assemblies")
+@require_POST
+def assembly_panel_replacement_perform(request, pk: int) -> HttpResponse:
+    """Perform the announced replacement draw in front of the witnesses."""
+    assembly = get_object_or_404(Assembly, pk=pk)
+    draw = (
+        PublicDraw.objects.filter(assembly=assembly, kind=PublicDraw.Kind.REPLACEMENT, seed="")
+        .order_by("-number")
+        .first()
+    )
+    return _perform(request, assembly, draw, services.replacement_draw_perform)

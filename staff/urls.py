@@ -237,8 +237,18 @@ urlpatterns = [
         name="assembly_panel_decline",
     ),
     path(
-        "burgerberaad/<int:pk>/panel/vervangers/",
-        assembly_panel_views.assembly_panel_replace,
-        name="assembly_panel_replace",
+        "burgerberaad/<int:pk>/panel/vervangers/aankondigen/",
+        assembly_panel_views.assembly_panel_replacement_announce,
+        name="assembly_panel_replacement_announce",
+    ),
+    path(
+        "burgerberaad/<int:pk>/panel/vervangers/loten/",
+        assembly_panel_views.assembly_panel_replacement_perform,
+        name="assembly_panel_replacement_perform",
+    ),
+    path(
+        "burgerberaad/<int:pk>/panel/opnieuw-berekenen/",
+        assembly_panel_views.assembly_panel_restart,
+        name="assembly_panel_restart",
     ),
 ]

@@ -6,6 +6,8 @@ commitment and the pool's hash and size. After: the secret, the witness value an
 witnesses, the seed, the algorithm and, for a panel or replacement draw, the pool as
 pseudonyms with their answers, the quotas and the result. For the invitation lottery never
 the pool (the register's addresses): its size and hash, the number drawn, the seed.
+A panel or replacement draw is public with its seed while a worker computes its outcome
+("computing": true, an empty result).
 """
 
 from django.db.models import QuerySet
@@ -65,4 +67,7 @@ def draw_publication(draw: PublicDraw) -> dict:
         return data
     data["inputs"] = draw.inputs
     data["result"] = draw.result
+    # The seed is public as soon as it is fixed; the worker's outcome follows (a panel, or
+    # {"infeasible": [why]} for a void draw).
+    data["computing"] = not draw.result
     return data

@@ -3,9 +3,11 @@ of the pool: the features and their answers (two), the register's households, th
 (pseudonyms, states and answers only: the staff's panel page shows no names), the draws.
 
 Before the panel draw it says how many people gave each answer against the quotas; once
-announced, the announcement (and whether the quotas changed since); once drawn, the panel
-with every member's answers, who declined, the open seats, the replacement draws, and per
-answer the panel's count against the quotas the draw was made with.
+announced, the announcement (and whether the quotas changed since); while a worker computes
+it, that; when the solver found its quotas infeasible, why (the draw is void: announce
+again); once drawn, the panel with every member's answers, who declined, the open seats,
+the replacement draws (at most one open: announced or being computed), and per answer the
+panel's count against the quotas the draw was made with.
 """
 
 from dataclasses import dataclass, field
@@ -61,15 +63,31 @@ class PanelOverview:
 
     @property
     def performed(self) -> bool:
-        return self.draw is not None and bool(self.draw.seed)
+        """The panel has been drawn: its draw has a panel as its outcome."""
+        return self.draw is not None and bool(self.draw.result) and not self.void
+
+    @property
+    def computing(self) -> bool:
+        """The panel draw was performed and a worker is computing its outcome."""
+        return self.draw is not None and bool(self.draw.seed) and not self.draw.result
+
+    @property
+    def void(self) -> bool:
+        """The latest panel draw was performed, but no panel meets its quotas."""
+        return self.draw is not None and bool((self.draw.result or {}).get("infeasible"))
+
+    @property
+    def open_replacement(self) -> PublicDraw | None:
+        """The replacement draw announced or being computed, if any (one at a time)."""
+        return next((draw for draw in self.replacements if not draw.result), None)
+
+    @property
+    def replacements_done(self) -> list[PublicDraw]:
+        return [draw for draw in self.replacements if draw.result]
 
     @property
     def open_seats(self) -> int:
         return max(self.panel_size - len(self.members), 0) if self.performed else 0
-
-    @property
-    def next_replacement(self) -> int:
-        return max((draw.number for draw in self.replacements), default=0) + 1
 
     @property
     def quotas_hold(self) -> bool:
@@ -135,8 +153,7 @@ def assembly_panel_overview(assembly: Assembly) -> PanelOverview:
         ).order_by("number", "id")
     )
     panel_draws = [draw for draw in draws if draw.kind == PublicDraw.Kind.PANEL]
-    performed = [draw for draw in panel_draws if draw.seed]
-    draw = performed[-1] if performed else (panel_draws[-1] if panel_draws else None)
+    draw = panel_draws[-1] if panel_draws else None  # none is announced after a panel
     quotas = current_quotas(features)
     pool = _counted(features, (p.features for p in people if p.state in POOL_STATES), households)
     overview = PanelOverview(

@@ -57,7 +57,7 @@ def quotas_locked_reason(assembly: Assembly) -> str | None:
         }
     drawn = PublicDraw.objects.filter(
         assembly=assembly, kind=PublicDraw.Kind.PANEL, drawn_at__isnull=False
-    )
+    ).exclude(result__has_key="infeasible")  # a void draw: the quotas are to be changed
     if drawn.exists():
         return _("The panel has been drawn: its quotas can no longer change.")
     return None

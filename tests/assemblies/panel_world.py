@@ -177,3 +177,25 @@ def performed_invitation_draw(by, *, slug="brug", households=20, letters=5) -> P
             code_hash=f"{draw.pk:08d}{position:056d}",
         )
     return draw
+
+
+def perform(by, draw, *, witness_value=WITNESS_VALUE, witnesses=WITNESSES):
+    """Perform an announced panel or replacement draw and compute it at once, as the worker
+    does once the performing commits; the draw as stored."""
+    from initiatives import services
+
+    perform_draw = (
+        services.panel_draw_perform
+        if draw.kind == PublicDraw.Kind.PANEL
+        else services.replacement_draw_perform
+    )
+    draw = perform_draw(by=by, draw=draw, witness_value=witness_value, witnesses=witnesses)
+    return services.draw_compute(draw_id=draw.pk)
+
+
+def replacement(by, assembly, *, witness_value="6 2 6"):
+    """Announce, perform and compute a replacement draw for ASSEMBLY's open seats."""
+    from initiatives import services
+
+    draw = services.replacement_draw_announce(by=by, assembly=assembly)
+    return perform(by, draw, witness_value=witness_value)

@@ -14,6 +14,7 @@ from tests.assemblies.panel_world import (
     add_participants,
     make_assembly,
     mixed_answers,
+    perform,
     performed_invitation_draw,
     ready_assembly,
 )
@@ -36,9 +37,7 @@ def assert_no_personal_data(text: str):
 def performed_panel(by, people=12):
     assembly = ready_assembly(by, people=people)
     draw = services.panel_draw_announce(by=by, assembly=assembly)
-    return services.panel_draw_perform(
-        by=by, draw=draw, witness_value=WITNESS_VALUE, witnesses=WITNESSES
-    )
+    return perform(by, draw)
 
 
 def test_the_urls():
@@ -114,20 +113,46 @@ def test_the_json_is_the_publication_and_reproduces_the_panel(client, mogelijkma
     assert verification.selected == draw.result["selected"]
 
 
-def test_a_replacement_page_explains_its_derived_seed(client, mogelijkmaker):
+def test_a_replacement_page_explains_its_own_witnessed_seed(client, mogelijkmaker):
     panel_draw = performed_panel(mogelijkmaker)
     assembly = panel_draw.assembly
     member = assembly.participants.filter(state=Participant.State.SELECTED).first()
     services.participant_decline(by=mogelijkmaker, participant=member)
-    draw = services.replacement_draw(by=mogelijkmaker, assembly=assembly)
+    announced = services.replacement_draw_announce(by=mogelijkmaker, assembly=assembly)
 
+    text = client.get(page_url(announced)).content.decode()
+    assert announced.commitment in text and announced.pool_hash in text
+    assert announced.secret not in text
+
+    draw = perform(mogelijkmaker, announced, witness_value="2 4 6")
     text = client.get(page_url(draw)).content.decode()
-    assert panel_draw.seed in text and draw.seed in text
-    assert f"{panel_draw.seed}:replacement-1" in text
+    assert draw.seed == draw_seed.seed_of(draw.secret, "2 4 6") != panel_draw.seed
+    assert draw.seed in text and draw.secret in text and draw.commitment in text
+    assert f"{draw.secret}:2 4 6" in text
     assert page_url(panel_draw) in text
     assert member.pseudonym not in text.split("Who stays")[-1].split("</p>")[0]
     assert_no_personal_data(text)
     assert verify_publication(client.get(page_url(draw, ".json")).json()).same
+
+
+def test_while_the_worker_computes_the_seed_is_public(client, mogelijkmaker):
+    assembly = ready_assembly(mogelijkmaker, people=12)
+    announced = services.panel_draw_announce(by=mogelijkmaker, assembly=assembly)
+    draw = services.panel_draw_perform(
+        by=mogelijkmaker, draw=announced, witness_value=WITNESS_VALUE, witnesses=WITNESSES
+    )  # not committed in this test: the worker was not asked
+
+    text = client.get(page_url(draw)).content.decode()
+    assert "De uitkomst wordt berekend" in text
+    assert draw.seed in text and draw.secret in text
+    data = client.get(page_url(draw, ".json")).json()
+    assert data["computing"] is True and data["seed"] == draw.seed and data["result"] == {}
+    assert not verify_publication(data).same
+
+    services.draw_compute(draw_id=draw.pk)
+    text = client.get(page_url(draw)).content.decode()
+    assert "De uitkomst wordt berekend" not in text
+    assert client.get(page_url(draw, ".json")).json()["computing"] is False
 
 
 def test_the_invitation_lottery_never_shows_the_addresses(client, mogelijkmaker):
@@ -184,11 +209,8 @@ def test_the_page_reads_a_fixed_number_of_queries(client, mogelijkmaker, django_
     small = performed_panel(mogelijkmaker, people=12)
     big_assembly = make_assembly(mogelijkmaker, slug="groot")
     add_participants(big_assembly, mixed_answers(30))
-    big = services.panel_draw_perform(
-        by=mogelijkmaker,
-        draw=services.panel_draw_announce(by=mogelijkmaker, assembly=big_assembly),
-        witness_value=WITNESS_VALUE,
-        witnesses=WITNESSES,
+    big = perform(
+        mogelijkmaker, services.panel_draw_announce(by=mogelijkmaker, assembly=big_assembly)
     )
     small_url, big_url = page_url(small), page_url(big)
     client.get(small_url)  # warm the template caches

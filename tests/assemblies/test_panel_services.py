@@ -1,5 +1,6 @@
-"""Stage 3's services (initiatives/services/assembly_panel.py): announce, perform, decline,
-replacement draws that keep the quotas."""
+"""Stage 3's services (initiatives/services/assembly_panel.py): announce, perform (the seed
+at once, the panel computed by the worker), decline, witnessed replacement draws that keep
+the quotas."""
 
 import json
 from collections import Counter
@@ -19,7 +20,9 @@ from tests.assemblies.panel_world import (
     add_participants,
     make_assembly,
     mixed_answers,
+    perform,
     ready_assembly,
+    replacement,
 )
 
 pytestmark = pytest.mark.django_db
@@ -27,9 +30,7 @@ pytestmark = pytest.mark.django_db
 
 def announce_and_perform(by, assembly, witness_value=WITNESS_VALUE):
     draw = services.panel_draw_announce(by=by, assembly=assembly)
-    return services.panel_draw_perform(
-        by=by, draw=draw, witness_value=witness_value, witnesses=WITNESSES
-    )
+    return perform(by, draw, witness_value=witness_value)
 
 
 def panel_of(assembly) -> list[Participant]:
@@ -112,9 +113,17 @@ def test_perform_selects_the_panel_from_the_frozen_inputs(mogelijkmaker, manager
         by=manager, draw=draw, witness_value="  3 1  4 1 5 ", witnesses=WITNESSES
     )
 
+    # The seed is fixed and stored at once; the panel is the worker's.
+    draw.refresh_from_db()
     assert draw.witness_value == "3 1 4 1 5"
     assert draw.seed == draw_seed.seed_of(draw.secret, "3 1 4 1 5")
     assert draw.drawn_by == manager and draw.drawn_at
+    assert draw.result == {} and services.draw_computing(draw)
+    assert not panel_of(assembly)
+    assembly.refresh_from_db()
+    assert assembly.stage == Assembly.Stage.SELECTING
+
+    draw = services.draw_compute(draw_id=draw.pk)
     assert draw.algorithm == sortition.ALGORITHM
     assert draw.algorithm_version == sortition.library_version()
     expected = select_from_inputs(draw.inputs, draw.seed)
@@ -152,31 +161,74 @@ def test_perform_checks_the_witness_fields_and_is_done_once(mogelijkmaker):
         )
 
 
-def test_quotas_only_the_solver_finds_impossible_store_nothing(mogelijkmaker):
-    """All young people are men: two young seats and three women leave one man's seat."""
+def solver_only_infeasible(by):
+    """All young people are men: two young seats and three women leave one man's seat.
+    Every quota on its own can be met, so only the solver finds out."""
     quotas = {
         "leeftijd": {"jong": (2, 4), "oud": (0, 4)},
         "gender": {"vrouw": (3, 4), "man": (0, 1)},
     }
-    assembly = make_assembly(mogelijkmaker, quotas=quotas, panel_size=4)
+    assembly = make_assembly(by, quotas=quotas, panel_size=4)
     add_participants(
         assembly,
         [{"leeftijd": "jong", "gender": "man"}] * 4
         + [{"leeftijd": "oud", "gender": "vrouw"}] * 4
         + [{"leeftijd": "oud", "gender": "man"}] * 4,
     )
+    return assembly
+
+
+def test_quotas_only_the_solver_finds_impossible_make_the_draw_void(mogelijkmaker):
+    assembly = solver_only_infeasible(mogelijkmaker)
     draw = services.panel_draw_announce(by=mogelijkmaker, assembly=assembly)
+    with translation.override("en"):
+        draw = perform(mogelijkmaker, draw)
+
+    text = " ".join(draw.result["infeasible"])
+    assert "leeftijd: jong" in text or "gender: man" in text or "gender: vrouw" in text
+    assert set(draw.result) == {"infeasible"} and services.draw_void(draw)
+    assert draw.seed and draw.witness_value == WITNESS_VALUE  # stays public, void
+    assert not panel_of(assembly)
+    assembly.refresh_from_db()
+    assert assembly.stage == Assembly.Stage.SELECTING
+    # Staff change the quotas and announce a new draw.
+    assert services.quotas_locked_reason(assembly) is None
+    again = services.panel_draw_announce(by=mogelijkmaker, assembly=assembly)
+    assert again.number == 2
+    # Computing again changes nothing: a draw with a result is never recomputed.
+    assert services.draw_compute(draw_id=draw.pk).result == draw.result
+
+
+def test_quotas_plainly_impossible_are_refused_at_perform_and_nothing_stored(mogelijkmaker):
+    assembly = ready_assembly(mogelijkmaker, people=12)
+    draw = services.panel_draw_announce(by=mogelijkmaker, assembly=assembly)
+    inputs = dict(draw.inputs, panel_size=40)  # more seats than people: quota_problems
+    PublicDraw.objects.filter(pk=draw.pk).update(inputs=inputs)
+    draw.refresh_from_db()
     with translation.override("en"), pytest.raises(ValidationError) as excinfo:
         services.panel_draw_perform(
             by=mogelijkmaker, draw=draw, witness_value=WITNESS_VALUE, witnesses=WITNESSES
         )
-    text = " ".join(excinfo.value.messages)
-    assert "leeftijd: jong" in text or "gender: man" in text or "gender: vrouw" in text
+    assert "only 12 people are in the pool" in " ".join(excinfo.value.messages)
     draw.refresh_from_db()
     assert (draw.seed, draw.witness_value, draw.result) == ("", "", {})
-    assert not panel_of(assembly)
-    assembly.refresh_from_db()
-    assert assembly.stage == Assembly.Stage.SELECTING
+
+
+def test_computing_is_idempotent(mogelijkmaker):
+    assembly = ready_assembly(mogelijkmaker, people=12)
+    draw = services.panel_draw_perform(
+        by=mogelijkmaker,
+        draw=services.panel_draw_announce(by=mogelijkmaker, assembly=assembly),
+        witness_value=WITNESS_VALUE,
+        witnesses=WITNESSES,
+    )
+    first = services.draw_compute(draw_id=draw.pk)
+    selected_by = dict(assembly.participants.values_list("pseudonym", "selected_by"))
+    PublicDraw.objects.filter(pk=draw.pk).update(result={**first.result, "selected": ["X"]})
+    again = services.draw_compute(draw_id=draw.pk)
+    assert again.result["selected"] == ["X"]  # not computed again
+    assert dict(assembly.participants.values_list("pseudonym", "selected_by")) == selected_by
+    assert services.draw_compute(draw_id=999_999) is None
 
 
 def test_announcing_again_before_the_draw_takes_the_next_number(mogelijkmaker):
@@ -223,21 +275,28 @@ def test_decline_only_from_the_panel(mogelijkmaker, resident):
 
 def test_quotas_hold_in_every_replacement(mogelijkmaker):
     """Decline after decline, the whole panel keeps the original quotas and one person per
-    household, and each replacement's seed is derived from the panel draw's."""
+    household; each replacement's seed comes from its own secret and witness value."""
     assembly = make_assembly(mogelijkmaker)
     homes = [i // 2 if i < 12 else i for i in range(30)]  # six households of two
     add_participants(assembly, mixed_answers(30, seed=5), households=homes)
     panel_draw = announce_and_perform(mogelijkmaker, assembly)
+    seeds = {panel_draw.seed}
 
     for number in range(1, 6):
         panel = sorted(panel_of(assembly), key=lambda p: p.pseudonym)
         leaving = panel[(number * 7) % len(panel)]
         services.participant_decline(by=mogelijkmaker, participant=leaving)
-        draw = services.replacement_draw(by=mogelijkmaker, assembly=assembly, number=number)
+        announced = services.replacement_draw_announce(by=mogelijkmaker, assembly=assembly)
+        assert (announced.seed, announced.result) == ("", {})
+        assert announced.commitment == draw_seed.commitment(announced.secret)
+        assert announced.pool_hash == draw_seed.pool_hash(announced.inputs["pool"])
+        draw = perform(mogelijkmaker, announced, witness_value=f"{number} 6")
 
         assert (draw.kind, draw.number) == (PublicDraw.Kind.REPLACEMENT, number)
-        assert draw.seed == sortition.replacement_seed(panel_draw.seed, number)
-        assert draw.inputs["panel_seed"] == panel_draw.seed
+        assert draw.seed == draw_seed.seed_of(draw.secret, f"{number} 6")
+        assert draw.seed not in seeds
+        seeds.add(draw.seed)
+        assert "panel_seed" not in draw.inputs
         assert draw.inputs["panel_size"] == 1
         assert leaving.pseudonym not in {e["pseudonym"] for e in draw.inputs["pool"]}
         new_panel = panel_of(assembly)
@@ -247,7 +306,22 @@ def test_quotas_hold_in_every_replacement(mogelijkmaker):
         assert max(homes_on_panel.values()) == 1
         (newcomer,) = [p for p in new_panel if p.selected_by == draw]
         assert draw.result["selected"] == [newcomer.pseudonym]
-        assert draw.pool_hash == draw_seed.pool_hash(draw.inputs["pool"])
+        assert draw.result["selected"] == select_from_inputs(draw.inputs, draw.seed).selected
+
+
+def test_a_replacement_is_not_known_before_its_witness_value(mogelijkmaker):
+    """The seed depends on the witness value chosen after the announcement: different
+    values draw different people, so a false decline cannot pick who comes in."""
+    assembly = make_assembly(mogelijkmaker, quotas={}, panel_size=2)
+    add_participants(assembly, [{}] * 40)
+    announce_and_perform(mogelijkmaker, assembly)
+    services.participant_decline(by=mogelijkmaker, participant=panel_of(assembly)[0])
+    draw = services.replacement_draw_announce(by=mogelijkmaker, assembly=assembly)
+    drawn = {
+        tuple(select_from_inputs(draw.inputs, draw_seed.seed_of(draw.secret, value)).selected)
+        for value in ("1", "2", "3", "4", "5", "6")
+    }
+    assert len(drawn) >= 3
 
 
 def test_replacement_pool_leaves_out_the_households_on_the_panel(mogelijkmaker):
@@ -256,7 +330,7 @@ def test_replacement_pool_leaves_out_the_households_on_the_panel(mogelijkmaker):
     announce_and_perform(mogelijkmaker, assembly)
     panel = panel_of(assembly)
     services.participant_decline(by=mogelijkmaker, participant=panel[0])
-    draw = services.replacement_draw(by=mogelijkmaker, assembly=assembly)
+    draw = replacement(mogelijkmaker, assembly)
     kept_home = panel[1].invitation_id
     housemates = set(
         assembly.participants.filter(invitation_id=kept_home).values_list("pseudonym", flat=True)
@@ -275,21 +349,63 @@ def test_replacement_pool_leaves_out_the_households_on_the_panel(mogelijkmaker):
 def test_replacement_refusals(mogelijkmaker, resident):
     assembly = ready_assembly(mogelijkmaker, people=12)
     with pytest.raises(ValidationError):  # no panel yet
-        services.replacement_draw(by=mogelijkmaker, assembly=assembly)
-    announce_and_perform(mogelijkmaker, assembly)
+        services.replacement_draw_announce(by=mogelijkmaker, assembly=assembly)
+    panel_draw = announce_and_perform(mogelijkmaker, assembly)
     with pytest.raises(ValidationError):  # the panel is complete
-        services.replacement_draw(by=mogelijkmaker, assembly=assembly)
+        services.replacement_draw_announce(by=mogelijkmaker, assembly=assembly)
     services.participant_decline(by=mogelijkmaker, participant=panel_of(assembly)[0])
     with pytest.raises(NotAllowed):
-        services.replacement_draw(by=resident, assembly=assembly)
-    with pytest.raises(ValidationError):  # not the next number
-        services.replacement_draw(by=mogelijkmaker, assembly=assembly, number=2)
-    services.replacement_draw(by=mogelijkmaker, assembly=assembly, number=1)
+        services.replacement_draw_announce(by=resident, assembly=assembly)
+    draw = services.replacement_draw_announce(by=mogelijkmaker, assembly=assembly)
+    with pytest.raises(ValidationError):  # one open at a time
+        services.replacement_draw_announce(by=mogelijkmaker, assembly=assembly)
+    with pytest.raises(NotAllowed):
+        services.replacement_draw_perform(
+            by=resident, draw=draw, witness_value="1", witnesses=WITNESSES
+        )
+    with pytest.raises(ValidationError):  # not a replacement draw
+        services.replacement_draw_perform(
+            by=mogelijkmaker, draw=panel_draw, witness_value="1", witnesses=WITNESSES
+        )
+    with pytest.raises(ValidationError) as excinfo:
+        services.replacement_draw_perform(
+            by=mogelijkmaker, draw=draw, witness_value="", witnesses=""
+        )
+    assert set(excinfo.value.message_dict) == {"witness_value", "witnesses"}
+    services.replacement_draw_perform(
+        by=mogelijkmaker, draw=draw, witness_value="1", witnesses=WITNESSES
+    )
+    with pytest.raises(ValidationError):  # still being computed: still open
+        services.replacement_draw_announce(by=mogelijkmaker, assembly=assembly)
     with pytest.raises(ValidationError):  # sent twice
-        services.replacement_draw(by=mogelijkmaker, assembly=assembly, number=1)
+        services.replacement_draw_perform(
+            by=mogelijkmaker, draw=draw, witness_value="2", witnesses=WITNESSES
+        )
+    services.draw_compute(draw_id=draw.pk)
+    with pytest.raises(ValidationError):  # the panel is complete again
+        services.replacement_draw_announce(by=mogelijkmaker, assembly=assembly)
 
 
-def test_a_replacement_that_cannot_keep_the_quotas_stores_nothing(mogelijkmaker):
+def test_a_decline_after_the_announcement_waits_for_the_next_draw(mogelijkmaker):
+    assembly = ready_assembly(mogelijkmaker, people=24)
+    announce_and_perform(mogelijkmaker, assembly)
+    first, second = panel_of(assembly)[:2]
+    services.participant_decline(by=mogelijkmaker, participant=first)
+    draw = services.replacement_draw_announce(by=mogelijkmaker, assembly=assembly)
+    services.participant_decline(by=mogelijkmaker, participant=second)
+
+    draw = perform(mogelijkmaker, draw)
+    assert draw.inputs["panel_size"] == 1 and len(draw.result["selected"]) == 1
+    assert second.pseudonym in {m["pseudonym"] for m in draw.inputs["panel_kept"]}
+    assert len(panel_of(assembly)) == 5
+    following = replacement(mogelijkmaker, assembly)
+    assert following.number == 2 and following.inputs["panel_size"] == 1
+    panel = panel_of(assembly)
+    assert len(panel) == 6
+    assert sortition.quotas_hold(QUOTAS, [p.features for p in panel], panel_size=6)
+
+
+def test_a_replacement_that_cannot_keep_the_quotas_is_refused_at_its_announcement(mogelijkmaker):
     assembly = make_assembly(mogelijkmaker)
     answers = mixed_answers(12)
     add_participants(assembly, answers)
@@ -302,6 +418,6 @@ def test_a_replacement_that_cannot_keep_the_quotas_stores_nothing(mogelijkmaker)
     add_participants(assembly, [{"leeftijd": "30-59", "gender": "man"}])
     services.participant_decline(by=mogelijkmaker, participant=leaving)
     with translation.override("en"), pytest.raises(ValidationError) as excinfo:
-        services.replacement_draw(by=mogelijkmaker, assembly=assembly)
+        services.replacement_draw_announce(by=mogelijkmaker, assembly=assembly)
     assert "'gender: vrouw'" in " ".join(excinfo.value.messages)
     assert not assembly.draws.filter(kind=PublicDraw.Kind.REPLACEMENT).exists()

@@ -13,8 +13,10 @@ from initiatives.selectors import draw_publication
 from tests.assemblies.panel_world import (
     WITNESS_VALUE,
     WITNESSES,
+    perform,
     performed_invitation_draw,
     ready_assembly,
+    replacement,
 )
 
 pytestmark = pytest.mark.django_db
@@ -40,9 +42,7 @@ def verify_refused(*args) -> tuple[str, str]:
 def panel_draw(mogelijkmaker):
     assembly = ready_assembly(mogelijkmaker, people=15)
     draw = services.panel_draw_announce(by=mogelijkmaker, assembly=assembly)
-    return services.panel_draw_perform(
-        by=mogelijkmaker, draw=draw, witness_value=WITNESS_VALUE, witnesses=WITNESSES
-    )
+    return perform(mogelijkmaker, draw)
 
 
 def published_file(client, draw, tmp_path) -> str:
@@ -66,14 +66,69 @@ def test_by_the_draws_id(panel_draw):
     assert "Loting panel-1 van vlijmen-oost" in out
 
 
-def test_a_replacement_draw(client, mogelijkmaker, panel_draw, tmp_path):
+@pytest.fixture
+def replacement_draw(mogelijkmaker, panel_draw):
     assembly = panel_draw.assembly
     member = assembly.participants.filter(state=Participant.State.SELECTED).first()
     services.participant_decline(by=mogelijkmaker, participant=member)
-    draw = services.replacement_draw(by=mogelijkmaker, assembly=assembly)
-    out = verify(published_file(client, draw, tmp_path))
+    return replacement(mogelijkmaker, assembly)
+
+
+def test_a_replacement_draw(client, replacement_draw, tmp_path):
+    out = verify(published_file(client, replacement_draw, tmp_path))
     assert SAME in out
-    assert f"  {draw.result['selected'][0]}\n" in out
+    assert f"  {replacement_draw.result['selected'][0]}\n" in out
+    # Its commitment and its own seed are checked, as for the panel draw.
+    assert out.count("✓") == 3 and "✗" not in out
+    assert "sha256(geheim)" in out.lower() or "commitment" in out.lower()
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda d: d.update(witness_value="6 6 6"),
+        lambda d: d.update(secret="0" * 64),
+        lambda d: d.update(commitment="0" * 64),
+        lambda d: d["result"].update(selected=["P-0099"]),
+    ],
+    ids=["other-witness", "other-secret", "other-commitment", "other-panel"],
+)
+def test_a_tampered_replacement_does_not_verify(replacement_draw, tmp_path, tamper):
+    data = json.loads(json.dumps(draw_publication(replacement_draw)))
+    tamper(data)
+    path = tmp_path / "tampered.json"
+    path.write_text(json.dumps(data))
+    out, error = verify_refused(str(path))
+    assert NOT_SAME in out
+    assert "niet" in error
+
+
+def test_a_void_draw_verifies_as_void(client, mogelijkmaker, tmp_path):
+    from tests.assemblies.test_panel_services import solver_only_infeasible
+
+    assembly = solver_only_infeasible(mogelijkmaker)
+    draw = perform(mogelijkmaker, services.panel_draw_announce(by=mogelijkmaker, assembly=assembly))
+    assert services.draw_void(draw)
+    out = verify(published_file(client, draw, tmp_path))
+    assert SAME in out and "✗" not in out
+    # A void draw published with a panel does not verify.
+    data = json.loads(json.dumps(draw_publication(draw)))
+    data["result"] = {"selected": ["P-0001"]}
+    path = tmp_path / "tampered.json"
+    path.write_text(json.dumps(data))
+    assert NOT_SAME in verify_refused(str(path))[0]
+
+
+def test_a_draw_being_computed_does_not_verify_yet(client, mogelijkmaker, tmp_path):
+    assembly = ready_assembly(mogelijkmaker, people=12)
+    draw = services.panel_draw_perform(
+        by=mogelijkmaker,
+        draw=services.panel_draw_announce(by=mogelijkmaker, assembly=assembly),
+        witness_value=WITNESS_VALUE,
+        witnesses=WITNESSES,
+    )
+    out, _error = verify_refused(published_file(client, draw, tmp_path))
+    assert NOT_SAME in out and "berekend" in out
 
 
 @pytest.mark.parametrize(

@@ -278,16 +278,6 @@ def test_replacement_quotas_leave_what_the_kept_members_do_not_fill():
     }
 
 
-def test_replacement_seed_is_derived_from_the_panel_seed():
-    import hashlib
-
-    assert (
-        sortition.replacement_seed(SEED, 2)
-        == hashlib.sha256(f"{SEED}:replacement-2".encode()).hexdigest()
-    )
-    assert sortition.replacement_seed(SEED, 1) != sortition.replacement_seed(SEED, 2)
-
-
 def test_the_draw_from_the_distribution_follows_the_running_sum():
     distribution = [(["B"], 0.5), (["A"], 0.5)]
     picks = Counter(

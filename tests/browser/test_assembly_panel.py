@@ -1,8 +1,9 @@
 """The panel of a citizens' assembly in Chromium (issue 18): a MogelijkMaker sets the quotas
 (a proportional suggestion, one changed by hand, a refusal beside its field), announces the
-panel draw, performs it with the witness value and names read back first, sees the panel by
-pseudonym; a member declines and a replacement draw fills the seat with the quotas kept.
-Every page gets an axe check."""
+panel draw, performs it with the witness value and names read back first, sees the page
+say the draw is being computed until the worker is done (htmx, no reload), then the panel by
+pseudonym; a member declines, and a replacement draw, announced and witnessed like the
+panel draw, fills the seat with the quotas kept. Every page gets an axe check."""
 
 import re
 
@@ -10,8 +11,9 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from initiatives import sortition
+from initiatives import services, sortition
 from initiatives.assembly_models import Participant, PublicDraw
+from initiatives.services import assembly_panel
 from tests.assembly_panel_world import make_assembly, register_many
 from tests.browser.conftest import DESKTOP, check_accessibility
 from tests.browser.test_staff_flows import staff_sign_in
@@ -28,7 +30,7 @@ def site(live_server, settings):
     return live_server.url
 
 
-def test_staff_draw_a_panel_and_a_replacement(site, pages):
+def test_staff_draw_a_panel_and_a_replacement(site, pages, monkeypatch):
     enabler = StaffFactory(
         email="sanne@heusden.example", full_name="Sanne de Vries", roles=[Role.ENABLER]
     )
@@ -89,8 +91,16 @@ def test_staff_draw_a_panel_and_a_replacement(site, pages):
     expect(staff.locator("#confirm-witness-value")).to_have_text("3 5 1 6")
     check_accessibility(staff, "assembly-panel-6-confirm")
     assert not Participant.objects.filter(state=Participant.State.SELECTED).exists()
+    # The worker is slow today: the page says the draw is being computed, and follows it.
+    asked = []
+    monkeypatch.setattr(assembly_panel, "draw_compute_request", lambda draw: asked.append(draw))
     staff.get_by_role("button", name="Klopt: loot het panel nu").click()
-    expect(staff.get_by_text("Het panel is geloot: 6 leden.")).to_be_visible()
+    expect(staff.get_by_role("heading", name="De loting wordt berekend…")).to_be_visible()
+    expect(staff.get_by_text("De uitkomst wordt berekend.", exact=False)).to_be_visible()
+    draw.refresh_from_db()
+    assert draw.seed and [d.pk for d in asked] == [draw.pk]
+    check_accessibility(staff, "assembly-panel-6b-computing")
+    services.draw_compute(draw_id=draw.pk)  # the worker is done; the page reloads itself
     expect(staff.locator("#quotas-verdict")).to_have_text("Het panel voldoet aan elk quotum.")
     members = list(assembly.participants.filter(state=Participant.State.SELECTED))
     assert len(members) == 6
@@ -105,13 +115,22 @@ def test_staff_draw_a_panel_and_a_replacement(site, pages):
     expect(staff.get_by_text(f"{leaving.pseudonym} heeft bedankt")).to_be_visible()
     expect(staff.get_by_text("1 plaats is open.", exact=False)).to_be_visible()
     check_accessibility(staff, "assembly-panel-8-declined")
-    staff.get_by_role("button", name="Loot vervangers").click()
+    monkeypatch.undo()  # the worker is quick again
+    staff.get_by_role("button", name="Vervangende loting aankondigen").click()
+    replacement = PublicDraw.objects.get(assembly=assembly, kind=PublicDraw.Kind.REPLACEMENT)
+    expect(staff.locator("#replacement-commitment")).to_have_text(replacement.commitment)
+    check_accessibility(staff, "assembly-panel-9-replacement-announced")
+    staff.get_by_label("Waarde van de getuigen").fill("6 6 2")
+    staff.get_by_label("Namen van de getuigen").fill("Fatma Demir")
+    staff.get_by_role("button", name="Volgende: controleren met de getuigen").click()
+    expect(staff.locator("#confirm-witness-value")).to_have_text("6 6 2")
+    staff.get_by_role("button", name="Klopt: loot de vervangers nu").click()
     expect(
         staff.get_by_text(re.compile(r"Vervangende loting 1: P-\d{4} is bij het panel"))
     ).to_be_visible()
     expect(staff.get_by_text("Elke plaats is bezet.")).to_be_visible()
     expect(staff.locator("#quotas-verdict")).to_have_text("Het panel voldoet aan elk quotum.")
-    check_accessibility(staff, "assembly-panel-9-replaced")
+    check_accessibility(staff, "assembly-panel-10-replaced")
     panel = assembly.participants.filter(state=Participant.State.SELECTED)
     assert panel.count() == 6 and leaving not in panel
     assert sortition.quotas_hold(draw.inputs["quotas"], [p.features for p in panel], panel_size=6)

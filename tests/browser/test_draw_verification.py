@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from accounts.roles import Role
 from initiatives import services
 from initiatives.assembly_models import Participant
+from initiatives.services import assembly_panel
 from tests.assemblies.panel_world import (
     WITNESS_VALUE,
     WITNESSES,
@@ -22,7 +23,7 @@ from tests.factories import StaffFactory
 pytestmark = pytest.mark.browser
 
 
-def test_anyone_checks_the_panel_draw(live_server, pages):
+def test_anyone_checks_the_panel_draw(live_server, pages, monkeypatch):
     staff = StaffFactory(email="sanne@heusden.example", roles=[Role.ENABLER])
     assembly = ready_assembly(staff, people=14)
     draw = services.panel_draw_announce(by=staff, assembly=assembly)
@@ -37,9 +38,17 @@ def test_anyone_checks_the_panel_draw(live_server, pages):
     assert draw.secret not in phone.content()
     check_accessibility(phone, "draw-announced")
 
+    # Performed: the seed is public while the worker computes the panel.
+    monkeypatch.setattr(assembly_panel, "draw_compute_request", lambda draw: False)
     draw = services.panel_draw_perform(
         by=staff, draw=draw, witness_value=WITNESS_VALUE, witnesses=WITNESSES
     )
+    phone.reload()
+    expect(phone.get_by_role("heading", name="De uitkomst wordt berekend")).to_be_visible()
+    expect(phone.get_by_text(draw.seed).first).to_be_visible()
+    check_accessibility(phone, "draw-computing")
+    monkeypatch.undo()
+    draw = services.draw_compute(draw_id=draw.pk)
     phone.reload()
     expect(phone.get_by_role("heading", level=1)).to_contain_text("Panelloting 1")
     expect(phone.get_by_text(draw.secret).first).to_be_visible()
@@ -63,16 +72,24 @@ def test_anyone_checks_the_panel_draw(live_server, pages):
         desk.get_by_role("link", name=live_server.url + "/burgerberaad/").click()
     assert response.value.json()["result"]["selected"] == draw.result["selected"]
 
-    # Someone declines; the replacement's page says where its seed came from.
+    # Someone declines; the replacement draw is announced, then witnessed like the panel's.
     member = assembly.participants.filter(state=Participant.State.SELECTED).first()
     services.participant_decline(by=staff, participant=member)
-    services.replacement_draw(by=staff, assembly=assembly)
+    replacement = services.replacement_draw_announce(by=staff, assembly=assembly)
     desk.goto(live_server.url + reverse("assembly_draws:list", args=[assembly.slug]))
     check_accessibility(desk, "draw-list")
     desk.get_by_role("link", name="Vervangingsloting 1").click()
+    expect(desk.get_by_text(replacement.commitment)).to_be_visible()
+    assert replacement.secret not in desk.content()
+    check_accessibility(desk, "draw-replacement-announced")
+    services.replacement_draw_perform(
+        by=staff, draw=replacement, witness_value="2 5", witnesses=WITNESSES
+    )
+    desk.reload()
     expect(desk.get_by_role("heading", name="Wie in het panel blijft")).to_be_visible()
+    expect(desk.get_by_text(replacement.secret).first).to_be_visible()
     check_accessibility(desk, "draw-replacement")
-    desk.get_by_role("link", name="Zo is het startgetal van de panelloting gemaakt").click()
+    desk.get_by_role("link", name="De loting van het panel").click()
     expect(desk).to_have_url(phone.url)
     assert not pages.errors
 

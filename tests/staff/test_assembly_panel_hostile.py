@@ -69,5 +69,12 @@ def test_panel_forms(world, assembly, data):
     member = assembly.participants.filter(state=Participant.State.SELECTED).first()
     someone = member or assembly.participants.first()
     send(client, "staff panel decline", f"{base}{someone.pk}/bedankt/", **data.draw(bodies({})))
-    number = {"number": ["1", "2", "", "-1", "een", "9" * 40]}
-    send(client, "staff panel replace", base + "vervangers/", **data.draw(bodies(number)))
+    send(client, "staff replacement announce", base + "vervangers/aankondigen/", **{})
+    send(
+        client,
+        "staff replacement perform",
+        base + "vervangers/loten/",
+        **data.draw(bodies(perform)),
+    )
+    restart = {"draw": ["1", "", "-1", "een", "9" * 40, str(someone.pk)]}
+    send(client, "staff panel restart", base + "opnieuw-berekenen/", **data.draw(bodies(restart)))

@@ -200,7 +200,9 @@ EXPECTED: dict[str, Expect] = {
     "assembly_panel_announce": _may(ENABLER, MANAGER, get=NOT_ALLOWED, post=INVALID),
     "assembly_panel_perform": _may(ENABLER, MANAGER, get=NOT_ALLOWED, post=INVALID),
     "assembly_panel_decline": _may(ENABLER, MANAGER, get=NOT_ALLOWED, post=Answer(404)),
-    "assembly_panel_replace": _may(ENABLER, MANAGER, get=NOT_ALLOWED, post=INVALID),
+    "assembly_panel_replacement_announce": _may(ENABLER, MANAGER, get=NOT_ALLOWED, post=INVALID),
+    "assembly_panel_replacement_perform": _may(ENABLER, MANAGER, get=NOT_ALLOWED, post=INVALID),
+    "assembly_panel_restart": _may(ENABLER, MANAGER, get=NOT_ALLOWED, post=INVALID),
 }
 
 # Steps of signing in, open to everyone or to every signed-in staff member whatever their

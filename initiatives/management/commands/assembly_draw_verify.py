@@ -120,6 +120,8 @@ class Command(BaseCommand):
             self._check(label, ok)
         for problem in verification.problems:
             self._line("✗ " + problem)
+        if verification.void:
+            self._check(_("The re-run finds no panel that meets the quotas either"), True)
         if verification.selected:
             self._line(_("Panel (%(count)s people):") % {"count": len(verification.selected)})
             for pseudonym in verification.selected:
