@@ -164,9 +164,12 @@ class FeatureForm(NLDesignFormMixin, forms.Form):
         }
 
 
-class DrawPerformForm(NLDesignFormMixin, forms.Form):
+class WitnessForm(NLDesignFormMixin, forms.Form):
+    """What the witnesses chose, for every draw: the invitation lottery, the panel draw and
+    a replacement draw (read back to them in a step to check before the draw is done)."""
+
     witness_value = forms.CharField(
-        label=_("The witnesses' value"),
+        label=_("Witness value"),
         max_length=100,
         help_text=_(
             "The value chosen in front of the witnesses now, for example the numbers of five "
@@ -186,4 +189,5 @@ class DrawPerformForm(NLDesignFormMixin, forms.Form):
             "max_length": TOO_LONG,
         },
     )
+    # Sent by the confirmation step's button: the values have been read out and checked.
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)

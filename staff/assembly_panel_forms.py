@@ -4,7 +4,7 @@ are in initiatives.services (assembly_quotas, assembly_panel)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import TOO_LONG, NLDesignFormMixin
+from config.forms import NLDesignFormMixin
 from initiatives import services
 from initiatives.selectors import FeatureCounts
 
@@ -85,28 +85,3 @@ class QuotasForm(NLDesignFormMixin, forms.Form):
     def typed(self) -> dict[str, str]:
         """What was typed in every quota field, as typed (to show it again unchanged)."""
         return {name: self.data.get(name, "")[:20] for name in self.fields if name != "source"}
-
-
-class PerformForm(NLDesignFormMixin, forms.Form):
-    witness_value = forms.CharField(
-        label=_("Witness value"),
-        max_length=100,
-        help_text=_(
-            "Chosen in front of the witnesses just now: the dice thrown, a number called out."
-        ),
-        error_messages={
-            "required": _("Fill in the value the witnesses chose."),
-            "max_length": TOO_LONG,
-        },
-    )
-    witnesses = forms.CharField(
-        label=_("Witnesses' names"),
-        max_length=300,
-        help_text=_("Everyone who saw the value being chosen, separated by commas."),
-        error_messages={
-            "required": _("Fill in who witnessed the draw."),
-            "max_length": TOO_LONG,
-        },
-    )
-    # Sent by the confirmation step's button: the values have been read out and checked.
-    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)

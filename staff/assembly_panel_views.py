@@ -21,7 +21,8 @@ from initiatives import selectors, services
 from initiatives.assembly_models import Assembly, Participant, PublicDraw
 from initiatives.exceptions import NotAllowed
 from initiatives.selectors import FeatureCounts
-from staff.assembly_panel_forms import SOURCE_POOL, SOURCE_REGISTER, PerformForm, QuotasForm
+from staff.assembly_forms import WitnessForm
+from staff.assembly_panel_forms import SOURCE_POOL, SOURCE_REGISTER, QuotasForm
 from staff.permissions import staff_area
 
 
@@ -157,7 +158,7 @@ def _panel_page(
     request,
     assembly: Assembly,
     *,
-    perform_form: PerformForm | None = None,
+    perform_form: WitnessForm | None = None,
     confirm: bool = False,
     problems: list[str] | None = None,
     status: int = 200,
@@ -174,7 +175,7 @@ def _panel_page(
         {
             "assembly": assembly,
             "overview": overview,
-            "perform_form": perform_form or PerformForm(),
+            "perform_form": perform_form or WitnessForm(),
             "confirm": confirm,
             "problems": problems or [],
             "computing": computing[0] if computing else None,
@@ -240,14 +241,14 @@ def _announced_draw(assembly: Assembly) -> PublicDraw | None:
 def _perform(request, assembly: Assembly, draw: PublicDraw | None, perform) -> HttpResponse:
     """The witness value and names, read back to the witnesses first (the confirmation
     step), then PERFORM (a service) fixes the seed and a worker computes the draw."""
-    form = PerformForm(request.POST)
+    form = WitnessForm(request.POST)
     if draw is None:
         problems = [_("There is no announced draw to perform.")]
         return _panel_page(request, assembly, problems=problems, status=400)
     if not form.is_valid():
         return _panel_page(request, assembly, perform_form=form, status=400)
     if "change" in request.POST:
-        form = PerformForm(initial={**form.cleaned_data, "confirmed": False})
+        form = WitnessForm(initial={**form.cleaned_data, "confirmed": False})
         return _panel_page(request, assembly, perform_form=form)
     if not form.cleaned_data["confirmed"]:
         return _panel_page(request, assembly, perform_form=form, confirm=True)
@@ -268,7 +269,7 @@ def _perform(request, assembly: Assembly, draw: PublicDraw | None, perform) -> H
                     problems.extend(errors)
         else:
             problems = exc.messages
-        form = PerformForm(initial={**form.cleaned_data, "confirmed": False}) if problems else form
+        form = WitnessForm(initial={**form.cleaned_data, "confirmed": False}) if problems else form
         return _panel_page(request, assembly, perform_form=form, problems=problems, status=400)
     except NotAllowed as exc:
         form.add_error(None, str(exc))

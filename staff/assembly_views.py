@@ -20,7 +20,7 @@ from initiatives import selectors, services
 from initiatives.assembly_letters import letters_file_name
 from initiatives.assembly_models import Assembly, AssemblyFeature
 from initiatives.exceptions import NotAllowed
-from staff.assembly_forms import AssemblyForm, DrawPerformForm, FeatureForm
+from staff.assembly_forms import AssemblyForm, FeatureForm, WitnessForm
 from staff.permissions import staff_area
 
 
@@ -238,7 +238,7 @@ def assembly_draw_perform(request, pk: int) -> HttpResponse:
         messages.info(request, _("This draw has already been performed."))
         return redirect("staff:assembly_draw", assembly.pk)
     posted = request.method == "POST"
-    form = DrawPerformForm(request.POST if posted else None)
+    form = WitnessForm(request.POST if posted else None)
     confirm = False
     if posted and form.is_valid():
         if not form.cleaned_data["confirmed"]:

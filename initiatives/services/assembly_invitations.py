@@ -50,6 +50,7 @@ from initiatives.exceptions import NotAllowed
 from initiatives.models import Neighbourhood
 from initiatives.selectors.assemblies import invitation_pool
 from initiatives.services._core import _require_role
+from initiatives.services.draw_witnesses import witness_inputs
 
 logger = logging.getLogger(__name__)
 
@@ -358,19 +359,7 @@ def invitation_draw_perform(
         raise NotAllowed(_("This is not an invitation lottery."))
     if draw.drawn_at is not None:
         raise NotAllowed(_("This draw has already been performed: it cannot be done again."))
-    witness_value = draw_seed.normalised_witness_value(witness_value)
-    witnesses = " ".join(witnesses.split())
-    errors: dict[str, list[str]] = {}
-    if not witness_value:
-        errors["witness_value"] = [_("Fill in the value the witnesses chose.")]
-    elif len(witness_value) > 100:
-        errors["witness_value"] = [_("Use at most 100 characters.")]
-    if not witnesses:
-        errors["witnesses"] = [_("Fill in the names of the witnesses.")]
-    elif len(witnesses) > 300:
-        errors["witnesses"] = [_("Use at most 300 characters.")]
-    if errors:
-        raise ValidationError(errors)
+    witness_value, witnesses = witness_inputs(witness_value, witnesses)
     seed = draw_seed.seed_of(draw.secret, witness_value)
     chosen = sortition_invitations.invitation_draw_rerun(
         draw.inputs["pool"], draw.inputs["number"], seed

@@ -44,11 +44,10 @@ from initiatives import draw_seed, sortition
 from initiatives.assembly_models import Assembly, AssemblyFeatureValue, Participant, PublicDraw
 from initiatives.draw_verification import pool_of_inputs, select_from_inputs
 from initiatives.services._core import _require_role
+from initiatives.services.draw_witnesses import witness_inputs
 
 logger = logging.getLogger(__name__)
 
-WITNESS_VALUE_MAX = 100
-WITNESSES_MAX = 300
 # A panel of 100 from 1,000 with five features takes the solver over 12 minutes.
 COMPUTE_TASK = "initiatives.tasks.assembly_draw_compute"  # by name: no import of tasks
 COMPUTE_SOFT_TIME_LIMIT = 30 * 60
@@ -168,27 +167,6 @@ def panel_draw_announce(*, by: User, assembly: Assembly) -> PublicDraw:
     return draw
 
 
-def _witness_inputs(witness_value: str, witnesses: str) -> tuple[str, str]:
-    value = draw_seed.normalised_witness_value(str(witness_value or ""))
-    names = " ".join(str(witnesses or "").split())
-    errors: dict[str, list[str]] = {}
-    if not value:
-        errors["witness_value"] = [_("Fill in the value chosen in front of the witnesses.")]
-    elif len(value) > WITNESS_VALUE_MAX:
-        errors["witness_value"] = [
-            _("The witness value may be at most %(max)s characters.") % {"max": WITNESS_VALUE_MAX}
-        ]
-    if not names:
-        errors["witnesses"] = [_("Fill in who witnessed the draw.")]
-    elif len(names) > WITNESSES_MAX:
-        errors["witnesses"] = [
-            _("The witnesses may be at most %(max)s characters.") % {"max": WITNESSES_MAX}
-        ]
-    if errors:
-        raise ValidationError(errors)
-    return value, names
-
-
 def draw_void(draw: PublicDraw) -> bool:
     """Whether DRAW was performed but no panel meets its quotas (the solver's finding)."""
     return bool((draw.result or {}).get("infeasible"))
@@ -213,7 +191,7 @@ def _perform(by: User, draw: PublicDraw, witness_value: str, witnesses: str) -> 
     """Fix DRAW's seed with the witness value and have a worker compute it (locked DRAW)."""
     if draw.seed:
         raise ValidationError(_("This draw has already been performed."))
-    value, names = _witness_inputs(witness_value, witnesses)
+    value, names = witness_inputs(witness_value, witnesses)
     problems = _quick_problems(draw.inputs)
     if problems:
         raise ValidationError(problems)

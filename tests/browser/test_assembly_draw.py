@@ -105,10 +105,10 @@ def test_staff_prepare_and_run_the_invitation_lottery(site, pages):
     # 4. The draw in front of witnesses: a missing name is said; then a step to check.
     staff.get_by_role("link", name="Loting doen").click()
     form = staff.locator("main form.portal-form")
-    form.get_by_label(re.compile("^De waarde van de getuigen")).fill("4 2 6 1 3")
+    form.get_by_label(re.compile("^Waarde van de getuigen")).fill("4 2 6 1 3")
     form.get_by_role("button", name="Volgende: controleren").click()
     expect(staff.locator("#id_witnesses_error")).to_have_text("Vul de namen van de getuigen in.")
-    expect(form.get_by_label(re.compile("^De waarde van de getuigen"))).to_have_value("4 2 6 1 3")
+    expect(form.get_by_label(re.compile("^Waarde van de getuigen"))).to_have_value("4 2 6 1 3")
     check_accessibility(staff, "assembly-7-perform-error")
     form.get_by_label(re.compile("^Namen van de getuigen")).fill("Jan de Notaris, Fatima Bakkal")
     form.get_by_role("button", name="Volgende: controleren").click()

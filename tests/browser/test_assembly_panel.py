@@ -84,7 +84,7 @@ def test_staff_draw_a_panel_and_a_replacement(site, pages, monkeypatch):
     # 3. The witnesses: a value and their names, read back, then the draw.
     staff.get_by_label("Waarde van de getuigen").fill("3 5 1 6")
     staff.get_by_role("button", name="Volgende: controleren met de getuigen").click()
-    expect(staff.get_by_text("Vul in wie de getuigen van de loting waren.").first).to_be_visible()
+    expect(staff.get_by_text("Vul de namen van de getuigen in.").first).to_be_visible()
     expect(staff.get_by_label("Waarde van de getuigen")).to_have_value("3 5 1 6")
     staff.get_by_label("Namen van de getuigen").fill("Fatma Demir, Joop de Wit")
     staff.get_by_role("button", name="Volgende: controleren met de getuigen").click()

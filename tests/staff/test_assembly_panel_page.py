@@ -163,7 +163,7 @@ class TestAnnounceAndPerform:
             ({}, "Vul de waarde in die de getuigen kozen."),
             (
                 {"witness_value": "7", "witnesses": " "},
-                "Vul in wie de getuigen van de loting waren.",
+                "Vul de namen van de getuigen in.",
             ),
             ({"witness_value": "7" * 5000, "witnesses": "Joop"}, "Gebruik maximaal 100 tekens"),
             ({"witness_value": "7", "witnesses": "J" * 301}, "Gebruik maximaal 300 tekens"),
