@@ -130,7 +130,11 @@ def test_a_replacement_page_explains_its_own_witnessed_seed(client, mogelijkmake
     assert draw.seed in text and draw.secret in text and draw.commitment in text
     assert f"{draw.secret}:2 4 6" in text
     assert page_url(panel_draw) in text
-    assert member.pseudonym not in text.split("Who stays")[-1].split("</p>")[0]
+    assert 'id="kept-heading"' in text
+    kept = text.split('id="kept-heading"')[1].split("</p>")[0]
+    assert member.pseudonym not in kept
+    staying = assembly.participants.filter(selected_by=panel_draw, state=Participant.State.SELECTED)
+    assert staying.count() == 5 and all(p.pseudonym in kept for p in staying)
     assert_no_personal_data(text)
     assert verify_publication(client.get(page_url(draw, ".json")).json()).same
 

@@ -173,6 +173,7 @@ def test_managers_and_the_administrator_may(assembly):
 def test_allowed_before_the_selection_too(staff, assembly, stage):
     Assembly.objects.filter(pk=assembly.pk).update(stage=stage)
     _set(staff, assembly, gender__man=(1, 3))
+    assert _quotas(assembly)["gender/man"] == (1, 3)
 
 
 @pytest.mark.parametrize("stage", [Assembly.Stage.MEETING, Assembly.Stage.ENDED])
@@ -225,3 +226,5 @@ class TestProportional:
         services.assembly_quotas_set(
             by=staff, assembly=assembly, quotas={ids[k]: q for k, q in quotas.items()}
         )
+        saved = _quotas(assembly)
+        assert {k: saved[f"leeftijd/{k}"] for k in counts} == quotas
