@@ -119,3 +119,33 @@ def mail_store(
     if state == OutboxMail.State.PENDING:
         dispatch_after_commit()
     return mail
+
+
+def mail_queue_to_address(
+    *,
+    email: str,
+    template: str,
+    context: dict | None = None,
+    dream: Dream | None = None,
+    language: str | None = None,
+) -> OutboxMail:
+    """Store mail TEMPLATE for someone without an account (a partner's contact, a citizens'
+    assembly's participant) and send it after commit.
+
+    Written in LANGUAGE (the municipality's by default), without a resident's preferences
+    or unsubscribe link: there is no account to hold them. Always essential.
+    """
+    reader = User(email=email, language=language or settings.LANGUAGE_CODE, is_staff=True)
+    rendered = mail_render(to=reader, template=template, context=context, dream=dream)
+    mail = OutboxMail.objects.create(
+        recipient=None,
+        to_email=email,
+        subject=rendered.subject,
+        body_text=rendered.body_text,
+        body_html=rendered.body_html,
+        dream=dream,
+        essential=True,
+        state=OutboxMail.State.PENDING,
+    )
+    dispatch_after_commit()
+    return mail

@@ -20,9 +20,8 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 from initiatives.assembly_models import AssemblyOutcome, Participant
 from initiatives.exceptions import NotAllowed
-from initiatives.models import Dream, EventKind, Neighbourhood, OutboxMail, Theme
-from initiatives.notifications import mail_render
-from initiatives.outbox.kick import dispatch_after_commit
+from initiatives.models import Dream, EventKind, Neighbourhood, Theme
+from initiatives.notifications import mail_queue_to_address
 from initiatives.services._core import _record, _resident_text
 from initiatives.services.assembly_life import _require_assembly_staff, assembly_panel_members
 from initiatives.services.dreams import dream_submit
@@ -152,9 +151,8 @@ def _mail_participant(
     """
     if not participant.email:
         return
-    reader = User(email=participant.email, language=settings.LANGUAGE_CODE, is_staff=True)
-    rendered = mail_render(
-        to=reader,
+    mail_queue_to_address(
+        email=participant.email,
         template="assembly_outcome_taken_up",
         dream=dream,
         context={
@@ -164,14 +162,3 @@ def _mail_participant(
             "outcome_title": outcome.title,
         },
     )
-    OutboxMail.objects.create(
-        recipient=None,
-        to_email=participant.email,
-        subject=rendered.subject,
-        body_text=rendered.body_text,
-        body_html=rendered.body_html,
-        dream=dream,
-        essential=True,
-        state=OutboxMail.State.PENDING,
-    )
-    dispatch_after_commit()

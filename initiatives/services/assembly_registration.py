@@ -29,13 +29,10 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from accounts.models import User
 from initiatives import assembly_codes
 from initiatives.assembly_models import Assembly, AssemblyMeeting, Invitation, Participant
 from initiatives.exceptions import NotAllowed
-from initiatives.models import OutboxMail
-from initiatives.notifications import mail_render
-from initiatives.outbox.kick import dispatch_after_commit
+from initiatives.notifications import mail_queue_to_address
 from initiatives.selectors.assembly_registration import registration_features, registration_open
 
 NAME_MAX = 150
@@ -283,11 +280,10 @@ def _mail_registered(*, participant: Participant, assembly: Assembly) -> None:
     They have no account: the mail is written in the language of the page they registered
     on, without a resident's preferences or unsubscribe link, and goes out after commit.
     """
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    reader = User(email=participant.email, language=language, is_staff=True)
-    rendered = mail_render(
-        to=reader,
+    mail_queue_to_address(
+        email=participant.email,
         template="assembly_registered",
+        language=translation.get_language(),
         context={
             "name": participant.name,
             "assembly_title": assembly.title,
@@ -298,13 +294,3 @@ def _mail_registered(*, participant: Participant, assembly: Assembly) -> None:
             "link": settings.SITE_URL + reverse("assemblies:assembly", args=[assembly.slug]),
         },
     )
-    OutboxMail.objects.create(
-        recipient=None,
-        to_email=participant.email,
-        subject=rendered.subject,
-        body_text=rendered.body_text,
-        body_html=rendered.body_html,
-        essential=True,
-        state=OutboxMail.State.PENDING,
-    )
-    dispatch_after_commit()

@@ -29,9 +29,8 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 from accounts.roles import Role
 from initiatives.exceptions import InvalidPlan, NotAllowed
-from initiatives.models import Dream, EventKind, OutboxMail, TimelineEvent
-from initiatives.notifications import mail_render
-from initiatives.outbox.kick import dispatch_after_commit
+from initiatives.models import Dream, EventKind, TimelineEvent
+from initiatives.notifications import mail_queue_to_address
 from initiatives.partner_models import Organisation, PartnerInvitation
 from initiatives.plan_models import Contribution, ContributionKind
 from initiatives.selectors.partners import (
@@ -156,9 +155,8 @@ def _mail_partner(*, invitation: PartnerInvitation, dream: Dream, by: User, link
     goes out after commit, as every mail does.
     """
     organisation = invitation.organisation
-    reader = User(email=invitation.email, language=settings.LANGUAGE_CODE, is_staff=True)
-    rendered = mail_render(
-        to=reader,
+    mail_queue_to_address(
+        email=invitation.email,
         template="partner_invitation",
         dream=dream,
         context={
@@ -174,17 +172,6 @@ def _mail_partner(*, invitation: PartnerInvitation, dream: Dream, by: User, link
             "expires_at": invitation.expires_at,
         },
     )
-    OutboxMail.objects.create(
-        recipient=None,
-        to_email=invitation.email,
-        subject=rendered.subject,
-        body_text=rendered.body_text,
-        body_html=rendered.body_html,
-        dream=dream,
-        essential=True,
-        state=OutboxMail.State.PENDING,
-    )
-    dispatch_after_commit()
 
 
 def _organisation_text(dream: Dream, message: str, organisation: Organisation) -> str:
