@@ -35,7 +35,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import Role
 from initiatives import assembly_codes, draw_seed, sortition_invitations
 from initiatives.address_models import Address
 from initiatives.assembly_letters import letters_file_name, letters_html, letters_pdf
@@ -49,7 +48,7 @@ from initiatives.assembly_models import (
 from initiatives.exceptions import NotAllowed
 from initiatives.models import Neighbourhood
 from initiatives.selectors.assemblies import invitation_pool
-from initiatives.services._core import _require_role
+from initiatives.services._assembly import lock_assembly, require_assembly_staff
 from initiatives.services.draw_witnesses import witness_inputs
 
 logger = logging.getLogger(__name__)
@@ -72,14 +71,6 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # in the registration page's add
 FROZEN_BY_ANNOUNCEMENT = ("neighbourhoods", "invitations_wanted")
 # ... and once it is performed (printed on the letters, or given to each invitation).
 FROZEN_BY_DRAW = ("slug", "question", "people_per_household")
-
-
-def _require_assembly_staff(by: User) -> None:
-    _require_role(by, Role.ENABLER, Role.MANAGER)
-
-
-def _lock(assembly: Assembly) -> Assembly:
-    return Assembly.objects.select_for_update().get(pk=assembly.pk)
 
 
 def assembly_frozen_fields(assembly: Assembly | None) -> tuple[str, ...]:
@@ -116,12 +107,12 @@ def assembly_save(
 ) -> Assembly:
     """Create an assembly (ASSEMBLY None) or change one; refused once it has ended, and for
     a field the draw has fixed (assembly_frozen_fields) when it would change."""
-    _require_assembly_staff(by)
+    require_assembly_staff(by)
     if assembly is None:
         assembly = Assembly(created_by=by)
         before = None
     else:
-        assembly = _lock(assembly)
+        assembly = lock_assembly(assembly)
         if assembly.stage == Assembly.Stage.ENDED:
             raise NotAllowed(_("This assembly has ended: it can no longer be changed."))
         before = {
@@ -216,8 +207,8 @@ def assembly_feature_save(
     """Add a feature to ASSEMBLY (FEATURE None) or change one: its question, its key in the
     published pool (made from the question when blank), and its ANSWERS as (key, label) in
     order. An answer kept by its key keeps its quota; only while the assembly is prepared."""
-    _require_assembly_staff(by)
-    assembly = _lock(assembly)
+    require_assembly_staff(by)
+    assembly = lock_assembly(assembly)
     _require_preparing(assembly)
     if feature is not None:
         feature = AssemblyFeature.objects.select_for_update().get(pk=feature.pk)
@@ -288,8 +279,8 @@ def _answers_problem(answers: list[tuple[str, str]]) -> str | None:
 @transaction.atomic
 def assembly_feature_remove(*, by: User, feature: AssemblyFeature) -> None:
     """Remove FEATURE and its answers; only while its assembly is being prepared."""
-    _require_assembly_staff(by)
-    assembly = _lock(feature.assembly)
+    require_assembly_staff(by)
+    assembly = lock_assembly(feature.assembly)
     _require_preparing(assembly)
     AssemblyFeature.objects.filter(pk=feature.pk, assembly=assembly).delete()
 
@@ -304,8 +295,8 @@ def invitation_draw_announce(*, by: User, assembly: Assembly) -> PublicDraw:
     Publish the commitment and the pool's hash before the draw; nobody can change either
     after. Refused when the assembly has one already, or too few households to draw from.
     """
-    _require_assembly_staff(by)
-    assembly = _lock(assembly)
+    require_assembly_staff(by)
+    assembly = lock_assembly(assembly)
     if assembly.stage != Assembly.Stage.PREPARING:
         raise NotAllowed(_("The letters of this assembly have already been drawn."))
     if PublicDraw.objects.filter(assembly=assembly, kind=PublicDraw.Kind.INVITATIONS).exists():
@@ -352,8 +343,8 @@ def invitation_draw_perform(
     """Perform the announced invitation lottery DRAW with the WITNESS_VALUE chosen in front
     of WITNESSES: the seed, the households drawn, an invitation for each (its code only as a
     hash), and the assembly's letters are out (stage INVITING). Refused when done before."""
-    _require_assembly_staff(by)
-    assembly = _lock(draw.assembly)
+    require_assembly_staff(by)
+    assembly = lock_assembly(draw.assembly)
     draw = PublicDraw.objects.select_for_update().get(pk=draw.pk)
     if draw.kind != PublicDraw.Kind.INVITATIONS:
         raise NotAllowed(_("This is not an invitation lottery."))

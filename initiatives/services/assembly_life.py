@@ -16,18 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import Role
 from initiatives.assembly_models import Assembly, AssemblyMeeting, AssemblyOutcome, Participant
 from initiatives.exceptions import NotAllowed
-from initiatives.services._core import _require_role
-
-
-def _require_assembly_staff(by: User) -> None:
-    _require_role(by, Role.ENABLER, Role.MANAGER)
-
-
-def _lock_assembly(assembly: Assembly) -> Assembly:
-    return Assembly.objects.select_for_update().get(pk=assembly.pk)
+from initiatives.services._assembly import lock_assembly, require_assembly_staff
 
 
 def assembly_panel_members(assembly: Assembly, ids: Iterable[int]) -> list[Participant]:
@@ -59,8 +50,8 @@ def assembly_meeting_save(
     summary: str = "",
 ) -> AssemblyMeeting:
     """Add a meeting to ASSEMBLY (MEETING None) or change one of its meetings."""
-    _require_assembly_staff(by)
-    assembly = _lock_assembly(assembly)
+    require_assembly_staff(by)
+    assembly = lock_assembly(assembly)
     if meeting is None:
         meeting = AssemblyMeeting(assembly=assembly)
     else:
@@ -87,8 +78,8 @@ def assembly_outcome_save(
     """Record an outcome of ASSEMBLY (OUTCOME None) or change one, with the panel members
     (PARTICIPANTS, their ids) who take it up. Once it is a dream it is the dream's: it is no
     longer changed here."""
-    _require_assembly_staff(by)
-    assembly = _lock_assembly(assembly)
+    require_assembly_staff(by)
+    assembly = lock_assembly(assembly)
     if outcome is None:
         outcome = AssemblyOutcome(assembly=assembly)
     else:
@@ -110,8 +101,8 @@ def assembly_outcome_save(
 def assembly_end(*, by: User, assembly: Assembly) -> Assembly:
     """End ASSEMBLY: its stage becomes ENDED. ASSEMBLY_RETENTION_DAYS later the retention job
     removes its pool's personal data. Ending it twice changes nothing."""
-    _require_assembly_staff(by)
-    assembly = _lock_assembly(assembly)
+    require_assembly_staff(by)
+    assembly = lock_assembly(assembly)
     if assembly.stage == Assembly.Stage.ENDED:
         return assembly
     assembly.stage = Assembly.Stage.ENDED

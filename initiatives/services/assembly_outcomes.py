@@ -22,8 +22,9 @@ from initiatives.assembly_models import AssemblyOutcome, Participant
 from initiatives.exceptions import NotAllowed
 from initiatives.models import Dream, EventKind, Neighbourhood, Theme
 from initiatives.notifications import mail_queue_to_address
+from initiatives.services._assembly import require_assembly_staff
 from initiatives.services._core import _record, _resident_text
-from initiatives.services.assembly_life import _require_assembly_staff, assembly_panel_members
+from initiatives.services.assembly_life import assembly_panel_members
 from initiatives.services.dreams import dream_submit
 from initiatives.services.sign_in import resident_get_or_create
 
@@ -65,7 +66,7 @@ def assembly_outcome_to_dream(
     with the form field it is about, NotAllowed when the outcome is a dream already or the
     pool's personal data are gone.
     """
-    _require_assembly_staff(by)
+    require_assembly_staff(by)
     outcome = (
         AssemblyOutcome.objects.select_for_update(of=("self",))
         .select_related("assembly")

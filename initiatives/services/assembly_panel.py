@@ -39,11 +39,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import Role
 from initiatives import draw_seed, sortition
 from initiatives.assembly_models import Assembly, AssemblyFeatureValue, Participant, PublicDraw
 from initiatives.draw_verification import pool_of_inputs, select_from_inputs
-from initiatives.services._core import _require_role
+from initiatives.services._assembly import lock_assembly, require_assembly_staff
 from initiatives.services.draw_witnesses import witness_inputs
 
 logger = logging.getLogger(__name__)
@@ -55,14 +54,6 @@ COMPUTE_TIME_LIMIT = 31 * 60
 # While a worker is known to compute a draw, nobody starts it again; after this (the worker
 # was lost) staff may.
 COMPUTE_RUNNING_SECONDS = COMPUTE_TIME_LIMIT + 60
-
-
-def _require_staff(by: User) -> None:
-    _require_role(by, Role.ENABLER, Role.MANAGER)
-
-
-def _lock_assembly(assembly: Assembly) -> Assembly:
-    return Assembly.objects.select_for_update().get(pk=assembly.pk)
 
 
 def draw_label(draw: PublicDraw) -> str:
@@ -113,8 +104,8 @@ def panel_draw_announce(*, by: User, assembly: Assembly) -> PublicDraw:
     May be announced again (a new number) while no panel draw was performed, for instance
     after the quotas changed; the earlier announcement stays public.
     """
-    _require_staff(by)
-    assembly = _lock_assembly(assembly)
+    require_assembly_staff(by)
+    assembly = lock_assembly(assembly)
     if assembly.stage not in (Assembly.Stage.INVITING, Assembly.Stage.SELECTING):
         raise ValidationError(
             _("The panel can only be drawn while registration is open or just closed.")
@@ -213,8 +204,8 @@ def panel_draw_perform(
 
     Quotas that plainly cannot be met: ValidationError naming them, and nothing stored.
     """
-    _require_staff(by)
-    assembly = _lock_assembly(draw.assembly)
+    require_assembly_staff(by)
+    assembly = lock_assembly(draw.assembly)
     draw = PublicDraw.objects.select_for_update().get(pk=draw.pk)
     if draw.kind != PublicDraw.Kind.PANEL:
         raise ValidationError(_("This is not a panel draw."))
@@ -279,7 +270,7 @@ def draw_compute(*, draw_id: int) -> PublicDraw | None:
         except sortition.PanelSelectionError as error:
             selection, infeasible = None, list(error.messages)
         with transaction.atomic():
-            assembly = _lock_assembly(draw.assembly)
+            assembly = lock_assembly(draw.assembly)
             draw = PublicDraw.objects.select_for_update().get(pk=draw_id)
             if not draw_computing(draw):
                 return draw
@@ -302,7 +293,7 @@ def draw_compute(*, draw_id: int) -> PublicDraw | None:
 def draw_compute_restart(*, by: User, draw: PublicDraw) -> bool:
     """Ask again for performed DRAW to be computed, when no worker is known to be at it
     (the worker was lost); return whether it was asked. The same seed: the same outcome."""
-    _require_staff(by)
+    require_assembly_staff(by)
     draw = PublicDraw.objects.select_related("assembly").get(pk=draw.pk)
     if not draw_computing(draw):
         raise ValidationError(_("This draw has already been computed."))
@@ -316,7 +307,7 @@ def draw_compute_restart(*, by: User, draw: PublicDraw) -> bool:
 @transaction.atomic
 def participant_decline(*, by: User, participant: Participant) -> Participant:
     """Record that a panel member declined: their seat is free for a replacement draw."""
-    _require_staff(by)
+    require_assembly_staff(by)
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     if participant.state != Participant.State.SELECTED:
         raise ValidationError(_("Only someone on the panel can decline a seat."))
@@ -357,8 +348,8 @@ def replacement_draw_announce(*, by: User, assembly: Assembly) -> PublicDraw:
 
     One replacement draw is open at a time: announce the next once this one is computed.
     """
-    _require_staff(by)
-    assembly = _lock_assembly(assembly)
+    require_assembly_staff(by)
+    assembly = lock_assembly(assembly)
     if assembly.stage != Assembly.Stage.MEETING:
         raise ValidationError(_("Replacements are drawn once the panel has been drawn."))
     panel_draw = _performed_panel_draw(assembly)
@@ -433,8 +424,8 @@ def replacement_draw_perform(
     """Perform the announced replacement draw with a witness value chosen in front of
     witnesses: seed = sha256(its own secret + ":" + witness value), fixed and public at
     once; a worker draws the replacements (draw_compute) once this commits."""
-    _require_staff(by)
-    _lock_assembly(draw.assembly)
+    require_assembly_staff(by)
+    lock_assembly(draw.assembly)
     draw = PublicDraw.objects.select_for_update().get(pk=draw.pk)
     if draw.kind != PublicDraw.Kind.REPLACEMENT:
         raise ValidationError(_("This is not a replacement draw."))

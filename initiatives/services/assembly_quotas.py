@@ -23,10 +23,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import Role
 from initiatives.assembly_models import Assembly, AssemblyFeatureValue, PublicDraw
 from initiatives.exceptions import NotAllowed
-from initiatives.services._core import _require_role
+from initiatives.services._assembly import lock_assembly, require_assembly_staff
 
 # Before the panel draw; afterwards the quotas are part of the published draw.
 QUOTA_STAGES = frozenset(
@@ -137,8 +136,8 @@ def assembly_quotas_set(
     """Set the quotas of ASSEMBLY's answers: QUOTAS maps an AssemblyFeatureValue's pk to
     (at least, at most; None: no maximum). Answers not in QUOTAS keep theirs. By a
     MogelijkMaker, a manager or the administrator, before the panel is drawn."""
-    _require_role(by, Role.ENABLER, Role.MANAGER)
-    assembly = Assembly.objects.select_for_update().get(pk=assembly.pk)
+    require_assembly_staff(by)
+    assembly = lock_assembly(assembly)
     locked = quotas_locked_reason(assembly)
     if locked:
         raise NotAllowed(locked)
