@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from initiatives import selectors
+from initiatives import selectors, services
 from initiatives.assembly_models import Assembly, AssemblyFeature, PublicDraw
 
 
@@ -117,7 +117,7 @@ def draw_page(request: HttpRequest, slug: str, kind: str, number: str) -> HttpRe
         "json_path": json_path,
         "panel_draw_path": panel_draw,
         "later": later,
-        "computing": bool(draw.seed) and not draw.result,
+        "computing": services.draw_computing(draw),
         "infeasible": (draw.result or {}).get("infeasible") or [],
         "minimum": min((row["percent"] for row in pool), default=None),
         "maximum": max((row["percent"] for row in pool), default=None),

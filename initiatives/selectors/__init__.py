@@ -99,7 +99,6 @@ from initiatives.selectors.assembly_panel_overview import (
     current_quotas,
 )
 from initiatives.selectors.assembly_quotas import (
-    PANEL_STATES,
     POOL_STATES,
     AnswerCount,
     FeatureCounts,
@@ -266,7 +265,6 @@ __all__ = [
     "DREAM_SORTS",
     "LIST_SORTS",
     "OUTBOX_FAILING_WINDOW_SECONDS",
-    "PANEL_STATES",
     "PARTNER_TEXT_KINDS",
     "PLATFORM_STAFF_ROLES",
     "POOL_STATES",

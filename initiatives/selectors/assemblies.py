@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from initiatives import assembly_codes
 from initiatives.address_models import Address
@@ -80,21 +80,13 @@ def invitation_draw(assembly: Assembly) -> PublicDraw | None:
 
 def registration_url(assembly: Assembly) -> str:
     """The absolute address on the letters where a resident registers with their code."""
-    try:
-        path = reverse("assemblies:register", args=[assembly.slug])
-    except NoReverseMatch:  # the registration page is built apart (issue 18, stage 2)
-        path = f"/burgerberaad/{assembly.slug}/aanmelden/"
-    return settings.SITE_URL + path
+    return settings.SITE_URL + reverse("assemblies:register", args=[assembly.slug])
 
 
 def invitation_draw_public_url(draw: PublicDraw) -> str:
     """The absolute address of DRAW's public page, where anyone can check it."""
     kwargs = {"slug": draw.assembly.slug, "kind": draw.kind, "number": draw.number}
-    try:
-        path = reverse("assembly_draws:page", kwargs=kwargs)
-    except NoReverseMatch:  # the public pages are built apart (issue 18)
-        path = f"/burgerberaad/{draw.assembly.slug}/loting/{draw.kind}-{draw.number}/"
-    return settings.SITE_URL + path
+    return settings.SITE_URL + reverse("assembly_draws:page", kwargs=kwargs)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,11 @@ from initiatives.assembly_models import Assembly, PublicDraw
 FORMAT = "dromen-doen/public-draw/1"
 
 
+def draw_label(draw: PublicDraw) -> str:
+    """How a draw is named in its web address and in the published JSON: "panel-1"."""
+    return f"{draw.kind}-{draw.number}"
+
+
 def public_draw(*, slug: str, kind: str, number: int) -> PublicDraw:
     """The draw KIND-NUMBER of the assembly at SLUG; PublicDraw.DoesNotExist when none."""
     if kind not in PublicDraw.Kind.values:
@@ -40,7 +45,7 @@ def draw_publication(draw: PublicDraw) -> dict:
     data: dict = {
         "format": FORMAT,
         "assembly": draw.assembly.slug,
-        "draw": f"{draw.kind}-{draw.number}",
+        "draw": draw_label(draw),
         "kind": draw.kind,
         "number": draw.number,
         "announced_at": _iso(draw.announced_at),

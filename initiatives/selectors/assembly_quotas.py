@@ -21,22 +21,15 @@ from initiatives.assembly_models import (
 )
 from initiatives.models import Neighbourhood
 
-# Who is in the pool a panel is drawn from, and who is on the panel.
+# Who is in the pool a panel is drawn from.
 POOL_STATES = (Participant.State.REGISTERED, Participant.State.SELECTED)
-PANEL_STATES = (Participant.State.SELECTED,)
 
 
 @dataclass(frozen=True)
 class AnswerCount:
     value: AssemblyFeatureValue
-    people: int  # in the pool (or on the panel) with this answer
+    people: int  # in the pool with this answer
     households: int | None  # in the register, when the answer is a neighbourhood
-
-    @property
-    def meets_quota(self) -> bool:
-        """Whether PEOPLE is within the answer's at least and at most."""
-        high = self.value.max_seats
-        return self.people >= self.value.min_seats and (high is None or self.people <= high)
 
 
 @dataclass(frozen=True)
@@ -104,14 +97,12 @@ def _counted(
     return result
 
 
-def assembly_answer_counts(
-    assembly: Assembly, *, states: tuple[str, ...] = POOL_STATES
-) -> list[FeatureCounts]:
-    """Return ASSEMBLY's features in order, each answer with how many people in STATES gave
-    it (the pool by default; PANEL_STATES: the panel)."""
+def assembly_answer_counts(assembly: Assembly) -> list[FeatureCounts]:
+    """Return ASSEMBLY's features in order, each answer with how many people in the pool
+    gave it."""
     features = _features(assembly)
     answers = (
-        Participant.objects.filter(assembly=assembly, state__in=states)
+        Participant.objects.filter(assembly=assembly, state__in=POOL_STATES)
         .order_by()  # the model's order joins the assembly for nothing
         .values_list("features", flat=True)
     )

@@ -42,6 +42,7 @@ from accounts.models import User
 from initiatives import draw_seed, sortition
 from initiatives.assembly_models import Assembly, AssemblyFeatureValue, Participant, PublicDraw
 from initiatives.draw_verification import pool_of_inputs, select_from_inputs
+from initiatives.selectors.assembly_draws import draw_label
 from initiatives.services._assembly import lock_assembly, require_assembly_staff
 from initiatives.services.draw_witnesses import witness_inputs
 
@@ -54,11 +55,6 @@ COMPUTE_TIME_LIMIT = 31 * 60
 # While a worker is known to compute a draw, nobody starts it again; after this (the worker
 # was lost) staff may.
 COMPUTE_RUNNING_SECONDS = COMPUTE_TIME_LIMIT + 60
-
-
-def draw_label(draw: PublicDraw) -> str:
-    """How a draw is named in its web address and in the published JSON: "panel-1"."""
-    return f"{draw.kind}-{draw.number}"
 
 
 def assembly_quotas(assembly: Assembly) -> dict[str, dict[str, list[int | None]]]:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from initiatives import draw_seed
 from initiatives.assembly_models import Invitation, PublicDraw
 from initiatives.draw_verification import verify_publication
-from initiatives.selectors.assembly_draws import draw_publication
+from initiatives.selectors.assembly_draws import draw_label, draw_publication
 
 MAX_BYTES = 50 * 1024 * 1024
 
@@ -131,7 +131,7 @@ class Command(BaseCommand):
     def _invitations(self, draw: PublicDraw) -> None:
         self._line(
             _("Draw %(draw)s of %(assembly)s")
-            % {"draw": f"{draw.kind}-{draw.number}", "assembly": draw.assembly.slug}
+            % {"draw": draw_label(draw), "assembly": draw.assembly.slug}
         )
         if not draw.seed:
             raise CommandError(_("This draw has not been performed yet."))
