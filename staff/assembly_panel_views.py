@@ -89,6 +89,12 @@ def _suggested_form(request, assembly: Assembly, features: list[FeatureCounts]) 
     return QuotasForm(initial={**typed, **filled, "source": source}, features=features)
 
 
+def _refused(request, assembly: Assembly, exc: ValidationError | NotAllowed) -> HttpResponse:
+    """The panel page again, with why the service refused (nothing was stored)."""
+    problems = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+    return _panel_page(request, assembly, problems=problems, status=400)
+
+
 @staff_area("assemblies")
 @require_http_methods(["GET", "POST"])
 def assembly_quotas(request, pk: int) -> HttpResponse:
@@ -329,8 +335,7 @@ def assembly_panel_restart(request, pk: int) -> HttpResponse:
     try:
         services.draw_compute_restart(by=request.user, draw=draw)
     except (ValidationError, NotAllowed) as exc:
-        problems = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-        return _panel_page(request, assembly, problems=problems, status=400)
+        return _refused(request, assembly, exc)
     messages.success(request, _("The computation has been started again."))
     return redirect("staff:assembly_panel", pk=assembly.pk)
 
@@ -346,8 +351,7 @@ def assembly_panel_decline(request, pk: int, participant_pk: int) -> HttpRespons
     try:
         services.participant_decline(by=request.user, participant=participant)
     except (ValidationError, NotAllowed) as exc:
-        problems = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-        return _panel_page(request, assembly, problems=problems, status=400)
+        return _refused(request, assembly, exc)
     messages.success(
         request,
         _("%(pseudonym)s has declined: the seat is open for a replacement draw.")
@@ -364,8 +368,7 @@ def assembly_panel_replacement_announce(request, pk: int) -> HttpResponse:
     try:
         draw = services.replacement_draw_announce(by=request.user, assembly=assembly)
     except (ValidationError, NotAllowed) as exc:
-        problems = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-        return _panel_page(request, assembly, problems=problems, status=400)
+        return _refused(request, assembly, exc)
     messages.success(
         request,
         _(
