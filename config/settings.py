@@ -281,6 +281,14 @@ RATELIMIT_PARTNER_PER_LINK = os.environ.get("RATELIMIT_PARTNER_PER_LINK", "30/h"
 # Wrong registration codes for a citizens' assembly per IP address (right ones are not
 # counted: neighbours registering together over one connection must not be stopped).
 RATELIMIT_ASSEMBLY_CODE_PER_IP = os.environ.get("RATELIMIT_ASSEMBLY_CODE_PER_IP", "20/h")
+# The open data API (issue 19): requests per IP address, the same for every endpoint and
+# download; its answers are cached at most OPEN_DATA_CACHE_SECONDS
+# (initiatives/open_data_version.py).
+RATELIMIT_OPEN_DATA_PER_IP = os.environ.get("RATELIMIT_OPEN_DATA_PER_IP", "600/m")
+OPEN_DATA_CACHE_SECONDS = int(os.environ.get("OPEN_DATA_CACHE_SECONDS", "120"))
+# No published figure counts fewer than this many dreams: a smaller count could point at one
+# person (shown as "fewer than 5" / null in the API).
+OPEN_DATA_MIN_COUNT = int(os.environ.get("OPEN_DATA_MIN_COUNT", "5"))
 # "memory://" without a host makes kombu warn "No hostname was supplied" at every start.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None

@@ -390,6 +390,9 @@ class EventKind(models.TextChoices):
     )
     # A citizens' assembly by lot (issue 18): an outcome taken up as a dream.
     FROM_ASSEMBLY = "from_assembly", _("From the citizens' assembly")
+    # Open data and stories (issue 19): the resident's consent to share the dream publicly.
+    PUBLISHED = "published", _("Shared publicly")
+    UNPUBLISHED = "unpublished", _("No longer shared publicly")
 
 
 class TimelineEventQuerySet(models.QuerySet):
@@ -1141,6 +1144,7 @@ from initiatives.assembly_models import (  # noqa: E402, F401
 from initiatives.dilemma_models import Dilemma  # noqa: E402, F401
 from initiatives.partner_models import Organisation, PartnerInvitation  # noqa: E402, F401
 from initiatives.paspoort_models import PaspoortPart  # noqa: E402, F401
+from initiatives.peer_models import PeerInstallation, PeerStory  # noqa: E402, F401
 from initiatives.plan_models import Contribution, ContributionKind, PlanNeed  # noqa: E402, F401
 from initiatives.platform_models import (  # noqa: E402, F401
     AgendaItem,
@@ -1148,4 +1152,5 @@ from initiatives.platform_models import (  # noqa: E402, F401
     PlatformInvitation,
     PlatformMember,
 )
+from initiatives.publication_models import Publication, PublicationPhoto  # noqa: E402, F401
 from initiatives.situation_models import SituationMap  # noqa: E402, F401

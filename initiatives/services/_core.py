@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role, has_role
+from initiatives import open_data_version
 from initiatives.exceptions import InvalidTransition, NotAllowed
 from initiatives.models import Dream, EventKind, OutboxMail, TimelineEvent
 from initiatives.notifications import mail_queue
@@ -89,6 +90,7 @@ def _transition(
         dream.closed_at = now
         fields.append("closed_at")
     dream.save(update_fields=fields)
+    open_data_version.bump()  # the figures and the open data count statuses
     return TimelineEvent.objects.create(
         dream=dream,
         kind=kind,

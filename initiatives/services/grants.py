@@ -12,7 +12,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from accounts.roles import Role
-from initiatives import promises
+from initiatives import open_data_version, promises
 from initiatives.exceptions import InsufficientFunds, NotAllowed
 from initiatives.models import Dream, EventKind, Fund, Grant
 from initiatives.services._core import (
@@ -151,6 +151,7 @@ def _announce_grant(dream: Dream, grant: Grant, by: User) -> None:
         ),
     )
     _notify_resident(dream, event)
+    open_data_version.bump()  # the money granted is in the open data
 
 
 @transaction.atomic
