@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "neighbourhoods",  # the owners' side: platforms, their agenda, funds and applications
     "partners",  # a partner organisation's page for one dream, by its link (issue 17)
     "assemblies",  # a citizens' assembly's public pages and registration with a code (issue 18)
+    "opendata",  # the open data API, its downloads and "Hoe doen we het?" (issue 19)
+    "corsheaders",  # the open data API may be read by any web page (GET only)
     "bench",  # the scale benchmark (make bench): its commands, never imported by the apps
 ]
 
@@ -83,6 +85,7 @@ MIDDLEWARE = [
     "log_request_id.middleware.RequestIDMiddleware",  # first: every later line has the id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # before CommonMiddleware, as its docs say
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -289,6 +292,12 @@ OPEN_DATA_CACHE_SECONDS = int(os.environ.get("OPEN_DATA_CACHE_SECONDS", "120"))
 # No published figure counts fewer than this many dreams: a smaller count could point at one
 # person (shown as "fewer than 5" / null in the API).
 OPEN_DATA_MIN_COUNT = int(os.environ.get("OPEN_DATA_MIN_COUNT", "5"))
+# Any web page may read the open data (issue 19), and only that, only with GET, without cookies.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified")
 # "memory://" without a host makes kombu warn "No hostname was supplied" at every start.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None

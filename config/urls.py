@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("partners.urls")),
     path("", include("assemblies.urls")),
     path("", include("assemblies.draw_urls")),  # the public page of every draw
+    path("", include("opendata.urls")),
     path("", include("residents.urls")),
 ]
 

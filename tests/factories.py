@@ -255,3 +255,19 @@ class PanelMemberFactory(ParticipantFactory):
     phone = factory.Sequence(lambda n: f"06-1234{n:04d}")
     availability = "Dinsdagavond en zaterdagochtend"
     state = "selected"
+
+
+class PublicationFactory(DjangoModelFactory):
+    """A resident's consent to share a realised dream publicly, with texts written for it."""
+
+    class Meta:
+        model = "initiatives.Publication"
+
+    dream = factory.SubFactory(
+        DreamFactory, status=Status.REALISED, closed_at=factory.LazyFunction(timezone.now)
+    )
+    title = factory.LazyAttribute(lambda publication: publication.dream.title)
+    dreamt = "Een bankje bij de vijver, om uit te rusten."
+    own_part = "Wij verven het bankje elk voorjaar."
+    helped_by = "De buurtvereniging."
+    story_published_at = factory.LazyFunction(timezone.now)

@@ -1,0 +1,5 @@
+"""The API's stories (issue 19)."""
+
+from ninja import Router
+
+router = Router(tags=["stories"])

@@ -1,0 +1,74 @@
+"""Answers that are the same for everyone, cached by the open-data version.
+
+`open_data_cached` wraps a GET view whose answer depends only on its path and query string:
+the answer is kept in the shared cache under the current version (at most
+OPEN_DATA_CACHE_SECONDS), carries an ETag and Last-Modified from that version, and a client
+that sends either back gets 304 Not Modified without the view running. Only 200 answers are
+kept. No cookie is set or read.
+"""
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
+
+from initiatives import open_data_version
+
+
+def _etag(version_token: str, request: HttpRequest) -> str:
+    digest = hashlib.sha256(f"{version_token}|{request.get_full_path()}".encode()).hexdigest()
+    return quote_etag(digest[:32])
+
+
+def _not_modified(request: HttpRequest, etag: str, last_modified: int) -> bool:
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        return etag in [tag.strip() for tag in if_none_match.split(",")] or if_none_match == "*"
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    return since is not None and last_modified <= since
+
+
+def _mark(response: HttpResponse, etag: str, last_modified: int) -> HttpResponse:
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = f"public, max-age={settings.OPEN_DATA_CACHE_SECONDS}"
+    return response
+
+
+def open_data_cached(view):
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        version = open_data_version.current()
+        etag = _etag(version.token, request)
+        last_modified = int(version.changed_at.timestamp())
+        if _not_modified(request, etag, last_modified):
+            return _mark(HttpResponseNotModified(), etag, last_modified)
+        key = f"open-data:answer:{etag}"
+        stored = cache.get(key)
+        if stored is not None:
+            content, content_type, extra = stored
+            response = HttpResponse(content, content_type=content_type)
+            for header, value in extra.items():
+                response[header] = value
+            return _mark(response, etag, last_modified)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not getattr(response, "streaming", False):
+            extra = {
+                header: response[header]
+                for header in ("Content-Disposition",)
+                if response.has_header(header)
+            }
+            cache.set(
+                key,
+                (response.content, response["Content-Type"], extra),
+                timeout=settings.OPEN_DATA_CACHE_SECONDS,
+            )
+            return _mark(response, etag, last_modified)
+        return response
+
+    return wrapper
