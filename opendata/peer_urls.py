@@ -1,0 +1,4 @@
+"""Open data's pages: realised dreams of other installations (Elders gelukt) (issue 19)."""
+
+app_name = "peers"
+urlpatterns = []
