@@ -17,6 +17,7 @@ per row, not a join that would multiply the rows), and the publication photos in
 from decimal import Decimal
 
 from django.db.models import (
+    Case,
     DecimalField,
     OuterRef,
     Prefetch,
@@ -24,6 +25,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 
@@ -60,8 +62,11 @@ def _granted_total():
 def _photos() -> Prefetch:
     return Prefetch(
         "publication__photos",
+        # Before, then after: the order a story is told in (not the roles' alphabet).
         queryset=PublicationPhoto.objects.select_related("photo").order_by(
-            "role", "chosen_at", "id"
+            Case(When(role=PublicationPhoto.Role.BEFORE, then=Value(0)), default=Value(1)),
+            "chosen_at",
+            "id",
         ),
     )
 
