@@ -10,8 +10,6 @@ viewsets or browsable pages. One router per subject, each in its own module.
 from ninja import NinjaAPI, Swagger
 
 from opendata import api_dreams, api_errors, api_figures, api_stories
-from opendata.conditional import open_data_cached
-from opendata.rate_limit import open_data_rate_limited
 
 api = NinjaAPI(
     title="Dromen.Doen open data",
@@ -30,11 +28,6 @@ api = NinjaAPI(
     docs=Swagger(settings={"validatorUrl": None, "deepLinking": False}),
 )
 api_errors.install(api)
-# Around every operation, of every router (figures too): first the rate limit, so every
-# request counts, then the answer cached by the open-data version, with ETag and
-# Last-Modified. The last decorator added is the outermost.
-api.add_decorator(open_data_cached, mode="view")
-api.add_decorator(open_data_rate_limited, mode="view")
 api.add_router("/dreams/", api_dreams.router)
 api.add_router("/stories/", api_stories.router)
 api.add_router("/figures/", api_figures.router)

@@ -10,10 +10,16 @@ from pydantic import Field
 from initiatives import selectors
 from initiatives.models import Dream
 from opendata.api_errors import PROBLEMS
+from opendata.conditional import open_data_cached
 from opendata.dream_fields import PUBLIC_STATUSES, dream_row, status_texts
 from opendata.public_urls import page_url
+from opendata.rate_limit import open_data_rate_limited
 
 router = Router(tags=["dreams"])
+# Around every operation: first the rate limit, so every request counts, then the answer
+# cached by the open-data version, with ETag and Last-Modified (the last added is outermost).
+router.add_decorator(open_data_cached, mode="view")
+router.add_decorator(open_data_rate_limited, mode="view")
 
 PAGE_SIZE = 50
 # Bounds on numbers in the query: a database id is a 32-bit integer, and no list has more

@@ -26,7 +26,7 @@ class BadRequest(Schema):
 
 # Every operation documents these next to its 200 answer, so that a client (and the contract
 # tests) know every answer it can get.
-PROBLEMS = {400: BadRequest, 404: Problem, 429: Problem}
+PROBLEMS = {404: Problem, 422: BadRequest, 429: Problem}
 
 NOT_FOUND = gettext_noop("There is no such item in the open data.")
 BAD_PARAMETERS = gettext_noop("Some parameters were not understood; see errors.")
@@ -44,7 +44,7 @@ def _validation_error(request: HttpRequest, exc: ValidationError, api: NinjaAPI)
         for error in exc.errors
     ]
     return api.create_response(
-        request, {"detail": bilingual(BAD_PARAMETERS), "errors": errors}, status=400
+        request, {"detail": bilingual(BAD_PARAMETERS), "errors": errors}, status=422
     )
 
 
@@ -53,6 +53,7 @@ def _not_found(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpRespo
 
 
 def install(api: NinjaAPI) -> None:
-    """Answer refused parameters with 400 and a missing item with 404, both as JSON."""
+    """Answer refused parameters with 422 (as django-ninja does) and a missing item with 404,
+    both as JSON with a message in Dutch and English."""
     api.add_exception_handler(ValidationError, lambda r, e: _validation_error(r, e, api))
     api.add_exception_handler(Http404, lambda r, e: _not_found(r, e, api))

@@ -15,10 +15,16 @@ from initiatives import selectors
 from initiatives.models import Dream
 from opendata.api_dreams import MAX_ID, MAX_PAGE, MONEY
 from opendata.api_errors import PROBLEMS
+from opendata.conditional import open_data_cached
 from opendata.dream_fields import day, money
 from opendata.public_urls import absolute_reverse, page_url
+from opendata.rate_limit import open_data_rate_limited
 
 router = Router(tags=["stories"])
+# Around every operation: first the rate limit, so every request counts, then the answer
+# cached by the open-data version, with ETag and Last-Modified (the last added is outermost).
+router.add_decorator(open_data_cached, mode="view")
+router.add_decorator(open_data_rate_limited, mode="view")
 
 PAGE_SIZE = 50
 FORMAT = "dromen-doen/stories/v1"

@@ -3,6 +3,6 @@ import pytest
 
 @pytest.fixture
 def world(db):
-    from tests.opendata.world import build_world
+    from tests.opendata.shared_world import build_world
 
     return build_world()

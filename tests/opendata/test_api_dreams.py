@@ -7,7 +7,7 @@ from django.urls import reverse
 from initiatives.statuses import Status
 from opendata.dream_fields import DREAM_FIELDS
 from tests.factories import DreamFactory
-from tests.opendata.world import share
+from tests.opendata.shared_world import share
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from jsonschema import Draft202012Validator
 
 from initiatives import open_data_version
-from tests.opendata.world import realised, story_with_photos
+from tests.opendata.shared_world import realised, story_with_photos
 
 pytestmark = pytest.mark.django_db
 

@@ -29,7 +29,7 @@ from initiatives.publication_models import Publication, PublicationPhoto
 from initiatives.selectors.addresses import address_text
 from initiatives.statuses import Status
 from opendata import figure_urls
-from tests.opendata.world import add_photo
+from tests.opendata.shared_world import add_photo
 
 # Shorter strings (initials, a house number) would be found in ordinary words.
 SHORTEST = 6

@@ -9,7 +9,7 @@ from initiatives.models import Dream
 from initiatives.publication_models import PublicationPhoto
 from initiatives.statuses import Status
 from tests.factories import DreamFactory
-from tests.opendata.world import build_world, grant, realised, share, story_with_photos
+from tests.opendata.shared_world import build_world, grant, realised, share, story_with_photos
 
 pytestmark = pytest.mark.django_db
 
