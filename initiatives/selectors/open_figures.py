@@ -201,6 +201,14 @@ def weeks_available(now: datetime | None = None) -> list[date]:
     return [monday - timedelta(weeks=n) for n in range(max(count, 1))]
 
 
+def place_names() -> tuple[dict[int, str], dict[int, str]]:
+    """Every neighbourhood and every theme, {id: name} in order of name: two queries."""
+    return (
+        dict(Neighbourhood.objects.order_by("name").values_list("pk", "name")),
+        dict(Theme.objects.order_by("name").values_list("pk", "name")),
+    )
+
+
 @dataclass(frozen=True)
 class WeeklyCounts:
     """The counts of a run of weeks, one suppressed table per week and measure. Pick a
@@ -235,8 +243,7 @@ def weekly_counts(*, weeks: int = DEFAULT_WEEKS, until: date | None = None) -> W
     """Count the weeks (see week_range) for every neighbourhood and theme: four queries."""
     mondays = week_range(weeks=weeks, until=until)
     start, end = day_start(mondays[0]), day_start(mondays[-1] + timedelta(days=7))
-    neighbourhoods = dict(Neighbourhood.objects.order_by("name").values_list("pk", "name"))
-    themes = dict(Theme.objects.order_by("name").values_list("pk", "name"))
+    neighbourhoods, themes = place_names()
     counts: dict[tuple[date, str], dict] = {
         (m, measure): {} for m in mondays for measure in MEASURES
     }
