@@ -18,7 +18,7 @@ from config import charts
 from config.charts import LEFT_OUT, NONE
 from initiatives.plan_models import ContributionKind
 from initiatives.selectors import open_figures
-from initiatives.weeks import week_name
+from initiatives.weeks import week_name, week_period
 from opendata.dashboard_forms import WEEKS_SHOWN, week_value
 
 MONEY_ROOM = 120  # room beside the longest bar for "€ 123.456,00"
@@ -34,6 +34,17 @@ class TableCell:
 class TableRow:
     head: str
     cells: tuple[TableCell, ...]
+    detail: str = ""  # under the head, smaller: a week's days
+
+
+def week_row(monday: date, cells) -> TableRow:
+    """A row of one week: "week 48" with its days under it (narrow tables on a phone)."""
+    number = monday.isocalendar().week
+    return TableRow(
+        head=_("week %(number)d") % {"number": number},
+        cells=tuple(cells),
+        detail=week_period(monday),
+    )
 
 
 @dataclass(frozen=True)
@@ -135,12 +146,7 @@ def _weeks_pair(weeks, measures: dict, *, id: str, heading: str) -> Pair:
         caption=heading,
         columns=(_("Week"), *measures),
         rows=tuple(
-            TableRow(
-                head=week_name(week.week),
-                cells=tuple(
-                    count_cell(getattr(week, attribute)) for attribute in measures.values()
-                ),
-            )
+            week_row(week.week, (count_cell(getattr(week, a)) for a in measures.values()))
             for week in weeks
         ),
     )
@@ -211,12 +217,9 @@ def promise_section(promises, silence_days: int) -> Section:
             caption=heading,
             columns=(_("Week handed in"), pick_up, contact),
             rows=tuple(
-                TableRow(
-                    head=week_name(week.week),
-                    cells=(
-                        share_cell(week.picked_up_in_time),
-                        share_cell(week.first_contact_in_time),
-                    ),
+                week_row(
+                    week.week,
+                    (share_cell(week.picked_up_in_time), share_cell(week.first_contact_in_time)),
                 )
                 for week in weeks
             ),

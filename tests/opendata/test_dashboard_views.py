@@ -81,7 +81,7 @@ class Tables(HTMLParser):
 
 
 def row_of(table: list[list[str]], week: int) -> list[str]:
-    return next(row for row in table if row[0].startswith(f"week {week},"))
+    return next(row for row in table if row[0].startswith(f"week {week} "))
 
 
 @pytest.fixture(autouse=True)
@@ -123,7 +123,7 @@ def test_all_villages_up_to_this_week_by_default(client, world, now):
     table = Tables(html).tables[HANDED_IN]
     assert table[0] == ["Week", "Ingediend", "Opgepakt"]
     assert len(table) == 1 + 12  # the header and twelve weeks, up to this week
-    assert table[-1][0].startswith("week 46,")
+    assert table[-1][0] == "week 46 9\N{EN DASH}15 november 2026"  # the week, and its days
     assert row_of(table, 46)[1] == "24"
     assert row_of(table, 45)[1] == "8"
     assert row_of(table, 35)[1] == "0"  # the first of the twelve weeks
@@ -141,9 +141,9 @@ def test_a_village_and_a_week_are_chosen(client, world, now):
 
     earlier = client.get(URL, {"village": "vlijmen", "week": "2026-W45"})
     table = Tables(earlier.content.decode()).tables[HANDED_IN]
-    assert table[-1][0].startswith("week 45,")  # the page ends at the week chosen
+    assert table[-1][0].startswith("week 45 ")  # the page ends at the week chosen
     assert row_of(table, 45)[1] == "8"
-    assert table[1][0].startswith("week 34,")
+    assert table[1][0].startswith("week 34 ")
     html = earlier.content.decode()
     assert '<option value="vlijmen" selected>Vlijmen</option>' in html
     assert '<option value="2026-W45" selected>' in html
@@ -198,7 +198,7 @@ def test_a_week_without_figures_says_so_and_shows_this_week(client, world, now, 
     assert response.status_code == 400
     html = response.content.decode()
     assert "is geen week met cijfers" in html
-    assert Tables(html).tables[HANDED_IN][-1][0].startswith("week 46,")
+    assert Tables(html).tables[HANDED_IN][-1][0].startswith("week 46 ")
 
 
 def test_the_week_chooser_offers_the_weeks_with_dreams(client, world, now):
