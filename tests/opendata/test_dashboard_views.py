@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone, translation
 
+from config.charts import NONE
 from initiatives import open_data_version
 from tests.factories import DreamFactory, NeighbourhoodFactory, ThemeFactory
 
@@ -245,13 +246,71 @@ def test_the_number_of_queries_does_not_grow_with_the_data(
 
 
 def test_in_english_through_the_language_switch(client, world, now):
+    assert HANDED_IN in Tables(client.get(URL).content.decode()).tables  # Dutch drawn first
     client.post("/i18n/setlang/", {"language": "en", "next": URL})
     html = client.get(URL).content.decode()
     assert "How are we doing?" in html
-    table = Tables(html).tables["Handed in and picked up"]
+    table = Tables(html).tables["Handed in and picked up"]  # drawn anew, not the Dutch one
     assert table[0] == ["Week", "Handed in", "Picked up"]
+    assert row_of(table, 46)[1] == "24"
+    assert "We never show a number under 5" in html
+
+
+def test_an_empty_archive_shows_zeros_and_this_week(client, now):
+    response = client.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    table = Tables(html).tables[HANDED_IN]
+    assert [row[1:] for row in table[1:]] == [["0", "0"]] * 12
+    assert '<option value="2026-W46" selected>' in html
+    assert "Dit jaar is nog geen geld toegekend." in html
+    assert "Partners die helpen" not in html  # no partner has contributed yet
 
 
 def test_every_page_links_to_it(client, world, now):
     html = client.get("/").content.decode()
     assert f'href="{URL}"' in html
+
+
+def test_money_per_fund_and_village_and_what_partners_gave(client, world, now):
+    from decimal import Decimal
+
+    from initiatives.models import Dream
+    from initiatives.partner_models import Organisation
+    from initiatives.plan_models import Contribution
+    from tests.factories import StaffFactory
+    from tests.opendata.world import fund, grant
+
+    dromenfonds = fund("Dromenfonds")
+    vlijmen = list(Dream.objects.filter(neighbourhood=world["Vlijmen"]))
+    for dream in vlijmen[:5]:
+        grant(dream, fund=dromenfonds, amount=250, on=at(2026, 11, 10))
+    partner = Organisation.objects.create(
+        kind=Organisation.Kind.HOUSING,
+        name="Woonstichting",
+        contact_name="Piet",
+        contact_email="piet@woon.example",
+        one_face=StaffFactory(),
+    )
+    for dream in vlijmen[:6]:
+        Contribution.objects.create(
+            dream=dream,
+            source="partner",
+            kind="hours",
+            hours=Decimal("2.5"),
+            organisation=partner,
+            created_at=at(2026, 11, 10),
+        )
+
+    html = client.get(URL).content.decode()
+    tables = Tables(html).tables
+    assert tables["Geld toegekend per fonds in 2026"][1] == ["Dromenfonds", "5", "€ 1.250,00"]
+    assert tables["Geld toegekend per dorp of wijk in 2026"][1:] == [["Vlijmen", "5", "€ 1.250,00"]]
+    assert "Dromenfonds: € 1.250,00" in html  # the chart's description
+    assert tables["Bijdragen van partners in 2026"][1] == ["Uren", "6", NONE, "15"]
+
+    drunen = Tables(client.get(URL, {"village": "drunen"}).content.decode()).tables
+    assert drunen["Geld toegekend per fonds in 2026"][1:] == [
+        ["Dit jaar is nog geen geld toegekend."]
+    ]
+    assert "Geld toegekend per dorp of wijk in 2026" not in drunen  # one village: per fund only
