@@ -47,7 +47,7 @@ def _choices(token: str) -> dict:
     return _cached(f"open-data:dashboard:choices:{token}", read)
 
 
-def _figures_html(request: HttpRequest, token: str, *, village, village_name, last_monday) -> str:
+def _figures_html(token: str, *, village, village_name, last_monday) -> str:
     """Return the figures' part of the page, drawn once per version, language, village and
     week. VILLAGE is the chosen village's id, None for all."""
     language = translation.get_language()
@@ -60,7 +60,8 @@ def _figures_html(request: HttpRequest, token: str, *, village, village_name, la
             last_monday=last_monday,
             silence_days=selectors.service_promises().silence_days,
         )
-        return render_to_string("opendata/_how_we_do_figures.html", context, request=request)
+        # No request: no context processor runs, so nothing of who asks can enter the cache.
+        return render_to_string("opendata/_how_we_do_figures.html", context)
 
     return mark_safe(_cached(key, draw))  # noqa: S308 -- our own template's output, escaped there
 
@@ -78,7 +79,6 @@ def how_we_do(request: HttpRequest) -> HttpResponse:
     slug, last_monday = form.chosen()
     village_name = form.village_name(slug)
     figures = _figures_html(
-        request,
         version.token,
         village=villages[slug][0] if slug else None,
         village_name=village_name,
