@@ -30,7 +30,13 @@ NOW = at(2026, 11, 11, 12)  # a Wednesday in week 46
 
 def handed_in(count: int, *, on: datetime, neighbourhood, theme) -> None:
     for _n in range(count):
-        DreamFactory(submitted_at=on, created_at=on, neighbourhood=neighbourhood, theme=theme)
+        DreamFactory(
+            submitted_at=on,
+            created_at=on,
+            last_public_update_at=on,  # as handing in does
+            neighbourhood=neighbourhood,
+            theme=theme,
+        )
 
 
 class Tables(HTMLParser):
@@ -129,6 +135,17 @@ def test_all_villages_up_to_this_week_by_default(client, world, now):
     assert row_of(table, 45)[1] == "8"
     assert row_of(table, 35)[1] == "0"  # the first of the twelve weeks
     assert "Alle dorpen: van week 35" in html
+    tables = Tables(html).tables
+    promises = tables["Beloftes gehouden, per week waarin de droom is ingediend"]
+    assert promises[0] == [
+        "Week van indienen",
+        "Opgepakt binnen 2 werkdagen",
+        "Eerste contact binnen 5 werkdagen",
+    ]
+    assert len(promises) == 1 + 12
+    silence = tables["Langste stilte nu"]
+    assert silence[1] == ["Langste stilte nu", "8 dagen"]  # since 3 November
+    assert silence[2] == ["Onze belofte: hoogstens", "14 dagen"]
     assert 'href="/open-data/"' in html  # what the figures mean
     assert 'href="/open-data/downloads/cijfers-per-week.csv">cijfers-per-week.csv</a>' in html
     assert 'href="/open-data/downloads/beloften-per-week.json"' in html
