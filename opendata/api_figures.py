@@ -180,13 +180,12 @@ def promises(
     contact in time; and now: the open dreams and the longest silence among them."""
     span = _weeks(from_, to)
     neighbourhoods, themes = _places(neighbourhood, theme)
-    silence = open_figures.silence_counts().figures(neighbourhood_id=neighbourhood, theme_id=theme)
-    rows = []
-    if span is not None:
-        figures = open_figures.promise_figures(
-            neighbourhood_id=neighbourhood, theme_id=theme, **span
-        )
-        rows = figure_rows.promise_rows(figures, neighbourhoods, themes)
+    selection = {"neighbourhood_id": neighbourhood, "theme_id": theme}
+    if span is None:  # no weeks asked: the silence alone
+        silence, rows = open_figures.silence_counts().figures(**selection), []
+    else:
+        silence = open_figures.promise_counts(**span).figures(**selection)
+        rows = figure_rows.promise_rows(silence, neighbourhoods, themes)
     return {
         "min_count": settings.OPEN_DATA_MIN_COUNT,
         "silence": figure_rows.silence_row(silence, neighbourhoods, themes),
