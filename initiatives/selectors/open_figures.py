@@ -2,12 +2,14 @@
 
 Four sets, each a plain frozen dataclass, small counts suppressed (selectors.small_counts):
 
+- `weeks_available`: the Mondays a week chooser offers; `place_names`: ids and names;
 - `weekly_counts` / `week_figures`: per ISO week (Monday to Sunday, Europe/Amsterdam), per
   neighbourhood and per theme, the dreams handed in, picked up, realised, not possible and
   withdrawn;
-- `promise_figures`: per week of handing in, the share of the dreams picked up within the
-  promised working days, and of those the share given a first contact within the promised
-  working days; and now, the longest silence among the open dreams;
+- `promise_counts` / `promise_figures`: per week of handing in, the share of the dreams
+  picked up within the promised working days, and of those the share given a first contact
+  within the promised working days (judged in the database: selectors.working_day_sql); and
+  now, the open dreams and the longest silence among them (also alone: `silence_counts`);
 - `money_granted`: the grants decided per year, fund and neighbourhood (count and amount);
 - `partner_contributions`: partners' contributions per year, kind and neighbourhood.
 
