@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Annotated
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
@@ -20,6 +20,7 @@ from pydantic import BeforeValidator, create_model
 
 from initiatives.selectors import open_figures
 from opendata import datasets, figure_rows
+from opendata.bilingual import bilingual
 from opendata.conditional import open_data_cached
 from opendata.rate_limit import open_data_rate_limited
 
@@ -136,13 +137,13 @@ def _monday(day: date) -> date:
 
 def _known(places: dict, pk: int | None, message: str) -> None:
     if pk is not None and pk not in places:
-        raise HttpError(404, message)
+        raise HttpError(404, bilingual(message))
 
 
 def _places(neighbourhood: int | None, theme: int | None) -> tuple[dict, dict]:
     neighbourhoods, themes = open_figures.place_names()
-    _known(neighbourhoods, neighbourhood, _("There is no neighbourhood with this id."))
-    _known(themes, theme, _("There is no theme with this id."))
+    _known(neighbourhoods, neighbourhood, gettext_noop("There is no neighbourhood with this id."))
+    _known(themes, theme, gettext_noop("There is no theme with this id."))
     return neighbourhoods, themes
 
 
@@ -161,8 +162,12 @@ def weeks(
         _places(neighbourhood, theme)
         return {"min_count": settings.OPEN_DATA_MIN_COUNT, "rows": []}
     counts = open_figures.weekly_counts(**span)
-    _known(counts.neighbourhoods, neighbourhood, _("There is no neighbourhood with this id."))
-    _known(counts.themes, theme, _("There is no theme with this id."))
+    _known(
+        counts.neighbourhoods,
+        neighbourhood,
+        gettext_noop("There is no neighbourhood with this id."),
+    )
+    _known(counts.themes, theme, gettext_noop("There is no theme with this id."))
     rows = figure_rows.week_rows(counts, neighbourhood_id=neighbourhood, theme_id=theme)
     return {"min_count": settings.OPEN_DATA_MIN_COUNT, "rows": rows}
 

@@ -11,7 +11,7 @@ from initiatives import open_data_version
 from initiatives.selectors.open_figures import this_monday
 from initiatives.statuses import Status
 from tests.factories import NeighbourhoodFactory, ThemeFactory
-from tests.opendata.world import fund, grant, handed_in, move
+from tests.opendata.figures_world import fund, grant, handed_in, move
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +118,10 @@ def test_an_unknown_neighbourhood_is_404(client, places):
     ):
         answer = client.get(path, {"neighbourhood": 999999})
         assert answer.status_code == 404, path
-        assert answer.json()["detail"]
+        # In Dutch and English at once: an answer's reader may be anyone, anywhere.
+        assert answer.json()["detail"] == (
+            "Er is geen wijk met dit nummer. / There is no neighbourhood with this id."
+        )
 
 
 def test_promises_with_the_silence_now(client, places):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from initiatives.selectors.open_figures import this_monday
 from opendata import datasets
 from tests.factories import NeighbourhoodFactory, ThemeFactory
-from tests.opendata.world import handed_in
+from tests.opendata.figures_world import handed_in
 
 pytestmark = pytest.mark.django_db
 

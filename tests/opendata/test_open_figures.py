@@ -13,7 +13,7 @@ from initiatives.selectors import open_figures
 from initiatives.selectors.report_days import report_days_read
 from initiatives.statuses import Status
 from tests.factories import NeighbourhoodFactory, StaffFactory, ThemeFactory
-from tests.opendata.world import at, fund, grant, handed_in, move
+from tests.opendata.figures_world import at, fund, grant, handed_in, move
 
 pytestmark = pytest.mark.django_db
 
