@@ -7,25 +7,27 @@ published total would give back (initiatives/selectors/small_counts.py). Each op
 cached per open-data version (ETag, Last-Modified, 304) inside the per-address rate limit.
 """
 
+import re
 from datetime import date, timedelta
+from typing import Annotated
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
-from pydantic import create_model
+from pydantic import BeforeValidator, create_model
 
 from initiatives.selectors import open_figures
 from opendata import datasets, figure_rows
+from opendata.bilingual import bilingual
 from opendata.conditional import open_data_cached
 from opendata.rate_limit import open_data_rate_limited
 
 router = Router(tags=["figures"])
 
 ID_LIMIT = 2**31 - 1  # ids beyond PostgreSQL's integer are refused, not looked up
-FIRST_DAY = date(2000, 1, 1)
-LAST_DAY = date(2999, 12, 31)
+FIRST_DAY = date(2000, 1, 3)  # a Monday; no figures before it
 
 
 def _schema(dataset: datasets.Dataset, name: str) -> type[Schema]:
@@ -93,26 +95,40 @@ def _id(description: str):
 
 NEIGHBOURHOOD = "Only this neighbourhood or village (its id); without it: all of them."
 THEME = "Only this theme (its id); without it: all themes."
-FROM = "The first week: the week of this day (YYYY-MM-DD). Default: 11 weeks before `to`."
+FROM = (
+    "The first week: the week of this day (YYYY-MM-DD). Default: 11 weeks before `to`. At "
+    "most 104 weeks are answered: the last ones up to `to`. After `to`: no rows."
+)
 TO = "The last week: the week of this day (YYYY-MM-DD). Default and latest: this week."
-FROM_QUERY = Query(None, ge=FIRST_DAY, le=LAST_DAY, alias="from", description=FROM)
-TO_QUERY = Query(None, ge=FIRST_DAY, le=LAST_DAY, description=TO)
+FROM_QUERY = Query(None, alias="from", description=FROM)
+TO_QUERY = Query(None, description=TO)
 
 
-def _weeks(first: date | None, last: date | None) -> dict:
-    """The selector's run of weeks for FROM..TO, or 422 in words."""
+def _only_iso_day(value):
+    """Take a day as YYYY-MM-DD and nothing else (pydantic's dates would also take "0" as
+    1 January 1970)."""
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError("a day as YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_only_iso_day)]
+
+
+def _weeks(first: date | None, last: date | None) -> dict | None:
+    """The selector's run of weeks for FROM..TO: at most MAX_WEEKS, the last ones up to TO;
+    None when FROM comes after TO (no weeks: an empty answer, not an error)."""
     this_monday = open_figures.this_monday()
+    if last is not None and last < FIRST_DAY:
+        return None  # before any dream
     until = min(_monday(last) if last else this_monday, this_monday)  # no figures ahead
-    start = _monday(first) if first else until - timedelta(weeks=open_figures.DEFAULT_WEEKS - 1)
+    if first is None:
+        start = until - timedelta(weeks=open_figures.DEFAULT_WEEKS - 1)
+    else:
+        start = _monday(max(first, FIRST_DAY))
     if start > until:
-        raise HttpError(422, _("The first week (from) comes after the last week (to)."))
-    weeks = (until - start).days // 7 + 1
-    if weeks > open_figures.MAX_WEEKS:
-        raise HttpError(
-            422,
-            _("Ask for at most %(weeks)d weeks at a time.") % {"weeks": open_figures.MAX_WEEKS},
-        )
-    return {"weeks": weeks, "until": until}
+        return None
+    return {"weeks": min((until - start).days // 7 + 1, open_figures.MAX_WEEKS), "until": until}
 
 
 def _monday(day: date) -> date:
@@ -121,13 +137,13 @@ def _monday(day: date) -> date:
 
 def _known(places: dict, pk: int | None, message: str) -> None:
     if pk is not None and pk not in places:
-        raise HttpError(404, message)
+        raise HttpError(404, bilingual(message))
 
 
 def _places(neighbourhood: int | None, theme: int | None) -> tuple[dict, dict]:
     neighbourhoods, themes = open_figures.place_names()
-    _known(neighbourhoods, neighbourhood, _("There is no neighbourhood with this id."))
-    _known(themes, theme, _("There is no theme with this id."))
+    _known(neighbourhoods, neighbourhood, gettext_noop("There is no neighbourhood with this id."))
+    _known(themes, theme, gettext_noop("There is no theme with this id."))
     return neighbourhoods, themes
 
 
@@ -137,14 +153,21 @@ def weeks(
     request,
     neighbourhood: int | None = _id(NEIGHBOURHOOD),
     theme: int | None = _id(THEME),
-    from_: date | None = FROM_QUERY,
-    to: date | None = TO_QUERY,
+    from_: Day | None = FROM_QUERY,
+    to: Day | None = TO_QUERY,
 ):
     """Per week: dreams handed in, picked up, realised, not possible and withdrawn."""
     span = _weeks(from_, to)
+    if span is None:
+        _places(neighbourhood, theme)
+        return {"min_count": settings.OPEN_DATA_MIN_COUNT, "rows": []}
     counts = open_figures.weekly_counts(**span)
-    _known(counts.neighbourhoods, neighbourhood, _("There is no neighbourhood with this id."))
-    _known(counts.themes, theme, _("There is no theme with this id."))
+    _known(
+        counts.neighbourhoods,
+        neighbourhood,
+        gettext_noop("There is no neighbourhood with this id."),
+    )
+    _known(counts.themes, theme, gettext_noop("There is no theme with this id."))
     rows = figure_rows.week_rows(counts, neighbourhood_id=neighbourhood, theme_id=theme)
     return {"min_count": settings.OPEN_DATA_MIN_COUNT, "rows": rows}
 
@@ -155,18 +178,23 @@ def promises(
     request,
     neighbourhood: int | None = _id(NEIGHBOURHOOD),
     theme: int | None = _id(THEME),
-    from_: date | None = FROM_QUERY,
-    to: date | None = TO_QUERY,
+    from_: Day | None = FROM_QUERY,
+    to: Day | None = TO_QUERY,
 ):
     """Per week of handing in: the share picked up in time and the share with a first
     contact in time; and now: the open dreams and the longest silence among them."""
     span = _weeks(from_, to)
     neighbourhoods, themes = _places(neighbourhood, theme)
-    figures = open_figures.promise_figures(neighbourhood_id=neighbourhood, theme_id=theme, **span)
+    selection = {"neighbourhood_id": neighbourhood, "theme_id": theme}
+    if span is None:  # no weeks asked: the silence alone
+        silence, rows = open_figures.silence_counts().figures(**selection), []
+    else:
+        silence = open_figures.promise_counts(**span).figures(**selection)
+        rows = figure_rows.promise_rows(silence, neighbourhoods, themes)
     return {
         "min_count": settings.OPEN_DATA_MIN_COUNT,
-        "silence": figure_rows.silence_row(figures, neighbourhoods, themes),
-        "rows": figure_rows.promise_rows(figures, neighbourhoods, themes),
+        "silence": figure_rows.silence_row(silence, neighbourhoods, themes),
+        "rows": rows,
     }
 
 

@@ -13,6 +13,7 @@ from initiatives.selectors.open_figures import (
     PromiseCounts,
     PromiseFigures,
     Share,
+    SilenceFigures,
     WeeklyCounts,
 )
 from initiatives.selectors.small_counts import Cell
@@ -93,7 +94,9 @@ def promise_rows(figures: PromiseFigures, neighbourhoods: dict, themes: dict) ->
     ]
 
 
-def silence_row(figures: PromiseFigures, neighbourhoods: dict, themes: dict) -> dict:
+def silence_row(
+    figures: PromiseFigures | SilenceFigures, neighbourhoods: dict, themes: dict
+) -> dict:
     return {
         **_selection(neighbourhoods, themes, figures.neighbourhood_id, figures.theme_id),
         **_count("open_dreams", figures.open_dreams),
@@ -166,7 +169,8 @@ def all_promise_rows() -> list[dict]:
 
 
 def all_silence_rows() -> list[dict]:
-    counts, neighbourhoods, themes = _promise_counts_with_names()
+    counts = open_figures.silence_counts()
+    neighbourhoods, themes = open_figures.place_names()
     return [
         silence_row(counts.figures(neighbourhood_id=n, theme_id=t), neighbourhoods, themes)
         for n, t in selections(neighbourhoods, themes)

@@ -1,45 +1,49 @@
-"""The open data's one rate limit: RATELIMIT_OPEN_DATA_PER_IP requests per client address,
-shared by every API endpoint and download (one group), answered with 429 and JSON.
+"""The open data's rate limit: RATELIMIT_OPEN_DATA_PER_IP requests per IP address, one budget
+for every API operation and download (issue 19).
 
-It counts before the cache answers: a 304 or a cached answer is a request too. The limit is
-read when a request comes (not at import), so a deployment or a test can change it.
+Answered with 429 as JSON, in Dutch and English, with Retry-After: a program reads this, so
+the site's HTML page for a hit limit (RATELIMIT_VIEW) would only be in its way.
 """
 
 from functools import wraps
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_ratelimit.core import get_usage
 
-GROUP = "open-data"
+from opendata.bilingual import bilingual
+
+GROUP = "opendata"
 
 
-def too_many_requests(request: HttpRequest) -> JsonResponse | None:
-    """A 429 answer when the client is over the limit (counting this request), else None."""
-    usage = get_usage(
-        request, group=GROUP, key="ip", rate=settings.RATELIMIT_OPEN_DATA_PER_IP, increment=True
-    )
-    if usage is None or not usage["should_limit"]:
-        return None
+def _rate(group: str, request: HttpRequest) -> str:
+    # Read when the request comes, so tests and deploys can set it.
+    return settings.RATELIMIT_OPEN_DATA_PER_IP
+
+
+def too_many_requests(retry_after: int) -> JsonResponse:
     response = JsonResponse(
         {
-            "detail": _(
-                "Too many requests from your address. Wait a minute and try again, or use "
-                "the downloads."
+            "detail": bilingual(
+                gettext_noop("Too many requests from your address. Wait a moment and try again.")
             )
         },
         status=429,
     )
-    response["Retry-After"] = str(max(int(usage["time_left"]), 1))
+    response["Retry-After"] = str(max(retry_after, 1))
     return response
 
 
 def open_data_rate_limited(view):
-    """Wrap VIEW (a Django view, or a ninja operation's run) in the open data's limit."""
+    """Count every request to VIEW against the caller's open data budget; answer 429 once it
+    is spent."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
-        return too_many_requests(request) or view(request, *args, **kwargs)
+        usage = get_usage(request, group=GROUP, key="ip", rate=_rate, increment=True)
+        if usage is not None and usage["should_limit"]:
+            return too_many_requests(usage["time_left"])
+        return view(request, *args, **kwargs)
 
     return wrapper

@@ -2,12 +2,14 @@
 
 Four sets, each a plain frozen dataclass, small counts suppressed (selectors.small_counts):
 
+- `weeks_available`: the Mondays a week chooser offers; `place_names`: ids and names;
 - `weekly_counts` / `week_figures`: per ISO week (Monday to Sunday, Europe/Amsterdam), per
   neighbourhood and per theme, the dreams handed in, picked up, realised, not possible and
   withdrawn;
-- `promise_figures`: per week of handing in, the share of the dreams picked up within the
-  promised working days, and of those the share given a first contact within the promised
-  working days; and now, the longest silence among the open dreams;
+- `promise_counts` / `promise_figures`: per week of handing in, the share of the dreams
+  picked up within the promised working days, and of those the share given a first contact
+  within the promised working days (judged in the database: selectors.working_day_sql); and
+  now, the open dreams and the longest silence among them (also alone: `silence_counts`);
 - `money_granted`: the grants decided per year, fund and neighbourhood (count and amount);
 - `partner_contributions`: partners' contributions per year, kind and neighbourhood.
 
@@ -37,10 +39,25 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import cache
 
-from django.db.models import Count, DateField, Min, Sum
-from django.db.models.functions import ExtractYear, TruncDate, TruncWeek
+from django.db.models import (
+    Count,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Min,
+    Q,
+    Sum,
+    Value,
+)
+from django.db.models.functions import (
+    Coalesce,
+    ExtractIsoWeekDay,
+    ExtractYear,
+    TruncDate,
+    TruncWeek,
+)
 from django.utils import timezone
 
 from initiatives.models import Dream, EventKind, Grant, Neighbourhood, Theme, TimelineEvent
@@ -48,8 +65,8 @@ from initiatives.plan_models import Contribution, ContributionKind
 from initiatives.selectors.reference import service_promises
 from initiatives.selectors.report_days import day_start
 from initiatives.selectors.small_counts import ALL, Cell, Table
+from initiatives.selectors.working_day_sql import deadline_after
 from initiatives.statuses import OPEN, Status
-from initiatives.working_days import add_working_days
 
 # How far back the figures go: two years of weeks.
 MAX_WEEKS = 104
@@ -295,11 +312,6 @@ def week_figures(
     )
 
 
-@cache
-def _deadline(start: date, working_days: int) -> date:
-    return add_working_days(start, working_days)
-
-
 def _share(kept: Table, base: Table, row: Hashable, column: Hashable) -> Share:
     measured = base.cell(row, column)
     if measured.suppressed:
@@ -319,21 +331,13 @@ class PromiseCounts:
     first_contact_working_days: int
     pick_up: dict[date, tuple[Table, Table]]  # per week: (kept, measured)
     first_contact: dict[date, tuple[Table, Table]]
-    open_dreams: Table
-    oldest_update: dict[tuple[int, int], datetime]  # per (neighbourhood, theme) cell
-    now: datetime
+    silence: "SilenceCounts"
 
     def figures(
         self, *, neighbourhood_id: int | None = None, theme_id: int | None = None
     ) -> PromiseFigures:
         row, column = _key(neighbourhood_id), _key(theme_id)
-        open_cell = self.open_dreams.cell(row, column)
-        oldest = [
-            moment
-            for (neighbourhood, theme), moment in self.oldest_update.items()
-            if neighbourhood_id in (None, neighbourhood) and theme_id in (None, theme)
-        ]
-        silence = (self.now - min(oldest)).days if oldest and not open_cell.suppressed else None
+        silence = self.silence.figures(neighbourhood_id=neighbourhood_id, theme_id=theme_id)
         return PromiseFigures(
             neighbourhood_id=neighbourhood_id,
             theme_id=theme_id,
@@ -347,10 +351,73 @@ class PromiseCounts:
                 )
                 for monday in self.mondays
             ],
-            open_dreams=open_cell,
-            longest_silence_days=silence,
-            longest_silence_suppressed=open_cell.suppressed,
+            open_dreams=silence.open_dreams,
+            longest_silence_days=silence.longest_silence_days,
+            longest_silence_suppressed=silence.longest_silence_suppressed,
         )
+
+
+def _days_between(later, earlier: str) -> ExpressionWrapper:
+    """SQL: the time from the date EARLIER to the date LATER (null if either is)."""
+    later = F(later) if isinstance(later, str) else later
+    return ExpressionWrapper(later - F(earlier), output_field=DurationField())
+
+
+@dataclass(frozen=True)
+class SilenceFigures:
+    """The open dreams now and the longest silence among them, for one selection."""
+
+    neighbourhood_id: int | None
+    theme_id: int | None
+    open_dreams: Cell
+    longest_silence_days: int | None  # None and suppressed with the open dreams
+    longest_silence_suppressed: bool
+
+
+@dataclass(frozen=True)
+class SilenceCounts:
+    """The open dreams now per (neighbourhood, theme), suppressed together, and the oldest
+    last public update in each cell."""
+
+    open_dreams: Table
+    oldest_update: dict[tuple[int, int], datetime]
+    now: datetime
+
+    def figures(
+        self, *, neighbourhood_id: int | None = None, theme_id: int | None = None
+    ) -> SilenceFigures:
+        open_cell = self.open_dreams.cell(_key(neighbourhood_id), _key(theme_id))
+        oldest = [
+            moment
+            for (neighbourhood, theme), moment in self.oldest_update.items()
+            if neighbourhood_id in (None, neighbourhood) and theme_id in (None, theme)
+        ]
+        hidden = open_cell.suppressed
+        return SilenceFigures(
+            neighbourhood_id=neighbourhood_id,
+            theme_id=theme_id,
+            open_dreams=open_cell,
+            longest_silence_days=(self.now - min(oldest)).days if oldest and not hidden else None,
+            longest_silence_suppressed=hidden,
+        )
+
+
+def silence_counts(*, now: datetime | None = None) -> SilenceCounts:
+    """Count the open dreams at NOW (default: now) and their oldest news: one query."""
+    open_counts, oldest = {}, {}
+    for neighbourhood, theme, count, last_update in (
+        Dream.objects.filter(status__in=OPEN)
+        .values("neighbourhood_id", "theme_id")
+        .annotate(count=Count("id"), oldest=Min("last_public_update_at"))
+        .values_list("neighbourhood_id", "theme_id", "count", "oldest")
+        .order_by()
+    ):
+        open_counts[(neighbourhood, theme)] = count
+        if last_update is not None:
+            oldest[(neighbourhood, theme)] = last_update
+    return SilenceCounts(
+        open_dreams=Table(open_counts), oldest_update=oldest, now=now or timezone.now()
+    )
 
 
 def promise_counts(
@@ -366,78 +433,68 @@ def promise_counts(
     pick_up_days = promises.pick_up_working_days
     contact_days = promises.first_contact_working_days
 
-    counted = {
-        (monday, name): {}
-        for monday in mondays
-        for name in ("pick_up_kept", "pick_up_base", "contact_kept", "contact_base")
+    # Judged in the database: per week and place, how many were measured and kept.
+    deadlines = {
+        "pick_up_deadline": deadline_after(
+            day="handed_in_on",
+            weekday="handed_in_weekday",
+            first=mondays[0],
+            last=mondays[-1] + timedelta(days=6),
+            working_days=pick_up_days,
+        ),
+        # A dream handed in during the weeks may be picked up any day since, up to today.
+        "contact_deadline": deadline_after(
+            day="picked_up_on",
+            weekday="picked_up_weekday",
+            first=mondays[0],
+            last=max(today, mondays[-1] + timedelta(days=6)),
+            working_days=contact_days,
+        ),
     }
-
-    def add(monday: date, name: str, cell: tuple, count: int) -> None:
-        cells = counted[(monday, name)]
-        cells[cell] = cells.get(cell, 0) + count
-
-    # Working days depend on the dates only: count per set of dates, work each out once.
-    for week, neighbourhood, theme, handed_in, picked_up, contacted, closed, count in (
+    # The last day a dream could still be picked up or contacted: the day it closed, or today.
+    waited = Coalesce("closed_on", Value(today), output_field=DateField())
+    picked_up = Q(picked_up_on__isnull=False)
+    measures = {
+        "pick_up_base": picked_up | Q(pick_up_waited__gt=F("pick_up_deadline")),
+        "pick_up_kept": picked_up & Q(pick_up_took__lte=F("pick_up_deadline")),
+        "contact_base": picked_up
+        & (Q(contacted_on__isnull=False) | Q(contact_waited__gt=F("contact_deadline"))),
+        "contact_kept": picked_up
+        & Q(contacted_on__isnull=False, contact_took__lte=F("contact_deadline")),
+    }
+    tz = timezone.get_default_timezone()
+    rows = (
         Dream.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
         .annotate(
             week=_local_week("submitted_at"),
             handed_in_on=_local_day("submitted_at"),
+            handed_in_weekday=ExtractIsoWeekDay("submitted_at", tzinfo=tz),
             picked_up_on=_local_day("picked_up_at"),
+            picked_up_weekday=ExtractIsoWeekDay("picked_up_at", tzinfo=tz),
             contacted_on=_local_day("first_contact_at"),
             closed_on=_local_day("closed_at"),
         )
-        .values(
-            "week",
-            "neighbourhood_id",
-            "theme_id",
-            "handed_in_on",
-            "picked_up_on",
-            "contacted_on",
-            "closed_on",
+        .annotate(
+            **deadlines,
+            pick_up_took=_days_between("picked_up_on", "handed_in_on"),
+            pick_up_waited=_days_between(waited, "handed_in_on"),
+            contact_took=_days_between("contacted_on", "picked_up_on"),
+            contact_waited=_days_between(waited, "picked_up_on"),
         )
-        .annotate(count=Count("id"))
-        .values_list(
-            "week",
-            "neighbourhood_id",
-            "theme_id",
-            "handed_in_on",
-            "picked_up_on",
-            "contacted_on",
-            "closed_on",
-            "count",
-        )
+        .values("week", "neighbourhood_id", "theme_id")
+        .annotate(**{name: Count("id", filter=where) for name, where in measures.items()})
+        .values_list("week", "neighbourhood_id", "theme_id", *measures)
         .order_by()
-    ):
-        cell = (neighbourhood, theme)
-        waited_until = closed or today  # the last day it could still be picked up or contacted
-        if picked_up is not None:
-            add(week, "pick_up_base", cell, count)
-            if picked_up <= _deadline(handed_in, pick_up_days):
-                add(week, "pick_up_kept", cell, count)
-            contact_deadline = _deadline(picked_up, contact_days)
-            if contacted is not None:
-                add(week, "contact_base", cell, count)
-                if contacted <= contact_deadline:
-                    add(week, "contact_kept", cell, count)
-            elif waited_until > contact_deadline:
-                add(week, "contact_base", cell, count)
-        elif waited_until > _deadline(handed_in, pick_up_days):
-            add(week, "pick_up_base", cell, count)
+    )
+    counted: dict[tuple[date, str], dict] = {
+        (monday, name): {} for monday in mondays for name in measures
+    }
+    for week, neighbourhood, theme, *counts in rows:
+        for name, count in zip(measures, counts, strict=True):
+            counted[(week, name)][(neighbourhood, theme)] = count
 
     def table(monday: date, name: str) -> Table:
         return Table(counted[(monday, name)])
-
-    open_counts, oldest = {}, {}
-    for neighbourhood, theme, count, last_update in (
-        Dream.objects.filter(status__in=OPEN)
-        .values("neighbourhood_id", "theme_id")
-        .annotate(count=Count("id"), oldest=Min("last_public_update_at"))
-        .values_list("neighbourhood_id", "theme_id", "count", "oldest")
-        .order_by()
-    ):
-        open_counts[(neighbourhood, theme)] = count
-        if last_update is not None:
-            oldest[(neighbourhood, theme)] = last_update
 
     return PromiseCounts(
         mondays=mondays,
@@ -445,9 +502,7 @@ def promise_counts(
         first_contact_working_days=contact_days,
         pick_up={m: (table(m, "pick_up_kept"), table(m, "pick_up_base")) for m in mondays},
         first_contact={m: (table(m, "contact_kept"), table(m, "contact_base")) for m in mondays},
-        open_dreams=Table(open_counts),
-        oldest_update=oldest,
-        now=now,
+        silence=silence_counts(now=now),
     )
 
 

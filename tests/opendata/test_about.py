@@ -34,3 +34,15 @@ def test_in_english_through_the_language_switch(client):
     html = client.get("/open-data/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Small numbers are not shown" in html
     assert "Dreams handed in during the week." in html
+
+
+def test_the_developers_document_lists_the_registrys_fields():
+    """docs/open-data.md carries the fields as manage.py open_data_fields writes them."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from opendata.fields_markdown import fields_markdown
+
+    document = (Path(settings.BASE_DIR) / "docs" / "open-data.md").read_text(encoding="utf-8")
+    assert fields_markdown() in document

@@ -296,7 +296,7 @@ def test_money_per_fund_and_village_and_what_partners_gave(client, world, now):
     from initiatives.partner_models import Organisation
     from initiatives.plan_models import Contribution
     from tests.factories import StaffFactory
-    from tests.opendata.world import fund, grant
+    from tests.opendata.figures_world import fund, grant
 
     dromenfonds = fund("Dromenfonds")
     vlijmen = list(Dream.objects.filter(neighbourhood=world["Vlijmen"]))

@@ -12,7 +12,7 @@ from django.utils import timezone
 from initiatives.selectors.open_figures import this_monday
 from opendata import datasets
 from tests.factories import NeighbourhoodFactory, ThemeFactory
-from tests.opendata.world import handed_in
+from tests.opendata.figures_world import handed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +103,32 @@ def test_a_small_count_is_an_empty_cell_flagged_true(client):
 
 def test_a_post_is_refused(client):
     assert client.post(reverse("opendata:download_weeks_csv")).status_code in (403, 405)
+
+
+@pytest.mark.parametrize(
+    ("path", "queries"),
+    [
+        ("/api/v1/figures/weeks/", 4),
+        ("/api/v1/figures/promises/", 5),
+        ("/api/v1/figures/money/", 3),
+        ("/api/v1/figures/contributions/", 3),
+        ("/open-data/downloads/cijfers-per-week.csv", 5),
+        ("/open-data/downloads/beloften-per-week.json", 6),
+        ("/open-data/downloads/stilte-nu.csv", 3),
+        ("/open-data/downloads/geld-toegekend.csv", 1),
+        ("/open-data/downloads/bijdragen-partners.json", 1),
+    ],
+)
+def test_a_fixed_number_of_queries_and_none_once_cached(
+    client, history, path, queries, django_assert_num_queries
+):
+    asten, theme = history
+    for n in range(1, 30):  # more weeks, more places: the same number of queries
+        handed_in(
+            1, on=timezone.now() - timezone.timedelta(weeks=n), neighbourhood=asten, theme=theme
+        )
+        NeighbourhoodFactory(name=f"Wijk {n}")
+    with django_assert_num_queries(queries):
+        assert client.get(path).status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get(path).status_code == 200

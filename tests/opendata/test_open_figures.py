@@ -13,7 +13,7 @@ from initiatives.selectors import open_figures
 from initiatives.selectors.report_days import report_days_read
 from initiatives.statuses import Status
 from tests.factories import NeighbourhoodFactory, StaffFactory, ThemeFactory
-from tests.opendata.world import at, fund, grant, handed_in, move
+from tests.opendata.figures_world import at, fund, grant, handed_in, move
 
 pytestmark = pytest.mark.django_db
 
@@ -319,3 +319,35 @@ def test_partner_contributions_per_kind(places):
     everything = rows[(2026, None, a.pk)]
     assert everything.contributions.value == 12
     assert everything.amount == Decimal("280.00") and everything.hours == Decimal("15.0")
+
+
+def test_deadlines_around_the_holidays_are_judged_as_working_days_say(places, settings):
+    """Every day from 19 December 2025 to 6 January 2026 (Christmas, New Year): one dream
+    picked up on its deadline, one a day later. The database's judgement must match
+    working_days.add_working_days: exactly half are in time."""
+    from initiatives.working_days import add_working_days
+
+    settings.OPEN_DATA_MIN_COUNT = 1  # every count shown: this is about the judgement
+    a, x = places["a"], places["x"]
+    day = date(2025, 12, 19)
+    count = 0
+    while day <= date(2026, 1, 6):
+        deadline = add_working_days(day, 2)
+        for picked_up_on in (deadline, deadline + timedelta(days=1)):
+            (dream,) = handed_in(
+                1, on=at(day.year, day.month, day.day, 9), neighbourhood=a, theme=x
+            )
+            Dream.objects.filter(pk=dream.pk).update(
+                picked_up_at=at(picked_up_on.year, picked_up_on.month, picked_up_on.day, 17),
+                status=Status.PICKED_UP,
+            )
+        count += 1
+        day += timedelta(days=1)
+    figures = open_figures.promise_figures(weeks=4, until=date(2026, 1, 5), now=at(2026, 3, 1))
+    measured = sum(week.picked_up_in_time.base.value for week in figures.weeks)
+    kept = sum(
+        round(week.picked_up_in_time.value * week.picked_up_in_time.base.value)
+        for week in figures.weeks
+    )
+    assert measured == 2 * count
+    assert kept == count
