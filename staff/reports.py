@@ -1,37 +1,43 @@
-"""The weekly report's presentation: charts drawn on the server as SVG, and comparisons.
+"""The weekly report's presentation: comparisons, the figures as rows, and its charts.
 
 Pure presentation: everything here takes the figures of a WeeklyReport snapshot (plain
-numbers and strings) and returns what a template draws. Nothing reads the database and
-nothing needs JavaScript, so the same charts work on screen, in print and in the PDF.
-
-Each chart is a small frozen dataclass with its geometry worked out; the templates in
-staff/templates/staff/report/ turn it into <svg role="img"> with a <title> and a <desc>
-that say in words what the chart shows. The colours are SVG presentation attributes
-(the Content Security Policy allows no inline style) with enough contrast on white.
+numbers and strings) and returns what a template draws. Nothing reads the database. The
+charts themselves (SVG drawn on the server) are shared with the public page "Hoe doen we
+het?" and live in config/charts.py; their names are re-exported here, so the report's code
+reads `reports.bar_chart(...)` as before.
 """
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from math import ceil, floor, log10
+from decimal import Decimal
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from config.charts import AXIS as AXIS
+from config.charts import BACKGROUND as BACKGROUND
+from config.charts import BAR_LABEL_WIDTH as BAR_LABEL_WIDTH
+from config.charts import BAR_WIDTH as BAR_WIDTH
+from config.charts import METER_TRACK as METER_TRACK
+from config.charts import MINUS, NONE
+from config.charts import PLOT_BOTTOM as PLOT_BOTTOM
+from config.charts import PLOT_TOP as PLOT_TOP
+from config.charts import SERIES as SERIES
+from config.charts import TEXT as TEXT
+from config.charts import TRACK as TRACK
+from config.charts import bar_chart as bar_chart
+from config.charts import column_chart as column_chart
+from config.charts import count_text as count_text
+from config.charts import days_text as days_text
+from config.charts import meter as meter
+from config.charts import money_text as money_text
+from config.charts import nice_ticks as nice_ticks
+from config.charts import share_line_chart as share_line_chart
+from config.charts import share_text as share_text
+from config.charts import short_week as short_week
+from config.charts import to_decimal as to_decimal
 from initiatives.dilemma_models import Dilemma
 from initiatives.statuses import Status
-
-BACKGROUND = "#ffffff"
-# Bars and lines need 3:1 against the background (WCAG 1.4.11); these have 7.0:1 and 6.1:1.
-# Blue and orange stay apart for colour-blind readers; lines also differ in dash and marker.
-SERIES = ("#1d5a9e", "#a3470b")
-TRACK = "#e4e9ef"  # the empty part of a meter; the filled part has 5.7:1 against it
-TEXT = "#1a1a1a"
-AXIS = "#595959"
-GRID = "#d5dbe1"  # decoration only: the values are written out
-FONT = "Arial, Helvetica, sans-serif"
-MINUS = "\u2212"  # a real minus sign, not a hyphen
-NONE = "\u2013"  # an en dash: no figure (nothing was measured)
 
 # The week's flow, in the order the page and the CSV show it (lazy: read at import time).
 FLOW_LABELS = (
@@ -43,50 +49,6 @@ FLOW_LABELS = (
     ("withdrawn", gettext_lazy("Withdrawn")),
     ("open_total", gettext_lazy("Open at the end of the week")),
 )
-
-
-# --- numbers as people read them --------------------------------------------------------------
-
-
-def count_text(value) -> str:
-    return number_format(value or 0, 0, force_grouping=True)
-
-
-def share_text(share: float | None) -> str:
-    """0.333 → "33%"; no share (nothing measured) → an en dash."""
-    if share is None:
-        return NONE
-    return f"{number_format(round(share * 100), 0)}%"
-
-
-def days_text(days: float | None) -> str:
-    if days is None:
-        return NONE
-    return number_format(days, 1 if days % 1 else 0)
-
-
-def money_text(amount) -> str:
-    return "€ " + number_format(to_decimal(amount), 2, force_grouping=True)
-
-
-def to_decimal(amount) -> Decimal:
-    try:
-        return Decimal(str(amount))
-    except (InvalidOperation, ValueError):
-        return Decimal(0)
-
-
-def short_week(week: str) -> str:
-    """'2026-W47' → 'W47': the axis has room for little."""
-    return week.rsplit("-", 1)[-1]
-
-
-def _shorten(text: str, length: int = 24) -> str:
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
-
-
-def _listing(pairs) -> str:
-    return "; ".join(f"{label}: {text}" for label, text in pairs)
 
 
 # --- comparisons with the previous week -------------------------------------------------------
@@ -177,360 +139,6 @@ def compare_rows(current: list, previous: list) -> list[Row]:
         if name not in now
     ]
     return rows
-
-
-# --- horizontal bar chart ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    short_label: str
-    text: str
-    y: float  # top of the bar
-    width: float
-    text_x: float
-    label_y: float
-
-
-@dataclass(frozen=True)
-class BarChart:
-    id: str
-    title: str
-    desc: str
-    width: int
-    height: int
-    plot_left: int
-    bar_height: int
-    colour: str
-    bars: tuple[Bar, ...]
-    font: str = FONT
-    text_colour: str = TEXT
-    axis_colour: str = AXIS
-
-    @property
-    def label_x(self) -> int:
-        return self.plot_left - 8
-
-
-BAR_WIDTH, BAR_LABEL_WIDTH, BAR_VALUE_ROOM, BAR_ROW, BAR_HEIGHT = 640, 180, 56, 28, 18
-
-
-def bar_chart(rows, *, id: str, title: str, colour: str = SERIES[0]) -> BarChart | None:
-    """One horizontal bar per (label, value) in ROWS, longest value filling the width.
-
-    Returns None when there are no rows: the template says so in words instead.
-    """
-    rows = [(str(label), value or 0) for label, value in rows]
-    if not rows:
-        return None
-    plot_width = BAR_WIDTH - BAR_LABEL_WIDTH - BAR_VALUE_ROOM
-    top = max(value for _label, value in rows) or 1
-    bars = []
-    for n, (label, value) in enumerate(rows):
-        y = 8 + n * BAR_ROW
-        width = round(plot_width * value / top, 1)
-        if value and width < 2:
-            width = 2  # a value above zero stays visible
-        bars.append(
-            Bar(
-                label=label,
-                short_label=_shorten(label),
-                text=count_text(value),
-                y=y,
-                width=width,
-                text_x=BAR_LABEL_WIDTH + width + 6,
-                label_y=y + BAR_HEIGHT / 2 + 5,
-            )
-        )
-    return BarChart(
-        id=id,
-        title=title,
-        desc=_listing((bar.label, bar.text) for bar in bars),
-        width=BAR_WIDTH,
-        height=16 + len(rows) * BAR_ROW,
-        plot_left=BAR_LABEL_WIDTH,
-        bar_height=BAR_HEIGHT,
-        colour=colour,
-        bars=tuple(bars),
-    )
-
-
-# --- the frame of the trend charts ------------------------------------------------------------
-
-FRAME_WIDTH, FRAME_HEIGHT = 640, 270
-PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 52, 628, 52, 236
-LEGEND_Y = 14
-
-
-def nice_ticks(top: float, *, count: int = 4) -> list[int]:
-    """Whole-number ticks from 0 to at least TOP, in steps of 1, 2 or 5 times a power of 10."""
-    raw = max(top / count, 1)
-    magnitude = 10 ** floor(log10(raw))
-    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
-    return [step * n for n in range(max(ceil(top / step), 1) + 1)]
-
-
-@dataclass(frozen=True)
-class Tick:
-    y: float
-    text: str
-
-
-@dataclass(frozen=True)
-class AxisLabel:
-    x: float
-    text: str
-
-
-@dataclass(frozen=True)
-class LegendItem:
-    x: float
-    label: str
-    colour: str
-    dash: str  # "" for a solid line
-    marker: str  # "circle" or "square"
-    y: int = LEGEND_Y
-
-    @property
-    def text_x(self) -> float:
-        return self.x + 34
-
-    @property
-    def mid_x(self) -> float:
-        return self.x + 13
-
-
-@dataclass(frozen=True)
-class Frame:
-    width: int
-    height: int
-    left: int
-    right: int
-    top: int
-    bottom: int
-    ticks: tuple[Tick, ...]
-    labels: tuple[AxisLabel, ...]
-    legend: tuple[LegendItem, ...]
-    font: str = FONT
-    text_colour: str = TEXT
-    axis_colour: str = AXIS
-    grid_colour: str = GRID
-
-    @property
-    def tick_x(self) -> int:
-        return self.left - 6
-
-    @property
-    def label_y(self) -> int:
-        return self.bottom + 18
-
-
-def _frame(weeks: list[str], ticks: list[tuple[float, str]], series: list[str]) -> Frame:
-    step = (PLOT_RIGHT - PLOT_LEFT) / max(len(weeks), 1)
-    legend = tuple(
-        LegendItem(
-            x=PLOT_LEFT + n * 250,
-            label=label,
-            colour=SERIES[n % len(SERIES)],
-            dash="" if n == 0 else "6 4",
-            marker="circle" if n == 0 else "square",
-        )
-        for n, label in enumerate(series)
-    )
-    return Frame(
-        width=FRAME_WIDTH,
-        height=FRAME_HEIGHT,
-        left=PLOT_LEFT,
-        right=PLOT_RIGHT,
-        top=PLOT_TOP,
-        bottom=PLOT_BOTTOM,
-        ticks=tuple(Tick(y=y, text=text) for y, text in ticks),
-        labels=tuple(
-            AxisLabel(x=round(PLOT_LEFT + (n + 0.5) * step, 1), text=short_week(week))
-            for n, week in enumerate(weeks)
-        ),
-        legend=legend,
-    )
-
-
-def _y(value: float, top: float) -> float:
-    return round(PLOT_BOTTOM - (PLOT_BOTTOM - PLOT_TOP) * value / top, 1)
-
-
-# --- columns over the weeks -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    x: float
-    y: float
-    width: float
-    height: float
-    colour: str
-    text: str
-    text_x: float
-
-    @property
-    def text_y(self) -> float:
-        return self.y - 4
-
-
-@dataclass(frozen=True)
-class ColumnChart:
-    id: str
-    title: str
-    desc: str
-    frame: Frame
-    columns: tuple[Column, ...]
-
-
-def column_chart(weeks: list[str], series: dict[str, list], *, id: str, title: str) -> ColumnChart:
-    """Grouped columns: per week one column for each of SERIES ({label: [values per week]})."""
-    values = [value or 0 for column in series.values() for value in column]
-    ticks = nice_ticks(max(values, default=0))
-    top = ticks[-1]
-    frame = _frame(weeks, [(_y(t, top), count_text(t)) for t in ticks], list(series))
-    group = (PLOT_RIGHT - PLOT_LEFT) / max(len(weeks), 1)
-    width = round(group * 0.7 / max(len(series), 1), 1)
-    columns = []
-    for s, column in enumerate(series.values()):
-        for n, value in enumerate(column):
-            value = value or 0
-            x = round(PLOT_LEFT + n * group + group * 0.15 + s * width, 1)
-            y = _y(value, top)
-            columns.append(
-                Column(
-                    x=x,
-                    y=y,
-                    width=width,
-                    height=round(PLOT_BOTTOM - y, 1),
-                    colour=SERIES[s % len(SERIES)],
-                    text=count_text(value),
-                    text_x=round(x + width / 2, 1),
-                )
-            )
-    desc = " ".join(
-        f"{label}: "
-        + _listing((week, count_text(value)) for week, value in zip(weeks, column, strict=True))
-        + "."
-        for label, column in series.items()
-    )
-    return ColumnChart(id=id, title=title, desc=desc, frame=frame, columns=tuple(columns))
-
-
-# --- lines over the weeks (shares, 0-100%) ----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Point:
-    x: float
-    y: float
-    text: str
-
-    @property
-    def corner_x(self) -> float:  # where a square marker of 8 by 8 starts
-        return self.x - 4
-
-    @property
-    def corner_y(self) -> float:
-        return self.y - 4
-
-
-@dataclass(frozen=True)
-class Line:
-    label: str
-    colour: str
-    dash: str
-    marker: str
-    segments: tuple[str, ...]  # "x,y x,y ..." for each unbroken run of weeks with a value
-    points: tuple[Point, ...]
-
-
-@dataclass(frozen=True)
-class LineChart:
-    id: str
-    title: str
-    desc: str
-    frame: Frame
-    lines: tuple[Line, ...]
-
-
-def share_line_chart(
-    weeks: list[str], series: dict[str, list], *, id: str, title: str
-) -> LineChart:
-    """Lines of shares (0 to 1) over the weeks; a week without a value breaks the line."""
-    frame = _frame(weeks, [(_y(p, 100), f"{p}%") for p in (0, 25, 50, 75, 100)], list(series))
-    lines = []
-    for s, (label, values) in enumerate(series.items()):
-        legend = frame.legend[s]
-        points, segments, run = [], [], []
-        for n, share in enumerate(values):
-            if share is None:
-                if run:
-                    segments.append(" ".join(run))
-                run = []
-                continue
-            x, y = frame.labels[n].x, _y(share * 100, 100)
-            points.append(Point(x=x, y=y, text=share_text(share)))
-            run.append(f"{x},{y}")
-        if run:
-            segments.append(" ".join(run))
-        lines.append(
-            Line(
-                label=label,
-                colour=legend.colour,
-                dash=legend.dash,
-                marker=legend.marker,
-                segments=tuple(s for s in segments if " " in s),  # one point: the marker only
-                points=tuple(points),
-            )
-        )
-    desc = " ".join(
-        f"{label}: "
-        + _listing((week, share_text(value)) for week, value in zip(weeks, values, strict=True))
-        + "."
-        for label, values in series.items()
-    )
-    return LineChart(id=id, title=title, desc=desc, frame=frame, lines=tuple(lines))
-
-
-# --- a meter: one share of a whole ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Meter:
-    id: str
-    title: str
-    desc: str
-    width: int
-    height: int
-    track_width: int
-    filled_width: float
-    text: str
-    colour: str = SERIES[0]
-    track: str = TRACK
-    font: str = FONT
-    text_colour: str = TEXT
-    axis_colour: str = AXIS
-
-
-METER_WIDTH, METER_TRACK = 400, 320
-
-
-def meter(share: float | None, *, id: str, title: str, desc: str) -> Meter:
-    """A bar filled for SHARE (0 to 1) of its length, with the share written beside it."""
-    filled = 0 if share is None else round(METER_TRACK * min(max(share, 0), 1), 1)
-    return Meter(
-        id=id,
-        title=title,
-        desc=desc,
-        width=METER_WIDTH,
-        height=28,
-        track_width=METER_TRACK,
-        filled_width=filled,
-        text=share_text(share),
-    )
 
 
 # --- the figures as rows for a spreadsheet ----------------------------------------------------
