@@ -11,7 +11,7 @@ from initiatives import selectors
 from initiatives.models import Dream
 from opendata.api_errors import PROBLEMS
 from opendata.conditional import open_data_cached
-from opendata.dream_fields import PUBLIC_STATUSES, dream_row, status_texts
+from opendata.dream_fields import PUBLIC_STATUSES, described, dream_row, status_texts
 from opendata.public_urls import page_url
 from opendata.rate_limit import open_data_rate_limited
 
@@ -33,28 +33,22 @@ _STATUS_QUERY = Query(None, description="Only dreams with this status code.")
 
 
 class DreamOut(Schema):
-    id: int = Field(description="The dream's number; stable, also in the story's address.")
-    title: str = Field(description="The title, as the resident wrote it for publication.")
-    neighbourhood: str = Field(description="The village or neighbourhood where it happens.")
-    theme: str = Field(description="The theme of the dream.")
-    status: PublicStatus = Field(description="Where the dream stands, as a code.")
-    status_text: str = Field(description="Where the dream stands, in Dutch words.")
-    submitted_on: date | None = Field(description="The day it was handed in.")
-    picked_up_on: date | None = Field(description="The day a MogelijkMaker picked it up.")
-    first_contact_on: date | None = Field(
-        description="The day of the first contact with the resident."
-    )
-    closed_on: date | None = Field(
-        description="The day it was realised, found not possible, or withdrawn."
-    )
-    dreamt: str = Field(description="What the residents dreamt, written for publication.")
-    own_part: str = Field(description="What the residents do themselves, written for publication.")
-    granted_total: str = Field(
-        pattern=MONEY, description="Money granted by the municipality in total, in euros."
-    )
-    story_url: str | None = Field(
-        description="The web address of its story once realised and shared as a story."
-    )
+    """A dream whose resident shares it (its fields as on the page about the open data)."""
+
+    id: int = Field(description=described("id"))
+    title: str = Field(description=described("title"))
+    neighbourhood: str = Field(description=described("neighbourhood"))
+    theme: str = Field(description=described("theme"))
+    status: PublicStatus = Field(description=described("status"))
+    status_text: str = Field(description=described("status_text"))
+    submitted_on: date | None = Field(description=described("submitted_on"))
+    picked_up_on: date | None = Field(description=described("picked_up_on"))
+    first_contact_on: date | None = Field(description=described("first_contact_on"))
+    closed_on: date | None = Field(description=described("closed_on"))
+    dreamt: str = Field(description=described("dreamt"))
+    own_part: str = Field(description=described("own_part"))
+    granted_total: str = Field(pattern=MONEY, description=described("granted_total"))
+    story_url: str | None = Field(description=described("story_url"))
 
 
 class DreamPage(Schema):

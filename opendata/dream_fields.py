@@ -13,25 +13,18 @@ from django.utils import timezone, translation
 
 from initiatives.models import Dream
 from initiatives.statuses import Status
+from opendata.datasets import DREAMS
 from opendata.public_urls import absolute_reverse
 
-# The order of the downloads' columns and of every dream object.
-DREAM_FIELDS = (
-    "id",
-    "title",
-    "neighbourhood",
-    "theme",
-    "status",
-    "status_text",
-    "submitted_on",
-    "picked_up_on",
-    "first_contact_on",
-    "closed_on",
-    "dreamt",
-    "own_part",
-    "granted_total",
-    "story_url",
-)
+# The fields in order (the downloads' columns, every dream object's keys) and their meaning
+# come from the registry of every dataset, which the page about the open data explains.
+DREAM_FIELDS = tuple(item.name for item in DREAMS.fields)
+
+
+def described(name: str) -> str:
+    """Return the explanation of the dreams' field NAME (English; the OpenAPI document)."""
+    return next(item.description for item in DREAMS.fields if item.name == name)
+
 
 # Every status a shared dream can have: an unconfirmed dream is never open data.
 PUBLIC_STATUSES = tuple(status.value for status in Status if status != Status.UNCONFIRMED)

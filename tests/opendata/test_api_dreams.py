@@ -54,6 +54,13 @@ def test_a_dream_has_exactly_the_documented_fields_in_order(client, world):
     }
 
 
+def test_the_api_the_downloads_and_the_page_about_the_data_have_the_same_fields():
+    from opendata.api_dreams import DreamOut
+    from opendata.datasets import DREAMS
+
+    assert tuple(DreamOut.model_fields) == DREAM_FIELDS == tuple(f.name for f in DREAMS.fields)
+
+
 def test_the_texts_are_the_publications_never_what_was_written_to_the_municipality(client):
     dream = DreamFactory(
         story="Mijn buurman Kees de Vries maakt altijd herrie.",
