@@ -7,9 +7,9 @@ document cannot drift from the code, and a read-only API needs none of DRF's ser
 viewsets or browsable pages. One router per subject, each in its own module.
 """
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 
-from opendata import api_dreams, api_figures, api_stories
+from opendata import api_dreams, api_errors, api_figures, api_stories
 
 api = NinjaAPI(
     title="Dromen.Doen open data",
@@ -20,7 +20,14 @@ api = NinjaAPI(
         "neighbourhood, theme and week. Data licence: CC0-1.0. No count below "
         "OPEN_DATA_MIN_COUNT (default 5) is published."
     ),
+    # The interactive documentation at /api/v1/docs is Swagger UI from django-ninja's own static
+    # files ("ninja" in INSTALLED_APPS; its page in templates/ninja/swagger.html), nothing from
+    # a CDN; without a validator, which would send the schema to validator.swagger.io and show
+    # its badge from there; without deep links, which put a link inside each operation's
+    # button (nested controls, WCAG 4.1.2).
+    docs=Swagger(settings={"validatorUrl": None, "deepLinking": False}),
 )
+api_errors.install(api)
 api.add_router("/dreams/", api_dreams.router)
 api.add_router("/stories/", api_stories.router)
 api.add_router("/figures/", api_figures.router)

@@ -6,10 +6,21 @@ the dreams' downloads (download_dreams_csv/json) are added beside these by the A
 
 from django.urls import path
 
-from opendata import about_views, download_views
+from opendata import about_views, download_views, dream_downloads
 
 app_name = "opendata"
 urlpatterns = [
+    # The shared dreams (the API's part): the same fields as the API's dreams.
+    path(
+        "open-data/downloads/dromen.csv",
+        dream_downloads.dreams_csv,
+        name="download_dreams_csv",
+    ),
+    path(
+        "open-data/downloads/dromen.json",
+        dream_downloads.dreams_json,
+        name="download_dreams_json",
+    ),
     path("open-data/", about_views.about, name="about"),
     path(
         "open-data/downloads/cijfers-per-week.csv",
