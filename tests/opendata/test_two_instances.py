@@ -77,16 +77,25 @@ def _server_database(database: str, statement: str, values: tuple = ()) -> None:
         server.execute(statement, values)
 
 
+def _database_url(name: str) -> str:
+    params = connection.settings_dict
+    return (
+        f"postgres://{params['USER']}@{params['HOST'] or '127.0.0.1'}:"
+        f"{params['PORT'] or 5432}/{name}"
+    )
+
+
 def _wait_until_up(url: str, server: subprocess.Popen) -> None:
-    for _attempt in range(150):
+    deadline = time.monotonic() + 30  # a busy machine starts Django slowly
+    while time.monotonic() < deadline:
         if server.poll() is not None:
             raise AssertionError("the second instance stopped at its start")
         try:
-            requests.get(url, timeout=1)
+            requests.get(url, timeout=5)
             return
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.1)
-    raise AssertionError("the second instance did not start within 15 seconds")
+    raise AssertionError("the second instance did not start within 30 seconds")
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +109,20 @@ def second_database(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         migrated = connection.settings_dict["NAME"]
         connection.close()  # PostgreSQL copies a database only while nobody is connected to it
-        _server_database("postgres", f'CREATE DATABASE "{name}" TEMPLATE "{migrated}"')
+        try:
+            _server_database("postgres", f'CREATE DATABASE "{name}" TEMPLATE "{migrated}"')
+        except psycopg.errors.ObjectInUse:
+            # Another connection to the test database is still open (an earlier test's
+            # thread): make the database the long way.
+            _server_database("postgres", f'CREATE DATABASE "{name}"')
+            subprocess.run(
+                [sys.executable, "manage.py", "migrate", "-v0"],
+                cwd=PROJECT,
+                env={**os.environ, "DATABASE_URL": _database_url(name), "REDIS_URL": ""},
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
     yield name
     _server_database("postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
@@ -114,10 +136,7 @@ def second_instance(tmp_path, second_database):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": (
-            f"postgres://{params['USER']}@{params['HOST'] or '127.0.0.1'}:"
-            f"{params['PORT'] or 5432}/{name}"
-        ),
+        "DATABASE_URL": _database_url(name),
         "DATABASE_CONN_MAX_AGE": "0",
         "REDIS_URL": "",  # its own process memory for cache and tasks: nothing shared with us
         "CELERY_TASK_ALWAYS_EAGER": "1",
