@@ -361,7 +361,26 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Exports: a stopped worker's export is tried again or marked failed; old files go.
     "exports-sweep": {"task": "initiatives.tasks.exports_sweep", "schedule": 60.0},
+    # Other installations' stories ("Elders gelukt"): one task per peer, every half hour, so
+    # a consent withdrawn there is gone here within about that time.
+    "peers-fetch": {"task": "initiatives.peer_tasks.peers_fetch", "schedule": 30 * 60.0},
 }
+
+# Fetching other installations' stories feeds (initiatives/peer_feed.py). Seconds to connect,
+# seconds any one read may wait, and seconds for the whole answer (a peer that sends a byte
+# now and then must not hold a worker); at most this many bytes, only the first page.
+PEER_FETCH_CONNECT_TIMEOUT_SECONDS = float(
+    os.environ.get("PEER_FETCH_CONNECT_TIMEOUT_SECONDS", "5")
+)
+PEER_FETCH_READ_TIMEOUT_SECONDS = float(os.environ.get("PEER_FETCH_READ_TIMEOUT_SECONDS", "10"))
+PEER_FETCH_TOTAL_SECONDS = float(os.environ.get("PEER_FETCH_TOTAL_SECONDS", "20"))
+PEER_FETCH_MAX_BYTES = int(os.environ.get("PEER_FETCH_MAX_BYTES", str(1024 * 1024)))
+# A peer's feed address must use https; plain http only on this machine (loopback), or
+# anywhere when this is on (local trials: on by default when DEBUG is).
+PEER_FEED_ALLOW_HTTP = env_bool("PEER_FEED_ALLOW_HTTP", DEBUG)
+# A peer not fetched without problems for this many days is not shown on "Elders gelukt":
+# a consent withdrawn there could not reach this installation meanwhile.
+PEER_STORIES_STALE_DAYS = int(os.environ.get("PEER_STORIES_STALE_DAYS", "7"))
 
 # CSV exports of the dream list (initiatives/services/exports.py). A worker building one
 # renews its lease every few seconds; a lease that runs out means the worker stopped

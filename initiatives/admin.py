@@ -453,3 +453,7 @@ class PlatformInvitationAdmin(_ReadOnlyAdmin):
     list_display = ("email", "platform", "role", "created_at", "expires_at", "accepted_at")
     list_filter = ("platform",)
     exclude = ("token_hash",)
+
+
+# Other installations whose stories "Elders gelukt" shows (issue 19): their own module.
+from initiatives import peer_admin  # noqa: E402, F401

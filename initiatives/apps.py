@@ -10,7 +10,7 @@ class InitiativesConfig(AppConfig):
     def ready(self) -> None:
         # The mail settings' system checks (config.E001, config.E002): the outbox needs them.
         import config.mail_checks  # noqa: F401
-        from initiatives import report_tasks  # noqa: F401  (registers its Celery task)
+        from initiatives import peer_tasks, report_tasks  # noqa: F401  (register their tasks)
 
         post_migrate.connect(_service_promises_ensure, sender=self)
 

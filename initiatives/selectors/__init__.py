@@ -26,6 +26,7 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
     situation       the question behind the question: a dream's situation mapped (the weekly
                     report counts those seen on location before the plan: weekly_report)
     paspoort        the paspoort as it reads now, every part with its versions
+    peers           other installations' stories shown here ("Elders gelukt"), the peers to fetch
     plans           a dream's plan: per need what covers it and what is open, totals per
                     source (the weekly report counts partners' contributions: weekly_report)
     partners        partner organisations, a dream's invitations and helpers, and the dream
@@ -186,6 +187,7 @@ from initiatives.selectors.paspoort import (
     paspoort_page,
     paspoort_part_current,
 )
+from initiatives.selectors.peers import peer_stories_public, peers_to_fetch
 from initiatives.selectors.plans import (
     Plan,
     PlanContribution,
@@ -409,6 +411,8 @@ __all__ = [
     "paspoort_current",
     "paspoort_page",
     "paspoort_part_current",
+    "peer_stories_public",
+    "peers_to_fetch",
     "photo_for_resident",
     "photo_for_staff",
     "plan_need_exists",

@@ -145,6 +145,11 @@ from initiatives.services.paspoort import (
     paspoort_part_remove,
     paspoort_part_revise,
 )
+from initiatives.services.peers import (
+    peer_feed_url_refusal,
+    peer_fetch,
+    peer_fetch_problem_record,
+)
 from initiatives.services.plans import (
     contribution_record,
     contribution_withdraw,
@@ -313,6 +318,9 @@ __all__ = [
     "paspoort_part_add",
     "paspoort_part_remove",
     "paspoort_part_revise",
+    "peer_feed_url_refusal",
+    "peer_fetch",
+    "peer_fetch_problem_record",
     "pick_up_deadline",
     "plan_need_add",
     "plan_need_change",
