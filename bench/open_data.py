@@ -11,8 +11,8 @@ opendata/conditional.py), so each page is measured two ways:
   (cold_open_data below, a middleware of bench.settings) when a request carries COLD_HEADER.
 
 The URLs rotate over pages and the filters by neighbourhood, theme and status; pages past the
-first are only asked for when they exist at this size (a page number past the end would be
-a cheap 404, not a page).
+first are only asked for when the page before links to them (a page number past the end is
+a cheap 404 in the API, the last page again in the gallery: neither a page of its own).
 """
 
 from collections.abc import Callable
@@ -91,14 +91,15 @@ def _filters() -> tuple[list[int], list[int]]:
     return neighbourhoods, themes
 
 
-def _pages(client: Client, template: str) -> list[str]:
-    """TEMPLATE with page 1, and pages 2 ... MAX_PAGES as far as they exist (answer 200)."""
+def _pages(client: Client, template: str, parameter: str) -> list[str]:
+    """TEMPLATE with page 1, and pages 2 ... MAX_PAGES as far as each page before links to
+    the next (its PARAMETER=N+1 in the answer: the API's "next", the gallery's link)."""
     found = [template.format(1)]
-    for number in range(2, MAX_PAGES + 1):
-        path = template.format(number)
-        if client.get(path, secure=True).status_code != 200:
+    for number in range(1, MAX_PAGES):
+        answer = client.get(template.format(number), secure=True)
+        if answer.status_code != 200 or f"{parameter}={number + 1}" not in answer.text:
             break
-        found.append(path)
+        found.append(template.format(number + 1))
     return found
 
 
@@ -109,7 +110,7 @@ def paths(client: Client) -> dict[str, list[str]]:
     combinations = list(zip(nbs, [*STATUSES, *STATUSES], strict=False))[:4]
     return {
         "api_dreams": [
-            *_pages(client, DREAMS + "?page={}"),
+            *_pages(client, DREAMS + "?page={}", "page"),
             *(f"{DREAMS}?neighbourhood={nb}" for nb in nbs),
             *(f"{DREAMS}?theme={theme}" for theme in themes),
             *(f"{DREAMS}?status={status}" for status in STATUSES),
@@ -127,7 +128,7 @@ def paths(client: Client) -> dict[str, list[str]]:
         "api_promises": [PROMISES],
         "api_money": [MONEY],
         "gallery": [
-            *_pages(client, GALLERY + "?pagina={}"),
+            *_pages(client, GALLERY + "?pagina={}", "pagina"),
             *(f"{GALLERY}?wijk={nb}" for nb in nbs),
             *(f"{GALLERY}?thema={theme}" for theme in themes),
             *(f"{GALLERY}?wijk={nb}&thema={theme}" for nb, theme in zip(nbs, themes, strict=False)),
