@@ -5,6 +5,8 @@ chooses): generated history up to that size (bench_seed), every page measured in
 (wall and Python time, rotating over dreams, pages and people), and from 100,000 dreams on
 an open-loop load test against gunicorn that finds each page's capacity beside the bare
 view's. Then mail throughput: a real Celery worker on Redis delivers 10,000 outbox mails.
+`--pages open-data` measures only issue 19's open data (the API's dream list and figures,
+the gallery; cached and cold) beside the bare view, without mail, into a section of its own.
 
 The tables go to the terminal and into BENCHMARKS.md. It needs PostgreSQL (DATABASE_URL) of
 its own, since it refuses a database with real dreams, and Redis (REDIS_URL).
