@@ -345,7 +345,8 @@ def mail_lines(mail) -> list[str]:
 def _times_bare(m: Measurement | None, bare: Measurement | None) -> str:
     if m is None or m.error or bare is None or bare.error or not bare.median:
         return "-"
-    return f"{m.median / bare.median:.0f}x"
+    ratio = m.median / bare.median
+    return f"{ratio:.1f}x" if ratio < 10 else f"{ratio:.0f}x"  # a cached answer: near 1
 
 
 def _open_data_cell(m: Measurement | None, bare: Measurement | None) -> str:
@@ -402,7 +403,10 @@ def open_data_lines(step: dict) -> list[str]:
             continue
         name = load_names.get(key)
         if name is not None:
-            capacities = [_capacity_cell(result, name), _capacity_cell(result, name + "_cold")]
+            capacities = [
+                _capacity_cell(result, name),
+                _capacity_cell(result, name + open_data.COLD),
+            ]
             if key in figures and result is not None:
                 capacities = [f"{cell}; weeks, promises and money in turn" for cell in capacities]
         elif key in figures:

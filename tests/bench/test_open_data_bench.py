@@ -161,7 +161,7 @@ def test_the_report_shows_cached_and_cold_as_ratios_to_the_bare_view():
     summary = [line for line in text.splitlines() if "x bare |" in line]  # not the page table
     row = next(line for line in summary if line.startswith("| API dream list /api"))
     # 3 ms cached, 0 queries, twice the bare view's 1.5 ms; cold 15 ms, 4 queries, 10x.
-    assert "| 3.0 ms (3.6 ms) · 0 queries · 2x bare |" in row
+    assert "| 3.0 ms (3.6 ms) · 0 queries · 2.0x bare |" in row
     assert "| 15.0 ms (18.0 ms) · 4 queries · 10x bare |" in row
     assert "| 200.0 req/s (50.0% of the bare view) | 40.0 req/s (10.0% of the bare view) |" in row
     weeks = next(line for line in summary if line.startswith("| API figures per week"))
