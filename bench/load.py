@@ -27,6 +27,7 @@ from django.utils.crypto import get_random_string
 
 from accounts.models import User
 from bench import EMAIL_SUFFIX, SLUG_PREFIX
+from bench.open_data import OPEN_LOOP_PAGES as OPEN_DATA_LOAD_PAGES
 from bench.pages import dream_form_data, percentile, signed_in_client
 from initiatives.models import Dream, Neighbourhood
 from initiatives.statuses import OPEN, Status
@@ -369,6 +370,7 @@ OPEN_LOOP_PAGES = [
     ("triage", "Triage queue", "triage"),
     ("workspace", "Workspace, 200 events", "workspace"),
     ("resident", "Resident: my dreams and a dream", "my_dream"),
+    *OPEN_DATA_LOAD_PAGES,  # issue 19: the API's dream list and figures, the gallery
 ]
 
 
@@ -405,18 +407,30 @@ def start_rate(median: float | None, workers: int = 2) -> float:
     return max(1.0, 0.3 * workers / median)
 
 
-def run_open_loop(page_run, *, seconds: float, log=print) -> OpenLoopResult:
+def run_open_loop(
+    page_run, *, seconds: float, log=print, only: set[str] | None = None
+) -> OpenLoopResult:
     """Capacity per page beside the bare view's, against gunicorn (2 sync workers), and the
-    generator's own against a static 204 server; all in this run, one after the other."""
+    generator's own against a static 204 server; all in this run, one after the other. ONLY:
+    the in-process pages whose open-loop pages are measured (the bare view always is)."""
     from django.test.utils import override_settings
 
-    from bench import openloop
+    from bench import open_data, openloop
     from bench.pages import BENCH_URLCONF, subjects
 
     result = OpenLoopResult(load_start=_load())
     with override_settings(ROOT_URLCONF=BENCH_URLCONF):
         who = subjects()
     paths = _open_loop_paths(who, page_run.listed)
+    paths.update(
+        {
+            name: [(path, "") for path in rotation]  # anonymous: the open data needs no cookie
+            for name, rotation in open_data.open_loop_paths(page_run.open_data_paths).items()
+        }
+    )
+    pages = [
+        page for page in OPEN_LOOP_PAGES if only is None or page[0] == "bare" or page[2] in only
+    ]
 
     port = free_port()
     static = subprocess.Popen(  # noqa: S603 - our own yardstick server, on loopback
@@ -448,13 +462,23 @@ def run_open_loop(page_run, *, seconds: float, log=print) -> OpenLoopResult:
             result.error = f"gunicorn did not start (see var/{GUNICORN_LOG})"
             return result
         measurements = page_run.measurements
-        for name, label, page_key in OPEN_LOOP_PAGES:
+        for name, label, page_key in pages:
             cookie_name = settings.SESSION_COOKIE_NAME
+            cold = open_data.is_cold(name)
+            headers = {open_data.COLD_HEADER: open_data.COLD_VALUE} if cold else None
             raw = [
-                openloop.request_bytes(path, port=port, cookie=f"{cookie_name}={cookie}")
+                openloop.request_bytes(
+                    path,
+                    port=port,
+                    cookie=f"{cookie_name}={cookie}" if cookie else "",
+                    headers=headers,
+                )
                 for path, cookie in paths[name]
             ]
-            for request in raw[:20]:  # warm both workers up on every kind of URL
+            # Warm both workers up on every kind of URL; the cached open data on every URL,
+            # so that each answer is in the cache before the first step.
+            warm = raw if page_key in open_data.KEYS and not cold else raw[:20]
+            for request in warm:
                 openloop_warm(port, request)
             measured = measurements.get(page_key)
             log(f"  {label}:")

@@ -86,7 +86,7 @@ class Capacity:
         return self.failed.rate / self.best.rate
 
 
-def request_bytes(path: str, *, port: int, cookie: str = "") -> bytes:
+def request_bytes(path: str, *, port: int, cookie: str = "", headers: dict | None = None) -> bytes:
     lines = [
         f"GET {path} HTTP/1.1",
         f"Host: {HOST}:{port}",
@@ -96,6 +96,7 @@ def request_bytes(path: str, *, port: int, cookie: str = "") -> bytes:
     ]
     if cookie:
         lines.append(f"Cookie: {cookie}")
+    lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 

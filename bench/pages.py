@@ -34,6 +34,7 @@ from bench import (
     HEAVY_MARK,
     HEAVY_TITLE,
     SLUG_PREFIX,
+    open_data,
 )
 from bench import texts as T
 from bench.settings import lifted_rate_limits
@@ -323,11 +324,18 @@ PAGES = [
     ("my_dreams", "Resident: /mijn-dromen/ (10 residents)", "resident"),
     ("my_dream", "Resident: /mijn-dromen/<id>/ (their dreams)", "resident"),
     ("my_dream_heavy", "Resident: /mijn-dromen/<id>/, 200 events", "resident"),
+    *open_data.PAGES,  # issue 19: each cached and cold
     ("dream_post", "Dream form POST /dromen/nieuw/", "post"),
     ("weekly_report", "Weekly report build (last week)", "report"),
     ("export", "CSV export of all dreams (ask, file made, download)", "export"),
 ]
 LIST = "/medewerkers/dromen/"
+# `bench --pages`: which pages a run measures (in-process and under the load test). The bare
+# view is always measured: every ratio is to it.
+PAGE_SETS = {
+    "all": None,
+    open_data.PAGE_SET: {"bare", *open_data.KEYS},
+}
 # Pages that PostgreSQL may take seconds over at a million dreams: timed until this many
 # seconds are spent (at least 3 requests), and the weekly report cancelled after REPORT_BUDGET.
 PAGE_BUDGET = 60.0
@@ -435,11 +443,29 @@ class PageRun:
     word_shares: dict[str, float]  # search word -> share of listed dreams it finds
     heavy_pages: list[int]  # heap pages per 200-event dream, fewest first
     listed: int
+    # Issue 19: each open-data endpoint's URLs (for the load test) and what is shared.
+    open_data_paths: dict[str, list[str]] = field(default_factory=dict)
+    shared: dict[str, int] = field(default_factory=dict)
 
 
-def run_pages(*, warmup: int, repeat: int, log=print) -> PageRun:
-    """Measure every page of PAGES against the data now in the database."""
-    from initiatives import services
+def shared_counts() -> dict[str, int]:
+    """What residents share at this size: publications, withdrawn ones, stories."""
+    from django.db.models import Count, Q
+
+    from initiatives.publication_models import Publication
+
+    return Publication.objects.aggregate(
+        publications=Count("pk"),
+        withdrawn=Count("pk", filter=Q(withdrawn_at__isnull=False)),
+        stories=Count("pk", filter=Q(withdrawn_at__isnull=True, story_published_at__isnull=False)),
+    )
+
+
+def run_pages(*, warmup: int, repeat: int, log=print, only: set[str] | None = None) -> PageRun:
+    """Measure every page of PAGES (or those in ONLY) against the data now in the database."""
+
+    def wanted(key: str) -> bool:
+        return only is None or key in only
 
     results: dict[str, Measurement] = {}
     # What this process has loaded so far lies outside the garbage collector's walks, as in
@@ -449,6 +475,8 @@ def run_pages(*, warmup: int, repeat: int, log=print) -> PageRun:
     with override_settings(ROOT_URLCONF=BENCH_URLCONF, **lifted_rate_limits(dir(settings))):
         who = subjects()
         requests = page_requests(who)
+        endpoint_paths = open_data.paths(Client(HTTP_HOST=HOST))
+        requests.update(open_data.requests(endpoint_paths))
         form = dream_form_data()
 
         def post_dream():
@@ -457,41 +485,61 @@ def run_pages(*, warmup: int, repeat: int, log=print) -> PageRun:
 
         requests["dream_post"] = post_dream
         for key, request in requests.items():
-            results[key] = measure(key, request, warmup=warmup, repeat=repeat, budget=PAGE_BUDGET)
+            if not wanted(key):
+                continue
+            warm = warmup
+            if key in open_data.KEYS and not open_data.is_cold(key):
+                warm = max(warmup, request.count)  # every URL's answer in the cache first
+            results[key] = measure(key, request, warmup=warm, repeat=repeat, budget=PAGE_BUDGET)
             log(_line(results[key]))
-
-        # The report reads days counted once (the nightly task does it in production); count
-        # them here first, outside the measured builds, which are rolled back.
-        started = time.monotonic()
-        counted = services.report_days_store()
-        log(f"  report days: {counted:,} counted in {time.monotonic() - started:.1f} s")
-
-        def build_report():
-            with transaction.atomic(), cancelled_after(REPORT_BUDGET):
-                services.weekly_report_build(monday=services.last_monday())
-                transaction.set_rollback(True)  # measured, not kept
-
-        results["weekly_report"] = measure(
-            "weekly_report",
-            build_report,
-            warmup=0,
-            repeat=max(3, repeat // 4),
-            budget=PAGE_BUDGET,
-        )
-        if "cancel" in results["weekly_report"].error.lower():
-            results["weekly_report"].error = f"did not finish in {REPORT_BUDGET:.0f} s"
-        log(_line(results["weekly_report"]))
-        results["export"] = measure_export(who, repeat=3)
-        log(_line(results["export"]))
         run = PageRun(
             measurements=results,
             word_shares=word_shares(who.listed_count),
             heavy_pages=heavy_spread(who.heavy_ids),
             listed=who.listed_count,
+            open_data_paths=endpoint_paths,
+            shared=shared_counts(),
         )
+        if wanted("weekly_report"):
+            _measure_report(run, repeat=repeat, log=log)
+        if wanted("export"):
+            results["export"] = measure_export(who, repeat=3)
+            log(_line(results["export"]))
         log(f"  search words, share of listed dreams: {shares_text(run.word_shares)}")
         log(f"  heap pages per 200-event dream: {run.heavy_pages}")
+        log(
+            "  shared publicly: {publications:,} publications ({withdrawn:,} withdrawn), "
+            "{stories:,} stories".format(**run.shared)
+        )
     return run
+
+
+def _measure_report(run: PageRun, *, repeat: int, log) -> None:
+    """The weekly report's build, rolled back each time, into RUN's measurements."""
+    from initiatives import services
+
+    results = run.measurements
+    # The report reads days counted once (the nightly task does it in production); count
+    # them here first, outside the measured builds, which are rolled back.
+    started = time.monotonic()
+    counted = services.report_days_store()
+    log(f"  report days: {counted:,} counted in {time.monotonic() - started:.1f} s")
+
+    def build_report():
+        with transaction.atomic(), cancelled_after(REPORT_BUDGET):
+            services.weekly_report_build(monday=services.last_monday())
+            transaction.set_rollback(True)  # measured, not kept
+
+    results["weekly_report"] = measure(
+        "weekly_report",
+        build_report,
+        warmup=0,
+        repeat=max(3, repeat // 4),
+        budget=PAGE_BUDGET,
+    )
+    if "cancel" in results["weekly_report"].error.lower():
+        results["weekly_report"].error = f"did not finish in {REPORT_BUDGET:.0f} s"
+    log(_line(results["weekly_report"]))
 
 
 def shares_text(shares: dict[str, float]) -> str:

@@ -10,11 +10,25 @@ import django
 from django.conf import settings
 from django.db import connection
 
-from bench import openloop
+from bench import open_data, openloop
 from bench.pages import PAGES, Measurement, shares_text
 
 START = "<!-- bench:start (written by `make bench`; edit outside these markers) -->"
 END = "<!-- bench:end -->"
+
+
+def markers(section: str = "all") -> tuple[str, str]:
+    """Where a run of SECTION's pages goes in BENCHMARKS.md (`bench --pages SECTION`): the
+    whole run between START and END, a run of some pages between markers of their own, so
+    that it leaves the whole run's tables alone."""
+    if section == "all":
+        return START, END
+    return (
+        f"<!-- bench:{section}:start (written by `manage.py bench --pages {section}`; edit "
+        "outside these markers) -->",
+        f"<!-- bench:{section}:end -->",
+    )
+
 
 # Per group: the most a page may take at 100,000 dreams (median), from the first rounds.
 TARGETS = {
@@ -328,6 +342,86 @@ def mail_lines(mail) -> list[str]:
     ]
 
 
+def _times_bare(m: Measurement | None, bare: Measurement | None) -> str:
+    if m is None or m.error or bare is None or bare.error or not bare.median:
+        return "-"
+    ratio = m.median / bare.median
+    return f"{ratio:.1f}x" if ratio < 10 else f"{ratio:.0f}x"  # a cached answer: near 1
+
+
+def _open_data_cell(m: Measurement | None, bare: Measurement | None) -> str:
+    if m is None:
+        return "-"
+    if m.error:
+        return f"error: {m.error}"
+    return f"{_ms(m.median)} ({_ms(m.p95)}) · {m.queries} queries · {_times_bare(m, bare)} bare"
+
+
+def _capacity_cell(result, name: str) -> str:
+    if result is None or result.error:
+        return "-"
+    bare = next((c for c in result.capacities if c.name == "bare"), None)
+    cap = next((c for c in result.capacities if c.name == name), None)
+    if cap is None:
+        return "-"
+    if not cap.rps:
+        return "below the lowest rate tried"
+    share = f" ({cap.rps / bare.rps:.1%} of the bare view)" if bare and bare.rps else ""
+    return f"{cap.rps:.1f} req/s{share}"
+
+
+def open_data_lines(step: dict) -> list[str]:
+    """Issue 19's pages at one size: cached and cold beside each other, as ratios to the bare
+    view measured in the same run, and their capacity under the load test."""
+    measurements = step["pages"].measurements
+    if not any(key in measurements for key in open_data.KEYS):
+        return []
+    bare = measurements.get("bare")
+    shared = step["pages"].shared
+    lines = [
+        f"Open data (issue 19) at {step['size']:,} dreams: "
+        f"{shared.get('publications', 0):,} dreams shared by their residents "
+        f"({shared.get('withdrawn', 0):,} of them withdrawn again), "
+        f"{shared.get('stories', 0):,} stories in the gallery; no photos (the seed makes none). "
+        "Median (p95), queries, and the median as a multiple of the bare view's "
+        f"({_ms(bare.median if bare else None)}); capacity under the load test as a share of "
+        "the bare view's in the same run. Cached: the open-data version unchanged, every URL "
+        "asked once before the timing. Cold: the version raised before each request (one "
+        "Redis write, timed with it), so every answer is computed.",
+        "",
+        "| endpoint | URLs | cached | cold | capacity cached | capacity cold |",
+        "|---|---|---|---|---|---|",
+    ]
+    load_names = {
+        endpoints[0]: name for name, _label, endpoints in open_data.LOAD
+    }  # the load test's page that starts with this endpoint
+    figures = next(endpoints for name, _l, endpoints in open_data.LOAD if len(endpoints) > 1)
+    result = step.get("open_loop")
+    for key, label in open_data.ENDPOINTS:
+        cached, cold = measurements.get(key), measurements.get(key + open_data.COLD)
+        if cached is None and cold is None:
+            continue
+        name = load_names.get(key)
+        if name is not None:
+            capacities = [
+                _capacity_cell(result, name),
+                _capacity_cell(result, name + open_data.COLD),
+            ]
+            if key in figures and result is not None:
+                capacities = [f"{cell}; weeks, promises and money in turn" for cell in capacities]
+        elif key in figures:
+            capacities = ["(in the weeks' figure above)" if result else "-"] * 2
+        else:
+            capacities = ["-", "-"]
+        urls = str((cached or cold).urls)
+        lines.append(
+            f"| {label} | {urls} | {_open_data_cell(cached, bare)} | "
+            f"{_open_data_cell(cold, bare)} | {capacities[0]} | {capacities[1]} |"
+        )
+    lines.append("")
+    return lines
+
+
 def render(*, info: dict, steps: list, mixed, mail_runs, options: dict, minutes: float) -> str:
     """STEPS: one dict per size: size, seed (the seed's figures), load (at its start and end),
     pages (bench.pages.PageRun), open_loop (bench.load.OpenLoopResult or None)."""
@@ -337,7 +431,12 @@ def render(*, info: dict, steps: list, mixed, mail_runs, options: dict, minutes:
         f"Run on {info['date']}: {info['nproc']} cores (`nproc`), {info['memory']} memory, "
         f"PostgreSQL {info['postgres']}, Redis {info['redis']}, Python {info['python']}, "
         f"Django {info['django']}, DEBUG {'on' if info['debug'] else 'off'}; load average at "
-        f"the start {info['load']}. The whole run took {minutes:.1f} minutes.",
+        f"the start {info['load']}. The whole run took {minutes:.1f} minutes."
+        + (
+            f" Only some pages: `--pages {options['pages']}`."
+            if options.get("pages", "all") != "all"
+            else ""
+        ),
         "",
     ]
     for step in steps:
@@ -383,6 +482,8 @@ def render(*, info: dict, steps: list, mixed, mail_runs, options: dict, minutes:
             f"{MAX_GROWTH}x): " + "; ".join(grows) + "."
         )
     lines.append("")
+    for step in steps:
+        lines += open_data_lines(step)
     loads = [step for step in steps if step.get("open_loop") is not None]
     for step in loads:
         lines += open_loop_lines(step["size"], step["open_loop"])
@@ -406,13 +507,14 @@ def render(*, info: dict, steps: list, mixed, mail_runs, options: dict, minutes:
     return "\n".join(lines)
 
 
-def write(path: Path, text: str) -> None:
-    """Put TEXT between the markers in PATH, keeping what is written around them."""
-    block = f"{START}\n{text}\n{END}"
+def write(path: Path, text: str, *, section: str = "all") -> None:
+    """Put TEXT between SECTION's markers in PATH, keeping what is written around them."""
+    start, end = markers(section)
+    block = f"{start}\n{text}\n{end}"
     if path.exists():
         current = path.read_text()
-        if START in current and END in current:
-            pattern = re.escape(START) + r".*?" + re.escape(END)
+        if start in current and end in current:
+            pattern = re.escape(start) + r".*?" + re.escape(end)
             path.write_text(re.sub(pattern, lambda _m: block, current, flags=re.S))
             return
         path.write_text(current.rstrip() + "\n\n" + block + "\n")

@@ -37,7 +37,7 @@ from bench import (
     SLUG_PREFIX,
 )
 from bench import texts as T
-from initiatives import search_window
+from initiatives import open_data_version, search_window
 from initiatives.models import Dream, EventKind, Fund, Neighbourhood, Theme
 from initiatives.statuses import Status
 
@@ -112,6 +112,7 @@ class Tables:
     decisions: list = field(default_factory=list)
     moments: list = field(default_factory=list)
     practices: list = field(default_factory=list)
+    publications: list = field(default_factory=list)
 
 
 COLUMNS = {
@@ -155,7 +156,19 @@ COLUMNS = {
         "initiatives_practicenote",
         "practice, done, note, updated_at, dream_id, updated_by_id",
     ),
+    "publications": (
+        "initiatives_publication",
+        "dream_id, title, dreamt, own_part, helped_by, staff_may_choose_photos, consented_at, "
+        "withdrawn_at, story_published_at, updated_at",
+    ),
 }
+# Issue 19: the share of handed-in dreams whose resident shares them publicly (a Publication),
+# realised dreams more often than the rest (their residents have a story to tell); together
+# about 3%. Some withdraw their consent again. The seed makes no photos, so no
+# PublicationPhoto either: the gallery and the stories are measured without photos.
+PUBLISH_REALISED = 0.05
+PUBLISH_OTHER = 0.015
+PUBLISH_WITHDRAWN = 0.06
 
 
 class RealDataError(Exception):
@@ -206,6 +219,9 @@ class Plan:
 class Seeder:
     def __init__(self, *, seed: int, now: float):
         self.rng = random.Random(seed)
+        # Publications draw from their own stream, so the rest of the history is the same as
+        # before issue 19 added them (figures stay comparable with earlier runs).
+        self.publish_rng = random.Random(seed + 19)
         self.now = now
         self.tables = Tables()
         self.local = zoneinfo.ZoneInfo(settings.TIME_ZONE)
@@ -583,6 +599,8 @@ class Seeder:
 
     def dream_row(self, plan: Plan, *, title: str | None = None, mark: str = "") -> None:
         rng = self.rng
+        # The long timelines keep HEAVY_EVENTS exactly: no publication events on them.
+        may_publish = title is None and not mark
         thing = rng.choices(T.THINGS, cum_weights=self.thing_weights)[0]
         street = rng.choice(T.STREETS)
         neighbourhood = rng.randrange(len(self.neighbourhoods))
@@ -600,6 +618,8 @@ class Seeder:
             sentence.format(**values)
             for sentence in rng.sample(T.STORY_SENTENCES, rng.randint(3, 6))
         )
+        if may_publish:
+            self._publication(plan, values)
         plan.events.sort(key=lambda event: event[0])
         public = [e[0] for e in plan.events if e[2]]
         last = plan.events[-1][0] if plan.events else plan.created
@@ -636,6 +656,54 @@ class Seeder:
             for when, kind, public, from_s, to_s, body, actor in plan.events
         )
         plan.events = []
+
+    def _publication(self, plan: Plan, values: dict) -> None:
+        """Maybe share PLAN publicly: a Publication with the resident's own texts, and its
+        consent (and a withdrawal) on the timeline, as the services record them."""
+        rng = self.publish_rng
+        if plan.submitted is None or plan.status in (S.WITHDRAWN, S.UNCONFIRMED):
+            return
+        realised = plan.status == S.REALISED
+        if rng.random() >= (PUBLISH_REALISED if realised else PUBLISH_OTHER):
+            return
+        now = self.now
+        if realised and rng.random() < 0.7:  # most share once it is done
+            consented = min(now - 60, plan.closed + rng.random() * 30 * DAY)
+        else:
+            end = plan.closed or now
+            consented = plan.submitted + (end - plan.submitted) * rng.random()
+        withdrawn = None
+        if rng.random() < PUBLISH_WITHDRAWN:
+            withdrawn = consented + (now - consented) * rng.random()
+        story = None
+        if realised:  # the first moment it was shared while realised
+            story = max(consented, plan.closed)
+            if withdrawn is not None and withdrawn <= story:
+                story = None
+        resident = plan.resident_id
+        plan.events.append((consented, K.PUBLISHED, True, "", "", "", resident))
+        if withdrawn is None:
+            texts = (
+                rng.choice(T.PUBLICATION_TITLES).format(**values)[:120],
+                " ".join(s.format(**values) for s in rng.sample(T.DREAMT_SENTENCES, 3)),
+                " ".join(rng.sample(T.OWN_PART_SENTENCES, rng.randint(1, 3))),
+                rng.choice(T.HELPED_BY),
+            )
+        else:  # withdrawing empties the texts; the timeline keeps when
+            plan.events.append((withdrawn, K.UNPUBLISHED, True, "", "", "", resident))
+            texts = ("", "", "", "")
+        updated = max(t for t in (consented, withdrawn, story) if t is not None)
+        self.tables.publications.append(
+            (
+                plan.dream_id,
+                *texts,
+                rng.random() < 0.4,
+                _ts(consented),
+                _ts(withdrawn),
+                _ts(story),
+                _ts(updated),
+            )
+        )
 
 
 def _pick(rng: random.Random, choices):
@@ -829,6 +897,8 @@ def seed(
         time_ordered_events(seeder.tables.events)
         generated = time.monotonic() - started
 
+        # Shared and realised, not withdrawn: the stories in the gallery.
+        stories = sum(1 for row in seeder.tables.publications if row[8] is not None)
         counts = {}
         for name, (table, columns) in COLUMNS.items():
             rows = getattr(seeder.tables, name)
@@ -868,6 +938,8 @@ def seed(
     search_window.forget()
     vacuumed = vacuum_as_autovacuum_would([table for table, _columns in COLUMNS.values()])
     total = generated_dreams().count() if added else existing
+    # What the public sees changed: the open data's cached answers are of the size before.
+    open_data_version.bump()
     return {
         "added_dreams": added,
         "total_dreams": total,
@@ -876,6 +948,7 @@ def seed(
         "seconds_copy": copied,
         "seconds_analyze": analyzed,
         "seconds_vacuum": vacuumed,  # None: autovacuum runs here (or in a transaction)
+        "stories_added": stories,
         "seconds": time.monotonic() - started,
     }
 
@@ -940,6 +1013,13 @@ def reset() -> dict:
             f"UPDATE initiatives_outboxmail SET digest_id = NULL WHERE digest_id IN ({doomed_mail})",  # noqa: S608
             marker * 2,
         )
+        # A story's photos point at the publication and the dream's photo, not at the dream.
+        photos = (
+            "DELETE FROM initiatives_publicationphoto WHERE publication_id IN "  # noqa: S608
+            f"(SELECT id FROM initiatives_publication WHERE dream_id IN ({dreams}))"
+        )
+        cursor.execute(photos, marker)
+        removed["initiatives_publicationphoto"] = cursor.rowcount
         for table, column in _references(cursor, "initiatives_dream"):
             if table == "initiatives_timelineevent" and only_generated:
                 # Every event belongs to a generated dream (the foreign key is not null).
@@ -975,4 +1055,5 @@ def reset() -> dict:
         # The weekly report's counted days counted what was removed: count them again.
         cursor.execute("DELETE FROM initiatives_reportday")
         removed["initiatives_reportday"] = cursor.rowcount
+    open_data_version.bump()
     return {"rows": removed, "seconds": time.monotonic() - started}

@@ -355,3 +355,34 @@ REALISED_TEXTS = [
     "Het is gelukt! Dank voor jullie inzet voor de buurt.",
     "Klaar! De opening was een feest.",
 ]
+# What residents write when they share their dream (issue 19's Publication): their own words
+# for everyone, never the dream's story (which may name people).
+PUBLICATION_TITLES = [
+    "Onze {thing} in {place}",
+    "Een {thing} voor {who}",
+    "Samen een {thing} gemaakt",
+    "{Thing} aan de {street}",
+]
+DREAMT_SENTENCES = [
+    "We droomden van een {thing} voor {who}.",
+    "In {place} was geen plek om elkaar te ontmoeten.",
+    "We wilden iets moois maken voor de buurt.",
+    "Het idee kwam op een buurtfeest.",
+    "We wilden dat kinderen veilig buiten kunnen spelen.",
+    "Er was een kale plek waar niemand iets mee deed.",
+]
+OWN_PART_SENTENCES = [
+    "We hebben zelf getimmerd en geschilderd.",
+    "Twintig buren hielpen op de klusdag.",
+    "We haalden handtekeningen op bij de buren.",
+    "Het onderhoud doen we om de beurt.",
+    "We maakten een tekening en vroegen prijzen op.",
+    "De buurtvereniging betaalde een deel.",
+]
+HELPED_BY = [
+    "De gemeente en de wijkvereniging.",
+    "De basisschool en de buren.",
+    "Een MogelijkMaker van de gemeente.",
+    "De sportvereniging en een bouwmarkt uit de buurt.",
+    "",
+]

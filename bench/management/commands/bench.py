@@ -5,6 +5,8 @@ chooses): generated history up to that size (bench_seed), every page measured in
 (wall and Python time, rotating over dreams, pages and people), and from 100,000 dreams on
 an open-loop load test against gunicorn that finds each page's capacity beside the bare
 view's. Then mail throughput: a real Celery worker on Redis delivers 10,000 outbox mails.
+`--pages open-data` measures only issue 19's open data (the API's dream list and figures,
+the gallery; cached and cold) beside the bare view, without mail, into a section of its own.
 
 The tables go to the terminal and into BENCHMARKS.md. It needs PostgreSQL (DATABASE_URL) of
 its own, since it refuses a database with real dreams, and Redis (REDIS_URL).
@@ -22,6 +24,7 @@ from django.db import connection
 from django.db.backends.signals import connection_created
 
 from bench import report, seed
+from bench.pages import PAGE_SETS
 from bench.settings import BENCH_QUEUE
 
 # The mail benchmark's worker runs as docker-compose.yml's does: prefork, 3 processes.
@@ -67,6 +70,14 @@ class Command(BaseCommand):
             "--million",
             action="store_true",
             help="Add the 1,000,000-dream step (seeding it takes minutes): 1000,100000,1000000.",
+        )
+        parser.add_argument(
+            "--pages",
+            choices=list(PAGE_SETS),
+            default="all",
+            help="Which pages: all (default), or open-data (issue 19: the API's dream list and "
+            "figures, the gallery, cached and cold, beside the bare view; no mail, and its "
+            "own section in BENCHMARKS.md). With --sizes 100000: a few minutes.",
         )
         parser.add_argument("--repeat", type=int, default=20, help="Timed requests per page.")
         parser.add_argument("--warmup", type=int, default=3, help="Requests before timing.")
@@ -162,6 +173,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.monotonic()
         options["sizes"] = parse_sizes(options["sizes"], million=options["million"])
+        only = PAGE_SETS[options["pages"]]
+        if only is not None:  # some pages: mail is not one of them
+            options["skip_mail"] = True
         logging.getLogger("axes").setLevel(logging.WARNING)  # a line per simulated sign-in
         # Bounded: a query that runs away (a bad plan) fails after 3 minutes, not never.
         connection_created.connect(_statement_timeout)
@@ -208,7 +222,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Pages at {made['total_dreams']:,} dreams:")
             started_pages = time.monotonic()
             run = pages.run_pages(
-                warmup=options["warmup"], repeat=options["repeat"], log=self.stdout.write
+                warmup=options["warmup"],
+                repeat=options["repeat"],
+                log=self.stdout.write,
+                only=only,
             )
             self.stdout.write(f"  pages took {time.monotonic() - started_pages:.0f} s")
             open_loop = None
@@ -216,7 +233,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Open-loop load test at {size:,} dreams:")
                 started_load = time.monotonic()
                 open_loop = run_open_loop(
-                    run, seconds=options["load_seconds"], log=self.stdout.write
+                    run, seconds=options["load_seconds"], log=self.stdout.write, only=only
                 )
                 self.stdout.write(f"  load test took {time.monotonic() - started_load:.0f} s")
             steps.append(
@@ -250,5 +267,5 @@ class Command(BaseCommand):
         )
         self.stdout.write("\n" + text)
         if options["output"] != "-":
-            report.write(Path(options["output"]), text)
+            report.write(Path(options["output"]), text, section=options["pages"])
             self.stdout.write(f"\nWritten to {options['output']}.")
