@@ -174,6 +174,15 @@ from initiatives.services.privacy import (
     resident_erase,
     retention_apply,
 )
+from initiatives.services.publications import (
+    PhotoChoice,
+    may_choose_photos,
+    photo_field,
+    publication_change,
+    publication_consent,
+    publication_photos_set,
+    publication_withdraw,
+)
 from initiatives.services.report_days import report_days_forget, report_days_store
 from initiatives.services.reviews import review_record
 from initiatives.services.sign_in import (
@@ -211,6 +220,7 @@ __all__ = [
     "InvitationSent",
     "PartnerInvitationSent",
     "PartnerLinkRefused",
+    "PhotoChoice",
     "Quota",
     "RegistrationClosed",
     "accountability_accept",
@@ -293,6 +303,7 @@ __all__ = [
     "is_platform_chair",
     "kvk_number_clean",
     "last_monday",
+    "may_choose_photos",
     "months_before",
     "notification_mode_set",
     "open_replacement_draw",
@@ -313,6 +324,7 @@ __all__ = [
     "paspoort_part_add",
     "paspoort_part_remove",
     "paspoort_part_revise",
+    "photo_field",
     "pick_up_deadline",
     "plan_need_add",
     "plan_need_change",
@@ -323,6 +335,10 @@ __all__ = [
     "platform_leave",
     "practice_update",
     "promises_check",
+    "publication_change",
+    "publication_consent",
+    "publication_photos_set",
+    "publication_withdraw",
     "quota_field",
     "quota_problems",
     "quotas_locked_reason",
