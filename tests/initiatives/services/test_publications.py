@@ -36,7 +36,7 @@ def test_consent_shares_the_texts_and_records_a_public_event(dream, resident):
     assert publication.is_shared and publication.title == "Een bankje bij de vijver"
     assert publication.story_published_at is None  # not realised yet: no story
     event = dream.events.get(kind=EventKind.PUBLISHED)
-    assert event.public and event.actor == resident and "delen" in event.body
+    assert event.public and event.actor == resident and "open data" in event.body
 
 
 def test_consent_on_a_realised_dream_publishes_the_story(dream, resident):
