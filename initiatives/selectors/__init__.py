@@ -241,6 +241,7 @@ from initiatives.selectors.staff_workload import workload
 from initiatives.selectors.stories import (
     Gallery,
     Story,
+    photos_of_dream,
     publication_of,
     stories_for_feed,
     stories_newest,
@@ -411,6 +412,7 @@ __all__ = [
     "paspoort_part_current",
     "photo_for_resident",
     "photo_for_staff",
+    "photos_of_dream",
     "plan_need_exists",
     "platform_agenda_for_chair",
     "platform_chaired_by",

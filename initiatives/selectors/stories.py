@@ -19,7 +19,7 @@ from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum,
 from django.db.models.functions import Coalesce
 
 from initiatives import open_data_version
-from initiatives.models import Dream, Grant, Neighbourhood, Theme
+from initiatives.models import Dream, DreamPhoto, Grant, Neighbourhood, Theme
 from initiatives.partner_models import Organisation
 from initiatives.plan_models import Contribution
 from initiatives.publication_models import Publication, PublicationPhoto
@@ -268,6 +268,11 @@ def story_photo_for_public(*, dream_id: int, photo_pk: int) -> PublicationPhoto:
 def stories_for_feed(*, limit: int = 30) -> list[Publication]:
     """Return the newest LIMIT stories for the Atom feed, with their place and theme."""
     return list(stories()[:limit])
+
+
+def photos_of_dream(*, dream_pk: int) -> list[DreamPhoto]:
+    """Return the photos of dream DREAM_PK in their order: what a story's photos come from."""
+    return list(DreamPhoto.objects.filter(dream_id=dream_pk).order_by("created_at", "id"))
 
 
 def publication_of(dream: Dream) -> Publication | None:
