@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "assemblies",  # a citizens' assembly's public pages and registration with a code (issue 18)
     "opendata",  # the open data API, its downloads and "Hoe doen we het?" (issue 19)
     "corsheaders",  # the open data API may be read by any web page (GET only)
+    "ninja",  # its Swagger UI from its own static files at /api/v1/docs, not from a CDN
     "bench",  # the scale benchmark (make bench): its commands, never imported by the apps
 ]
 

@@ -1,5 +1,110 @@
-"""The API's dreams (issue 19)."""
+"""The API's dreams (issue 19): the dreams whose residents chose to share them."""
 
-from ninja import Router
+from datetime import date
+from typing import Literal
+
+from django.http import Http404, HttpRequest
+from ninja import Path, Query, Router, Schema
+from pydantic import Field
+
+from initiatives import selectors
+from initiatives.models import Dream
+from opendata.api_errors import PROBLEMS
+from opendata.dream_fields import PUBLIC_STATUSES, dream_row, status_texts
+from opendata.public_urls import page_url
 
 router = Router(tags=["dreams"])
+
+PAGE_SIZE = 50
+# Bounds on numbers in the query: a database id is a 32-bit integer, and no list has more
+# pages than this; anything bigger is refused before it reaches the database.
+MAX_ID = 2**31 - 1
+MAX_PAGE = 100_000
+
+PublicStatus = Literal[PUBLIC_STATUSES]  # type: ignore[valid-type]
+MONEY = r"^[0-9]{1,10}\.[0-9]{2}$"
+_STATUS_QUERY = Query(None, description="Only dreams with this status code.")
+
+
+class DreamOut(Schema):
+    id: int = Field(description="The dream's number; stable, also in the story's address.")
+    title: str = Field(description="The title, as the resident wrote it for publication.")
+    neighbourhood: str = Field(description="The village or neighbourhood where it happens.")
+    theme: str = Field(description="The theme of the dream.")
+    status: PublicStatus = Field(description="Where the dream stands, as a code.")
+    status_text: str = Field(description="Where the dream stands, in Dutch words.")
+    submitted_on: date | None = Field(description="The day it was handed in.")
+    picked_up_on: date | None = Field(description="The day a MogelijkMaker picked it up.")
+    first_contact_on: date | None = Field(
+        description="The day of the first contact with the resident."
+    )
+    closed_on: date | None = Field(
+        description="The day it was realised, found not possible, or withdrawn."
+    )
+    dreamt: str = Field(description="What the residents dreamt, written for publication.")
+    own_part: str = Field(description="What the residents do themselves, written for publication.")
+    granted_total: str = Field(
+        pattern=MONEY, description="Money granted by the municipality in total, in euros."
+    )
+    story_url: str | None = Field(
+        description="The web address of its story once realised and shared as a story."
+    )
+
+
+class DreamPage(Schema):
+    count: int = Field(description="How many dreams match, on all pages.")
+    next: str | None = Field(description="The web address of the next page, if any.")
+    previous: str | None = Field(description="The web address of the previous page, if any.")
+    results: list[DreamOut] = Field(description=f"At most {PAGE_SIZE} dreams, newest first.")
+
+
+@router.get(
+    "",
+    response={200: DreamPage, **PROBLEMS},
+    summary="Shared dreams",
+    description=(
+        f"The dreams whose residents chose to share them, newest handed in first, "
+        f"{PAGE_SIZE} per page. Never names, contact details or addresses."
+    ),
+)
+def dream_list(
+    request: HttpRequest,
+    neighbourhood: int | None = Query(
+        None, ge=1, le=MAX_ID, description="Only this neighbourhood (its id)."
+    ),
+    theme: int | None = Query(None, ge=1, le=MAX_ID, description="Only this theme (its id)."),
+    status: PublicStatus | None = _STATUS_QUERY,
+    page: int = Query(1, ge=1, le=MAX_PAGE, description="The page, counting from 1."),
+):
+    dreams = selectors.open_dreams(
+        neighbourhood=neighbourhood, theme=theme, status=status, photos=False
+    )
+    count = dreams.count()
+    start = (page - 1) * PAGE_SIZE
+    if page > 1 and start >= count:
+        raise Http404
+    texts = status_texts()
+    query = {"neighbourhood": neighbourhood, "theme": theme, "status": status}
+    return {
+        "count": count,
+        "next": page_url(request.path, query, page + 1 if start + PAGE_SIZE < count else None),
+        "previous": page_url(request.path, query, page - 1 if page > 1 else None),
+        "results": [dream_row(dream, texts) for dream in dreams[start : start + PAGE_SIZE]],
+    }
+
+
+@router.get(
+    "{id}/",
+    response={200: DreamOut, **PROBLEMS},
+    summary="One shared dream",
+    description="One dream whose resident shares it; 404 for any other.",
+)
+def dream_detail(
+    request: HttpRequest,
+    id: int = Path(..., ge=1, le=MAX_ID, description="The dream's number."),
+):
+    try:
+        dream = selectors.open_dreams(photos=False).get(pk=id)
+    except Dream.DoesNotExist:
+        raise Http404 from None
+    return dream_row(dream, status_texts())

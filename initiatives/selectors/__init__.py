@@ -37,6 +37,8 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
                     lottery's pool, draw and letters (issue 18)
     stories         realised dreams their residents share: the gallery, a story, its photos,
                     the feed, the home page's newest; a dream's publication for its panels
+    open_dreams     the dreams residents share with everyone, and the realised ones among
+                    them as stories (issue 19: the open data API, the story pages)
     list_flags      whether a dream has applications, a plan, dilemmas, partners (read with
                     the dream): an empty list costs its selector no query
 """
@@ -149,6 +151,13 @@ from initiatives.selectors.funds import (
     funds_public,
 )
 from initiatives.selectors.list_flags import list_flags, may_have
+from initiatives.selectors.open_dreams import (
+    open_dream,
+    open_dreams,
+    open_stories,
+    open_story,
+    open_story_photo,
+)
 from initiatives.selectors.outbox import (
     OUTBOX_FAILING_WINDOW_SECONDS,
     outbox_failed_count,
@@ -398,6 +407,11 @@ __all__ = [
     "list_flags",
     "may_have",
     "neighbourhood_list",
+    "open_dream",
+    "open_dreams",
+    "open_stories",
+    "open_story",
+    "open_story_photo",
     "organisation_list",
     "organisation_of",
     "outbox_failed_count",
