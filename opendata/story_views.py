@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from initiatives import selectors
-from initiatives.publication_models import Publication, PublicationPhoto
+from initiatives.models import Dream
+from initiatives.publication_models import PublicationPhoto
 
 # What the photo view answers with, by the type the photo was stored as (initiatives/photos.py
 # re-encodes every upload to one of these); the file's extension in its name.
@@ -56,7 +57,7 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
     photos and the money; with Open Graph tags for sharing it."""
     try:
         found = selectors.story_for_public(dream_id=pk)
-    except Publication.DoesNotExist:
+    except Dream.DoesNotExist:
         raise Http404 from None
     page_url = settings.SITE_URL + reverse("stories:story", args=[pk])
     cover = found.cover
@@ -120,30 +121,30 @@ class StoryFeed(Feed):
     def author_name(self) -> str:
         return settings.MUNICIPALITY_NAME
 
-    def items(self) -> list[Publication]:
+    def items(self) -> list[Dream]:
         return selectors.stories_for_feed()
 
-    def item_title(self, item: Publication) -> str:
-        return item.title
+    def item_title(self, item: Dream) -> str:
+        return item.publication.title
 
-    def item_description(self, item: Publication) -> str:
+    def item_description(self, item: Dream) -> str:
         # Atom's summary is HTML: what the resident typed is escaped, never markup.
-        return escape(item.dreamt)
+        return escape(item.publication.dreamt)
 
-    def item_link(self, item: Publication) -> str:
-        return reverse("stories:story", args=[item.dream_id])
+    def item_link(self, item: Dream) -> str:
+        return reverse("stories:story", args=[item.pk])
 
-    def item_guid(self, item: Publication) -> str:
-        return settings.SITE_URL + reverse("stories:story", args=[item.dream_id])
+    def item_guid(self, item: Dream) -> str:
+        return settings.SITE_URL + reverse("stories:story", args=[item.pk])
 
-    def item_pubdate(self, item: Publication):
-        return item.story_published_at
+    def item_pubdate(self, item: Dream):
+        return item.publication.story_published_at
 
-    def item_updateddate(self, item: Publication):
-        return item.updated_at
+    def item_updateddate(self, item: Dream):
+        return item.publication.updated_at
 
-    def item_categories(self, item: Publication) -> list[str]:
-        return [item.dream.neighbourhood.name, item.dream.theme.name]
+    def item_categories(self, item: Dream) -> list[str]:
+        return [item.neighbourhood.name, item.theme.name]
 
 
 feed = require_GET(StoryFeed())

@@ -1,11 +1,12 @@
 """Realised dreams as stories (issue 19): the gallery, one story, a story's photo, the feed,
 the home page's newest; and what the resident's and the workspace's panels read.
 
-A story is a Publication that is shared (not withdrawn), of a realised dream whose personal
-data is still there (not anonymised), with story_published_at set. Everything here reads
-only what the resident wrote for publication, the place, the theme, the dates of the steps,
-the money granted and the names of partner organisations: never the dream's own texts, the
-resident's name or contact details.
+What a story is, is said once, in open_dreams.open_stories: a realised dream whose resident
+shares it (its Publication not withdrawn, story_published_at set), never an anonymised one.
+The API and these pages read the same. Everything here reads only what the resident wrote
+for publication, the place, the theme, the dates of the steps, the money granted and the
+names of partner organisations: never the dream's own texts, the resident's name or contact
+details.
 """
 
 from dataclasses import dataclass
@@ -15,46 +16,30 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from initiatives import open_data_version
-from initiatives.models import Dream, DreamPhoto, Grant, Neighbourhood, Theme
+from initiatives.models import Dream, DreamPhoto, Neighbourhood, Theme
 from initiatives.partner_models import Organisation
 from initiatives.plan_models import Contribution
 from initiatives.publication_models import Publication, PublicationPhoto
-from initiatives.statuses import Status
+from initiatives.selectors.open_dreams import open_stories, open_story, open_story_photo
 
 GALLERY_PAGE_SIZE = 12
-
-
-def stories() -> QuerySet[Publication]:
-    """Return every story the public may read, newest first (the index
-    publication_story_newest), with its dream's place and theme."""
-    return (
-        Publication.objects.filter(
-            withdrawn_at__isnull=True,
-            story_published_at__isnull=False,
-            dream__status=Status.REALISED,
-            dream__anonymised_at__isnull=True,
-        )
-        .select_related("dream__neighbourhood", "dream__theme")
-        .order_by("-story_published_at", "-id")
-    )
 
 
 def _after_photo(field: str) -> Subquery:
     """FIELD of a story's first "after" photo (the card's and Open Graph's picture)."""
     return Subquery(
         PublicationPhoto.objects.filter(
-            publication=OuterRef("pk"), role=PublicationPhoto.Role.AFTER
+            publication__dream_id=OuterRef("pk"), role=PublicationPhoto.Role.AFTER
         )
         .order_by("chosen_at", "id")
         .values(field)[:1]
     )
 
 
-def _with_cover(queryset: QuerySet[Publication]) -> QuerySet[Publication]:
+def _with_cover(queryset: QuerySet[Dream]) -> QuerySet[Dream]:
     return queryset.annotate(
         cover_pk=_after_photo("pk"),
         cover_alt=_after_photo("alt_text"),
@@ -79,24 +64,25 @@ class Card:
     cover_height: int | None
 
 
-def _card(publication: Publication) -> Card:
+def _card(dream: Dream) -> Card:
+    publication = dream.publication
     return Card(
-        dream_id=publication.dream_id,
+        dream_id=dream.pk,
         title=publication.title,
         dreamt=publication.dreamt,
-        neighbourhood=publication.dream.neighbourhood.name,
-        theme=publication.dream.theme.name,
+        neighbourhood=dream.neighbourhood.name,
+        theme=dream.theme.name,
         published_at=publication.story_published_at,
-        cover_pk=publication.cover_pk,
-        cover_alt=publication.cover_alt or "",
-        cover_width=publication.cover_width,
-        cover_height=publication.cover_height,
+        cover_pk=dream.cover_pk,
+        cover_alt=dream.cover_alt or "",
+        cover_width=dream.cover_width,
+        cover_height=dream.cover_height,
     )
 
 
 def stories_newest(*, limit: int = 3) -> list[Card]:
     """Return the newest LIMIT stories as cards (the home page): one query."""
-    return [_card(publication) for publication in _with_cover(stories())[:limit]]
+    return [_card(dream) for dream in _with_cover(open_stories(photos=False))[:limit]]
 
 
 @dataclass(frozen=True)
@@ -148,15 +134,11 @@ def story_gallery(*, neighbourhood: str | None, theme: str | None, page: str | N
         neighbourhood_id = None
     if theme_id not in {pk for pk, _name in themes}:
         theme_id = None
-    queryset = stories()
-    if neighbourhood_id:
-        queryset = queryset.filter(dream__neighbourhood_id=neighbourhood_id)
-    if theme_id:
-        queryset = queryset.filter(dream__theme_id=theme_id)
+    queryset = open_stories(neighbourhood=neighbourhood_id, theme=theme_id, photos=False)
     paginator = Paginator(_with_cover(queryset), GALLERY_PAGE_SIZE, allow_empty_first_page=True)
     current: Page = paginator.get_page(page_number)
     gallery = Gallery(
-        cards=[_card(publication) for publication in current.object_list],
+        cards=[_card(dream) for dream in current.object_list],
         number=current.number,
         num_pages=paginator.num_pages,
         count=paginator.count,
@@ -190,20 +172,6 @@ class Story:
         return self.after[0] if self.after else None
 
 
-def _granted() -> Coalesce:
-    return Coalesce(
-        Subquery(
-            Grant.objects.filter(dream=OuterRef("dream_id"), state=Grant.State.GRANTED)
-            .order_by()
-            .values("dream")
-            .annotate(total=Sum("amount"))
-            .values("total")[:1]
-        ),
-        Value(Decimal("0")),
-        output_field=DecimalField(max_digits=12, decimal_places=2),
-    )
-
-
 def story_partners(dream_id: int) -> list[str]:
     """Return the names of the partner organisations that helped the dream DREAM_ID: invited
     to it (and not withdrawn) or having contributed (a contribution not withdrawn)."""
@@ -225,16 +193,12 @@ def story_partners(dream_id: int) -> list[str]:
 
 
 def story_for_public(*, dream_id: int) -> Story:
-    """Return the story of dream DREAM_ID: three queries (the story with its money, the
-    photos, the partners). Raises Publication.DoesNotExist when it is not a story (never
-    shared, withdrawn, not realised, anonymised)."""
-    publication = stories().annotate(granted=_granted()).get(dream_id=dream_id)
-    dream = publication.dream
-    chosen = list(
-        PublicationPhoto.objects.filter(publication=publication)
-        .select_related("photo")
-        .order_by("chosen_at", "id")
-    )
+    """Return the story of dream DREAM_ID: three queries (the dream with its publication and
+    money, the photos, the partners). Raises Dream.DoesNotExist when it is not a story
+    (never shared, withdrawn, not realised, anonymised)."""
+    dream = open_story(pk=dream_id)
+    publication = dream.publication
+    chosen = list(publication.photos.all())  # before, then after (open_dreams)
     steps = [
         Step(key, at)
         for key, at in (
@@ -251,23 +215,20 @@ def story_for_public(*, dream_id: int) -> Story:
         before=[c for c in chosen if c.role == PublicationPhoto.Role.BEFORE],
         after=[c for c in chosen if c.role == PublicationPhoto.Role.AFTER],
         partners=story_partners(dream.pk),
-        granted=publication.granted,
+        granted=dream.granted_total,
     )
 
 
 def story_photo_for_public(*, dream_id: int, photo_pk: int) -> PublicationPhoto:
     """Return the chosen photo PHOTO_PK of the story of dream DREAM_ID, with its file; one
     query. Raises PublicationPhoto.DoesNotExist when it is not in a story now."""
-    return (
-        PublicationPhoto.objects.select_related("photo")
-        .filter(publication__in=stories().filter(dream_id=dream_id).values("pk"))
-        .get(pk=photo_pk)
-    )
+    return open_story_photo(pk=dream_id, photo_pk=photo_pk)
 
 
-def stories_for_feed(*, limit: int = 30) -> list[Publication]:
-    """Return the newest LIMIT stories for the Atom feed, with their place and theme."""
-    return list(stories()[:limit])
+def stories_for_feed(*, limit: int = 30) -> list[Dream]:
+    """Return the newest LIMIT stories for the Atom feed, with their publication, place and
+    theme: one query."""
+    return list(open_stories(photos=False)[:limit])
 
 
 def photos_of_dream(*, dream_pk: int) -> list[DreamPhoto]:
