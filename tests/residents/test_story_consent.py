@@ -116,3 +116,12 @@ def test_someone_else_cannot_share_or_withdraw(client, realised, other_resident)
     )
     assert client.post(reverse("residents:story_withdraw", args=[realised.pk])).status_code == 404
     assert Publication.objects.get(dream=realised).is_shared
+
+
+def test_my_data_shows_what_is_shared(client, realised):
+    client.post(reverse("residents:story_share", args=[realised.pk]), TEXTS)
+    page = client.get(reverse("residents:my_data_overview")).content.decode()
+    assert "Gedeeld als verhaal" in page and "Wij verven het elk jaar." in page
+    client.post(reverse("residents:story_withdraw", args=[realised.pk]))
+    page = client.get(reverse("residents:my_data_overview")).content.decode()
+    assert "Je stopte met delen op" in page and "Wij verven het elk jaar." not in page
