@@ -82,6 +82,8 @@ class PhotoChoiceForm(NLDesignFormMixin, forms.Form):
                 label=_("Photo %(number)d: in the story?") % {"number": number},
                 choices=ROLE_CHOICES,
                 required=False,
+                # Added after the mixin styled the form's fields: styled here.
+                widget=forms.Select(attrs={"class": "utrecht-select utrecht-select--html-select"}),
                 initial=current.role if current else "",
                 error_messages={"invalid_choice": _("Choose one of the options.")},
             )
@@ -93,9 +95,14 @@ class PhotoChoiceForm(NLDesignFormMixin, forms.Form):
                 ),
                 max_length=250,
                 required=False,
+                widget=forms.TextInput(
+                    attrs={"class": "utrecht-textbox utrecht-textbox--html-input"}
+                ),
                 initial=current.alt_text if current else "",
                 error_messages={"max_length": TOO_LONG},
             )
+            # As NLDesignFormMixin does: a browser would cut a long paste without a word.
+            self.fields[alt].widget.attrs.pop("maxlength", None)
 
     def rows(self):
         """Each photo with its two fields, for the template."""

@@ -22,6 +22,7 @@ pytestmark = pytest.mark.browser
 def site(live_server, settings):
     settings.MAILERS = {"default": {"BACKEND": "config.mailbox.MailboxBackend"}}
     settings.SITE_URL = live_server.url
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return live_server.url
 
 
@@ -127,3 +128,47 @@ def test_a_resident_shares_their_story_then_stops(site, pages):
     gallery = pages.open()
     gallery.goto(f"{site}{reverse('stories:gallery')}")
     expect(gallery.get_by_role("link", name="Samen moestuinieren")).to_have_count(0)
+
+
+def test_staff_choose_the_photos_with_the_residents_consent(site, pages):
+    from accounts.roles import Role
+    from tests.browser.conftest import DESKTOP, check_accessibility
+    from tests.browser.test_staff_flows import staff_sign_in
+    from tests.factories import StaffFactory
+
+    contact = StaffFactory(email="mo@heusden.example", full_name="Mo Maker", roles=[Role.ENABLER])
+    now = timezone.now()
+    dream = DreamFactory(
+        title="Speeltuin aan de Dijk",
+        status=Status.REALISED,
+        contact=contact,
+        submitted_at=now - timedelta(days=40),
+        picked_up_at=now - timedelta(days=38),
+        closed_at=now - timedelta(days=2),
+    )
+    add_photo(dream, size=(320, 240))
+    services.publication_consent(
+        dream=dream,
+        by=dream.resident,
+        title="Een speeltuin voor iedereen",
+        dreamt="Een plek om te spelen.",
+        own_part="Wij bouwden mee.",
+        staff_may_choose_photos=True,
+    )
+    workspace = reverse("staff:dream_workspace", args=[dream.pk])
+    page = pages.open(DESKTOP)
+    staff_sign_in(page, site, contact, workspace)
+    panel = page.locator("section#verhaal")
+    expect(panel).to_contain_text("deelt deze droom openbaar sinds")
+    panel.get_by_label("Foto 1: in het verhaal?").select_option(label="Na: hoe het nu is")
+    panel.get_by_role("button", name="Foto's van het verhaal opslaan").click()
+    expect(page.locator("section#verhaal")).to_contain_text("Beschrijf wat er op de foto staat")
+    check_accessibility(page, "stories-9-staff-photo-refused")
+    panel = page.locator("section#verhaal")
+    panel.get_by_label("Foto 1: wat staat erop?").fill("Kinderen op de nieuwe schommel")
+    panel.get_by_role("button", name="Foto's van het verhaal opslaan").click()
+    expect(page.locator("#workspace")).to_contain_text("De foto's van het verhaal zijn opgeslagen")
+    check_accessibility(page, "stories-10-staff-photo-saved")
+    story = pages.open()
+    story.goto(f"{site}{reverse('stories:story', args=[dream.pk])}")
+    expect(story.get_by_alt_text("Kinderen op de nieuwe schommel")).to_be_visible()
