@@ -245,3 +245,17 @@ def test_the_atom_feed_lists_the_stories(client):
     assert link.endswith(reverse("stories:story", args=[newer.dream_id]))
     # The summary is HTML: the resident's text arrives escaped, never as markup.
     assert entries[0].findtext(f"{ATOM}summary") == "Een &lt;script&gt;alert(1)&lt;/script&gt; plek"
+
+
+def test_the_feed_and_the_home_page_read_one_query_however_many(client, django_assert_num_queries):
+    shared_story(photo_role="after")
+    with django_assert_num_queries(1):
+        client.get(reverse("stories:feed"))
+    with django_assert_num_queries(2):  # the newest stories with their covers; the promises
+        client.get(reverse("residents:home"))
+    for _n in range(4):
+        shared_story(photo_role="after")
+    with django_assert_num_queries(1):
+        assert client.get(reverse("stories:feed")).content.count(b"<entry>") == 5
+    with django_assert_num_queries(2):
+        assert client.get(reverse("residents:home")).content.count(b"portal-story-cover") == 3
