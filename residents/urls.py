@@ -1,6 +1,6 @@
 from django.urls import path
 
-from residents import accountability_views, privacy_views, views
+from residents import accountability_views, privacy_views, story_views, views
 
 app_name = "residents"
 urlpatterns = [
@@ -28,6 +28,13 @@ urlpatterns = [
         "mijn-dromen/<int:pk>/partners/",
         views.dream_share_partners,
         name="dream_share_partners",
+    ),
+    path("mijn-dromen/<int:pk>/verhaal/", story_views.story_share, name="story_share"),
+    path("mijn-dromen/<int:pk>/verhaal/fotos/", story_views.story_photos, name="story_photos"),
+    path(
+        "mijn-dromen/<int:pk>/verhaal/niet-meer-delen/",
+        story_views.story_withdraw,
+        name="story_withdraw",
     ),
     path("droom/bericht/", views.dream_link_message, name="dream_link_message"),
     path("droom/link-werkt-niet/", views.dream_link_refused, name="dream_link_refused"),

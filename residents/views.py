@@ -32,6 +32,7 @@ from residents.forms import (
     address_fill,
     dream_form_after_lookup,
 )
+from residents.story_forms import PhotoChoiceForm, PublicationForm
 from residents.timeline import resident_timeline_html
 
 
@@ -48,7 +49,8 @@ def home(request) -> HttpResponse:
     return render(
         request,
         "residents/home.html",
-        {"realised_dreams": selectors.dreams_realised_public(limit=3)},
+        # Realised dreams their residents share as stories (issue 19): one query.
+        {"stories": selectors.stories_newest(limit=3)},
     )
 
 
@@ -243,7 +245,31 @@ def _detail_context(dream: Dream, **extra) -> dict:
         "message_form": extra.pop("message_form", MessageForm()),
         "withdraw_form": extra.pop("withdraw_form", WithdrawForm()),
         "dream_link_days": settings.DREAM_LINK_DAYS,
+        **_story_context(dream, extra),
         **extra,
+    }
+
+
+def _story_context(dream: Dream, extra: dict) -> dict:
+    """The "share your story" section (issue 19): on the signed-in page, after the hand-in,
+    while the resident's data is there. The publication is read with the dream; the photos
+    chosen for it cost one query, only when it is shared and has photos to choose from."""
+    if extra.get("link_token") or dream.status == Status.UNCONFIRMED or dream.anonymised_at:
+        return {"story_offered": False}
+    publication = getattr(dream, "publication", None)
+    shared = publication is not None and publication.is_shared
+
+    def photo_form():
+        chosen = selectors.publication_of(dream).chosen if shared else {}
+        return PhotoChoiceForm(photos=dream.photos.all(), chosen=chosen)
+
+    return {
+        "story_offered": True,
+        "publication": publication,
+        "story_shared": shared,
+        "story_form": extra.pop("story_form", None) or PublicationForm.for_publication(publication),
+        "story_photo_form": extra.pop("story_photo_form", None)
+        or (functools.cache(photo_form) if shared and dream.photos.all() else None),
     }
 
 

@@ -14,6 +14,7 @@ from staff import (
     platform_views,
     report_views,
     situation_views,
+    story_views,
     two_factor,
     views,
 )
@@ -79,6 +80,11 @@ urlpatterns = [
         "dromen/<int:pk>/plan/bijdrage/<int:contribution_pk>/intrekken/",
         plan_views.dream_contribution_withdraw,
         name="dream_contribution_withdraw",
+    ),
+    path(
+        "dromen/<int:pk>/verhaal/fotos/",
+        story_views.dream_story_photos,
+        name="dream_story_photos",
     ),
     path(
         "dromen/<int:pk>/partners/",

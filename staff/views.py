@@ -40,6 +40,7 @@ from staff.partner_panel import partner_panel_context
 from staff.permissions import can, staff_area, start_parts
 from staff.plan_panel import workspace_plan
 from staff.situation_forms import situation_context
+from staff.story_panel import story_panel_context
 from staff.timeline import timeline_entries, timeline_html
 from staff.triage_rows import triage_rows_html
 
@@ -502,6 +503,7 @@ def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
             ),
         ),
         **workspace_dilemmas(dream, forms_in_use),  # issue 17: read with the dream
+        **story_panel_context(request, dream, forms_in_use, _when_shown),  # issue 19
         # The plan panel (issue 17), its partners from the partner panel's read.
         **workspace_plan(
             request, dream, forms_in_use, partners=lambda: partner_panel["partners"]().names

@@ -36,6 +36,8 @@ and `from initiatives.selectors import weekly_figures` work wherever they are ca
     assembly_registration  a citizens' assembly's public page and its registration form
     assemblies      citizens' assemblies: the list, one with its features, the invitation
                     lottery's pool, draw and letters (issue 18)
+    stories         realised dreams their residents share: the gallery, a story, its photos,
+                    the feed, the home page's newest; a dream's publication for its panels
     open_dreams     the dreams residents share with everyone, and the realised ones among
                     them as stories (issue 19: the open data API, the story pages)
     list_flags      whether a dream has applications, a plan, dilemmas, partners (read with
@@ -247,6 +249,17 @@ from initiatives.selectors.staff_start import (
     waiting_to_pick_up,
 )
 from initiatives.selectors.staff_workload import workload
+from initiatives.selectors.stories import (
+    Gallery,
+    Story,
+    photos_of_dream,
+    publication_of,
+    stories_for_feed,
+    stories_newest,
+    story_for_public,
+    story_gallery,
+    story_photo_for_public,
+)
 from initiatives.selectors.weekly_report import (
     DILEMMAS_SHOWN,
     SILENT_SHOWN,
@@ -289,6 +302,7 @@ __all__ = [
     "FeatureCounts",
     "FundFigures",
     "FundState",
+    "Gallery",
     "Helper",
     "InvitationProblem",
     "InvitationState",
@@ -309,6 +323,7 @@ __all__ = [
     "PublicLife",
     "PublicOutcome",
     "SharedDream",
+    "Story",
     "accountabilities_waiting",
     "accountability_file_for_resident",
     "accountability_file_for_staff",
@@ -415,6 +430,7 @@ __all__ = [
     "peers_to_fetch",
     "photo_for_resident",
     "photo_for_staff",
+    "photos_of_dream",
     "plan_need_exists",
     "platform_agenda_for_chair",
     "platform_chaired_by",
@@ -433,6 +449,7 @@ __all__ = [
     "promises_broken",
     "public_draw",
     "public_draws_of",
+    "publication_of",
     "registration_features",
     "registration_meetings",
     "registration_open",
@@ -441,6 +458,11 @@ __all__ = [
     "resident_data_export",
     "service_promises",
     "staff_dream_list",
+    "stories_for_feed",
+    "stories_newest",
+    "story_for_public",
+    "story_gallery",
+    "story_photo_for_public",
     "theme_list",
     "triage_queue",
     "waiting_approvals",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.models import NotificationMode, User
 from initiatives.assembly_models import Participant
 from initiatives.models import Dream, DreamPhoto, EventKind, OutboxMail, TimelineEvent
+from initiatives.publication_models import PublicationPhoto
 from initiatives.selectors.residents import dreams_of_resident
 from initiatives.statuses import WITHDRAWABLE, Status
 
@@ -24,11 +25,22 @@ def resident_data_export(*, resident: User) -> dict:
     times are aware datetimes (DjangoJSONEncoder writes them as ISO 8601).
     """
     visible_events = TimelineEvent.objects.filter(public=True).select_related("actor")
-    dreams = dreams_of_resident(resident=resident).prefetch_related(
-        Prefetch(
-            "events", queryset=visible_events.order_by("created_at", "id"), to_attr="public_events"
-        ),
-        Prefetch("photos", queryset=DreamPhoto.objects.order_by("created_at", "id")),
+    dreams = (
+        dreams_of_resident(resident=resident)
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=visible_events.order_by("created_at", "id"),
+                to_attr="public_events",
+            ),
+            Prefetch("photos", queryset=DreamPhoto.objects.order_by("created_at", "id")),
+            # What they chose to share publicly (issue 19), with the photos chosen for it.
+            Prefetch(
+                "publication__photos",
+                queryset=PublicationPhoto.objects.order_by("role", "chosen_at", "id"),
+            ),
+        )
+        .select_related("publication")
     )
     languages = dict(settings.LANGUAGES)
     messages = {EventKind.MESSAGE_FROM_RESIDENT, EventKind.MESSAGE_TO_RESIDENT}
@@ -42,6 +54,26 @@ def resident_data_export(*, resident: User) -> dict:
 
     def status_label(value: str) -> str:
         return str(Status(value).label) if value else ""
+
+    def publication_data(dream: Dream) -> dict | None:
+        publication = getattr(dream, "publication", None)
+        if publication is None:
+            return None
+        return {
+            "shared": publication.is_shared,
+            "title": publication.title,
+            "dreamt": publication.dreamt,
+            "own_part": publication.own_part,
+            "helped_by": publication.helped_by,
+            "staff_may_choose_photos": publication.staff_may_choose_photos,
+            "consented_at": publication.consented_at,
+            "withdrawn_at": publication.withdrawn_at,
+            "story_published_at": publication.story_published_at,
+            "photos": [
+                {"photo": chosen.photo_id, "role": chosen.role, "alt_text": chosen.alt_text}
+                for chosen in publication.photos.all()
+            ],
+        }
 
     def dream_data(dream: Dream) -> dict:
         timeline = [
@@ -86,6 +118,7 @@ def resident_data_export(*, resident: User) -> dict:
                 }
                 for photo in dream.photos.all()
             ],
+            "publication": publication_data(dream),
             "timeline": timeline,
             "messages": [
                 {"time": item["time"], "by": item["by"], "text": item["text"]}

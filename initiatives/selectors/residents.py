@@ -27,7 +27,8 @@ def dream_for_resident(*, resident: User, pk: int) -> Dream:
     public_events = TimelineEvent.objects.filter(public=True).select_related("actor")
     dream = (
         dreams_of_resident(resident=resident)
-        .select_related("assembly_outcome__assembly")  # issue 18: "from the assembly …"
+        # Issue 18: "from the assembly …"; issue 19: whether it is shared, with the dream.
+        .select_related("assembly_outcome__assembly", "publication")
         .annotate(**list_flags(platform=True))
         .prefetch_related(
             Prefetch("events", queryset=public_events, to_attr="public_events"),

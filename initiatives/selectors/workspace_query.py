@@ -142,7 +142,7 @@ _DILEMMA_FIELDS = (
 # (issues 16 and 17), in FLAGS' order: most dreams have none, and then their panel shows its
 # empty state without that query (dream.has_applications, has_plan, has_dilemmas,
 # has_partners; set_flags does the same on other databases).
-FLAGS = ("has_applications", "has_plan", "has_dilemmas", "has_partners")
+FLAGS = ("has_applications", "has_plan", "has_dilemmas", "has_partners", "has_publication")
 _FLAGS_SQL = ",\n  ".join(
     (
         "EXISTS (SELECT 1 FROM initiatives_application a WHERE a.dream_id = d.id)",
@@ -150,6 +150,8 @@ _FLAGS_SQL = ",\n  ".join(
         " OR EXISTS (SELECT 1 FROM initiatives_contribution co WHERE co.dream_id = d.id))",
         "EXISTS (SELECT 1 FROM initiatives_dilemma di WHERE di.dream_id = d.id)",
         "EXISTS (SELECT 1 FROM initiatives_partnerinvitation pi WHERE pi.dream_id = d.id)",
+        # Issue 19: whether the resident ever shared it (the story panel reads it then).
+        "EXISTS (SELECT 1 FROM initiatives_publication pb WHERE pb.dream_id = d.id)",
     )
 )
 

@@ -179,6 +179,15 @@ from initiatives.services.privacy import (
     resident_erase,
     retention_apply,
 )
+from initiatives.services.publications import (
+    PhotoChoice,
+    may_choose_photos,
+    photo_field,
+    publication_change,
+    publication_consent,
+    publication_photos_set,
+    publication_withdraw,
+)
 from initiatives.services.report_days import report_days_forget, report_days_store
 from initiatives.services.reviews import review_record
 from initiatives.services.sign_in import (
@@ -216,6 +225,7 @@ __all__ = [
     "InvitationSent",
     "PartnerInvitationSent",
     "PartnerLinkRefused",
+    "PhotoChoice",
     "Quota",
     "RegistrationClosed",
     "accountability_accept",
@@ -298,6 +308,7 @@ __all__ = [
     "is_platform_chair",
     "kvk_number_clean",
     "last_monday",
+    "may_choose_photos",
     "months_before",
     "notification_mode_set",
     "open_replacement_draw",
@@ -321,6 +332,7 @@ __all__ = [
     "peer_feed_url_refusal",
     "peer_fetch",
     "peer_fetch_problem_record",
+    "photo_field",
     "pick_up_deadline",
     "plan_need_add",
     "plan_need_change",
@@ -331,6 +343,10 @@ __all__ = [
     "platform_leave",
     "practice_update",
     "promises_check",
+    "publication_change",
+    "publication_consent",
+    "publication_photos_set",
+    "publication_withdraw",
     "quota_field",
     "quota_problems",
     "quotas_locked_reason",

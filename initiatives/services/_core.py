@@ -17,6 +17,7 @@ from initiatives import open_data_version
 from initiatives.exceptions import InvalidTransition, NotAllowed
 from initiatives.models import Dream, EventKind, OutboxMail, TimelineEvent
 from initiatives.notifications import mail_queue
+from initiatives.publication_models import Publication
 from initiatives.selectors.residents import event_actor_for_resident
 from initiatives.services.sign_in import dream_link_build
 from initiatives.statuses import (
@@ -90,6 +91,12 @@ def _transition(
         dream.closed_at = now
         fields.append("closed_at")
     dream.save(update_fields=fields)
+    if target == Status.REALISED:
+        # A dream shared before it was realised becomes a story now (issue 19): its date in
+        # the gallery and the Atom feed.
+        Publication.objects.filter(
+            dream=dream, withdrawn_at__isnull=True, story_published_at__isnull=True
+        ).update(story_published_at=now)
     open_data_version.bump()  # the figures and the open data count statuses
     return TimelineEvent.objects.create(
         dream=dream,

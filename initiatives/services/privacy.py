@@ -44,6 +44,7 @@ from initiatives.services._core import _default_language, _lock
 from initiatives.services.assembly_invitations import assembly_letters_discard
 from initiatives.services.dreams import dream_withdraw
 from initiatives.services.exports import exports_discard
+from initiatives.services.publications import publications_remove
 from initiatives.statuses import CLOSED, WITHDRAWABLE, Status
 
 # Dreams the municipality must keep (a decision was taken: archived case files). Their story
@@ -137,6 +138,10 @@ def _dream_remove_personal_data(dream: Dream, *, reason: str, text: str, events,
         cleared.append("show_publicly")
         dream.show_publicly = False
         fields.append("show_publicly")
+    if publications_remove(dreams=[dream]):
+        # Erasure and retention both end the consent to share (issue 19): the story, its
+        # texts and its photo choices go; the timeline keeps when it was given.
+        cleared.append("publication")
     dream.anonymised_at = timezone.now()
     dream.save(update_fields=fields)
     texts = events.anonymise(text=text)

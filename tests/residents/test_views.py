@@ -44,14 +44,22 @@ class TestHome:
         assert response.status_code == 200
         assert reverse("residents:dream_create") in response.content.decode()
 
-    def test_home_shows_only_realised_dreams_whose_residents_agreed(self, client):
-        DreamFactory(title="Publiek gerealiseerd", status=Status.REALISED, show_publicly=True)
-        DreamFactory(title="Geheim gerealiseerd", status=Status.REALISED, show_publicly=False)
-        DreamFactory(title="Nog bezig", status=Status.IN_PROGRESS, show_publicly=True)
+    def test_home_shows_the_newest_stories_residents_share(self, client):
+        from initiatives.publication_models import Publication
+        from tests.story_helpers import shared_story
+
+        shared = shared_story(photo_role="after")
+        withdrawn = shared_story()
+        Publication.objects.filter(pk=withdrawn.pk).update(withdrawn_at=timezone.now())
+        # The wish at hand-in alone no longer puts a dream on the home page (issue 19).
+        DreamFactory(title="Alleen aangevinkt", status=Status.REALISED, show_publicly=True)
         content = client.get("/").content.decode()
-        assert "Publiek gerealiseerd" in content
-        assert "Geheim gerealiseerd" not in content
-        assert "Nog bezig" not in content
+        assert shared.title in content
+        assert reverse("stories:story", args=[shared.dream_id]) in content
+        assert 'alt="Het nieuwe bankje bij de vijver"' in content
+        assert reverse("stories:gallery") in content
+        assert withdrawn.title not in content
+        assert "Alleen aangevinkt" not in content
 
 
 class TestSignIn:

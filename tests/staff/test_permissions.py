@@ -164,6 +164,10 @@ EXPECTED: dict[str, Expect] = {
     # Inviting a partner to the dream, and withdrawing it: the dream's contact's work. An
     # empty invitation is refused; the withdrawal needs nothing filled in.
     "dream_partner_invite": _may(ENABLER, get=NOT_ALLOWED, post=INVALID),
+    # A story's photos (issue 19): the service decides who may (the contact person, a
+    # manager, communications) and only with the resident's consent; this dream is not
+    # shared, so the page comes back with the refusal.
+    "dream_story_photos": _may(ENABLER, COMMS, MANAGER, get=NOT_ALLOWED, post=INVALID),
     "dream_partner_withdraw": _may(
         ENABLER, get=NOT_ALLOWED, post=BACK_TO_WORKSPACE, contact_only=True
     ),

@@ -1,0 +1,117 @@
+"""The resident shares their dream as a story (issue 19): the texts, the photos, and "stop
+sharing" with a confirmation that says what happens. The section is on the dream's page
+(residents/_story.html); a refused form shows that page again, with everything typed kept."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from initiatives import selectors, services
+from initiatives.exceptions import NotAllowed
+from initiatives.models import Dream
+from residents.story_forms import PhotoChoiceForm, PublicationForm
+from residents.views import _detail_context, _own_dream
+
+
+def _section(dream: Dream) -> str:
+    return reverse("residents:dream_detail", args=[dream.pk]) + "#verhaal-heading"
+
+
+def _refused(request, form, exc: Exception) -> None:
+    """Put the services' refusal EXC beside the field of FORM it is about."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        form.add_error(None, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+
+
+def _page_again(request, dream: Dream, **forms) -> HttpResponse:
+    dream = selectors.dream_for_resident(resident=request.user, pk=dream.pk)
+    return render(
+        request, "residents/dream_detail.html", _detail_context(dream, **forms), status=400
+    )
+
+
+@login_required
+@require_POST
+def story_share(request, pk: int) -> HttpResponse:
+    """Give consent with the texts, or change the texts while shared."""
+    dream = _own_dream(request, pk)
+    form = PublicationForm(request.POST)
+    if form.is_valid():
+        publication = getattr(dream, "publication", None)
+        change = publication is not None and publication.is_shared
+        share = services.publication_change if change else services.publication_consent
+        try:
+            share(dream=dream, by=request.user, **form.cleaned_data)
+        except (ValidationError, NotAllowed) as exc:
+            _refused(request, form, exc)
+        else:
+            if change:
+                messages.success(request, _("Your story has been changed."))
+            else:
+                messages.success(
+                    request,
+                    _("Thank you! Your dream is shared.")
+                    + " "
+                    + (
+                        _("Its story is on the website now.")
+                        if dream.status == "realised"
+                        else _("Once it has come true, its story appears on the website.")
+                    ),
+                )
+            return redirect(_section(dream))
+    return _page_again(request, dream, story_form=form)
+
+
+@login_required
+@require_POST
+def story_photos(request, pk: int) -> HttpResponse:
+    """Choose the photos of the story, each with its description."""
+    dream = _own_dream(request, pk)
+    publication = selectors.publication_of(dream)
+    form = PhotoChoiceForm(
+        request.POST,
+        photos=dream.photos.all(),
+        chosen=publication.chosen if publication else {},
+    )
+    if form.is_valid():
+        try:
+            services.publication_photos_set(dream=dream, by=request.user, choices=form.choices())
+        except (ValidationError, NotAllowed) as exc:
+            _refused(request, form, exc)
+        else:
+            messages.success(request, _("The photos of your story have been saved."))
+            return redirect(_section(dream))
+    return _page_again(request, dream, story_photo_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def story_withdraw(request, pk: int) -> HttpResponse:
+    """Stop sharing: a page that says what happens, then the withdrawal."""
+    dream = _own_dream(request, pk)
+    publication = getattr(dream, "publication", None)
+    shared = publication is not None and publication.is_shared
+    if request.method == "POST" and shared:
+        try:
+            services.publication_withdraw(dream=dream, by=request.user)
+        except NotAllowed as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("Your dream is no longer shared. Its page is gone from the website.")
+            )
+        return redirect(_section(dream))
+    if not shared:
+        return redirect(_section(dream))
+    return render(
+        request, "residents/story_withdraw.html", {"dream": dream, "publication": publication}
+    )

@@ -1,0 +1,261 @@
+"""The public story pages (issue 19): the gallery with its filters and pages, a story with its
+Open Graph tags, its photos, the Atom feed; 404 for anything not shared as a story."""
+
+from decimal import Decimal
+from xml.etree import ElementTree
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from initiatives import services
+from initiatives.models import Dream, Grant
+from initiatives.publication_models import Publication, PublicationPhoto
+from initiatives.statuses import Status
+from tests.factories import (
+    FundFactory,
+    NeighbourhoodFactory,
+    StaffFactory,
+    ThemeFactory,
+)
+from tests.story_helpers import add_photo, shared_story
+
+pytestmark = pytest.mark.django_db
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def gallery(client, **query):
+    return client.get(reverse("stories:gallery"), query)
+
+
+def test_the_gallery_lists_shared_stories_only(client):
+    shown = shared_story(photo_role="after")
+    withdrawn = shared_story()
+    Publication.objects.filter(pk=withdrawn.pk).update(withdrawn_at=timezone.now())
+    unrealised = shared_story()
+    Dream.objects.filter(pk=unrealised.dream_id).update(status=Status.IN_PROGRESS)
+    anonymised = shared_story()
+    Dream.objects.filter(pk=anonymised.dream_id).update(anonymised_at=timezone.now())
+    response = gallery(client)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert shown.title in page and 'alt="Het nieuwe bankje bij de vijver"' in page
+    for hidden in (withdrawn, unrealised, anonymised):
+        assert hidden.title not in page
+        assert client.get(reverse("stories:story", args=[hidden.dream_id])).status_code == 404
+
+
+def test_the_gallery_filters_by_neighbourhood_and_theme(client):
+    drunen, vlijmen = NeighbourhoodFactory(name="Drunen"), NeighbourhoodFactory(name="Vlijmen")
+    green, play = ThemeFactory(name="Groen"), ThemeFactory(name="Spelen")
+    a = shared_story(neighbourhood=drunen, theme=green)
+    b = shared_story(neighbourhood=drunen, theme=play)
+    c = shared_story(neighbourhood=vlijmen, theme=green)
+    page = gallery(client, wijk=drunen.pk).content.decode()
+    assert a.title in page and b.title in page and c.title not in page
+    page = gallery(client, wijk=drunen.pk, thema=green.pk).content.decode()
+    assert a.title in page and b.title not in page and c.title not in page
+    assert f'<option value="{drunen.pk}" selected>' in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"wijk": "abc"},
+        {"wijk": "-1"},
+        {"wijk": "99999999999999999999999"},
+        {"thema": "1 OR 1=1"},
+        {"thema": "\x00"},
+        {"pagina": "0"},
+        {"pagina": "-3"},
+        {"pagina": "9999"},
+        {"pagina": "\u0661"},  # an Arabic-Indic digit: isdigit() but not ASCII
+        {"wijk": ["1", "2"]},
+    ],
+)
+def test_hostile_filter_values_show_the_gallery(client, query):
+    story = shared_story()
+    response = gallery(client, **query)
+    assert response.status_code == 200
+    assert story.title in response.content.decode()
+
+
+def test_the_gallery_pages(client):
+    stories = [shared_story() for _ in range(14)]
+    first = gallery(client).content.decode()
+    assert "pagina=2" in first and stories[-1].title in first
+    second = gallery(client, pagina=2).content.decode()
+    assert stories[0].title in second and stories[-1].title not in second
+    assert "Pagina 2 van 2" in second
+
+
+def test_the_gallery_reads_a_fixed_number_of_queries(client, django_assert_num_queries):
+    for n in range(3):
+        shared_story(photo_role="after" if n % 2 else None)
+    with django_assert_num_queries(4):  # neighbourhoods, themes, the count, the page
+        assert gallery(client).status_code == 200
+    for _n in range(12):
+        shared_story(photo_role="after")
+    cache.clear()  # the factories write past the services, which would raise the version
+    with django_assert_num_queries(4):
+        assert gallery(client, pagina=1).status_code == 200
+
+
+def test_the_gallery_is_cached_until_the_open_data_changes(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    publication = shared_story()
+    gallery(client)
+    with django_assert_num_queries(0):
+        assert publication.title in gallery(client).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publication_withdraw(dream=publication.dream, by=publication.dream.resident)
+    assert publication.title not in gallery(client).content.decode()
+
+
+def test_a_story_shows_what_was_shared_and_the_steps(client):
+    publication = shared_story(photo_role="after")
+    dream = publication.dream
+    before = add_photo(dream)
+    PublicationPhoto.objects.create(
+        publication=publication, photo=before, role="before", alt_text="Het kale grasveld"
+    )
+    fund = FundFactory()
+    staff = StaffFactory()
+    for amount, state in ((Decimal("250.00"), "granted"), (Decimal("100.00"), "rejected")):
+        Grant.objects.create(
+            dream=dream, fund=fund, amount=amount, purpose="Verf", state=state, requested_by=staff
+        )
+    Publication.objects.filter(pk=publication.pk).update(helped_by="Buurman Kees <b>")
+    response = client.get(reverse("stories:story", args=[dream.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert publication.dreamt in page and publication.own_part in page
+    assert "Buurman Kees &lt;b&gt;" in page
+    assert "€ 250,00" in page and "350" not in page
+    assert 'alt="Het kale grasveld"' in page and 'alt="Het nieuwe bankje bij de vijver"' in page
+    assert page.count("<time ") == 3  # handed in, picked up, realised
+    # Never the dream's own texts or the resident's name.
+    assert dream.story not in page and dream.resident.full_name not in page
+
+
+def test_the_story_names_the_partner_organisations_that_helped(client):
+    from initiatives.partner_models import Organisation, PartnerInvitation
+
+    publication = shared_story()
+    staff = StaffFactory()
+    helping = Organisation.objects.create(
+        kind="housing",
+        name="Woonstichting De Hoeve",
+        contact_name="Jan Contact",
+        contact_email="jan@hoeve.example",
+        one_face=staff,
+    )
+    gone = Organisation.objects.create(
+        kind="school",
+        name="Basisschool Het Anker",
+        contact_name="Els",
+        contact_email="els@anker.example",
+        one_face=staff,
+    )
+    for organisation, withdrawn in ((helping, None), (gone, timezone.now())):
+        PartnerInvitation.objects.create(
+            dream=publication.dream,
+            organisation=organisation,
+            email=organisation.contact_email,
+            invited_by=staff,
+            token_hash=organisation.name[:10].ljust(64, "0"),
+            expires_at=timezone.now() - timezone.timedelta(days=1),
+            withdrawn_at=withdrawn,
+        )
+    page = client.get(reverse("stories:story", args=[publication.dream_id])).content.decode()
+    assert "Woonstichting De Hoeve" in page
+    assert "Basisschool Het Anker" not in page and "Jan Contact" not in page
+
+
+def test_a_story_reads_a_fixed_number_of_queries(client, django_assert_num_queries):
+    publication = shared_story(photo_role="after")
+    with django_assert_num_queries(3):  # the story with its money, the photos, the partners
+        client.get(reverse("stories:story", args=[publication.dream_id]))
+
+
+def test_open_graph_tags(client, settings):
+    with_photo = shared_story(photo_role="after")
+    without = shared_story()
+    page = client.get(reverse("stories:story", args=[with_photo.dream_id])).content.decode()
+    story_url = settings.SITE_URL + reverse("stories:story", args=[with_photo.dream_id])
+    chosen = PublicationPhoto.objects.get(publication=with_photo)
+    photo_url = settings.SITE_URL + reverse("stories:photo", args=[with_photo.dream_id, chosen.pk])
+    assert f'<meta property="og:title" content="{with_photo.title}">' in page
+    assert '<meta property="og:description" content="Een bankje bij de vijver' in page
+    assert f'<meta property="og:url" content="{story_url}">' in page
+    assert f'<meta property="og:image" content="{photo_url}">' in page
+    assert '<meta name="twitter:card" content="summary_large_image">' in page
+    page = client.get(reverse("stories:story", args=[without.dream_id])).content.decode()
+    assert "og:image" not in page and '<meta name="twitter:card" content="summary">' in page
+
+
+def test_a_photo_is_served_only_while_chosen_in_a_shared_story(client):
+    publication = shared_story(photo_role="after")
+    chosen = PublicationPhoto.objects.get(publication=publication)
+    url = reverse("stories:photo", args=[publication.dream_id, chosen.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+    assert f'filename="verhaal-foto-{chosen.pk}.jpg"' in response["Content-Disposition"]
+    # Not through another dream's story, and not once withdrawn.
+    other = shared_story()
+    assert client.get(reverse("stories:photo", args=[other.dream_id, chosen.pk])).status_code == 404
+    services.publication_withdraw(dream=publication.dream, by=publication.dream.resident)
+    assert client.get(url).status_code == 404
+
+
+def test_an_unchosen_photo_of_the_dream_is_not_served(client):
+    publication = shared_story()
+    photo = add_photo(publication.dream)
+    # Its DreamPhoto id is no story photo's id (nor, here, anyone's).
+    assert (
+        client.get(
+            reverse("stories:photo", args=[publication.dream_id, photo.pk + 1000])
+        ).status_code
+        == 404
+    )
+
+
+def test_the_atom_feed_lists_the_stories(client):
+    older = shared_story()
+    Publication.objects.filter(pk=older.pk).update(
+        story_published_at=timezone.now() - timezone.timedelta(days=3)
+    )
+    newer = shared_story()
+    Publication.objects.filter(pk=newer.pk).update(dreamt="Een <script>alert(1)</script> plek")
+    withdrawn = shared_story()
+    Publication.objects.filter(pk=withdrawn.pk).update(withdrawn_at=timezone.now())
+    response = client.get(reverse("stories:feed"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = ElementTree.fromstring(response.content)  # noqa: S314 (our own answer)
+    assert root.tag == f"{ATOM}feed"
+    entries = root.findall(f"{ATOM}entry")
+    titles = [entry.findtext(f"{ATOM}title") for entry in entries]
+    assert titles == [newer.title, older.title]
+    link = entries[0].find(f"{ATOM}link").get("href")
+    assert link.endswith(reverse("stories:story", args=[newer.dream_id]))
+    # The summary is HTML: the resident's text arrives escaped, never as markup.
+    assert entries[0].findtext(f"{ATOM}summary") == "Een &lt;script&gt;alert(1)&lt;/script&gt; plek"
+
+
+def test_the_feed_and_the_home_page_read_one_query_however_many(client, django_assert_num_queries):
+    shared_story(photo_role="after")
+    with django_assert_num_queries(1):
+        client.get(reverse("stories:feed"))
+    with django_assert_num_queries(2):  # the newest stories with their covers; the promises
+        client.get(reverse("residents:home"))
+    for _n in range(4):
+        shared_story(photo_role="after")
+    with django_assert_num_queries(1):
+        assert client.get(reverse("stories:feed")).content.count(b"<entry>") == 5
+    with django_assert_num_queries(2):
+        assert client.get(reverse("residents:home")).content.count(b"portal-story-cover") == 3
