@@ -59,12 +59,12 @@ def _personal_strings() -> set[str]:
 def _share_some_demo_dreams() -> list[int]:
     """Give the demo's realised dreams and a few others a Publication, as residents would:
     texts written for publication, a photo with its description on one story."""
-    realised = list(Dream.objects.filter(status=Status.REALISED).order_by("pk"))
-    others = list(
-        Dream.objects.exclude(status__in=[Status.REALISED, Status.UNCONFIRMED]).order_by("pk")[:6]
-    )
-    assert len(realised) >= 2 and len(others) >= 4, "the demo has changed: share other dreams"
-    shared = []
+    # The demo's own stories stay as the demo shares them; these are shared on top of them.
+    unshared = Dream.objects.filter(publication__isnull=True).order_by("pk")
+    assert Publication.objects.exists(), "the demo shares some dreams itself"
+    realised = list(unshared.filter(status=Status.REALISED))
+    others = list(unshared.exclude(status__in=[Status.REALISED, Status.UNCONFIRMED])[:6])
+    assert realised and len(others) >= 4, "the demo has changed: share other dreams"
     for n, dream in enumerate(realised + others):
         publication = Publication.objects.create(
             dream=dream,
@@ -81,8 +81,8 @@ def _share_some_demo_dreams() -> list[int]:
                 role=PublicationPhoto.Role.AFTER,
                 alt_text="Kinderen spelen op het nieuwe veldje.",
             )
-        shared.append(dream.pk)
-    return shared
+    # Every shared dream: the demo's own stories and those shared here.
+    return list(Dream.objects.filter(publication__isnull=False).values_list("pk", flat=True))
 
 
 @pytest.fixture(scope="module")

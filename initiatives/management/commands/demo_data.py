@@ -621,10 +621,33 @@ class Command(BaseCommand):
         self._paspoort_and_situations(staff)
         self._partners(one_face=enablers[0])
         self._address_register()
+        self._stories()
         demo_assembly(by=enablers[0])  # after the register: it draws from Drunen's addresses
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new dreams)."))
         if not options["quiet_accounts"]:
             self._print_accounts()
+
+    def _stories(self) -> None:
+        """The residents who wanted their dream shown share it (issue 19), as they would on
+        their dream's page: the realised ones become stories in the gallery, the others are
+        in the open data. Their texts are written for publication: no names."""
+        from initiatives import services
+
+        wanted = (
+            Dream.objects.filter(show_publicly=True, publication__isnull=True)
+            .exclude(status=Status.UNCONFIRMED)
+            .select_related("resident")
+            .order_by("pk")
+        )
+        for dream in wanted:
+            services.publication_consent(
+                dream=dream,
+                by=dream.resident,
+                title=dream.title,
+                dreamt=f"{dream.title}: dat wilden we graag, voor het hele dorp.",
+                own_part="Wij doen het samen met de buren: aanleggen, bijhouden en iedereen uitnodigen.",
+                helped_by="Onze MogelijkMaker van de gemeente en de buurtvereniging.",
+            )
 
     def _address_register(self) -> None:
         """Load the villages' addresses from a generated BAG extract, as the real one is."""
