@@ -214,16 +214,50 @@ def test_a_photo_is_served_only_while_chosen_in_a_shared_story(client):
     assert client.get(url).status_code == 404
 
 
+def stored_bytes(photo) -> bytes:
+    with photo.image.open("rb") as handle:
+        return handle.read()
+
+
+def served_bytes(client, dream_id: int, photo_pk: int) -> bytes | None:
+    """The bytes the story's photo view serves for PHOTO_PK, None when it answers 404."""
+    response = client.get(reverse("stories:photo", args=[dream_id, photo_pk]))
+    if response.status_code == 404:
+        return None
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
 def test_an_unchosen_photo_of_the_dream_is_not_served(client):
     publication = shared_story()
-    photo = add_photo(publication.dream)
-    # Its DreamPhoto id is no story photo's id (nor, here, anyone's).
-    assert (
-        client.get(
-            reverse("stories:photo", args=[publication.dream_id, photo.pk + 1000])
-        ).status_code
-        == 404
+    dream = publication.dream
+    kept, dropped = add_photo(dream, size=(40, 30)), add_photo(dream, size=(64, 48))
+    kept_bytes, dropped_bytes = stored_bytes(kept), stored_bytes(dropped)
+    assert kept_bytes != dropped_bytes
+    # Both chosen, then the second left out again: it had a story photo id of its own.
+    both = services.publication_photos_set(
+        dream=dream,
+        by=dream.resident,
+        choices=[
+            services.PhotoChoice(kept.pk, "before", "Het kale grasveld"),
+            services.PhotoChoice(dropped.pk, "after", "De nieuwe bank"),
+        ],
     )
+    dropped_choice = next(chosen for chosen in both if chosen.photo_id == dropped.pk)
+    [chosen] = services.publication_photos_set(
+        dream=dream,
+        by=dream.resident,
+        choices=[services.PhotoChoice(kept.pk, "before", "Het kale grasveld")],
+    )
+    assert served_bytes(client, dream.pk, chosen.pk) == kept_bytes
+    # The dropped photo by every id it could be asked for: its own (DreamPhoto) id and the
+    # story photo id it had. Never its bytes; a 404 unless that id happens to be the chosen
+    # photo's, which rightly serves the chosen one.
+    for photo_pk in (dropped.pk, dropped_choice.pk, kept.pk):
+        served = served_bytes(client, dream.pk, photo_pk)
+        assert served != dropped_bytes
+        if photo_pk != chosen.pk:
+            assert served is None, photo_pk
 
 
 def test_the_atom_feed_lists_the_stories(client):
