@@ -260,7 +260,8 @@ def test_an_unchosen_photo_of_the_dream_is_not_served(client):
             assert served is None, photo_pk
 
 
-def test_the_atom_feed_lists_the_stories(client):
+def test_the_atom_feed_lists_the_stories(client, settings):
+    settings.SITE_URL = "https://dromen.heusden.example"  # not the test client's Host
     older = shared_story()
     Publication.objects.filter(pk=older.pk).update(
         story_published_at=timezone.now() - timezone.timedelta(days=3)
@@ -278,7 +279,14 @@ def test_the_atom_feed_lists_the_stories(client):
     titles = [entry.findtext(f"{ATOM}title") for entry in entries]
     assert titles == [newer.title, older.title]
     link = entries[0].find(f"{ATOM}link").get("href")
-    assert link.endswith(reverse("stories:story", args=[newer.dream_id]))
+    assert link == settings.SITE_URL + reverse("stories:story", args=[newer.dream_id])
+    # Every address and id in it comes from SITE_URL, never from the request's Host header.
+    links = [element.get("href") for element in root.iter(f"{ATOM}link")]
+    ids = [element.text for element in root.iter(f"{ATOM}id")]
+    assert len(links) == 2 + len(entries) and len(ids) == 1 + len(entries)
+    for address in links + ids:
+        assert address.startswith(settings.SITE_URL + "/"), address
+    assert b"testserver" not in response.content
     # The summary is HTML: the resident's text arrives escaped, never as markup.
     assert entries[0].findtext(f"{ATOM}summary") == "Een &lt;script&gt;alert(1)&lt;/script&gt; plek"
 
