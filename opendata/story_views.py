@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from initiatives import selectors
 from initiatives.models import Dream
 from initiatives.publication_models import PublicationPhoto
+from opendata.public_urls import absolute_reverse
 
 # What the photo view answers with, by the type the photo was stored as (initiatives/photos.py
 # re-encodes every upload to one of these); the file's extension in its name.
@@ -100,7 +101,11 @@ def photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
 
 
 class StoryFeed(Feed):
-    """The newest stories as an Atom feed (/verhalen/feed/)."""
+    """The newest stories as an Atom feed (/verhalen/feed/).
+
+    Its links and ids are absolute from SITE_URL, never completed from the request's Host
+    header (which Django's Feed would do with a relative path): the feed is read by other
+    sites and readers, so a visitor's made-up Host must not end up in it."""
 
     feed_type = Atom1Feed
 
@@ -113,10 +118,10 @@ class StoryFeed(Feed):
         return _("Stories of realised dreams that residents chose to share.")
 
     def link(self) -> str:
-        return reverse("stories:gallery")
+        return absolute_reverse("stories:gallery")
 
     def feed_url(self) -> str:
-        return reverse("stories:feed")
+        return absolute_reverse("stories:feed")
 
     def author_name(self) -> str:
         return settings.MUNICIPALITY_NAME
@@ -132,10 +137,10 @@ class StoryFeed(Feed):
         return escape(item.publication.dreamt)
 
     def item_link(self, item: Dream) -> str:
-        return reverse("stories:story", args=[item.pk])
+        return absolute_reverse("stories:story", pk=item.pk)
 
     def item_guid(self, item: Dream) -> str:
-        return settings.SITE_URL + reverse("stories:story", args=[item.pk])
+        return absolute_reverse("stories:story", pk=item.pk)
 
     def item_pubdate(self, item: Dream):
         return item.publication.story_published_at

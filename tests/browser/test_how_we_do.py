@@ -4,9 +4,10 @@ from the table beside a chart. axe finds no WCAG 2.1 A/AA violation, the CSP blo
 """
 
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -27,7 +28,22 @@ def row_name(monday) -> str:
     return f"week {monday.isocalendar().week} {week_period(monday)}"
 
 
-def test_a_resident_reads_how_the_municipality_is_doing(live_server, page: Page, page_errors):
+@pytest.fixture
+def wednesday_noon(live_server):
+    """Set the clock to noon on this week's Wednesday, ticking on from there: the live server
+    runs in a thread of this process, so it reads the same clock, and "this week" and "last
+    week" are the same weeks for the test and the server whenever the test runs (a run across
+    Sunday midnight or new year would otherwise split them)."""
+    today = timezone.localdate()
+    wednesday = today - timedelta(days=today.weekday()) + timedelta(days=2)
+    noon = timezone.make_aware(datetime.combine(wednesday, time(12)))
+    with time_machine.travel(noon, tick=True):
+        yield noon
+
+
+def test_a_resident_reads_how_the_municipality_is_doing(
+    live_server, page: Page, page_errors, wednesday_noon
+):
     today = timezone.localdate()
     this_monday = today - timedelta(days=today.weekday())
     last_monday = this_monday - timedelta(weeks=1)

@@ -87,8 +87,9 @@ def test_a_resident_shares_their_story_then_stops(site, pages):
     section.get_by_label("Waar droomde je van?").fill("Een moestuin voor de hele straat.")
     section.get_by_label("Wat hebben jullie zelf gedaan?").fill("Wij zaaien en oogsten samen.")
     section.get_by_role("button", name="Ja, deel mijn droom").click()
-    expect(page.locator("#verhaal")).to_contain_text("Geef je verhaal een titel.")
     section = page.locator("#verhaal")
+    # In the title's own error element, not only the form's summary at the top.
+    expect(section.locator("#id_title_error")).to_have_text("Geef je verhaal een titel.")
     expect(section.get_by_label("Waar droomde je van?")).to_have_value(
         "Een moestuin voor de hele straat."
     )

@@ -3,6 +3,8 @@
 
 from django.utils import timezone
 
+from initiatives import services
+from initiatives.publication_models import Publication
 from tests.factories import DreamFactory, NeighbourhoodFactory, PublicationFactory, ThemeFactory
 
 TITLE = "Een pluktuin aan de Dommel"
@@ -18,3 +20,9 @@ def story_publish() -> None:
         closed_at=timezone.now(),
     )
     PublicationFactory(dream=dream, title=TITLE, own_part="Wij wieden elke zaterdag.")
+
+
+def story_withdraw() -> None:
+    """Its resident withdraws consent, through the service the resident's page calls."""
+    dream = Publication.objects.select_related("dream__resident").get(title=TITLE).dream
+    services.publication_withdraw(dream=dream, by=dream.resident)

@@ -2,16 +2,22 @@
 
 The demo municipality (manage.py demo_data: residents, staff, dreams in every status, the
 address register) with several of its dreams shared, some as stories; then every operation in
-the OpenAPI document (every list, every page, every item) and every download of the opendata
-namespace (figure_urls: download_*) is fetched, and every value in every answer walked for the
-names, email addresses and phone numbers of everyone in the database, the dreams' contact
-names and streets or spots, and every address of the register.
+the OpenAPI document (every list, every page, every item), every download of the opendata
+namespace (figure_urls: download_*), the stories' Atom feed, every page of the gallery and
+every story's page are fetched, and every value in every answer (every text and attribute of
+the feed, the text people read on the pages) walked for the names, email addresses and phone
+numbers of everyone in the database, the dreams' contact names and streets or spots, and every
+address of the register.
 """
 
 import csv
+import html
 import io
 import json
+import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
+from xml.etree import ElementTree
 
 import pytest
 from django.conf import settings
@@ -114,11 +120,52 @@ def _values(value):
         yield str(value)
 
 
+def _feed_fields(content: bytes) -> list[str]:
+    """Every text and attribute value in an Atom feed; the HTML in its summaries unescaped."""
+    root = ElementTree.fromstring(content)  # noqa: S314 (our own answer)
+    fields = []
+    for element in root.iter():
+        fields += [html.unescape(text) for text in (element.text, element.tail) if text]
+        fields += list(element.attrib.values())
+    return fields
+
+
+# The attributes whose values people read, or that carry a story's texts to other sites.
+READ_ATTRIBUTES = {"alt", "title", "content", "aria-label", "aria-description", "placeholder"}
+
+
+class _PageText(HTMLParser):
+    """The text of an HTML page that people read: its text nodes and readable attributes
+    (not its tokens, nonces or ids, which may hold any letters)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.fields: list[str] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.fields += [value for name, value in attrs if name in READ_ATTRIBUTES and value]
+
+    def handle_data(self, data) -> None:
+        if data.strip():
+            self.fields.append(data)
+
+
+def _page_fields(text: str) -> list[str]:
+    parser = _PageText()
+    parser.feed(text)
+    parser.close()
+    return parser.fields
+
+
 def _fields(response) -> list[str]:
     content_type = response["Content-Type"]
     text = response.content.decode("utf-8-sig")
     if content_type.startswith("application/json"):
         return list(_values(json.loads(text)))
+    if content_type.startswith("application/atom+xml"):
+        return _feed_fields(response.content)
+    if content_type.startswith("text/html"):
+        return _page_fields(text)
     if content_type.startswith("text/csv"):
         header = text.split("\n", 1)[0]
         delimiter = max(",;\t", key=header.count)  # the house's exports use ;, RFC 4180 ,
@@ -126,12 +173,18 @@ def _fields(response) -> list[str]:
     return [text]
 
 
+def _holds(text: str, secret: str) -> bool:
+    """Whether TEXT (lower case) holds SECRET as a whole: not inside a longer word, so that an
+    email's local part such as "bewoner" is not found in the pages' own word "bewoners"."""
+    return secret in text and re.search(rf"(?<!\w){re.escape(secret)}(?!\w)", text) is not None
+
+
 def _leaks(responses, secrets: set[str]) -> list[tuple[str, str, str]]:
     leaks = []
     for url, response in responses:
         for field in _fields(response):
             lowered = field.lower()
-            leaks += [(url, secret, field) for secret in secrets if secret in lowered]
+            leaks += [(url, secret, field) for secret in secrets if _holds(lowered, secret)]
     return leaks
 
 
@@ -166,10 +219,20 @@ def _download_urls() -> list[str]:
     ]
 
 
+def _story_urls(demo: Demo) -> list[str]:
+    """The Atom feed, the gallery's first page (the others by its next links), and the story
+    page of every shared dream and of a few that are not shared."""
+    return [reverse("stories:feed"), reverse("stories:gallery")] + [
+        reverse("stories:story", args=[pk]) for pk in demo.shared + demo.hidden
+    ]
+
+
 def _fetch_all(client, demo: Demo):
-    """Return (url, response) for every answer, following every list's `next`."""
+    """Return (url, response) for every answer, following every list's `next` and the
+    gallery's next page."""
     responses = []
-    queue = _api_urls(client, demo) + _download_urls()
+    queue = _api_urls(client, demo) + _download_urls() + _story_urls(demo)
+    gallery = reverse("stories:gallery")
     while queue:
         url = queue.pop(0)
         response = client.get(url)
@@ -179,6 +242,10 @@ def _fetch_all(client, demo: Demo):
             answer = json.loads(response.content)
             if isinstance(answer, dict) and answer.get("next"):
                 queue.append(answer["next"].removeprefix(settings.SITE_URL))
+        if response.status_code == 200 and url.startswith(gallery):
+            following = re.search(r'href="([^"]*)" rel="next"', response.content.decode())
+            if following:
+                queue.append(gallery + html.unescape(following.group(1)))
     return responses
 
 
@@ -199,6 +266,19 @@ def test_no_answer_holds_anything_personal(client, demo, unlimited):
     assert set(_download_urls()) <= set(ok)
     listed = json.loads(client.get(reverse("opendata:download_dreams_json")).content)["rows"]
     assert {row["id"] for row in listed} == set(demo.shared)
+    # The stories: the feed, the gallery (and its next pages), every realised shared dream's
+    # page; and their texts and photo descriptions are what the walk reads.
+    stories = Dream.objects.filter(pk__in=demo.shared, status=Status.REALISED)
+    story_pages = {
+        reverse("stories:story", args=[pk]) for pk in stories.values_list("pk", flat=True)
+    }
+    assert story_pages and story_pages <= set(ok)
+    assert {reverse("stories:feed"), reverse("stories:gallery")} <= set(ok)
+    read = {url: _fields(response) for url, response in responses if url in ok}
+    assert "Een plek waar de buurt samenkomt." in read[reverse("stories:feed")]
+    assert any("Kinderen spelen op het nieuwe veldje." in read[url] for url in story_pages), (
+        "the photo's description (an alt attribute) is not read on any story page"
+    )
     assert _leaks(responses, demo.secrets) == []
 
 
@@ -221,3 +301,25 @@ def test_a_personal_field_added_to_the_api_would_be_found(client, demo, unlimite
     assert reverse("opendata:download_dreams_json") in leaked_urls
     assert "/api/v1/dreams/" in leaked_urls
     assert {f"/api/v1/dreams/{pk}/" for pk in demo.shared} <= leaked_urls
+
+
+@pytest.mark.django_db
+def test_a_name_in_a_story_would_be_found_in_the_feed_gallery_and_page(client, demo, unlimited):
+    """The walk reads the feed's texts, the gallery's and a story page's: a resident's name
+    and email address typed into a shared story are found in each."""
+    dream = Dream.objects.filter(pk__in=demo.shared, status=Status.REALISED).first()
+    Publication.objects.filter(dream=dream).update(
+        title="Bankje van Anna Bewoner", dreamt="Mail fam.jansen@example.nl voor de sleutel."
+    )
+
+    leaks = _leaks(_fetch_all(client, demo), demo.secrets)
+
+    found = {(url, secret) for url, secret, _field in leaks}
+    story = reverse("stories:story", args=[dream.pk])
+    feed = reverse("stories:feed")
+    assert {(feed, "anna bewoner"), (feed, "fam.jansen@example.nl")} <= found
+    assert {(story, "anna bewoner"), (story, "fam.jansen@example.nl")} <= found
+    gallery = reverse("stories:gallery")  # on whichever of its pages the story is
+    assert any(
+        url.partition("?")[0] == gallery for url, secret in found if secret == "anna bewoner"
+    )

@@ -1,6 +1,7 @@
 """The public story pages (issue 19): the gallery with its filters and pages, a story with its
 Open Graph tags, its photos, the Atom feed; 404 for anything not shared as a story."""
 
+import re
 from decimal import Decimal
 from xml.etree import ElementTree
 
@@ -133,7 +134,8 @@ def test_a_story_shows_what_was_shared_and_the_steps(client):
     page = response.content.decode()
     assert publication.dreamt in page and publication.own_part in page
     assert "Buurman Kees &lt;b&gt;" in page
-    assert "€ 250,00" in page and "350" not in page
+    # Only the granted money, never the rejected grant's nor the sum of both.
+    assert re.findall(r"€\s*(\d[\d.]*,\d\d)", page) == ["250,00"]
     assert 'alt="Het kale grasveld"' in page and 'alt="Het nieuwe bankje bij de vijver"' in page
     assert page.count("<time ") == 3  # handed in, picked up, realised
     # Never the dream's own texts or the resident's name.
@@ -212,19 +214,54 @@ def test_a_photo_is_served_only_while_chosen_in_a_shared_story(client):
     assert client.get(url).status_code == 404
 
 
+def stored_bytes(photo) -> bytes:
+    with photo.image.open("rb") as handle:
+        return handle.read()
+
+
+def served_bytes(client, dream_id: int, photo_pk: int) -> bytes | None:
+    """The bytes the story's photo view serves for PHOTO_PK, None when it answers 404."""
+    response = client.get(reverse("stories:photo", args=[dream_id, photo_pk]))
+    if response.status_code == 404:
+        return None
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
 def test_an_unchosen_photo_of_the_dream_is_not_served(client):
     publication = shared_story()
-    photo = add_photo(publication.dream)
-    # Its DreamPhoto id is no story photo's id (nor, here, anyone's).
-    assert (
-        client.get(
-            reverse("stories:photo", args=[publication.dream_id, photo.pk + 1000])
-        ).status_code
-        == 404
+    dream = publication.dream
+    kept, dropped = add_photo(dream, size=(40, 30)), add_photo(dream, size=(64, 48))
+    kept_bytes, dropped_bytes = stored_bytes(kept), stored_bytes(dropped)
+    assert kept_bytes != dropped_bytes
+    # Both chosen, then the second left out again: it had a story photo id of its own.
+    both = services.publication_photos_set(
+        dream=dream,
+        by=dream.resident,
+        choices=[
+            services.PhotoChoice(kept.pk, "before", "Het kale grasveld"),
+            services.PhotoChoice(dropped.pk, "after", "De nieuwe bank"),
+        ],
     )
+    dropped_choice = next(chosen for chosen in both if chosen.photo_id == dropped.pk)
+    [chosen] = services.publication_photos_set(
+        dream=dream,
+        by=dream.resident,
+        choices=[services.PhotoChoice(kept.pk, "before", "Het kale grasveld")],
+    )
+    assert served_bytes(client, dream.pk, chosen.pk) == kept_bytes
+    # The dropped photo by every id it could be asked for: its own (DreamPhoto) id and the
+    # story photo id it had. Never its bytes; a 404 unless that id happens to be the chosen
+    # photo's, which rightly serves the chosen one.
+    for photo_pk in (dropped.pk, dropped_choice.pk, kept.pk):
+        served = served_bytes(client, dream.pk, photo_pk)
+        assert served != dropped_bytes
+        if photo_pk != chosen.pk:
+            assert served is None, photo_pk
 
 
-def test_the_atom_feed_lists_the_stories(client):
+def test_the_atom_feed_lists_the_stories(client, settings):
+    settings.SITE_URL = "https://dromen.heusden.example"  # not the test client's Host
     older = shared_story()
     Publication.objects.filter(pk=older.pk).update(
         story_published_at=timezone.now() - timezone.timedelta(days=3)
@@ -242,7 +279,14 @@ def test_the_atom_feed_lists_the_stories(client):
     titles = [entry.findtext(f"{ATOM}title") for entry in entries]
     assert titles == [newer.title, older.title]
     link = entries[0].find(f"{ATOM}link").get("href")
-    assert link.endswith(reverse("stories:story", args=[newer.dream_id]))
+    assert link == settings.SITE_URL + reverse("stories:story", args=[newer.dream_id])
+    # Every address and id in it comes from SITE_URL, never from the request's Host header.
+    links = [element.get("href") for element in root.iter(f"{ATOM}link")]
+    ids = [element.text for element in root.iter(f"{ATOM}id")]
+    assert len(links) == 2 + len(entries) and len(ids) == 1 + len(entries)
+    for address in links + ids:
+        assert address.startswith(settings.SITE_URL + "/"), address
+    assert b"testserver" not in response.content
     # The summary is HTML: the resident's text arrives escaped, never as markup.
     assert entries[0].findtext(f"{ATOM}summary") == "Een &lt;script&gt;alert(1)&lt;/script&gt; plek"
 

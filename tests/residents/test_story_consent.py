@@ -2,6 +2,8 @@
 messages beside the fields and nothing typed lost, the photos with their descriptions, and
 "stop sharing" after a page that says what happens."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -32,10 +34,30 @@ def detail(client, dream) -> str:
     return client.get(reverse("residents:dream_detail", args=[dream.pk])).content.decode()
 
 
+def story_section(page: str) -> str:
+    """The story section (section#verhaal) of a dream's page: its texts, not the platform
+    section's, which says "shared" about something else."""
+    found = re.search(r'<section\b[^>]*\bid="verhaal"[^>]*>(.*?)</section>', page, re.S)
+    assert found, "no story section on the page"
+    return found.group(1)
+
+
+def field_error(page: str, field: str) -> str:
+    """The text of FIELD's own error element, the one beside it that the field's
+    aria-describedby names; not the form's summary at the top, which lists it too."""
+    found = re.search(
+        rf'<div class="utrecht-form-field-error-message" id="id_{field}_error">(.*?)</div>',
+        page,
+        re.S,
+    )
+    assert found, f"no error beside the field {field}"
+    return found.group(1)
+
+
 def test_the_page_offers_to_share_in_plain_dutch(client, realised):
     page = detail(client, realised)
     assert "Deel je verhaal" in page
-    assert "Je droom is niet gedeeld." in page
+    assert "Je droom is niet gedeeld." in story_section(page)
     assert reverse("residents:story_share", args=[realised.pk]) in page
 
 
@@ -52,7 +74,7 @@ def test_sharing_with_the_texts(client, realised):
     assert publication.is_shared and publication.story_published_at is not None
     page = detail(client, realised)
     assert reverse("stories:story", args=[realised.pk]) in page
-    assert "Je droom wordt gedeeld." in page
+    assert "Je droom wordt gedeeld." in story_section(page)
     assert client.get(reverse("stories:story", args=[realised.pk])).status_code == 200
 
 
@@ -63,8 +85,8 @@ def test_a_missing_text_is_told_beside_its_field_and_nothing_typed_is_lost(clien
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Geef je verhaal een titel." in page
-    assert "Gebruik maximaal 2000 tekens" in page
+    assert "Geef je verhaal een titel." in field_error(page, "title")
+    assert "Gebruik maximaal 2000 tekens" in field_error(page, "dreamt")
     assert "Wij verven het elk jaar." in page and "Mijn lange verhaal" in page
     assert not Publication.objects.exists()
 
