@@ -114,6 +114,16 @@ def test_the_gallery_is_cached_until_the_open_data_changes(
     assert publication.title not in gallery(client).content.decode()
 
 
+def test_made_up_filter_values_are_cached_as_what_was_understood(client, django_assert_num_queries):
+    """Made-up ids and pages must not each get their own entry in the shared cache: they are
+    read as no filter and the last page, so they are served from the plain gallery's entry."""
+    publication = shared_story()
+    gallery(client)
+    for query in ({"wijk": "424242"}, {"thema": "abc"}, {"pagina": "9999"}, {"pagina": "77"}):
+        with django_assert_num_queries(0):
+            assert publication.title in gallery(client, **query).content.decode()
+
+
 def test_a_story_shows_what_was_shared_and_the_steps(client):
     publication = shared_story(photo_role="after")
     dream = publication.dream
