@@ -85,7 +85,12 @@ def story_photos(request, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.publication_photos_set(dream=dream, by=request.user, choices=form.choices())
-        except (ValidationError, NotAllowed) as exc:
+        except NotAllowed as exc:
+            # No longer shared (stopped in another tab): the photo form is not on the page
+            # any more, so the refusal is said at the top of the section, as story_withdraw does.
+            messages.error(request, str(exc))
+            return redirect(_section(dream))
+        except ValidationError as exc:
             _refused(request, form, exc)
         else:
             messages.success(request, _("The photos of your story have been saved."))

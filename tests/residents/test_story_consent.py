@@ -125,3 +125,21 @@ def test_my_data_shows_what_is_shared(client, realised):
     client.post(reverse("residents:story_withdraw", args=[realised.pk]))
     page = client.get(reverse("residents:my_data_overview")).content.decode()
     assert "Je stopte met delen op" in page and "Wij verven het elk jaar." not in page
+
+
+def test_photos_sent_after_stopping_in_another_tab_say_why_on_the_page(client, realised):
+    """The photo form is gone once the dream is not shared: the refusal must not be put on a
+    form the page does not show (a 400 with nothing said), but said at the top."""
+    photo = add_photo(realised)
+    client.post(reverse("residents:story_share", args=[realised.pk]), TEXTS)
+    client.post(reverse("residents:story_withdraw", args=[realised.pk]))  # the other tab
+    response = client.post(
+        reverse("residents:story_photos", args=[realised.pk]),
+        {f"photo-{photo.pk}-role": "after", f"photo-{photo.pk}-alt": "Het bankje"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0].endswith(
+        reverse("residents:dream_detail", args=[realised.pk]) + "#verhaal-heading"
+    )
+    assert "Deze droom wordt niet gedeeld. Geef eerst toestemming." in response.content.decode()
+    assert not PublicationPhoto.objects.exists()
