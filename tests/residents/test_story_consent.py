@@ -35,7 +35,7 @@ def detail(client, dream) -> str:
 def test_the_page_offers_to_share_in_plain_dutch(client, realised):
     page = detail(client, realised)
     assert "Deel je verhaal" in page
-    assert "Je droom is niet gedeeld." in page
+    assert "Je verhaal staat niet op de website." in page
     assert reverse("residents:story_share", args=[realised.pk]) in page
 
 
@@ -52,7 +52,7 @@ def test_sharing_with_the_texts(client, realised):
     assert publication.is_shared and publication.story_published_at is not None
     page = detail(client, realised)
     assert reverse("stories:story", args=[realised.pk]) in page
-    assert "Je droom wordt gedeeld." in page
+    assert "Je verhaal staat op de website." in page
     assert client.get(reverse("stories:story", args=[realised.pk])).status_code == 200
 
 
