@@ -110,7 +110,7 @@ class StoryFeed(Feed):
         }
 
     def subtitle(self) -> str:
-        return _("Stories of realised dreams that residents chose to share.")
+        return _("Stories of dreams that came true, shared by the residents.")
 
     def link(self) -> str:
         return reverse("stories:gallery")

@@ -146,6 +146,9 @@ def test_a_story_shows_what_was_shared_and_the_steps(client):
     assert "€ 250,00" in page and "350" not in page
     assert 'alt="Het kale grasveld"' in page and 'alt="Het nieuwe bankje bij de vijver"' in page
     assert page.count("<time ") == 3  # handed in, picked up, realised
+    # Plain Dutch: not "Voor"/"Na" (read as "for"/"after") nor the status word "Gerealiseerd".
+    assert "Zo was het</h2>" in page and "<figcaption>Zo is het nu</figcaption>" in page
+    assert "Uitgekomen: <time" in page and "Gerealiseerd" not in page
     # Never the dream's own texts or the resident's name.
     assert dream.story not in page and dream.resident.full_name not in page
 
@@ -251,6 +254,9 @@ def test_the_atom_feed_lists_the_stories(client):
     entries = root.findall(f"{ATOM}entry")
     titles = [entry.findtext(f"{ATOM}title") for entry in entries]
     assert titles == [newer.title, older.title]
+    assert root.findtext(f"{ATOM}subtitle") == (
+        "Verhalen van dromen die uitkwamen, gedeeld door de inwoners."
+    )
     link = entries[0].find(f"{ATOM}link").get("href")
     assert link.endswith(reverse("stories:story", args=[newer.dream_id]))
     # The summary is HTML: the resident's text arrives escaped, never as markup.

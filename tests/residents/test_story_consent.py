@@ -35,6 +35,7 @@ def detail(client, dream) -> str:
 def test_the_page_offers_to_share_in_plain_dutch(client, realised):
     page = detail(client, realised)
     assert "Deel je verhaal" in page
+    assert "Open data is een lijst met gegevens over dromen." in page
     assert "Je verhaal staat niet op de website." in page
     assert reverse("residents:story_share", args=[realised.pk]) in page
 
@@ -101,6 +102,7 @@ def test_stop_sharing_after_a_page_that_says_what_happens(client, realised):
     url = reverse("residents:story_withdraw", args=[realised.pk])
     page = client.get(url).content.decode()
     assert "verdwijnt" in page and "open data" in page
+    assert "iedereen mag downloaden en gebruiken" in page  # what open data is, in plain words
     assert Publication.objects.get(dream=realised).is_shared  # looking changes nothing
     assert client.post(url).status_code == 302
     assert not Publication.objects.get(dream=realised).is_shared
