@@ -36,6 +36,10 @@ def test_the_page_offers_to_share_in_plain_dutch(client, realised):
     page = detail(client, realised)
     assert "Deel je verhaal" in page
     assert "Open data is een lijst met gegevens over dromen." in page
+    # Once above the text fields, short in each, and no invitation to name neighbours.
+    assert page.count("Iedereen kan lezen wat je hier schrijft, ook andere gemeenten.") == 1
+    assert page.count("Geen namen van mensen of adressen.") == 2
+    assert "Bijvoorbeeld: de buren, de voetbalclub. Geen namen van mensen." in page
     assert "Je verhaal staat niet op de website." in page
     assert reverse("residents:story_share", args=[realised.pk]) in page
 
