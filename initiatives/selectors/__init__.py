@@ -235,7 +235,6 @@ from initiatives.selectors.residents import (
     decision_signed_for,
     dream_for_resident,
     dreams_of_resident,
-    dreams_realised_public,
     event_actor_for_resident,
     photo_for_resident,
 )
@@ -379,7 +378,6 @@ __all__ = [
     "dreams_first_contact_overdue",
     "dreams_of_resident",
     "dreams_pick_up_overdue",
-    "dreams_realised_public",
     "dreams_withdrawn_on_erase",
     "effective_sort",
     "enablers",
