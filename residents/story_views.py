@@ -32,6 +32,22 @@ def _refused(request, form, exc: Exception) -> None:
         form.add_error(None, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
 
 
+def _shared_message(shared: services.Shared) -> str:
+    """What the resident is told after saving the texts, from what the service saved: whether
+    the story is on the website is the publication's, not the dream's status."""
+    if not shared.consented:
+        return _("Your story has been changed.")
+    return (
+        _("Thank you! Your dream is shared.")
+        + " "
+        + (
+            _("Its story is on the website now.")
+            if shared.publication.story_published_at
+            else _("Once it has come true, its story appears on the website.")
+        )
+    )
+
+
 def _page_again(request, dream: Dream, **forms) -> HttpResponse:
     dream = selectors.dream_for_resident(resident=request.user, pk=dream.pk)
     return render(
@@ -46,27 +62,12 @@ def story_share(request, pk: int) -> HttpResponse:
     dream = _own_dream(request, pk)
     form = PublicationForm(request.POST)
     if form.is_valid():
-        publication = getattr(dream, "publication", None)
-        change = publication is not None and publication.is_shared
-        share = services.publication_change if change else services.publication_consent
         try:
-            share(dream=dream, by=request.user, **form.cleaned_data)
+            shared = services.publication_share(dream=dream, by=request.user, **form.cleaned_data)
         except (ValidationError, NotAllowed) as exc:
             _refused(request, form, exc)
         else:
-            if change:
-                messages.success(request, _("Your story has been changed."))
-            else:
-                messages.success(
-                    request,
-                    _("Thank you! Your dream is shared.")
-                    + " "
-                    + (
-                        _("Its story is on the website now.")
-                        if dream.status == "realised"
-                        else _("Once it has come true, its story appears on the website.")
-                    ),
-                )
+            messages.success(request, _shared_message(shared))
             return redirect(_section(dream))
     return _page_again(request, dream, story_form=form)
 
