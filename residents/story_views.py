@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.forms import refusal_onto_form
 from initiatives import selectors, services
 from initiatives.exceptions import NotAllowed
 from initiatives.models import Dream
@@ -20,16 +21,6 @@ from residents.views import _detail_context, _own_dream
 
 def _section(dream: Dream) -> str:
     return reverse("residents:dream_detail", args=[dream.pk]) + "#verhaal-heading"
-
-
-def _refused(request, form, exc: Exception) -> None:
-    """Put the services' refusal EXC beside the field of FORM it is about."""
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        form.add_error(None, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
 
 
 def _shared_message(shared: services.Shared) -> str:
@@ -64,8 +55,10 @@ def story_share(request, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             shared = services.publication_share(dream=dream, by=request.user, **form.cleaned_data)
-        except (ValidationError, NotAllowed) as exc:
-            _refused(request, form, exc)
+        except ValidationError as exc:
+            refusal_onto_form(form, exc)
+        except NotAllowed as exc:
+            form.add_error(None, str(exc))
         else:
             messages.success(request, _shared_message(shared))
             return redirect(_section(dream))
@@ -92,7 +85,7 @@ def story_photos(request, pk: int) -> HttpResponse:
             messages.error(request, str(exc))
             return redirect(_section(dream))
         except ValidationError as exc:
-            _refused(request, form, exc)
+            refusal_onto_form(form, exc)
         else:
             messages.success(request, _("The photos of your story have been saved."))
             return redirect(_section(dream))
