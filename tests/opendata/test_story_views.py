@@ -46,6 +46,19 @@ def test_the_gallery_lists_shared_stories_only(client):
         assert client.get(reverse("stories:story", args=[hidden.dream_id])).status_code == 404
 
 
+def test_the_gallery_and_the_home_page_show_one_card_at_their_heading_level(client):
+    """One card (opendata/_story_card.html): a page's heading in the gallery, under the home
+    page's section heading one level lower; the same facts on both."""
+    story = shared_story(photo_role="after")
+    href = reverse("stories:story", args=[story.dream_id])
+    link = f'<a class="utrecht-link utrecht-link--html-a" href="{href}">{story.title}</a>'
+    pages = {2: gallery(client).content.decode(), 3: client.get("/").content.decode()}
+    for level, page in pages.items():
+        assert f'<h{level} class="utrecht-heading-3">{link}</h{level}>' in page
+        assert 'alt="Het nieuwe bankje bij de vijver"' in page
+        assert f"{story.dream.neighbourhood.name} · {story.dream.theme.name} · " in page
+
+
 def test_the_gallery_filters_by_neighbourhood_and_theme(client):
     drunen, vlijmen = NeighbourhoodFactory(name="Drunen"), NeighbourhoodFactory(name="Vlijmen")
     green, play = ThemeFactory(name="Groen"), ThemeFactory(name="Spelen")
