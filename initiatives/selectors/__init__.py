@@ -257,7 +257,6 @@ from initiatives.selectors.stories import (
     stories_newest,
     story_for_public,
     story_gallery,
-    story_photo_for_public,
 )
 from initiatives.selectors.weekly_report import (
     DILEMMAS_SHOWN,
@@ -460,7 +459,6 @@ __all__ = [
     "stories_newest",
     "story_for_public",
     "story_gallery",
-    "story_photo_for_public",
     "theme_list",
     "triage_queue",
     "waiting_approvals",

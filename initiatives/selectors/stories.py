@@ -1,4 +1,4 @@
-"""Realised dreams as stories (issue 19): the gallery, one story, a story's photo, the feed,
+"""Realised dreams as stories (issue 19): the gallery, one story, the feed,
 the home page's newest; and what the resident's and the workspace's panels read.
 
 What a story is, is said once, in open_dreams.open_stories: a realised dream whose resident
@@ -23,7 +23,7 @@ from initiatives.models import Dream, DreamPhoto, Neighbourhood, Theme
 from initiatives.partner_models import Organisation
 from initiatives.plan_models import Contribution
 from initiatives.publication_models import Publication, PublicationPhoto
-from initiatives.selectors.open_dreams import open_stories, open_story, open_story_photo
+from initiatives.selectors.open_dreams import open_stories, open_story
 
 GALLERY_PAGE_SIZE = 12
 
@@ -237,12 +237,6 @@ def story_for_public(*, dream_id: int) -> Story:
         partners=story_partners(dream.pk),
         granted=dream.granted_total,
     )
-
-
-def story_photo_for_public(*, dream_id: int, photo_pk: int) -> PublicationPhoto:
-    """Return the chosen photo PHOTO_PK of the story of dream DREAM_ID, with its file; one
-    query. Raises PublicationPhoto.DoesNotExist when it is not in a story now."""
-    return open_story_photo(pk=dream_id, photo_pk=photo_pk)
 
 
 def stories_for_feed(*, limit: int = 30) -> list[Dream]:
