@@ -1,8 +1,22 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.widgets import Input
 from django.utils.translation import gettext_lazy as _
 
 TOO_LONG = _("Use at most %(limit_value)d characters (you used %(show_value)d).")
+
+
+def refusal_onto_form(form: forms.Form, refusal: ValidationError) -> None:
+    """Put every message of a service's REFUSAL on FORM: beside the field it names, or above
+    the form when it names none of FORM's fields. All of them, not just the first: the
+    services check a whole form at once, so the person can fix everything in one go."""
+    if hasattr(refusal, "error_dict"):
+        for field, errors in refusal.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for error in refusal.messages:
+            form.add_error(None, error)
 
 
 def text_field(label, *, max_length, required=True, rows=3, help_text="", required_message=None):

@@ -3,7 +3,7 @@ how fresh it is, the rule for small counts, the API and the downloads."""
 
 from django.conf import settings
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -12,13 +12,9 @@ from opendata import datasets
 FORMATS = ("csv", "json")
 
 
-def _download(dataset: datasets.Dataset, fmt: str) -> str | None:
-    """The download's address; None while its part is not installed (the dreams' downloads
-    come with the API's part)."""
-    try:
-        return reverse(f"opendata:download_{dataset.key}_{fmt}")
-    except NoReverseMatch:
-        return None
+def _download(dataset: datasets.Dataset, fmt: str) -> str:
+    """The address of DATASET's download in format FMT (every dataset has both)."""
+    return reverse(f"opendata:download_{dataset.key}_{fmt}")
 
 
 def _explained(dataset: datasets.Dataset) -> dict:
@@ -27,9 +23,7 @@ def _explained(dataset: datasets.Dataset) -> dict:
         "title": _(dataset.title),
         "description": _(dataset.description),
         "api_path": dataset.api_path,
-        "downloads": [
-            (fmt.upper(), url) for fmt in FORMATS if (url := _download(dataset, fmt)) is not None
-        ],
+        "downloads": [(fmt.upper(), _download(dataset, fmt)) for fmt in FORMATS],
         "fields": [(item.name, item.explained()) for item in dataset.fields],
     }
 

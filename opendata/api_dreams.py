@@ -104,7 +104,7 @@ def dream_detail(
     id: int = Path(..., ge=1, le=MAX_ID, description="The dream's number."),
 ):
     try:
-        dream = selectors.open_dreams(photos=False).get(pk=id)
+        dream = selectors.open_dream(pk=id, photos=False)
     except Dream.DoesNotExist:
         raise Http404 from None
     return dream_row(dream, status_texts())

@@ -80,7 +80,7 @@ def photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
     """A photo of the story of dream PK, only while it is chosen in a shared story; its file
     name says nothing about the dream or the resident."""
     try:
-        chosen = selectors.story_photo_for_public(dream_id=pk, photo_pk=photo_pk)
+        chosen = selectors.open_story_photo(pk=pk, photo_pk=photo_pk)
     except PublicationPhoto.DoesNotExist:
         raise Http404 from None
     stored = chosen.photo
@@ -115,7 +115,7 @@ class StoryFeed(Feed):
         }
 
     def subtitle(self) -> str:
-        return _("Stories of realised dreams that residents chose to share.")
+        return _("Stories of dreams that came true, shared by the residents.")
 
     def link(self) -> str:
         return absolute_reverse("stories:gallery")

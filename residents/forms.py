@@ -130,7 +130,7 @@ class DreamForm(NLDesignFormMixin, forms.ModelForm):
             "neighbourhood": _("Village or neighbourhood"),
             "location": _("Street or spot (optional)"),
             "theme": _("Theme"),
-            "show_publicly": _("My dream may be shown on this website once it has come true"),
+            "show_publicly": _("I would like to share my dream once it has come true"),
             "contact_name": _("Your name (optional)"),
             "contact_phone": _("Your phone number (optional)"),
         }
@@ -142,8 +142,14 @@ class DreamForm(NLDesignFormMixin, forms.ModelForm):
             ),
             "needs_from_municipality": _("For example: advice, a permit, money, materials."),
             "location": _("Where should it happen?"),
+            # What the box still does: the MogelijkMaker sees the wish (to ask for the story
+            # later); a neighbourhood platform's public agenda may name the shared dream's
+            # title; an assembly's page may say its outcome came true. The story itself
+            # needs the resident's own consent on the dream's page (issue 19).
             "show_publicly": _(
-                "We only show the title, the village and your story, not your name."
+                "When it has come true, we ask you to write its story for this website. If you "
+                "share your dream with your neighbourhood platform, its public page may show "
+                "the title. Never your name."
             ),
             "contact_phone": _("So your MogelijkMaker can call you."),
         }

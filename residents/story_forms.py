@@ -8,6 +8,11 @@ from config.forms import TOO_LONG, NLDesignFormMixin, text_field
 from initiatives import services
 from initiatives.publication_models import Publication, PublicationPhoto
 
+# The texts are CC0 open data, read by anyone and by other municipalities: nobody may be
+# recognisable in them. The form's template says so once above the fields (_story.html);
+# each text field repeats it short, where the resident is typing.
+NO_NAMES = _("No names of people or addresses.")
+
 
 class PublicationForm(NLDesignFormMixin, forms.Form):
     title = forms.CharField(
@@ -20,13 +25,14 @@ class PublicationForm(NLDesignFormMixin, forms.Form):
         _("What did you dream of?"),
         max_length=2000,
         rows=4,
-        help_text=_("Do not write names of people or addresses. Everyone can read this."),
+        help_text=NO_NAMES,
         required_message=_("Write what you dreamt of."),
     )
     own_part = text_field(
         _("What did you do yourselves?"),
         max_length=2000,
         rows=4,
+        help_text=NO_NAMES,
         required_message=_("Write what you did yourselves."),
     )
     helped_by = text_field(
@@ -35,8 +41,8 @@ class PublicationForm(NLDesignFormMixin, forms.Form):
         required=False,
         rows=2,
         help_text=_(
-            "For example neighbours, a club or a shop. Partner organisations that helped are "
-            "named by us."
+            "For example: the neighbours, the football club. No names of people. Partner "
+            "organisations that helped are named by us."
         ),
     )
     staff_may_choose_photos = forms.BooleanField(

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.forms import refusal_onto_form
 from initiatives import selectors, services
 from initiatives.exceptions import NotAllowed
 from initiatives.models import Dream
@@ -22,14 +23,20 @@ def _section(dream: Dream) -> str:
     return reverse("residents:dream_detail", args=[dream.pk]) + "#verhaal-heading"
 
 
-def _refused(request, form, exc: Exception) -> None:
-    """Put the services' refusal EXC beside the field of FORM it is about."""
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        form.add_error(None, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+def _shared_message(shared: services.Shared) -> str:
+    """What the resident is told after saving the texts, from what the service saved: whether
+    the story is on the website is the publication's, not the dream's status."""
+    if not shared.consented:
+        return _("Your story has been changed.")
+    return (
+        _("Thank you! Your dream is shared.")
+        + " "
+        + (
+            _("Its story is on the website now.")
+            if shared.publication.story_published_at
+            else _("Once it has come true, its story appears on the website.")
+        )
+    )
 
 
 def _page_again(request, dream: Dream, **forms) -> HttpResponse:
@@ -46,27 +53,14 @@ def story_share(request, pk: int) -> HttpResponse:
     dream = _own_dream(request, pk)
     form = PublicationForm(request.POST)
     if form.is_valid():
-        publication = getattr(dream, "publication", None)
-        change = publication is not None and publication.is_shared
-        share = services.publication_change if change else services.publication_consent
         try:
-            share(dream=dream, by=request.user, **form.cleaned_data)
-        except (ValidationError, NotAllowed) as exc:
-            _refused(request, form, exc)
+            shared = services.publication_share(dream=dream, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            refusal_onto_form(form, exc)
+        except NotAllowed as exc:
+            form.add_error(None, str(exc))
         else:
-            if change:
-                messages.success(request, _("Your story has been changed."))
-            else:
-                messages.success(
-                    request,
-                    _("Thank you! Your dream is shared.")
-                    + " "
-                    + (
-                        _("Its story is on the website now.")
-                        if dream.status == "realised"
-                        else _("Once it has come true, its story appears on the website.")
-                    ),
-                )
+            messages.success(request, _shared_message(shared))
             return redirect(_section(dream))
     return _page_again(request, dream, story_form=form)
 
@@ -85,8 +79,13 @@ def story_photos(request, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.publication_photos_set(dream=dream, by=request.user, choices=form.choices())
-        except (ValidationError, NotAllowed) as exc:
-            _refused(request, form, exc)
+        except NotAllowed as exc:
+            # No longer shared (stopped in another tab): the photo form is not on the page
+            # any more, so the refusal is said at the top of the section, as story_withdraw does.
+            messages.error(request, str(exc))
+            return redirect(_section(dream))
+        except ValidationError as exc:
+            refusal_onto_form(form, exc)
         else:
             messages.success(request, _("The photos of your story have been saved."))
             return redirect(_section(dream))

@@ -254,7 +254,7 @@ def _story_context(dream: Dream, extra: dict) -> dict:
     """The "share your story" section (issue 19): on the signed-in page, after the hand-in,
     while the resident's data is there. The publication is read with the dream; the photos
     chosen for it cost one query, only when it is shared and has photos to choose from."""
-    if extra.get("link_token") or dream.status == Status.UNCONFIRMED or dream.anonymised_at:
+    if extra.get("link_token") or not services.may_share(dream):
         return {"story_offered": False}
     publication = getattr(dream, "publication", None)
     shared = publication is not None and publication.is_shared

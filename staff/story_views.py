@@ -1,7 +1,6 @@
 """The workspace's story panel (issue 19): staff choose the photos of a shared story, only
 when the resident allowed it (services.publication_photos_set says who may)."""
 
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,22 +11,6 @@ from initiatives.models import Dream
 from residents.story_forms import PhotoChoiceForm
 from staff.permissions import staff_area
 from staff.views import _workspace_action
-
-
-class _PhotoRefused(ValueError):
-    """A photo choice the service refused, beside its FIELD (the form checks the same)."""
-
-    def __init__(self, message: str, field: str | None):
-        super().__init__(message)
-        self.field = field
-
-
-def _photos_set(dream: Dream, form: PhotoChoiceForm, by) -> None:
-    try:
-        services.publication_photos_set(dream=dream, by=by, choices=form.choices())
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise _PhotoRefused(messages[0], field) from None
 
 
 @staff_area("dream_view")
@@ -46,6 +29,8 @@ def dream_story_photos(request, pk: int) -> HttpResponse:
         pk,
         form_name="story_photo_form",
         form=form,
-        action=lambda dream, data: _photos_set(dream, form, request.user),
+        action=lambda dream, data: services.publication_photos_set(
+            dream=dream, by=request.user, choices=form.choices()
+        ),
         success=_("The photos of the story have been saved."),
     )

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import LoginView
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from config.forms import refusal_onto_form
 from initiatives import selectors, services
 from initiatives.exceptions import InvalidTransition, NotAllowed
 from initiatives.models import (
@@ -546,6 +548,8 @@ def _workspace_action(request, pk: int, *, form_name: str, form, action, success
     if form.is_valid():
         try:
             result = action(Dream(pk=pk), form.cleaned_data)
+        except ValidationError as exc:  # the services' per-field refusal: all of it, beside
+            refusal_onto_form(form, exc)  # its fields on the form that is shown again
         except REFUSALS as exc:
             refusal = str(exc)
             field = getattr(exc, "field", None)  # a refusal about one field is shown beside it

@@ -235,7 +235,6 @@ from initiatives.selectors.residents import (
     decision_signed_for,
     dream_for_resident,
     dreams_of_resident,
-    dreams_realised_public,
     event_actor_for_resident,
     photo_for_resident,
 )
@@ -258,7 +257,6 @@ from initiatives.selectors.stories import (
     stories_newest,
     story_for_public,
     story_gallery,
-    story_photo_for_public,
 )
 from initiatives.selectors.weekly_report import (
     DILEMMAS_SHOWN,
@@ -379,7 +377,6 @@ __all__ = [
     "dreams_first_contact_overdue",
     "dreams_of_resident",
     "dreams_pick_up_overdue",
-    "dreams_realised_public",
     "dreams_withdrawn_on_erase",
     "effective_sort",
     "enablers",
@@ -462,7 +459,6 @@ __all__ = [
     "stories_newest",
     "story_for_public",
     "story_gallery",
-    "story_photo_for_public",
     "theme_list",
     "triage_queue",
     "waiting_approvals",

@@ -123,9 +123,10 @@ def open_stories(
     )
 
 
-def open_dream(*, pk: int) -> Dream:
-    """Return the open dream PK; Dream.DoesNotExist for any dream that is not open."""
-    return open_dreams().get(pk=pk)
+def open_dream(*, pk: int, photos: bool = True) -> Dream:
+    """Return the open dream PK (with PHOTOS as open_dreams gives them); Dream.DoesNotExist
+    for any dream that is not open. The API's one dream reads this."""
+    return open_dreams(photos=photos).get(pk=pk)
 
 
 def open_story(*, pk: int) -> Dream:

@@ -5,7 +5,6 @@ from django.db.models import Prefetch, QuerySet
 from accounts.models import User
 from initiatives.models import Decision, Dream, DreamPhoto, EventKind, TimelineEvent
 from initiatives.selectors.list_flags import list_flags
-from initiatives.statuses import Status
 
 
 def dreams_of_resident(*, resident: User) -> QuerySet[Dream]:
@@ -66,12 +65,3 @@ def decision_signed_for(dream: Dream) -> Decision | None:
 def photo_for_resident(*, resident: User, dream_pk: int, photo_pk: int) -> DreamPhoto:
     """Return a photo of the resident's own dream; DoesNotExist for anything else."""
     return DreamPhoto.objects.get(pk=photo_pk, dream_id=dream_pk, dream__resident=resident)
-
-
-def dreams_realised_public(*, limit: int = 3) -> QuerySet[Dream]:
-    """Return realised dreams whose residents agreed to show them, most recent first."""
-    return (
-        Dream.objects.filter(status=Status.REALISED, show_publicly=True)
-        .select_related("neighbourhood", "theme")
-        .order_by("-closed_at", "-id")[:limit]
-    )

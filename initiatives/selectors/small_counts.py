@@ -65,7 +65,7 @@ class Table:
             values[(ALL, column)] = values.get((ALL, column), 0) + count
             values[(ALL, ALL)] = values.get((ALL, ALL), 0) + count
         self._values = values
-        self._hidden = {key for key, value in values.items() if 0 < value < least}
+        self._hidden = {key for key, value in values.items() if is_small(value, least)}
         self._hide_derivable()
 
     def _lines(self) -> list[tuple[list[tuple], tuple]]:

@@ -1,4 +1,4 @@
-"""Realised dreams as stories (issue 19): the gallery, one story, a story's photo, the feed,
+"""Realised dreams as stories (issue 19): the gallery, one story, the feed,
 the home page's newest; and what the resident's and the workspace's panels read.
 
 What a story is, is said once, in open_dreams.open_stories: a realised dream whose resident
@@ -23,7 +23,7 @@ from initiatives.models import Dream, DreamPhoto, Neighbourhood, Theme
 from initiatives.partner_models import Organisation
 from initiatives.plan_models import Contribution
 from initiatives.publication_models import Publication, PublicationPhoto
-from initiatives.selectors.open_dreams import open_stories, open_story, open_story_photo
+from initiatives.selectors.open_dreams import open_stories, open_story
 
 GALLERY_PAGE_SIZE = 12
 
@@ -113,6 +113,19 @@ def _positive_int(value: str | None) -> int | None:
     return number if number > 0 else None
 
 
+def _gallery_options(version: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The filters' options (neighbourhoods, themes): two queries, cached per version."""
+    key = f"stories:gallery:{version}:options"
+    options = cache.get(key)
+    if options is None:
+        options = (
+            list(Neighbourhood.objects.order_by("name").values_list("pk", "name")),
+            list(Theme.objects.order_by("name").values_list("pk", "name")),
+        )
+        cache.set(key, options, timeout=settings.OPEN_DATA_CACHE_SECONDS)
+    return options
+
+
 def story_gallery(*, neighbourhood: str | None, theme: str | None, page: str | None) -> Gallery:
     """Return one page of the gallery, filtered by NEIGHBOURHOOD and THEME (ids as typed in
     the URL; anything else is no filter), page PAGE (out of range: the nearest page).
@@ -120,28 +133,35 @@ def story_gallery(*, neighbourhood: str | None, theme: str | None, page: str | N
     Four queries whatever the page's length (the options, a count, the page with its
     covers), none when the same page was read since the open data last changed: the answer
     is cached under the open-data version, which every service raises when a story changes.
+    The URL comes from anyone, so the cache is keyed only on what was understood of it (ids
+    among the options, a page that exists): made-up values cannot fill the shared cache.
     """
-    neighbourhood_id, theme_id = _positive_int(neighbourhood), _positive_int(theme)
-    page_number = _positive_int(page) or 1
     version = open_data_version.current().token
-    key = f"stories:gallery:{version}:{neighbourhood_id}:{theme_id}:{page_number}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    neighbourhoods = list(Neighbourhood.objects.order_by("name").values_list("pk", "name"))
-    themes = list(Theme.objects.order_by("name").values_list("pk", "name"))
+    neighbourhoods, themes = _gallery_options(version)
+    neighbourhood_id, theme_id = _positive_int(neighbourhood), _positive_int(theme)
     if neighbourhood_id not in {pk for pk, _name in neighbourhoods}:
         neighbourhood_id = None
     if theme_id not in {pk for pk, _name in themes}:
         theme_id = None
     queryset = open_stories(neighbourhood=neighbourhood_id, theme=theme_id, photos=False)
+    filtered = f"stories:gallery:{version}:{neighbourhood_id}:{theme_id}"
+    count = cache.get(f"{filtered}:count")
+    if count is None:
+        count = queryset.count()
+        cache.set(f"{filtered}:count", count, timeout=settings.OPEN_DATA_CACHE_SECONDS)
     paginator = Paginator(_with_cover(queryset), GALLERY_PAGE_SIZE, allow_empty_first_page=True)
-    current: Page = paginator.get_page(page_number)
+    paginator.count = count  # counted (or cached) above: Paginator would count again
+    page_number = min(_positive_int(page) or 1, paginator.num_pages)
+    key = f"{filtered}:{page_number}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    current: Page = paginator.page(page_number)
     gallery = Gallery(
         cards=[_card(dream) for dream in current.object_list],
         number=current.number,
         num_pages=paginator.num_pages,
-        count=paginator.count,
+        count=count,
         neighbourhoods=neighbourhoods,
         themes=themes,
         neighbourhood_id=neighbourhood_id,
@@ -217,12 +237,6 @@ def story_for_public(*, dream_id: int) -> Story:
         partners=story_partners(dream.pk),
         granted=dream.granted_total,
     )
-
-
-def story_photo_for_public(*, dream_id: int, photo_pk: int) -> PublicationPhoto:
-    """Return the chosen photo PHOTO_PK of the story of dream DREAM_ID, with its file; one
-    query. Raises PublicationPhoto.DoesNotExist when it is not in a story now."""
-    return open_story_photo(pk=dream_id, photo_pk=photo_pk)
 
 
 def stories_for_feed(*, limit: int = 30) -> list[Dream]:

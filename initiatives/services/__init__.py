@@ -181,11 +181,14 @@ from initiatives.services.privacy import (
 )
 from initiatives.services.publications import (
     PhotoChoice,
+    Shared,
     may_choose_photos,
+    may_share,
     photo_field,
     publication_change,
     publication_consent,
     publication_photos_set,
+    publication_share,
     publication_withdraw,
 )
 from initiatives.services.report_days import report_days_forget, report_days_store
@@ -228,6 +231,7 @@ __all__ = [
     "PhotoChoice",
     "Quota",
     "RegistrationClosed",
+    "Shared",
     "accountability_accept",
     "accountability_ask",
     "accountability_submit",
@@ -309,6 +313,7 @@ __all__ = [
     "kvk_number_clean",
     "last_monday",
     "may_choose_photos",
+    "may_share",
     "months_before",
     "notification_mode_set",
     "open_replacement_draw",
@@ -346,6 +351,7 @@ __all__ = [
     "publication_change",
     "publication_consent",
     "publication_photos_set",
+    "publication_share",
     "publication_withdraw",
     "quota_field",
     "quota_problems",

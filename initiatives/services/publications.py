@@ -48,13 +48,24 @@ class PhotoChoice(NamedTuple):
     alt_text: str
 
 
+def may_share(dream: Dream) -> bool:
+    """Whether DREAM may be shared as a story at all: handed in (confirmed) and its resident's
+    data still there. The rule the services enforce and the pages offer the section by."""
+    return (
+        dream.status != Status.UNCONFIRMED
+        and dream.submitted_at is not None
+        and dream.anonymised_at is None
+    )
+
+
 def _require_may_share(dream: Dream) -> None:
-    if dream.status == Status.UNCONFIRMED or dream.submitted_at is None:
-        raise NotAllowed(_("Confirm your dream first; then you can share it."))
+    if may_share(dream):
+        return
     if dream.anonymised_at is not None:
         raise NotAllowed(
             _("The personal data of this dream has been removed: it cannot be shared.")
         )
+    raise NotAllowed(_("Confirm your dream first; then you can share it."))
 
 
 def _shared_publication(dream: Dream) -> Publication:
@@ -164,6 +175,44 @@ def publication_change(
     publication.save()
     open_data_version.bump()
     return publication
+
+
+class Shared(NamedTuple):
+    """What publication_share did: the publication as saved, and whether this was the
+    consent (False: a change of the texts of a publication already shared)."""
+
+    publication: Publication
+    consented: bool
+
+
+@transaction.atomic
+def publication_share(
+    *,
+    dream: Dream,
+    by: User,
+    title: str,
+    dreamt: str,
+    own_part: str,
+    helped_by: str = "",
+    staff_may_choose_photos: bool = False,
+) -> Shared:
+    """The resident's texts for DREAM: consent when it is not shared, a change of the texts
+    while it is. Decided here, on the locked row, not from what a (perhaps old) page showed:
+    a form sent from a second tab changes the texts instead of being refused."""
+    dream = _lock(dream)
+    publication = Publication.objects.filter(dream=dream).first()
+    shared = publication is not None and publication.is_shared
+    share = publication_change if shared else publication_consent
+    saved = share(
+        dream=dream,
+        by=by,
+        title=title,
+        dreamt=dreamt,
+        own_part=own_part,
+        helped_by=helped_by,
+        staff_may_choose_photos=staff_may_choose_photos,
+    )
+    return Shared(saved, consented=not shared)
 
 
 def may_choose_photos(dream: Dream, publication: Publication | None, user: User) -> bool:

@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from opendata import datasets
 
@@ -22,6 +23,8 @@ def test_every_field_of_every_dataset_is_explained(client, settings):
         assert f'id="dataset-{dataset.key}"' in html
         for item in dataset.fields:
             assert f"<code>{item.name}</code>" in html, item.name
+        for fmt in ("csv", "json"):  # every dataset has both downloads, linked
+            assert reverse(f"opendata:download_{dataset.key}_{fmt}") in html, (dataset.key, fmt)
     for name in ("id", "title", "status_text", "own_part", "granted_total", "story_url"):
         assert f"<code>{name}</code>" in html
     assert "/open-data/downloads/cijfers-per-week.csv" in html

@@ -47,6 +47,19 @@ def test_the_gallery_lists_shared_stories_only(client):
         assert client.get(reverse("stories:story", args=[hidden.dream_id])).status_code == 404
 
 
+def test_the_gallery_and_the_home_page_show_one_card_at_their_heading_level(client):
+    """One card (opendata/_story_card.html): a page's heading in the gallery, under the home
+    page's section heading one level lower; the same facts on both."""
+    story = shared_story(photo_role="after")
+    href = reverse("stories:story", args=[story.dream_id])
+    link = f'<a class="utrecht-link utrecht-link--html-a" href="{href}">{story.title}</a>'
+    pages = {2: gallery(client).content.decode(), 3: client.get("/").content.decode()}
+    for level, page in pages.items():
+        assert f'<h{level} class="utrecht-heading-3">{link}</h{level}>' in page
+        assert 'alt="Het nieuwe bankje bij de vijver"' in page
+        assert f"{story.dream.neighbourhood.name} · {story.dream.theme.name} · " in page
+
+
 def test_the_gallery_filters_by_neighbourhood_and_theme(client):
     drunen, vlijmen = NeighbourhoodFactory(name="Drunen"), NeighbourhoodFactory(name="Vlijmen")
     green, play = ThemeFactory(name="Groen"), ThemeFactory(name="Spelen")
@@ -115,6 +128,16 @@ def test_the_gallery_is_cached_until_the_open_data_changes(
     assert publication.title not in gallery(client).content.decode()
 
 
+def test_made_up_filter_values_are_cached_as_what_was_understood(client, django_assert_num_queries):
+    """Made-up ids and pages must not each get their own entry in the shared cache: they are
+    read as no filter and the last page, so they are served from the plain gallery's entry."""
+    publication = shared_story()
+    gallery(client)
+    for query in ({"wijk": "424242"}, {"thema": "abc"}, {"pagina": "9999"}, {"pagina": "77"}):
+        with django_assert_num_queries(0):
+            assert publication.title in gallery(client, **query).content.decode()
+
+
 def test_a_story_shows_what_was_shared_and_the_steps(client):
     publication = shared_story(photo_role="after")
     dream = publication.dream
@@ -138,6 +161,9 @@ def test_a_story_shows_what_was_shared_and_the_steps(client):
     assert re.findall(r"€\s*(\d[\d.]*,\d\d)", page) == ["250,00"]
     assert 'alt="Het kale grasveld"' in page and 'alt="Het nieuwe bankje bij de vijver"' in page
     assert page.count("<time ") == 3  # handed in, picked up, realised
+    # Plain Dutch: not "Voor"/"Na" (read as "for"/"after") nor the status word "Gerealiseerd".
+    assert "Zo was het</h2>" in page and "<figcaption>Zo is het nu</figcaption>" in page
+    assert "Uitgekomen: <time" in page and "Gerealiseerd" not in page
     # Never the dream's own texts or the resident's name.
     assert dream.story not in page and dream.resident.full_name not in page
 
@@ -278,6 +304,9 @@ def test_the_atom_feed_lists_the_stories(client, settings):
     entries = root.findall(f"{ATOM}entry")
     titles = [entry.findtext(f"{ATOM}title") for entry in entries]
     assert titles == [newer.title, older.title]
+    assert root.findtext(f"{ATOM}subtitle") == (
+        "Verhalen van dromen die uitkwamen, gedeeld door de inwoners."
+    )
     link = entries[0].find(f"{ATOM}link").get("href")
     assert link == settings.SITE_URL + reverse("stories:story", args=[newer.dream_id])
     # Every address and id in it comes from SITE_URL, never from the request's Host header.

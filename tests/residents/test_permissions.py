@@ -121,9 +121,10 @@ EXPECTED: dict[str, Row] = {
     # Share the dream with the neighbourhood platform, or stop (issue 16): the owner's choice;
     # with no platform in the neighbourhood the answer is a message on the dream's page.
     # Sharing the dream as a story (issue 19); the dream here is not shared: an empty form is
-    # refused beside its fields (400), "stop sharing" goes back to the dream's page.
+    # refused beside its fields (400); photos for a story not shared, and "stop sharing", go
+    # back to the dream's page.
     "story_share": Row(owner_only(NOT_ALLOWED, others=NOT_ALLOWED), post=owner_only(BAD)),
-    "story_photos": Row(owner_only(NOT_ALLOWED, others=NOT_ALLOWED), post=owner_only(BAD)),
+    "story_photos": Row(owner_only(NOT_ALLOWED, others=NOT_ALLOWED), post=owner_only(Answer(302))),
     "story_withdraw": Row(owner_only(Answer(302)), post=owner_only(Answer(302))),
     "dream_share": Row(owner_only(NOT_ALLOWED, others=NOT_ALLOWED), post=owner_only(Answer(302))),
     # Let the partners who help read the story, or stop (issue 17): the owner's choice.

@@ -57,7 +57,12 @@ def field_error(page: str, field: str) -> str:
 def test_the_page_offers_to_share_in_plain_dutch(client, realised):
     page = detail(client, realised)
     assert "Deel je verhaal" in page
-    assert "Je droom is niet gedeeld." in story_section(page)
+    assert "Open data is een lijst met gegevens over dromen." in page
+    # Once above the text fields, short in each, and no invitation to name neighbours.
+    assert page.count("Iedereen kan lezen wat je hier schrijft, ook andere gemeenten.") == 1
+    assert page.count("Geen namen van mensen of adressen.") == 2
+    assert "Bijvoorbeeld: de buren, de voetbalclub. Geen namen van mensen." in page
+    assert "Je verhaal staat niet op de website." in story_section(page)
     assert reverse("residents:story_share", args=[realised.pk]) in page
 
 
@@ -74,7 +79,7 @@ def test_sharing_with_the_texts(client, realised):
     assert publication.is_shared and publication.story_published_at is not None
     page = detail(client, realised)
     assert reverse("stories:story", args=[realised.pk]) in page
-    assert "Je droom wordt gedeeld." in story_section(page)
+    assert "Je verhaal staat op de website." in story_section(page)
     assert client.get(reverse("stories:story", args=[realised.pk])).status_code == 200
 
 
@@ -123,6 +128,7 @@ def test_stop_sharing_after_a_page_that_says_what_happens(client, realised):
     url = reverse("residents:story_withdraw", args=[realised.pk])
     page = client.get(url).content.decode()
     assert "verdwijnt" in page and "open data" in page
+    assert "iedereen mag downloaden en gebruiken" in page  # what open data is, in plain words
     assert Publication.objects.get(dream=realised).is_shared  # looking changes nothing
     assert client.post(url).status_code == 302
     assert not Publication.objects.get(dream=realised).is_shared
@@ -147,3 +153,21 @@ def test_my_data_shows_what_is_shared(client, realised):
     client.post(reverse("residents:story_withdraw", args=[realised.pk]))
     page = client.get(reverse("residents:my_data_overview")).content.decode()
     assert "Je stopte met delen op" in page and "Wij verven het elk jaar." not in page
+
+
+def test_photos_sent_after_stopping_in_another_tab_say_why_on_the_page(client, realised):
+    """The photo form is gone once the dream is not shared: the refusal must not be put on a
+    form the page does not show (a 400 with nothing said), but said at the top."""
+    photo = add_photo(realised)
+    client.post(reverse("residents:story_share", args=[realised.pk]), TEXTS)
+    client.post(reverse("residents:story_withdraw", args=[realised.pk]))  # the other tab
+    response = client.post(
+        reverse("residents:story_photos", args=[realised.pk]),
+        {f"photo-{photo.pk}-role": "after", f"photo-{photo.pk}-alt": "Het bankje"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0].endswith(
+        reverse("residents:dream_detail", args=[realised.pk]) + "#verhaal-heading"
+    )
+    assert "Deze droom wordt niet gedeeld. Geef eerst toestemming." in response.content.decode()
+    assert not PublicationPhoto.objects.exists()

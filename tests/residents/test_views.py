@@ -175,6 +175,14 @@ class TestDreamCreate:
         assert 'id="id_title_error"' in content
         assert not Dream.objects.exists()
 
+    def test_the_wish_to_share_says_what_it_does_now(self, client):
+        """The home page's stories come from the resident's consent on the dream's page, not
+        from this box: it must not promise the website shows the title and the story."""
+        content = client.get("/dromen/nieuw/").content.decode()
+        assert "Ik wil mijn droom graag delen als hij is uitgekomen" in content
+        assert "vragen we je om het verhaal te schrijven" in content
+        assert "We laten alleen de titel, het dorp en je verhaal zien" not in content
+
     def test_what_was_typed_is_kept_when_something_is_wrong(self, client, neighbourhood, theme):
         data = _dream_post(neighbourhood, theme, title="", email="nieuw@example.nl")
         response = client.post("/dromen/nieuw/", data)

@@ -78,6 +78,36 @@ def test_no_consent_for_an_unconfirmed_or_anonymised_dream(dream, resident):
         consent(dream, resident)
 
 
+def test_may_share_is_the_rule_consent_enforces(dream, resident):
+    """One rule for the pages and the service: handed in, and the resident's data still there;
+    a dream with a status past the hand-in but no hand-in date is not shareable either."""
+    assert services.may_share(dream)
+    cases = [
+        {"status": Status.UNCONFIRMED, "submitted_at": None},
+        {"status": Status.SUBMITTED, "submitted_at": None},
+        {"status": Status.REALISED, "anonymised_at": timezone.now()},
+    ]
+    for fields in cases:
+        Dream.objects.filter(pk=dream.pk).update(
+            **{"status": Status.SUBMITTED, "submitted_at": timezone.now(), "anonymised_at": None},
+        )
+        Dream.objects.filter(pk=dream.pk).update(**fields)
+        dream.refresh_from_db()
+        assert not services.may_share(dream), fields
+        with pytest.raises(NotAllowed):
+            consent(dream, resident)
+
+
+def test_share_consents_then_changes_as_the_row_says(dream, resident):
+    first = services.publication_share(dream=dream, by=resident, **TEXTS)
+    assert first.consented and first.publication.is_shared
+    # A second form, sent from a page that still offered consent, changes the texts.
+    again = services.publication_share(dream=dream, by=resident, **{**TEXTS, "title": "Nieuw"})
+    assert not again.consented and again.publication.pk == first.publication.pk
+    assert Publication.objects.get(dream=dream).title == "Nieuw"
+    assert dream.events.filter(kind=EventKind.PUBLISHED).count() == 1
+
+
 def test_the_story_is_published_when_the_dream_becomes_realised(resident, mogelijkmaker):
     dream = DreamFactory(
         resident=resident,
