@@ -1,10 +1,13 @@
 """Answers that are the same for everyone, cached by the open-data version.
 
 `open_data_cached` wraps a GET view whose answer depends only on its path and query string:
-the answer is kept in the shared cache under the current version (at most
-OPEN_DATA_CACHE_SECONDS), carries an ETag and Last-Modified from that version, and a client
-that sends either back gets 304 Not Modified without the view running. Only 200 answers are
-kept. No cookie is set or read.
+the answer is kept in the shared cache under the current version and the current cache
+window (a stretch of OPEN_DATA_CACHE_SECONDS), carries an ETag and Last-Modified from both,
+and a client that sends either back gets 304 Not Modified without the view running.
+
+The window is in both because some answers change without a write (the longest silence
+grows, "this week" moves on, generated_at): after the window an old ETag or date no longer
+matches. Only 200 answers are kept. No cookie is set or read.
 """
 
 import hashlib
@@ -13,14 +16,26 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
 from initiatives import open_data_version
 
 
-def _etag(version_token: str, request: HttpRequest) -> str:
-    digest = hashlib.sha256(f"{version_token}|{request.get_full_path()}".encode()).hexdigest()
+def _window() -> int:
+    """The number of the current cache window of OPEN_DATA_CACHE_SECONDS."""
+    return int(timezone.now().timestamp() // settings.OPEN_DATA_CACHE_SECONDS)
+
+
+def _etag(version_token: str, window: int, key: str) -> str:
+    digest = hashlib.sha256(f"{version_token}|{window}|{key}".encode()).hexdigest()
     return quote_etag(digest[:32])
+
+
+def _last_modified(version: open_data_version.Version, window: int) -> int:
+    """The later of the version's change and the window's start."""
+    start = window * settings.OPEN_DATA_CACHE_SECONDS
+    return max(int(version.changed_at.timestamp()), start)
 
 
 def _not_modified(request: HttpRequest, etag: str, last_modified: int) -> bool:
@@ -44,8 +59,9 @@ def open_data_cached(view):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         version = open_data_version.current()
-        etag = _etag(version.token, request)
-        last_modified = int(version.changed_at.timestamp())
+        window = _window()
+        etag = _etag(version.token, window, request.get_full_path())
+        last_modified = _last_modified(version, window)
         if _not_modified(request, etag, last_modified):
             return _mark(HttpResponseNotModified(), etag, last_modified)
         key = f"open-data:answer:{etag}"

@@ -2,7 +2,10 @@
 limited per IP address as JSON, open to every web page for GET, without session or cookie,
 read-only, and hostile parameters refused cleanly."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from initiatives import open_data_version
@@ -178,3 +181,20 @@ def test_hostile_ids_refused_as_json(client, world, item, status):
         assert response.status_code == status, (path, item)
         assert response["Content-Type"] == "application/json; charset=utf-8"
         assert response.json()["detail"]
+
+
+def test_an_etag_expires_with_the_cache_window(client, world, settings):
+    """Answers that change without a write (the longest silence, "this week", generated_at)
+    must not be 304 forever: after the cache window the same ETag gets the answer again."""
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    window = timedelta(seconds=settings.OPEN_DATA_CACHE_SECONDS)
+    with time_machine.travel(start, tick=False):
+        first = client.get("/api/v1/stories/")
+        assert client.get("/api/v1/stories/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    with time_machine.travel(start + window, tick=False):
+        by_etag = client.get("/api/v1/stories/", HTTP_IF_NONE_MATCH=first["ETag"])
+        by_date = client.get("/api/v1/stories/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+
+    assert (by_etag.status_code, by_date.status_code) == (200, 200)
+    assert by_etag["ETag"] != first["ETag"]
+    assert by_etag.json()["generated_at"] != first.json()["generated_at"]
