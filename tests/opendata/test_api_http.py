@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.urls import reverse
 
 from initiatives import open_data_version
@@ -198,3 +199,44 @@ def test_an_etag_expires_with_the_cache_window(client, world, settings):
     assert (by_etag.status_code, by_date.status_code) == (200, 200)
     assert by_etag["ETag"] != first["ETag"]
     assert by_etag.json()["generated_at"] != first.json()["generated_at"]
+
+
+def test_unknown_query_parameters_share_one_cache_entry(client, world, django_assert_num_queries):
+    cache.clear()
+    first = client.get("/api/v1/dreams/?status=realised&x=0")
+
+    # Other unknown parameters are answered from the same entry: no query, no new answer.
+    with django_assert_num_queries(0):
+        answers = [client.get(f"/api/v1/dreams/?x={n}&status=realised&y=1") for n in range(5)]
+        answers.append(client.get("/api/v1/dreams/?status=realised"))
+    assert {answer["ETag"] for answer in answers} == {first["ETag"]}
+    # The parameters the view does read still make answers of their own.
+    assert client.get("/api/v1/dreams/")["ETag"] != first["ETag"]
+    # A download reads no parameter: its path alone is the key.
+    download = reverse("opendata:download_dreams_csv")
+    client.get(download + "?x=1")
+    with django_assert_num_queries(0):
+        assert client.get(download + "?x=2").status_code == 200
+
+
+def test_every_api_operation_keys_its_cache_on_all_its_query_parameters():
+    """A query parameter missing from open_data_cached's params would give every value the
+    same (wrong) cached answer."""
+    from opendata.api import api
+
+    api.urls  # noqa: B018 - binds the routers' operations
+    checked = 0
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                declared = {
+                    field.alias or name
+                    for model in operation.models
+                    if model.__ninja_param_source__ == "query"
+                    for name, field in model.model_fields.items()
+                }
+                if operation.view_func.__module__ == "opendata.api_docs":
+                    continue
+                assert set(operation.run.open_data_params) == declared, operation.view_func
+                checked += 1
+    assert checked >= 8
