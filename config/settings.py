@@ -87,6 +87,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",  # before CommonMiddleware, as its docs say
+    # Before the session and CSRF middleware, so that it sees their cookies and takes them
+    # off the public open-data answers (config/public_answers.py).
+    "config.public_answers.NoCookiesOnPublicAnswers",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

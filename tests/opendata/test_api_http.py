@@ -120,6 +120,25 @@ def test_no_cookie_set_and_none_needed(client, world, settings):
     assert not client.cookies
 
 
+def test_no_cookie_on_public_answers_for_a_signed_in_visitor(client, world, resident):
+    """With SESSION_SAVE_EVERY_REQUEST the session cookie would come back on every answer:
+    never on one marked Cache-Control: public, where a shared cache could keep it."""
+    client.force_login(resident)
+    figures = [
+        "/api/v1/figures/weeks/",
+        reverse("opendata:download_weeks_csv"),
+        reverse("opendata:download_silence_json"),
+    ]
+    for url in urls(world) + figures:
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        assert answer["Cache-Control"].startswith("public"), url
+        assert not answer.has_header("Set-Cookie"), url
+        assert not answer.cookies, url
+    # Elsewhere the signed-in visitor's session cookie still comes back (the idle time).
+    assert "sessionid" in client.get(reverse("opendata:about")).cookies
+
+
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 def test_read_only(client, world, method):
     for url in urls(world):
