@@ -87,9 +87,14 @@ def test_rate_limited_per_address_as_json_in_dutch_and_english(client, world, se
 def test_open_to_every_web_page_for_get(client, world):
     for url in urls(world):
         response = client.get(url, HTTP_ORIGIN="https://elders.example")
-        if url.startswith("/api/"):
-            assert response["Access-Control-Allow-Origin"] == "*", url
-            assert "Access-Control-Allow-Credentials" not in response
+        assert response["Access-Control-Allow-Origin"] == "*", url
+        assert "Access-Control-Allow-Credentials" not in response
+    for name in ["download_weeks_csv", "download_money_json"]:
+        download = client.get(reverse(f"opendata:{name}"), HTTP_ORIGIN="https://elders.example")
+        assert download["Access-Control-Allow-Origin"] == "*", name
+    # The site's own pages stay closed to other origins.
+    page = client.get(reverse("opendata:about"), HTTP_ORIGIN="https://elders.example")
+    assert "Access-Control-Allow-Origin" not in page
     preflight = client.options(
         "/api/v1/dreams/",
         HTTP_ORIGIN="https://elders.example",
