@@ -1,5 +1,6 @@
 """The workspace's story panel (issue 19): staff choose the photos of a shared story, only
-when the resident allowed it (services.publication_photos_set says who may)."""
+when the resident allowed it (services.publication_photos_set says who may), and a manager or
+a communications advisor takes a story offline with a reason (services.publication_take_down)."""
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -11,11 +12,13 @@ from initiatives import selectors, services
 from initiatives.models import Dream
 from residents.story_forms import PhotoChoiceForm
 from staff.permissions import staff_area
+from staff.story_forms import StoryTakeDownForm
 from staff.views import _workspace_action
 
 
 class _PhotoRefused(ValueError):
-    """A photo choice the service refused, beside its FIELD (the form checks the same)."""
+    """A photo choice (or a take-down) the service refused, beside its FIELD (the form
+    checks the same)."""
 
     def __init__(self, message: str, field: str | None):
         super().__init__(message)
@@ -48,4 +51,25 @@ def dream_story_photos(request, pk: int) -> HttpResponse:
         form=form,
         action=lambda dream, data: _photos_set(dream, form, request.user),
         success=_("The photos of the story have been saved."),
+    )
+
+
+def _take_down(dream: Dream, reason: str, by) -> None:
+    try:
+        services.publication_take_down(dream=dream, by=by, reason=reason)
+    except ValidationError as exc:  # the form checks the same; shown beside the reason
+        raise _PhotoRefused(exc.message_dict["reason"][0], "reason") from None
+
+
+@staff_area("story_take_down")
+@require_POST
+@vary_on_headers("HX-Request")
+def dream_story_take_down(request, pk: int) -> HttpResponse:
+    return _workspace_action(
+        request,
+        pk,
+        form_name="story_take_down_form",
+        form=StoryTakeDownForm(request.POST),
+        action=lambda dream, data: _take_down(dream, data["reason"], request.user),
+        success=_("The story has been taken offline. The resident reads why on their timeline."),
     )

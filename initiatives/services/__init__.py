@@ -186,6 +186,7 @@ from initiatives.services.publications import (
     publication_change,
     publication_consent,
     publication_photos_set,
+    publication_take_down,
     publication_withdraw,
 )
 from initiatives.services.report_days import report_days_forget, report_days_store
@@ -346,6 +347,7 @@ __all__ = [
     "publication_change",
     "publication_consent",
     "publication_photos_set",
+    "publication_take_down",
     "publication_withdraw",
     "quota_field",
     "quota_problems",
