@@ -5,6 +5,7 @@ from typing import Literal
 
 from django.http import Http404, HttpRequest
 from ninja import Path, Query, Router, Schema
+from ninja.decorators import decorate_view
 from pydantic import Field
 
 from initiatives import selectors
@@ -17,9 +18,9 @@ from opendata.rate_limit import open_data_rate_limited
 
 router = Router(tags=["dreams"])
 # Around every operation: first the rate limit, so every request counts, then the answer
-# cached by the open-data version, with ETag and Last-Modified (the last added is outermost).
-router.add_decorator(open_data_cached, mode="view")
-router.add_decorator(open_data_rate_limited, mode="view")
+# cached by the open-data version, with ETag and Last-Modified, keyed by the path and the
+# operation's own query parameters (the last decorator given is outermost).
+LIST_PARAMS = ("neighbourhood", "theme", "status", "page")
 
 PAGE_SIZE = 50
 # Bounds on numbers in the query: a database id is a 32-bit integer, and no list has more
@@ -67,6 +68,7 @@ class DreamPage(Schema):
         f"{PAGE_SIZE} per page. Never names, contact details or addresses."
     ),
 )
+@decorate_view(open_data_cached(params=LIST_PARAMS), open_data_rate_limited)
 def dream_list(
     request: HttpRequest,
     neighbourhood: int | None = Query(
@@ -99,6 +101,7 @@ def dream_list(
     summary="One shared dream",
     description="One dream whose resident shares it; 404 for any other.",
 )
+@decorate_view(open_data_cached, open_data_rate_limited)
 def dream_detail(
     request: HttpRequest,
     id: int = Path(..., ge=1, le=MAX_ID, description="The dream's number."),

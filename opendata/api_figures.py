@@ -86,7 +86,12 @@ class Problem(Schema):
 
 
 ANSWERS = {404: Problem, 422: Problem, 429: Problem}
-cached = decorate_view(open_data_cached, open_data_rate_limited)  # the limit outermost
+
+
+def cached(*params: str):
+    """Rate limited (outermost), then cached keyed by the path and PARAMS (the query
+    parameters the operation reads, as a client writes them)."""
+    return decorate_view(open_data_cached(params=params), open_data_rate_limited)
 
 
 def _id(description: str):
@@ -148,7 +153,7 @@ def _places(neighbourhood: int | None, theme: int | None) -> tuple[dict, dict]:
 
 
 @router.get("/weeks/", response={200: Weeks, **ANSWERS}, summary="Dreams per week")
-@cached
+@cached("neighbourhood", "theme", "from", "to")
 def weeks(
     request,
     neighbourhood: int | None = _id(NEIGHBOURHOOD),
@@ -173,7 +178,7 @@ def weeks(
 
 
 @router.get("/promises/", response={200: Promises, **ANSWERS}, summary="Service promises")
-@cached
+@cached("neighbourhood", "theme", "from", "to")
 def promises(
     request,
     neighbourhood: int | None = _id(NEIGHBOURHOOD),
@@ -199,7 +204,7 @@ def promises(
 
 
 @router.get("/money/", response={200: Money, **ANSWERS}, summary="Money granted")
-@cached
+@cached("neighbourhood", "fund", "year")
 def money(
     request,
     neighbourhood: int | None = _id(NEIGHBOURHOOD),
@@ -217,7 +222,7 @@ def money(
 @router.get(
     "/contributions/", response={200: Contributions, **ANSWERS}, summary="Partner contributions"
 )
-@cached
+@cached("neighbourhood", "year")
 def contributions(
     request,
     neighbourhood: int | None = _id(NEIGHBOURHOOD),

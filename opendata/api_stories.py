@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Path, Query, Router, Schema
+from ninja.decorators import decorate_view
 from pydantic import Field
 
 from initiatives import selectors
@@ -22,9 +23,8 @@ from opendata.rate_limit import open_data_rate_limited
 
 router = Router(tags=["stories"])
 # Around every operation: first the rate limit, so every request counts, then the answer
-# cached by the open-data version, with ETag and Last-Modified (the last added is outermost).
-router.add_decorator(open_data_cached, mode="view")
-router.add_decorator(open_data_rate_limited, mode="view")
+# cached by the open-data version, with ETag and Last-Modified, keyed by the path and the
+# operation's own query parameters (the last decorator given is outermost).
 
 PAGE_SIZE = 50
 FORMAT = "dromen-doen/stories/v1"
@@ -102,6 +102,7 @@ def story_object(dream: Dream) -> dict:
         "Dromen.Doen installations read. Follow `next` for older stories."
     ),
 )
+@decorate_view(open_data_cached(params=("page",)), open_data_rate_limited)
 def story_list(
     request: HttpRequest,
     page: int = Query(1, ge=1, le=MAX_PAGE, description="The page, counting from 1."),
@@ -127,6 +128,7 @@ def story_list(
     summary="One story",
     description="One realised dream shared as a story; 404 for any other.",
 )
+@decorate_view(open_data_cached, open_data_rate_limited)
 def story_detail(
     request: HttpRequest,
     id: int = Path(..., ge=1, le=MAX_ID, description="The story's id (the dream's number)."),

@@ -46,13 +46,9 @@ def day(moment: datetime | None) -> date | None:
     return timezone.localdate(moment) if moment is not None else None
 
 
-def is_story(dream: Dream) -> bool:
-    return dream.status == Status.REALISED and dream.publication.story_published_at is not None
-
-
 def dream_row(dream: Dream, texts: dict[str, str]) -> dict:
-    """Return DREAM (from selectors.open_dreams) as the open data's fields, in DREAM_FIELDS'
-    order; TEXTS from status_texts()."""
+    """Return DREAM (from selectors.open_dreams, which says whether it is a story) as the
+    open data's fields, in DREAM_FIELDS' order; TEXTS from status_texts()."""
     publication = dream.publication
     return {
         "id": dream.pk,
@@ -68,5 +64,5 @@ def dream_row(dream: Dream, texts: dict[str, str]) -> dict:
         "dreamt": publication.dreamt,
         "own_part": publication.own_part,
         "granted_total": money(dream.granted_total),
-        "story_url": absolute_reverse("stories:story", pk=dream.pk) if is_story(dream) else None,
+        "story_url": absolute_reverse("stories:story", pk=dream.pk) if dream.is_story else None,
     }

@@ -28,6 +28,9 @@ ACCESS: dict[str, frozenset[str]] = {
     "dream_view": frozenset({ENABLER, COMMS, MANAGER}),
     "dream_work": frozenset({ENABLER}),  # pick up, contact, message, review, budget, status
     "dream_note": frozenset({ENABLER, COMMS, MANAGER}),
+    # A shared story taken offline by staff, with a reason (issue 19): not the resident's
+    # MogelijkMaker, so that someone else looks at what must come down.
+    "story_take_down": frozenset({COMMS, MANAGER}),
     "hand_over": frozenset({ENABLER, MANAGER}),
     "export": frozenset({ENABLER, MANAGER}),
     "decisions": frozenset({COMMS}),

@@ -7,6 +7,8 @@ publication (workspace_query's has_publication flag): most dreams have none."""
 from initiatives import selectors, services
 from initiatives.selectors.list_flags import may_have
 from residents.story_forms import PhotoChoiceForm
+from staff.permissions import can
+from staff.story_forms import StoryTakeDownForm
 
 
 def story_panel_context(request, dream, forms_in_use: dict, when_shown) -> dict:
@@ -25,6 +27,18 @@ def story_panel_context(request, dream, forms_in_use: dict, when_shown) -> dict:
         form = forms_in_use.get("story_photo_form")
         if form is None and may_choose:
             form = PhotoChoiceForm(photos=dream.photos.all(), chosen=publication.chosen)
-        return {"publication": publication, "may_choose": may_choose, "form": form}
+        take_down_form = None
+        if (
+            publication is not None
+            and publication.is_shared
+            and can(request.user, "story_take_down")
+        ):
+            take_down_form = forms_in_use.get("story_take_down_form") or StoryTakeDownForm()
+        return {
+            "publication": publication,
+            "may_choose": may_choose,
+            "form": form,
+            "take_down_form": take_down_form,
+        }
 
     return {"story_panel": when_shown(panel)}

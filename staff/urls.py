@@ -87,6 +87,11 @@ urlpatterns = [
         name="dream_story_photos",
     ),
     path(
+        "dromen/<int:pk>/verhaal/offline/",
+        story_views.dream_story_take_down,
+        name="dream_story_take_down",
+    ),
+    path(
         "dromen/<int:pk>/partners/",
         partner_views.dream_partner_invite,
         name="dream_partner_invite",

@@ -17,10 +17,13 @@ per row, not a join that would multiply the rows), and the publication photos in
 from decimal import Decimal
 
 from django.db.models import (
+    BooleanField,
     Case,
     DecimalField,
+    ExpressionWrapper,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -32,6 +35,10 @@ from django.db.models.functions import Coalesce
 from initiatives.models import Dream, Grant
 from initiatives.publication_models import PublicationPhoto
 from initiatives.statuses import Status
+
+# What a story is: an open dream that is realised and published as a story. The one
+# definition: open_stories() filters on it, open_dreams() gives it to every dream (is_story).
+IS_STORY = Q(status=Status.REALISED, publication__story_published_at__isnull=False)
 
 _PRIVATE_FIELDS = (
     "story",
@@ -79,8 +86,9 @@ def open_dreams(
     photos: bool = True,
 ) -> QuerySet[Dream]:
     """Return the dreams whose resident shares them, newest handed in first, each with
-    `granted_total` (the sum of its granted grants), its neighbourhood, theme and
-    publication, and (with PHOTOS) the publication's photos in `publication.photos.all()`.
+    `granted_total` (the sum of its granted grants), `is_story` (IS_STORY), its
+    neighbourhood, theme and publication, and (with PHOTOS) the publication's photos in
+    `publication.photos.all()`.
 
     NEIGHBOURHOOD and THEME are ids, STATUS a status code; None leaves that filter off.
     """
@@ -97,7 +105,10 @@ def open_dreams(
         # reach them stay in the database (reading one costs a query, so a slip shows in the
         # pinned query counts), and the rows stay small at 100,000 dreams.
         .defer(*_PRIVATE_FIELDS)
-        .annotate(granted_total=_granted_total())
+        .annotate(
+            granted_total=_granted_total(),
+            is_story=ExpressionWrapper(IS_STORY, output_field=BooleanField()),
+        )
         .order_by("-submitted_at", "-id")
     )
     if neighbourhood is not None:
@@ -117,8 +128,8 @@ def open_stories(
     """Return the open dreams that are stories (realised, and published as a story), the
     newest story first, with everything open_dreams() gives."""
     return (
-        open_dreams(neighbourhood=neighbourhood, theme=theme, status=Status.REALISED, photos=photos)
-        .filter(publication__story_published_at__isnull=False)
+        open_dreams(neighbourhood=neighbourhood, theme=theme, photos=photos)
+        .filter(IS_STORY)
         .order_by("-publication__story_published_at", "-id")
     )
 

@@ -189,6 +189,7 @@ from initiatives.services.publications import (
     publication_consent,
     publication_photos_set,
     publication_share,
+    publication_take_down,
     publication_withdraw,
 )
 from initiatives.services.report_days import report_days_forget, report_days_store
@@ -352,6 +353,7 @@ __all__ = [
     "publication_consent",
     "publication_photos_set",
     "publication_share",
+    "publication_take_down",
     "publication_withdraw",
     "quota_field",
     "quota_problems",

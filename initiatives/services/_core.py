@@ -62,6 +62,9 @@ def _record(
     if public:
         Dream.objects.filter(pk=dream.pk).update(last_public_update_at=event.created_at)
         dream.last_public_update_at = event.created_at
+        # The longest silence in the open data counts from the last public update. Cheap:
+        # one cache write once the transaction commits.
+        open_data_version.bump()
     return event
 
 

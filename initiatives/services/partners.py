@@ -28,6 +28,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from accounts.roles import Role
+from initiatives import open_data_version
 from initiatives.exceptions import InvalidPlan, NotAllowed
 from initiatives.models import Dream, EventKind, TimelineEvent
 from initiatives.notifications import mail_queue_to_address
@@ -333,6 +334,7 @@ def _partner_event(
         partner_name=invitation.organisation.name,
     )
     Dream.objects.filter(pk=dream.pk).update(last_public_update_at=event.created_at)
+    open_data_version.bump()  # a public update: the longest silence in the open data changes
     invitation.last_used_at = event.created_at
     invitation.save(update_fields=["last_used_at"])
     return event
@@ -416,6 +418,7 @@ def partner_contribution(
         kind=EventKind.CONTRIBUTION,
         body=_resident_text(dream, message, **values),
     )
+    open_data_version.bump()  # partners' contributions are in the open data
     return contribution
 
 

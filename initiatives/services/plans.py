@@ -21,6 +21,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from initiatives import open_data_version
 from initiatives.exceptions import InvalidPlan
 from initiatives.models import Dream, EventKind, Grant
 from initiatives.partner_models import Organisation, PartnerInvitation
@@ -398,6 +399,7 @@ def contribution_record(
         body=_("Contribution recorded. %(contribution)s.")
         % {"contribution": contribution_words(contribution)},
     )
+    open_data_version.bump()  # partners' contributions are in the open data
     return contribution
 
 
@@ -428,4 +430,5 @@ def contribution_withdraw(*, dream: Dream, by: User, contribution_id: int) -> Co
         body=_("Contribution withdrawn. %(contribution)s.")
         % {"contribution": contribution_words(contribution)},
     )
+    open_data_version.bump()  # no longer counted in the open data
     return contribution

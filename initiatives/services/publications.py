@@ -1,7 +1,9 @@
 """A resident's consent to share their dream publicly (issue 19): given with the texts written
 for publication, the texts changed, the photos chosen, and withdrawn at any time.
 
-Only the resident gives, changes or withdraws consent. The photos are chosen by the resident,
+Only the resident gives, changes or withdraws consent; staff (a manager or a communications
+advisor) can only take a story offline, with a reason, when it must not stay up (a
+neighbour's name in the text, say): publication_take_down. The photos are chosen by the resident,
 or by staff when the resident allowed it (staff_may_choose_photos): the dream's contact person,
 a manager or a communications advisor. Giving and withdrawing consent are public events on the
 timeline: the resident and staff both read when it was shared and when it stopped.
@@ -30,8 +32,10 @@ from initiatives.models import Dream, DreamPhoto, EventKind
 from initiatives.publication_models import Publication, PublicationPhoto
 from initiatives.services._core import (
     _lock,
+    _notify_resident,
     _record,
     _require_resident,
+    _require_role,
     _resident_text,
     is_dream_contact,
 )
@@ -324,6 +328,54 @@ def publication_withdraw(*, dream: Dream, by: User) -> Publication:
             ),
         ),
     )
+    open_data_version.bump()
+    return publication
+
+
+TAKE_DOWN_REASON_LIMIT = 500
+
+
+@transaction.atomic
+def publication_take_down(*, dream: Dream, by: User, reason: str) -> Publication:
+    """Take DREAM's shared publication offline, by a manager or a communications advisor,
+    for REASON (for example a neighbour's name in a text): emptied and withdrawn as when the
+    resident withdraws it, and a public event tells the resident that staff did it and why.
+
+    Raises ValidationError {"reason": ...} for a missing or too long reason, NotAllowed for
+    another role or a dream that is not shared.
+    """
+    _require_role(by, Role.MANAGER, Role.COMMUNICATIONS)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": _("Write why the story goes offline.")})
+    if len(reason) > TAKE_DOWN_REASON_LIMIT:
+        raise ValidationError(
+            {
+                "reason": _("Use at most %(limit)d characters; now there are %(count)d.")
+                % {"limit": TAKE_DOWN_REASON_LIMIT, "count": len(reason)}
+            }
+        )
+    dream = _lock(dream)
+    publication = Publication.objects.select_for_update().filter(dream=dream).first()
+    if publication is None or not publication.is_shared:
+        raise NotAllowed(_("This dream is not shared: there is nothing to take offline."))
+    _empty(publication, timezone.now())
+    event = _record(
+        dream=dream,
+        kind=EventKind.UNPUBLISHED,
+        public=True,
+        actor=by,
+        body=_resident_text(
+            dream,
+            gettext_noop(
+                "The municipality took this dream's story offline. Its page is gone and "
+                "the open data no longer shows it. Why: %(reason)s"
+            ),
+            reason=reason,
+        ),
+    )
+    # The resident did not do this: they hear it from us, not only on their timeline.
+    _notify_resident(dream, event)
     open_data_version.bump()
     return publication
 

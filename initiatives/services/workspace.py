@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from accounts.roles import Role, has_role
+from initiatives import open_data_version
 from initiatives.exceptions import AlreadyPickedUp, InvalidTransition, NotAllowed
 from initiatives.models import (
     ContactMoment,
@@ -95,6 +96,7 @@ def dream_log_contact(
     if dream.first_contact_at is None:
         dream.first_contact_at = timezone.now()  # stops the first-contact clock
         dream.save(update_fields=["first_contact_at", "updated_at"])
+        open_data_version.bump()  # the first-contact promise in the open data
     if dream.status == Status.PICKED_UP:
         event = _transition(
             dream=dream,

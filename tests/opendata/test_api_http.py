@@ -2,8 +2,11 @@
 limited per IP address as JSON, open to every web page for GET, without session or cookie,
 read-only, and hostile parameters refused cleanly."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -88,9 +91,14 @@ def test_rate_limited_per_address_as_json_in_dutch_and_english(client, world, se
 def test_open_to_every_web_page_for_get(client, world):
     for url in urls(world):
         response = client.get(url, HTTP_ORIGIN="https://elders.example")
-        if url.startswith("/api/"):
-            assert response["Access-Control-Allow-Origin"] == "*", url
-            assert "Access-Control-Allow-Credentials" not in response
+        assert response["Access-Control-Allow-Origin"] == "*", url
+        assert "Access-Control-Allow-Credentials" not in response
+    for name in ["download_weeks_csv", "download_money_json"]:
+        download = client.get(reverse(f"opendata:{name}"), HTTP_ORIGIN="https://elders.example")
+        assert download["Access-Control-Allow-Origin"] == "*", name
+    # The site's own pages stay closed to other origins.
+    page = client.get(reverse("opendata:about"), HTTP_ORIGIN="https://elders.example")
+    assert "Access-Control-Allow-Origin" not in page
     preflight = client.options(
         "/api/v1/dreams/",
         HTTP_ORIGIN="https://elders.example",
@@ -120,6 +128,25 @@ def test_no_cookie_set_and_none_needed(client, world, settings):
         assert not answer.has_header("Set-Cookie"), answer.request["PATH_INFO"]
         assert not answer.cookies
     assert not client.cookies
+
+
+def test_no_cookie_on_public_answers_for_a_signed_in_visitor(client, world, resident):
+    """With SESSION_SAVE_EVERY_REQUEST the session cookie would come back on every answer:
+    never on one marked Cache-Control: public, where a shared cache could keep it."""
+    client.force_login(resident)
+    figures = [
+        "/api/v1/figures/weeks/",
+        reverse("opendata:download_weeks_csv"),
+        reverse("opendata:download_silence_json"),
+    ]
+    for url in urls(world) + figures:
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        assert answer["Cache-Control"].startswith("public"), url
+        assert not answer.has_header("Set-Cookie"), url
+        assert not answer.cookies, url
+    # Elsewhere the signed-in visitor's session cookie still comes back (the idle time).
+    assert "sessionid" in client.get(reverse("opendata:about")).cookies
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
@@ -184,3 +211,61 @@ def test_hostile_ids_refused_as_json(client, world, item, status):
         assert response.status_code == status, (path, item)
         assert response["Content-Type"] == "application/json; charset=utf-8"
         assert response.json()["detail"]
+
+
+def test_an_etag_expires_with_the_cache_window(client, world, settings):
+    """Answers that change without a write (the longest silence, "this week", generated_at)
+    must not be 304 forever: after the cache window the same ETag gets the answer again."""
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    window = timedelta(seconds=settings.OPEN_DATA_CACHE_SECONDS)
+    with time_machine.travel(start, tick=False):
+        first = client.get("/api/v1/stories/")
+        assert client.get("/api/v1/stories/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    with time_machine.travel(start + window, tick=False):
+        by_etag = client.get("/api/v1/stories/", HTTP_IF_NONE_MATCH=first["ETag"])
+        by_date = client.get("/api/v1/stories/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+
+    assert (by_etag.status_code, by_date.status_code) == (200, 200)
+    assert by_etag["ETag"] != first["ETag"]
+    assert by_etag.json()["generated_at"] != first.json()["generated_at"]
+
+
+def test_unknown_query_parameters_share_one_cache_entry(client, world, django_assert_num_queries):
+    cache.clear()
+    first = client.get("/api/v1/dreams/?status=realised&x=0")
+
+    # Other unknown parameters are answered from the same entry: no query, no new answer.
+    with django_assert_num_queries(0):
+        answers = [client.get(f"/api/v1/dreams/?x={n}&status=realised&y=1") for n in range(5)]
+        answers.append(client.get("/api/v1/dreams/?status=realised"))
+    assert {answer["ETag"] for answer in answers} == {first["ETag"]}
+    # The parameters the view does read still make answers of their own.
+    assert client.get("/api/v1/dreams/")["ETag"] != first["ETag"]
+    # A download reads no parameter: its path alone is the key.
+    download = reverse("opendata:download_dreams_csv")
+    client.get(download + "?x=1")
+    with django_assert_num_queries(0):
+        assert client.get(download + "?x=2").status_code == 200
+
+
+def test_every_api_operation_keys_its_cache_on_all_its_query_parameters():
+    """A query parameter missing from open_data_cached's params would give every value the
+    same (wrong) cached answer."""
+    from opendata.api import api
+
+    api.urls  # noqa: B018 - binds the routers' operations
+    checked = 0
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                declared = {
+                    field.alias or name
+                    for model in operation.models
+                    if model.__ninja_param_source__ == "query"
+                    for name, field in model.model_fields.items()
+                }
+                if operation.view_func.__module__ == "opendata.api_docs":
+                    continue
+                assert set(operation.run.open_data_params) == declared, operation.view_func
+                checked += 1
+    assert checked >= 8

@@ -234,3 +234,21 @@ class TestWhoHelps:
             expires_at=timezone.now() - timedelta(seconds=1)
         )
         assert selectors.dream_helpers(in_conversation) == []
+
+
+class TestOpenDataVersion:
+    """A partner's contribution and a partner's public update change the open data."""
+
+    @pytest.mark.parametrize("through", ["contribution", "message"])
+    def test_raised_once_committed(self, token, through, django_capture_on_commit_callbacks):
+        from initiatives import open_data_version
+
+        before = open_data_version.current().token
+        with django_capture_on_commit_callbacks(execute=True):
+            if through == "contribution":
+                services.partner_contribution(
+                    token=token, kind="hours", hours=Decimal("3"), description="Klussen"
+                )
+            else:
+                services.partner_message(token=token, body="Wij helpen graag.")
+        assert open_data_version.current().token != before

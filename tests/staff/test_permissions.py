@@ -168,6 +168,9 @@ EXPECTED: dict[str, Expect] = {
     # manager, communications) and only with the resident's consent; this dream is not
     # shared, so the page comes back with the refusal.
     "dream_story_photos": _may(ENABLER, COMMS, MANAGER, get=NOT_ALLOWED, post=INVALID),
+    # Taking a shared story offline (issue 19): a manager or communications, with a reason;
+    # an empty one is refused with its error.
+    "dream_story_take_down": _may(COMMS, MANAGER, get=NOT_ALLOWED, post=INVALID),
     "dream_partner_withdraw": _may(
         ENABLER, get=NOT_ALLOWED, post=BACK_TO_WORKSPACE, contact_only=True
     ),

@@ -71,3 +71,27 @@ def test_a_colleague_who_is_not_the_contact_may_not(client, second_enabler, pick
     )
     assert response.status_code == 400
     assert not PublicationPhoto.objects.exists()
+
+
+def test_staff_take_a_story_down_with_a_reason(client, comms, enabler, picked_up):
+    services.publication_consent(dream=picked_up, by=picked_up.resident, **TEXTS)
+    url = reverse("staff:dream_story_take_down", args=[picked_up.pk])
+    client.force_login(enabler)  # the MogelijkMaker has no such button nor right
+    assert url not in client.get(_workspace(picked_up)).content.decode()
+    assert client.post(url, {"take-down-reason": "Een naam."}).status_code == 403
+
+    client.force_login(comms)
+    assert url in client.get(_workspace(picked_up)).content.decode()
+    refused = client.post(url, {"take-down-reason": "  "})
+    assert refused.status_code == 400
+    assert "Schrijf waarom het verhaal offline gaat." in refused.content.decode()
+    assert picked_up.publication.is_shared
+    done = client.post(url, {"take-down-reason": "De naam van een buurman staat erin."})
+    assert done.status_code == 302
+    picked_up.publication.refresh_from_db()
+    assert not picked_up.publication.is_shared
+    event = picked_up.events.get(kind="unpublished")
+    assert event.actor == comms and "De naam van een buurman staat erin." in event.body
+    page = client.get(_workspace(picked_up)).content.decode()
+    assert "Het verhaal is offline gehaald." in page
+    assert url not in page  # nothing left to take down

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from initiatives import open_data_version, services
 from initiatives.exceptions import NotAllowed
-from initiatives.models import Dream, EventKind
+from initiatives.models import Dream, EventKind, OutboxMail
 from initiatives.publication_models import Publication, PublicationPhoto
 from initiatives.statuses import Status
 from tests.factories import DreamFactory, ReviewFactory
@@ -262,3 +262,58 @@ def test_my_data_includes_the_publication(dream, resident):
     (mine,) = data["dreams"]
     assert mine["publication"]["title"] == "Een bankje bij de vijver"
     assert mine["publication"]["shared"] is True
+
+
+def test_staff_take_a_story_down_with_a_reason(
+    dream, resident, manager, django_capture_on_commit_callbacks
+):
+    Dream.objects.filter(pk=dream.pk).update(status=Status.REALISED, closed_at=timezone.now())
+    consent(dream, resident, dreamt="Met buurman Piet Jansen van nummer 12.")
+    photo = add_photo(dream)
+    services.publication_photos_set(
+        dream=dream, by=resident, choices=[services.PhotoChoice(photo.pk, "after", "Het bankje")]
+    )
+    before = open_data_version.current().token
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publication_take_down(
+            dream=dream, by=manager, reason="  De naam van   een buurman staat erin. "
+        )
+
+    publication = Publication.objects.get(dream=dream)
+    assert not publication.is_shared and publication.story_published_at is None
+    assert (publication.title, publication.dreamt) == ("", "")
+    assert not PublicationPhoto.objects.exists()
+    event = dream.events.get(kind=EventKind.UNPUBLISHED)
+    assert event.public and event.actor == manager
+    assert "De gemeente heeft het verhaal" in event.body
+    assert event.body.endswith("Waarom: De naam van een buurman staat erin.")
+    assert open_data_version.current().token != before
+    # The resident hears it from the municipality, with the reason, not only on the timeline.
+    mail = OutboxMail.objects.get(
+        to_email=resident.email, dream=dream, body_text__contains="buurman"
+    )
+    assert "Waarom: De naam van een buurman staat erin." in mail.body_text
+    with pytest.raises(NotAllowed):  # nothing left to take down
+        services.publication_take_down(dream=dream, by=manager, reason="Nog eens.")
+
+
+def test_a_communications_advisor_may_take_a_story_down(dream, resident, communications_advisor):
+    consent(dream, resident)
+    services.publication_take_down(dream=dream, by=communications_advisor, reason="Een naam.")
+    assert not Publication.objects.get(dream=dream).is_shared
+
+
+def test_others_may_not_take_a_story_down_and_a_reason_is_needed(
+    dream, resident, mogelijkmaker, manager
+):
+    consent(dream, resident)
+    for who in (mogelijkmaker, resident):
+        with pytest.raises(NotAllowed):
+            services.publication_take_down(dream=dream, by=who, reason="Een naam.")
+    for reason in ("   ", "x" * 501):
+        with pytest.raises(ValidationError) as refused:
+            services.publication_take_down(dream=dream, by=manager, reason=reason)
+        assert "reason" in refused.value.message_dict
+    assert Publication.objects.get(dream=dream).is_shared
+    assert not dream.events.filter(kind=EventKind.UNPUBLISHED).exists()
