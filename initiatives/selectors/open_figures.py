@@ -101,7 +101,8 @@ class Share:
     """A share of dreams: `value` (0 to 1, three decimals) of the `base` dreams measured.
 
     None and `suppressed` when the base is hidden (fewer than OPEN_DATA_MIN_COUNT, or hidden
-    to protect another figure); None without `suppressed` when nothing was measured.
+    to protect another figure: `base.small` says which); None without `suppressed` when
+    nothing was measured.
     """
 
     value: float | None
