@@ -182,7 +182,7 @@ def test_a_count_under_the_threshold_reads_fewer_than_5_and_is_a_gap(client, wor
     ]
     assert 'stroke-dasharray="4 3"' in chart
     assert "&lt;5</text>" in chart
-    assert "2026-W46: minder dan 5" in chart
+    assert "week 46: minder dan 5" in chart
     assert "We laten nooit een aantal onder de 5 zien" in html  # the one-line explanation
 
 
