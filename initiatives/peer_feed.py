@@ -7,6 +7,8 @@ administrator reads it in /beheer/). Limits come from the settings PEER_FETCH_*:
 - a connect timeout, a timeout for every read, and a deadline for the whole answer, checked
   after every read: a server that sends one byte every few seconds never hits the read timeout;
 - at most PEER_FETCH_MAX_BYTES, counted as the body arrives, never more read into memory;
+- the deadline and the bytes are a Budget shared by all pages of one fetch
+  (peer_feed_pages.py follows a feed's `next`), so more pages never mean more time or memory;
 - no redirects at all: the administrator chose this address, not the peer;
 - JSON only, and uncompressed (asked for with Accept-Encoding: identity), so the bytes counted
   are the bytes parsed: no small compressed answer unpacks into a large one.
@@ -14,6 +16,7 @@ administrator reads it in /beheer/). Limits come from the settings PEER_FETCH_*:
 
 import ipaddress
 import time
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import requests
@@ -32,6 +35,24 @@ HEADERS = {
 
 class PeerFeedProblem(Exception):
     """A feed that could not be used; str() is the reason in plain words."""
+
+
+@dataclass
+class Budget:
+    """What one fetch may still spend, over all its pages: bytes, and time up to a deadline
+    (time.monotonic()). Made when the fetch starts, from the settings PEER_FETCH_*."""
+
+    bytes_left: int = field(default_factory=lambda: settings.PEER_FETCH_MAX_BYTES)
+    deadline: float = field(
+        default_factory=lambda: time.monotonic() + settings.PEER_FETCH_TOTAL_SECONDS
+    )
+
+    def check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise PeerFeedProblem(
+                _("The feed took longer than %(seconds)s seconds to arrive. We stopped waiting.")
+                % {"seconds": f"{settings.PEER_FETCH_TOTAL_SECONDS:g}"}
+            )
 
 
 def _is_loopback(host: str) -> bool:
@@ -67,26 +88,21 @@ def feed_url_refusal(url: str) -> str | None:
     return None
 
 
-def _read_limited(response: requests.Response) -> bytes:
-    """Return the body of RESPONSE, stopping at the size limit and at the deadline."""
-    max_bytes = settings.PEER_FETCH_MAX_BYTES
+def _read_limited(response: requests.Response, budget: Budget) -> bytes:
+    """Return the body of RESPONSE, stopping when BUDGET's bytes or time run out."""
     declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
+    if declared.isdigit() and int(declared) > budget.bytes_left:
         raise PeerFeedProblem(_too_big())
-    deadline = time.monotonic() + settings.PEER_FETCH_TOTAL_SECONDS
     body = bytearray()
     while True:
         chunk = response.raw.read1(READ_SIZE, decode_content=False)
         if not chunk:
             return bytes(body)
         body += chunk
-        if len(body) > max_bytes:
+        budget.bytes_left -= len(chunk)
+        if budget.bytes_left < 0:
             raise PeerFeedProblem(_too_big())
-        if time.monotonic() > deadline:
-            raise PeerFeedProblem(
-                _("The feed took longer than %(seconds)s seconds to arrive. We stopped waiting.")
-                % {"seconds": f"{settings.PEER_FETCH_TOTAL_SECONDS:g}"}
-            )
+        budget.check_time()
 
 
 def _too_big() -> str:
@@ -120,11 +136,14 @@ def _check_answer(response: requests.Response) -> None:
         raise PeerFeedProblem(_("The feed came compressed although we asked for it uncompressed."))
 
 
-def feed_download(url: str) -> bytes:
-    """Return the body of the feed at URL, or raise PeerFeedProblem saying what went wrong."""
+def feed_download(url: str, budget: Budget | None = None) -> bytes:
+    """Return the body of the feed at URL, or raise PeerFeedProblem saying what went wrong.
+    BUDGET: what is left of the fetch's bytes and time (a fresh one by default)."""
     refusal = feed_url_refusal(url)
     if refusal:
         raise PeerFeedProblem(refusal)
+    budget = budget or Budget()
+    budget.check_time()
     timeout = (
         settings.PEER_FETCH_CONNECT_TIMEOUT_SECONDS,
         settings.PEER_FETCH_READ_TIMEOUT_SECONDS,
@@ -134,7 +153,7 @@ def feed_download(url: str) -> bytes:
             url.strip(), headers=HEADERS, timeout=timeout, stream=True, allow_redirects=False
         ) as response:
             _check_answer(response)
-            return _read_limited(response)
+            return _read_limited(response, budget)
     except (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError) as exc:
         raise PeerFeedProblem(
             _("The feed did not answer in time (after %(seconds)s seconds).")
