@@ -35,7 +35,12 @@ NONE = "\u2013"  # an en dash: no figure (nothing was measured)
 
 
 class _LeftOut:
-    """A figure left out on purpose (too small to show without pointing at someone)."""
+    """A figure left out on purpose (too small to show without pointing at someone, or hidden
+    so that such a one cannot be worked out). TEXT and SHORT, when given, say why for this
+    figure alone; otherwise the chart's gap_text and gap_short do."""
+
+    def __init__(self, text: str = "", short: str = "") -> None:
+        self.text, self.short = text, short
 
     def __repr__(self) -> str:
         return "LEFT_OUT"
@@ -43,6 +48,17 @@ class _LeftOut:
 
 # Give this instead of a value to draw a clearly marked gap: never read as zero or as "none".
 LEFT_OUT = _LeftOut()
+
+
+def left_out(text: str, short: str = "") -> _LeftOut:
+    """A gap that says its own words: TEXT in the description, SHORT (may be "") by it."""
+    return _LeftOut(text, short)
+
+
+def is_left_out(value) -> bool:
+    return isinstance(value, _LeftOut)
+
+
 GAP_COLOUR = "#595959"  # the dashed outline of a gap: 7:1 on white
 
 
@@ -152,19 +168,20 @@ def bar_chart(
 
     TEXT writes a value (counts by default; money_text for amounts, with a VALUE_ROOM wide
     enough for the longest text beside the longest bar). A value LEFT_OUT is drawn as a
-    dashed outline of GAP_WIDTH with GAP_TEXT beside it, so that it is not read as zero.
-    Returns None when there are no rows: the template says so in words instead.
+    dashed outline of GAP_WIDTH with GAP_TEXT beside it, so that it is not read as zero (a
+    left_out(text) with its own text beside it). Returns None when there are no rows: the
+    template says so in words instead.
     """
-    rows = [(str(label), value if value is LEFT_OUT else value or 0) for label, value in rows]
+    rows = [(str(label), value if is_left_out(value) else value or 0) for label, value in rows]
     if not rows:
         return None
     plot_width = BAR_WIDTH - BAR_LABEL_WIDTH - value_room
-    top = max((value for _label, value in rows if value is not LEFT_OUT), default=0) or 1
+    top = max((value for _label, value in rows if not is_left_out(value)), default=0) or 1
     bars = []
     for n, (label, value) in enumerate(rows):
         y = 8 + n * BAR_ROW
-        if value is LEFT_OUT:
-            width, shown = GAP_WIDTH, gap_text or NONE
+        if is_left_out(value):
+            width, shown = GAP_WIDTH, value.text or gap_text or NONE
         else:
             width, shown = round(plot_width * float(value) / float(top), 1), text(value)
             if value and width < 2:
@@ -178,7 +195,7 @@ def bar_chart(
                 width=width,
                 text_x=BAR_LABEL_WIDTH + width + 6,
                 label_y=y + BAR_HEIGHT / 2 + 5,
-                gap=value is LEFT_OUT,
+                gap=is_left_out(value),
             )
         )
     return BarChart(
@@ -346,10 +363,14 @@ def column_chart(
     """Grouped columns: per week one column for each of SERIES ({label: [values per week]}).
 
     A value LEFT_OUT (a count under GAP_BELOW, not shown) is a dashed outline from the axis
-    up to GAP_BELOW with GAP_SHORT ("<5") above it; the description says GAP_TEXT for it.
+    up to GAP_BELOW with GAP_SHORT ("<5") above it; the description says GAP_TEXT for it. A
+    left_out(text, short) says its own TEXT and SHORT instead (a figure hidden to protect
+    another is not "<5": its SHORT is then "", an empty dashed outline).
     """
-    values = [value or 0 for column in series.values() for value in column if value is not LEFT_OUT]
-    if any(value is LEFT_OUT for column in series.values() for value in column):
+    values = [
+        value or 0 for column in series.values() for value in column if not is_left_out(value)
+    ]
+    if any(is_left_out(value) for column in series.values() for value in column):
         values.append(gap_below)
     ticks = nice_ticks(max(values, default=0))
     top = ticks[-1]
@@ -359,7 +380,8 @@ def column_chart(
     columns = []
     for s, column in enumerate(series.values()):
         for n, value in enumerate(column):
-            gap = value is LEFT_OUT
+            gap = is_left_out(value)
+            short = (value.short if value.text else gap_short) if gap else ""
             value = gap_below if gap else value or 0
             x = round(PLOT_LEFT + n * group + group * 0.15 + s * width, 1)
             y = _y(value, top)
@@ -370,7 +392,7 @@ def column_chart(
                     width=width,
                     height=round(PLOT_BOTTOM - y, 1),
                     colour=GAP_COLOUR if gap else SERIES[s % len(SERIES)],
-                    text=gap_short if gap else count_text(value),
+                    text=short if gap else count_text(value),
                     text_x=round(x + width / 2, 1),
                     gap=gap,
                     hatched=s % 2 == 1,
@@ -378,7 +400,7 @@ def column_chart(
             )
 
     def said(value) -> str:
-        return gap_text if value is LEFT_OUT else count_text(value)
+        return (value.text or gap_text) if is_left_out(value) else count_text(value)
 
     desc = " ".join(
         f"{label}: "
@@ -461,7 +483,8 @@ def share_line_chart(
     """Lines of shares (0 to 1) over the weeks; a week without a value breaks the line.
 
     A value LEFT_OUT (too few measured to show) breaks the line too, and its week gets a
-    dashed band with GAP_SHORT ("<5") in it; the description says GAP_TEXT for it.
+    dashed band with GAP_SHORT in it; the description says GAP_TEXT for it, or the value's
+    own text (a left_out(text)).
     """
     frame = _frame(weeks, [(_y(p, 100), f"{p}%") for p in (0, 25, 50, 75, 100)], list(series))
     lines = []
@@ -470,8 +493,8 @@ def share_line_chart(
         legend = frame.legend[s]
         points, segments, run = [], [], []
         for n, share in enumerate(values):
-            if share is None or share is LEFT_OUT:
-                if share is LEFT_OUT:
+            if share is None or is_left_out(share):
+                if is_left_out(share):
                     left_out.add(n)
                 if run:
                     segments.append(" ".join(run))
@@ -503,7 +526,7 @@ def share_line_chart(
     )
 
     def said(value) -> str:
-        return gap_text if value is LEFT_OUT else share_text(value)
+        return (value.text or gap_text) if is_left_out(value) else share_text(value)
 
     desc = " ".join(
         f"{label}: "

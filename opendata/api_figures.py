@@ -8,7 +8,7 @@ cached per open-data version (ETag, Last-Modified, 304) inside the per-address r
 """
 
 import re
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated
 
 from django.conf import settings
@@ -27,7 +27,6 @@ from opendata.rate_limit import open_data_rate_limited
 router = Router(tags=["figures"])
 
 ID_LIMIT = 2**31 - 1  # ids beyond PostgreSQL's integer are refused, not looked up
-FIRST_DAY = date(2000, 1, 3)  # a Monday; no figures before it
 
 
 def _schema(dataset: datasets.Dataset, name: str) -> type[Schema]:
@@ -120,26 +119,6 @@ def _only_iso_day(value):
 Day = Annotated[date, BeforeValidator(_only_iso_day)]
 
 
-def _weeks(first: date | None, last: date | None) -> dict | None:
-    """The selector's run of weeks for FROM..TO: at most MAX_WEEKS, the last ones up to TO;
-    None when FROM comes after TO (no weeks: an empty answer, not an error)."""
-    this_monday = open_figures.this_monday()
-    if last is not None and last < FIRST_DAY:
-        return None  # before any dream
-    until = min(_monday(last) if last else this_monday, this_monday)  # no figures ahead
-    if first is None:
-        start = until - timedelta(weeks=open_figures.DEFAULT_WEEKS - 1)
-    else:
-        start = _monday(max(first, FIRST_DAY))
-    if start > until:
-        return None
-    return {"weeks": min((until - start).days // 7 + 1, open_figures.MAX_WEEKS), "until": until}
-
-
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
 def _known(places: dict, pk: int | None, message: str) -> None:
     if pk is not None and pk not in places:
         raise HttpError(404, bilingual(message))
@@ -162,11 +141,11 @@ def weeks(
     to: Day | None = TO_QUERY,
 ):
     """Per week: dreams handed in, picked up, realised, not possible and withdrawn."""
-    span = _weeks(from_, to)
+    span = open_figures.week_span(from_, to)
     if span is None:
         _places(neighbourhood, theme)
         return {"min_count": settings.OPEN_DATA_MIN_COUNT, "rows": []}
-    counts = open_figures.weekly_counts(**span)
+    counts = open_figures.weekly_counts(weeks=span.weeks, until=span.until)
     _known(
         counts.neighbourhoods,
         neighbourhood,
@@ -188,13 +167,14 @@ def promises(
 ):
     """Per week of handing in: the share picked up in time and the share with a first
     contact in time; and now: the open dreams and the longest silence among them."""
-    span = _weeks(from_, to)
+    span = open_figures.week_span(from_, to)
     neighbourhoods, themes = _places(neighbourhood, theme)
     selection = {"neighbourhood_id": neighbourhood, "theme_id": theme}
     if span is None:  # no weeks asked: the silence alone
         silence, rows = open_figures.silence_counts().figures(**selection), []
     else:
-        silence = open_figures.promise_counts(**span).figures(**selection)
+        counts = open_figures.promise_counts(weeks=span.weeks, until=span.until)
+        silence = counts.figures(**selection)
         rows = figure_rows.promise_rows(silence, neighbourhoods, themes)
     return {
         "min_count": settings.OPEN_DATA_MIN_COUNT,

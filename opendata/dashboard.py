@@ -2,8 +2,11 @@
 
 The figures are counted and suppressed by initiatives.selectors.open_figures (nothing is
 counted here); this module only turns them into charts (config/charts.py) and rows of text.
-A figure the selectors hid (a count under OPEN_DATA_MIN_COUNT, or a share or amount resting
-on one) is LEFT_OUT in the chart, a dashed gap, and "fewer than 5" in the table: never a zero.
+A figure the selectors hid is a dashed gap in the chart and words in the table, never a zero.
+The words are true for that figure: "fewer than 5" only for a count that is small itself
+(Cell.small); "hidden" for one hidden to protect another (secondary suppression: it can be any
+size); an amount or a share resting on a small count is "hidden (too few ...)", never "fewer
+than 5" euros or percent. The page's one line above the figures says why figures are hidden.
 """
 
 from dataclasses import dataclass, field
@@ -15,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from config import charts
-from config.charts import LEFT_OUT, NONE
+from config.charts import NONE, left_out
 from initiatives.plan_models import ContributionKind
 from initiatives.selectors import open_figures
 from initiatives.weeks import week_name, week_period
@@ -88,7 +91,7 @@ class Section:
 
 
 def gap_text() -> str:
-    """The words for a figure left out: "fewer than 5"."""
+    """The words for a count left out because it is small: "fewer than 5"."""
     return _("fewer than %(count)s") % {"count": settings.OPEN_DATA_MIN_COUNT}
 
 
@@ -96,30 +99,50 @@ def gap_short() -> str:
     return f"<{settings.OPEN_DATA_MIN_COUNT}"
 
 
+def hidden_text(count, too_few: str = "") -> str:
+    """The words for a figure hidden with COUNT (a Cell). A count itself: "fewer than 5" when
+    it is small, else "hidden" (it protects another, and can be any size). An amount or a share
+    resting on COUNT: TOO_FEW ("hidden (too few grants)") when COUNT is small, else "hidden"."""
+    if count.small:
+        return too_few or gap_text()
+    return _("hidden")
+
+
 def _count(cell) -> object:
-    """A Cell as a chart takes it: LEFT_OUT when hidden."""
-    return LEFT_OUT if cell.suppressed else cell.value or 0
+    """A Cell as a chart takes it: a gap with its own words when hidden."""
+    if cell.suppressed:
+        return left_out(hidden_text(cell), gap_short() if cell.small else "")
+    return cell.value or 0
 
 
 def count_cell(cell) -> TableCell:
     if cell.suppressed:
-        return TableCell(gap_text(), left_out=True)
+        return TableCell(hidden_text(cell), left_out=True)
     return TableCell(charts.count_text(cell.value))
+
+
+def _share_hidden(share) -> str:
+    return hidden_text(share.base, _("hidden (too few measured)"))
 
 
 def share_cell(share) -> TableCell:
     if share.suppressed:
-        return TableCell(gap_text(), left_out=True)
+        return TableCell(_share_hidden(share), left_out=True)
     return TableCell(charts.share_text(share.value))
 
 
 def _share(share) -> object:
-    return LEFT_OUT if share.suppressed else share.value
+    return left_out(_share_hidden(share)) if share.suppressed else share.value
 
 
-def money_cell(amount, suppressed: bool) -> TableCell:
-    if suppressed:
-        return TableCell(gap_text(), left_out=True)
+def _money_hidden(grants) -> str:
+    return hidden_text(grants, _("hidden (too few grants)"))
+
+
+def money_cell(amount, grants) -> TableCell:
+    """An amount of GRANTS (a Cell): hidden with them."""
+    if grants.suppressed:
+        return TableCell(_money_hidden(grants), left_out=True)
     return TableCell(charts.money_text(amount))
 
 
@@ -139,8 +162,6 @@ def _weeks_pair(weeks, measures: dict, *, id: str, heading: str) -> Pair:
         id=id,
         title=heading,
         gap_below=settings.OPEN_DATA_MIN_COUNT,
-        gap_short=gap_short(),
-        gap_text=gap_text(),
     )
     table = FigureTable(
         caption=heading,
@@ -206,8 +227,6 @@ def promise_section(promises, silence_days: int) -> Section:
         },
         id="chart-promises",
         title=heading,
-        gap_short=gap_short(),
-        gap_text=gap_text(),
     )
     shares = Pair(
         heading=heading,
@@ -226,8 +245,9 @@ def promise_section(promises, silence_days: int) -> Section:
         ),
     )
     silence_heading = _("Longest silence now")
-    if promises.longest_silence_suppressed:
-        silence, silence_text = LEFT_OUT, TableCell(gap_text(), left_out=True)
+    if promises.longest_silence_suppressed:  # hidden with the open dreams
+        hidden = hidden_text(promises.open_dreams, _("hidden (too few open dreams)"))
+        silence, silence_text = left_out(hidden), TableCell(hidden, left_out=True)
     elif promises.longest_silence_days is None:
         silence, silence_text = None, TableCell(NONE)
     else:
@@ -243,7 +263,6 @@ def promise_section(promises, silence_days: int) -> Section:
             title=silence_heading,
             text=days_text,
             value_room=MONEY_ROOM,
-            gap_text=gap_text(),
         )
         if silence is not None
         else None,
@@ -279,12 +298,14 @@ def days_text(days) -> str:
 
 def _money_pair(rows, *, label_of, id: str, heading: str, first: str) -> Pair:
     chart = charts.bar_chart(
-        [(label_of(row), LEFT_OUT if row.suppressed else row.amount) for row in rows],
+        [
+            (label_of(row), left_out(_money_hidden(row.grants)) if row.suppressed else row.amount)
+            for row in rows
+        ],
         id=id,
         title=heading,
         text=charts.money_text,
         value_room=MONEY_ROOM,
-        gap_text=gap_text(),
     )
     table = FigureTable(
         caption=heading,
@@ -292,7 +313,7 @@ def _money_pair(rows, *, label_of, id: str, heading: str, first: str) -> Pair:
         rows=tuple(
             TableRow(
                 head=label_of(row),
-                cells=(count_cell(row.grants), money_cell(row.amount, row.suppressed)),
+                cells=(count_cell(row.grants), money_cell(row.amount, row.grants)),
             )
             for row in rows
         ),
@@ -358,17 +379,20 @@ def partner_section(rows, *, year: int, village_id: int | None) -> Section | Non
         [(kinds.get(row.kind, row.kind), _count(row.contributions)) for row in rows],
         id="chart-partners",
         title=heading,
-        gap_text=gap_text(),
     )
+
+    def hidden(row) -> TableCell:  # the money and hours of hidden contributions
+        too_few = _("hidden (too few contributions)")
+        return TableCell(hidden_text(row.contributions, too_few), left_out=True)
 
     def amount(row) -> TableCell:
         if row.suppressed:
-            return TableCell(gap_text(), left_out=True)
+            return hidden(row)
         return TableCell(charts.money_text(row.amount) if row.amount else NONE)
 
     def hours(row) -> TableCell:
         if row.suppressed:
-            return TableCell(gap_text(), left_out=True)
+            return hidden(row)
         return TableCell(charts.count_text(row.hours) if row.hours else NONE)
 
     table = FigureTable(

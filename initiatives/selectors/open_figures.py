@@ -39,6 +39,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import (
     Count,
@@ -71,6 +72,7 @@ from initiatives.statuses import OPEN, Status
 # How far back the figures go: two years of weeks.
 MAX_WEEKS = 104
 DEFAULT_WEEKS = 12
+FIRST_DAY = date(2000, 1, 3)  # a Monday; no figures before it (a guard against year 1)
 
 # The status moves counted per week, by the name they are published under.
 MOVES = {
@@ -101,7 +103,8 @@ class Share:
     """A share of dreams: `value` (0 to 1, three decimals) of the `base` dreams measured.
 
     None and `suppressed` when the base is hidden (fewer than OPEN_DATA_MIN_COUNT, or hidden
-    to protect another figure); None without `suppressed` when nothing was measured.
+    to protect another figure: `base.small` says which); None without `suppressed` when
+    nothing was measured.
     """
 
     value: float | None
@@ -189,8 +192,7 @@ def _local_day(field: str) -> TruncDate:
 
 
 def this_monday(now: datetime | None = None) -> date:
-    today = timezone.localdate(now or timezone.now(), timezone.get_default_timezone())
-    return today - timedelta(days=today.weekday())
+    return monday_of(timezone.localdate(now or timezone.now(), timezone.get_default_timezone()))
 
 
 def money_year(monday: date, *, now: datetime | None = None) -> int:
@@ -214,6 +216,38 @@ def week_range(*, weeks: int = DEFAULT_WEEKS, until: date | None = None) -> list
     if until.weekday() != 0:
         raise ValueError("until must be a Monday")
     return [until - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+class WeekSpan(NamedTuple):
+    """A run of weeks as week_range and the counts take it: WEEKS weeks up to UNTIL."""
+
+    weeks: int
+    until: date
+
+
+def week_span(
+    first: date | None, last: date | None, *, now: datetime | None = None
+) -> WeekSpan | None:
+    """The run of weeks from the week of FIRST to the week of LAST (any days), as someone
+    asking for a range means it: LAST defaults to this week and never goes past it (no
+    figures ahead); FIRST defaults to DEFAULT_WEEKS weeks up to LAST, never before
+    FIRST_DAY; a longer run keeps its last MAX_WEEKS weeks. None when there are no weeks:
+    FIRST after LAST, or LAST before FIRST_DAY (an empty answer, not an error)."""
+    this_week = this_monday(now)
+    if last is not None and last < FIRST_DAY:
+        return None
+    until = min(monday_of(last), this_week) if last else this_week
+    if first is None:
+        start = until - timedelta(weeks=DEFAULT_WEEKS - 1)
+    else:
+        start = monday_of(max(first, FIRST_DAY))
+    if start > until:
+        return None
+    return WeekSpan(weeks=min((until - start).days // 7 + 1, MAX_WEEKS), until=until)
 
 
 def weeks_available(now: datetime | None = None) -> list[date]:

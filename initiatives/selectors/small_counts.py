@@ -11,6 +11,11 @@ well, so every line with a hidden figure has at least two, and no sum gives one 
 A `Table` is that: cells keyed by (row, column), their row totals, column totals and grand
 total, all counted from the same raw numbers and suppressed together. Everything published
 from one table (a cell, a row's total, the grand total) can be combined freely.
+
+A hidden Cell says which of the two hid it (`small`): a page may then say "fewer than 5" of a
+small count, but not of a figure hidden to protect another, which can be any size (at least
+the threshold). That reveals nothing new: such a figure is never small, and the small ones
+are said to be small anyway.
 """
 
 from collections.abc import Hashable, Iterable
@@ -25,14 +30,17 @@ ALL = "all"
 
 @dataclass(frozen=True)
 class Cell:
-    """One published count: `value` is None when `suppressed` (between 1 and the threshold)."""
+    """One published count: `value` is None when `suppressed`; then `small` is True when the
+    count itself is small (1 to the threshold minus one, primary suppression), False when it
+    was hidden so that a small one cannot be worked out from a total (secondary)."""
 
     value: int | None
     suppressed: bool = False
+    small: bool = False
 
     @classmethod
-    def hidden(cls) -> "Cell":
-        return cls(value=None, suppressed=True)
+    def hidden(cls, *, small: bool) -> "Cell":
+        return cls(value=None, suppressed=True, small=small)
 
 
 def minimum() -> int:
@@ -65,7 +73,8 @@ class Table:
             values[(ALL, column)] = values.get((ALL, column), 0) + count
             values[(ALL, ALL)] = values.get((ALL, ALL), 0) + count
         self._values = values
-        self._hidden = {key for key, value in values.items() if is_small(value, least)}
+        self._small = {key for key, value in values.items() if is_small(value, least)}
+        self._hidden = set(self._small)
         self._hide_derivable()
 
     def _lines(self) -> list[tuple[list[tuple], tuple]]:
@@ -103,8 +112,12 @@ class Table:
     def is_hidden(self, row: Hashable = ALL, column: Hashable = ALL) -> bool:
         return (row, column) in self._hidden
 
+    def is_small(self, row: Hashable = ALL, column: Hashable = ALL) -> bool:
+        """Whether (ROW, COLUMN) is hidden because it is small itself (not to protect another)."""
+        return (row, column) in self._small
+
     def cell(self, row: Hashable = ALL, column: Hashable = ALL) -> Cell:
         """The published count of (ROW, COLUMN); ALL for a total."""
         if self.is_hidden(row, column):
-            return Cell.hidden()
+            return Cell.hidden(small=self.is_small(row, column))
         return Cell(value=self.raw(row, column))

@@ -87,6 +87,15 @@ def test_a_resident_reads_how_the_municipality_is_doing(
     expect(page.get_by_text("Elshout: van week")).to_be_visible()
     check_accessibility(page, "how-we-do-02-elshout-last-week")
 
+    # Drunen, the same week: hidden only so that Elshout's cannot be worked out, so not
+    # "fewer than 5" (it is 6): "hidden", and the page's first lines say why.
+    page.get_by_label("Dorp of wijk").select_option(label="Drunen")
+    page.get_by_role("button", name="Toon").click()
+    table = page.get_by_role("table", name="Ingediend en opgepakt")
+    last_week = table.get_by_role("row", name=row_name(last_monday))
+    expect(last_week.get_by_role("cell").first).to_have_text("verborgen")
+    expect(page.locator("#left-out")).to_contain_text("Soms verbergen we ook een tweede getal")
+
     # Vlijmen, the same week: the figure itself.
     page.get_by_label("Dorp of wijk").select_option(label="Vlijmen")
     page.get_by_role("button", name="Toon").click()

@@ -186,6 +186,78 @@ def test_a_count_under_the_threshold_reads_fewer_than_5_and_is_a_gap(client, wor
     assert "We laten nooit een aantal onder de 5 zien" in html  # the one-line explanation
 
 
+def svg_of(html: str, chart_id: str) -> str:
+    start = html.index(f'id="{chart_id}-title"')
+    return html[start : html.index("</svg>", start)]
+
+
+PROMISES = "Beloftes gehouden, per week waarin de droom is ingediend"
+
+
+def test_a_figure_hidden_to_protect_another_reads_hidden_not_fewer_than_5(client, world, now):
+    """Nieuwkuijk's 6 dreams of week 46 are hidden only so that Elshout's 2 cannot be worked
+    out: "hidden", an empty dashed outline (no "<5"), never "fewer than 5"."""
+    html = client.get(URL, {"village": "nieuwkuijk"}).content.decode()
+    tables = Tables(html)
+    assert row_of(tables.tables[HANDED_IN], 46)[1] == "verborgen"
+    assert (12, 1) in tables.left_out[HANDED_IN]
+    chart = svg_of(html, "chart-handed-in")
+    assert 'stroke-dasharray="4 3"' in chart
+    assert "&lt;5" not in chart and "minder dan" not in chart
+    assert ": verborgen" in chart  # the description says it in words
+    assert "minder dan 5" not in str(tables.tables)
+    # Why, in one line at the top of the page.
+    assert "Soms verbergen we ook een tweede getal" in html
+    assert "“minder dan 5” of “verborgen”" in html
+
+
+def test_a_hidden_share_amount_or_silence_never_reads_fewer_than_5(client, world, now):
+    """Shares, money and the silence resting on a small count: "hidden (too few ...)"; on a
+    count hidden to protect another: "hidden"."""
+    from initiatives.models import Dream
+    from tests.opendata.figures_world import fund, grant
+
+    # Picked up: Elshout's 2 (too few measured) and Nieuwkuijk's 6 (hidden to protect them).
+    Dream.objects.filter(neighbourhood__in=[world["Elshout"], world["Nieuwkuijk"]]).update(
+        picked_up_at=at(2026, 11, 10, 15)
+    )
+    dromenfonds = fund("Dromenfonds")
+    for dream in Dream.objects.filter(neighbourhood=world["Vlijmen"])[:5]:
+        grant(dream, fund=dromenfonds, amount=100, on=at(2026, 11, 10))
+    for dream in Dream.objects.filter(neighbourhood=world["Elshout"]):
+        grant(dream, fund=dromenfonds, amount=100, on=at(2026, 11, 10))
+
+    html = client.get(URL, {"village": "elshout"}).content.decode()
+    tables = Tables(html).tables
+    assert row_of(tables[PROMISES], 46)[1] == "verborgen (te weinig gemeten)"
+    assert tables["Langste stilte nu"][1] == [
+        "Langste stilte nu",
+        "verborgen (te weinig open dromen)",
+    ]
+    promises_chart = svg_of(html, "chart-promises")
+    assert ": verborgen (te weinig gemeten)" in promises_chart
+    assert "&lt;5" not in promises_chart and "minder dan" not in promises_chart
+    assert "verborgen (te weinig open dromen)" in svg_of(html, "chart-silence")
+    assert tables["Geld toegekend per fonds in 2026"][1] == [
+        "Dromenfonds",
+        "minder dan 5",
+        "verborgen (te weinig toekenningen)",
+    ]
+    assert "verborgen (te weinig toekenningen)" in svg_of(html, "chart-money-funds")
+
+    html = client.get(URL, {"village": "nieuwkuijk"}).content.decode()
+    tables = Tables(html).tables
+    assert row_of(tables[PROMISES], 46)[1] == "verborgen"
+    assert tables["Langste stilte nu"][1] == ["Langste stilte nu", "verborgen"]
+
+    # All villages: Vlijmen's 5 grants are hidden so that Elshout's 2 cannot be worked out.
+    tables = Tables(client.get(URL).content.decode()).tables
+    assert tables["Geld toegekend per fonds in 2026"][1] == ["Dromenfonds", "7", "€ 700,00"]
+    per_village = tables["Geld toegekend per dorp of wijk in 2026"]
+    assert ["Vlijmen", "verborgen", "verborgen"] in per_village
+    assert ["Elshout", "minder dan 5", "verborgen (te weinig toekenningen)"] in per_village
+
+
 UNKNOWN = "We kennen het dorp of de wijk"
 
 

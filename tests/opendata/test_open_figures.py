@@ -126,6 +126,27 @@ def test_weeks_are_checked():
         open_figures.week_figures(until=date(2026, 11, 3))
 
 
+def test_a_span_of_weeks_as_someone_asks_for_it():
+    now = at(2026, 11, 4)  # a Wednesday in week 45 (MONDAY)
+    span = open_figures.week_span
+    # Any days: their weeks, both ends included.
+    assert span(date(2026, 10, 14), date(2026, 11, 1), now=now) == (3, date(2026, 10, 26))
+    # Nothing ahead: the last week is at most this week; without one, this week.
+    assert span(date(2026, 10, 20), date(2027, 3, 1), now=now) == (3, MONDAY)
+    assert span(None, None, now=now) == (open_figures.DEFAULT_WEEKS, MONDAY)
+    assert span(date(2026, 11, 8), None, now=now) == (1, MONDAY)
+    # Too long: the last MAX_WEEKS weeks up to LAST; before FIRST_DAY: from FIRST_DAY.
+    assert span(date(2020, 1, 6), date(2026, 1, 5), now=now) == (104, date(2026, 1, 5))
+    assert span(date(1, 1, 1), date(2000, 1, 10), now=now) == (2, date(2000, 1, 10))
+    # No weeks: backwards, before any figure, or starting after this week.
+    assert span(date(2026, 6, 1), date(2026, 1, 5), now=now) is None
+    assert span(None, date(1999, 12, 31), now=now) is None
+    assert span(date(2026, 11, 9), None, now=now) is None
+    # What it gives, week_range takes.
+    weeks, until = span(date(2026, 10, 14), None, now=now)
+    assert open_figures.week_range(weeks=weeks, until=until)[0] == date(2026, 10, 12)
+
+
 def test_a_fixed_number_of_queries_however_much_history(places, django_assert_num_queries):
     for n in range(20):
         dreams = handed_in(

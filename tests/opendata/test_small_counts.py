@@ -37,6 +37,20 @@ def test_a_hidden_cell_cannot_be_worked_out_from_a_published_total(settings):
         assert len(hidden) != 1, line
 
 
+def test_a_hidden_cell_says_whether_it_is_small_or_hidden_to_protect_another(settings):
+    settings.OPEN_DATA_MIN_COUNT = 5
+    table = Table({("a", "x"): 3, ("a", "y"): 10, ("b", "x"): 20, ("b", "y"): 30})
+    small, protecting = table.cell("a", "x"), table.cell("a", "y")
+    assert small.suppressed and small.small
+    # Hidden only so that 3 cannot be worked out from row a's total: 10 is not small.
+    assert protecting.suppressed and not protecting.small
+    assert not table.cell("a", ALL).small  # published, not hidden at all
+    for row in table.rows:
+        for column in table.columns:
+            cell = table.cell(row, column)
+            assert cell.small == (0 < table.raw(row, column) < 5), (row, column)
+
+
 def test_threshold_comes_from_the_setting(settings):
     settings.OPEN_DATA_MIN_COUNT = 3
     assert Table({("a", "x"): 3}).cell("a", "x").value == 3
@@ -63,3 +77,5 @@ def test_no_line_of_any_table_has_exactly_one_hidden_figure(settings):
             assert table.is_hidden(*key) or not 0 < value < 5
             if not table.is_hidden(*key):
                 assert table.cell(*key).value == value
+            elif not table.cell(*key).small:  # hidden to protect another: never a small one
+                assert value >= 5, (counts, key)
