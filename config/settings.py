@@ -379,8 +379,9 @@ PEER_FETCH_MAX_BYTES = int(os.environ.get("PEER_FETCH_MAX_BYTES", str(1024 * 102
 # anywhere when this is on (local trials: on by default when DEBUG is).
 PEER_FEED_ALLOW_HTTP = env_bool("PEER_FEED_ALLOW_HTTP", DEBUG)
 # A peer not fetched without problems for this many days is not shown on "Elders gelukt":
-# a consent withdrawn there could not reach this installation meanwhile.
-PEER_STORIES_STALE_DAYS = int(os.environ.get("PEER_STORIES_STALE_DAYS", "7"))
+# a consent withdrawn there could not reach this installation meanwhile. One day (48 failed
+# half-hourly fetches): a resident who withdrew there must not stay on our page for a week.
+PEER_STORIES_STALE_DAYS = int(os.environ.get("PEER_STORIES_STALE_DAYS", "1"))
 
 # CSV exports of the dream list (initiatives/services/exports.py). A worker building one
 # renews its lease every few seconds; a lease that runs out means the worker stopped
