@@ -45,6 +45,7 @@ def feed(*stories: dict, name: str = "Gemeente Vught") -> dict:
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self.server.requests += 1
+        self.server.hosts.append(self.headers.get("Host"))
         # The fetch stops reading a misbehaving answer, as it should.
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self.server.answer(self)
@@ -132,6 +133,7 @@ class StandInPeer:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.server.daemon_threads = True
         self.server.requests = 0
+        self.server.hosts = []  # the Host header of every request, in order
         self.server.answer = json_answer(feed(story("1")))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -147,6 +149,14 @@ class StandInPeer:
     @property
     def requests(self) -> int:
         return self.server.requests
+
+    @property
+    def hosts(self) -> list[str]:
+        return self.server.hosts
+
+    @property
+    def port(self) -> int:
+        return self.server.server_address[1]
 
     @property
     def feed_url(self) -> str:

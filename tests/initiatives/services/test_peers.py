@@ -3,6 +3,7 @@ misbehaves on purpose: every kind of failure keeps the stories fetched before an
 problem in plain words; a good feed replaces the stories, so one withdrawn there is gone here."""
 
 import json
+import socket
 from datetime import date
 from decimal import Decimal
 
@@ -31,7 +32,9 @@ def _fast_limits(settings):
     settings.PEER_FETCH_READ_TIMEOUT_SECONDS = 0.5
     settings.PEER_FETCH_TOTAL_SECONDS = 1
     settings.PEER_FETCH_MAX_BYTES = 64 * 1024
-    settings.PEER_FEED_ALLOW_HTTP = False  # production's rule: http on loopback only
+    # The stand-in speaks plain http on loopback; production allows neither (tested below).
+    settings.PEER_FEED_ALLOW_HTTP = True
+    settings.PEER_FEED_ALLOW_PRIVATE = True
 
 
 @pytest.fixture
@@ -126,7 +129,7 @@ HOSTILE = {
     "deeply nested JSON": (lambda: json_answer(b"[" * 30_000 + b"]" * 30_000), "geen geldige JSON"),
     "HTML instead of JSON": (
         lambda: json_answer(b"<html></html>", content_type="text/html; charset=utf-8"),
-        "text/html",
+        "geen JSON",
     ),
     "wrong schema": (lambda: json_answer({"stories": "alle"}), "formaat"),
     "a title too long": (lambda: json_answer(feed(story("1", title="x" * 121))), "formaat"),
@@ -149,7 +152,7 @@ HOSTILE = {
     "the same story twice": (lambda: json_answer(feed(story("1"), story("1"))), "meer dan eens"),
     "a redirect to another host": (
         lambda: redirect_answer("https://elders.example/feed.json"),
-        "https://elders.example/feed.json",
+        "stuurt ons door",
     ),
     "a server error": (lambda: json_answer(b"{}", status=500), "HTTP 500"),
     "compressed against our wish": (
@@ -185,7 +188,8 @@ class TestAHostileFeed:
         assert "niet bereiken" in peer.last_error
         assert _titles(peer) == ["Speeltuin De Hoef 1"]
 
-    def test_plain_http_elsewhere_is_not_fetched(self, peer, peer_server):
+    def test_plain_http_elsewhere_is_not_fetched(self, peer, peer_server, settings):
+        settings.PEER_FEED_ALLOW_HTTP = False
         peer.feed_url = "http://dromen.vught.example/api/v1/stories/"
         peer.save()
         assert services.peer_fetch(peer=peer) is False
@@ -202,22 +206,109 @@ class TestAHostileFeed:
         assert (peer.last_error, _titles(peer)) == ("", ["Speeltuin De Hoef 3"])
 
 
+class TestWhatThePeerSaysStaysOut:
+    """The administrator reads last_error: what a server answers beyond its status number is
+    not shown there, or adding a "peer" would be a way to read other servers' answers."""
+
+    def test_a_redirect_does_not_show_where_to(self, peer, peer_server):
+        peer_server.answer = redirect_answer("http://10.0.0.7:8080/admin?token=geheim")
+        services.peer_fetch(peer=peer)
+        peer.refresh_from_db()
+        assert "stuurt ons door" in peer.last_error
+        assert "10.0.0.7" not in peer.last_error and "geheim" not in peer.last_error
+
+    def test_a_content_type_is_not_shown(self, peer, peer_server):
+        peer_server.answer = json_answer(b"x", content_type="text/x-internal-secret-service")
+        services.peer_fetch(peer=peer)
+        peer.refresh_from_db()
+        assert "geen JSON" in peer.last_error
+        assert "secret" not in peer.last_error
+
+
+@pytest.fixture
+def dns(monkeypatch):
+    """Name servers at the edge: NAMES maps a name to the addresses each lookup answers, one
+    list per lookup in turn (the last repeats); every other name is looked up as usual."""
+    real = socket.getaddrinfo
+    names: dict[str, list[list[str]]] = {}
+    lookups: list[str] = []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host not in names:
+            return real(host, port, *args, **kwargs)
+        lookups.append(host)
+        answers = names[host]
+        addresses = answers.pop(0) if len(answers) > 1 else answers[0]
+        return [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port)) for address in addresses
+        ]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return names, lookups
+
+
+class TestTheAddressItResolvesTo:
+    def test_a_name_on_this_machine_is_refused(self, peer, peer_server, settings, dns):
+        settings.PEER_FEED_ALLOW_PRIVATE = False
+        names, _lookups = dns
+        names["dromen.vught.example"] = [["127.0.0.1"]]
+        peer.feed_url = f"http://dromen.vught.example:{peer_server.port}/api/v1/stories/"
+        peer.save()
+        assert services.peer_fetch(peer=peer) is False
+        peer.refresh_from_db()
+        assert "niet op internet" in peer.last_error
+        assert peer_server.requests == 0
+
+    def test_one_private_address_among_public_ones_is_enough_to_refuse(
+        self, peer, peer_server, settings, dns
+    ):
+        settings.PEER_FEED_ALLOW_PRIVATE = False
+        names, _lookups = dns
+        names["dromen.vught.example"] = [["93.184.216.34", "10.1.2.3"]]
+        peer.feed_url = "https://dromen.vught.example/api/v1/stories/"
+        peer.save()
+        assert services.peer_fetch(peer=peer) is False
+        peer.refresh_from_db()
+        assert "niet op internet" in peer.last_error
+
+    def test_it_connects_to_the_address_it_checked(self, peer, peer_server, dns):
+        """DNS rebinding: a name that answers a checked address first and another one later
+        must not get the second lookup's address; the request still names the host."""
+        names, lookups = dns
+        # 192.0.2.1 (documentation range) answers nothing: a fetch that went there fails.
+        names["dromen.vught.example"] = [["127.0.0.1"], ["192.0.2.1"]]
+        peer.feed_url = f"http://dromen.vught.example:{peer_server.port}/api/v1/stories/"
+        peer.save()
+        assert services.peer_fetch(peer=peer) is True
+        assert lookups == ["dromen.vught.example"]
+        assert peer_server.hosts == [f"dromen.vught.example:{peer_server.port}"]
+        assert _titles(peer) == ["Speeltuin De Hoef 1"]
+
+
 class TestTheFeedAddress:
-    @pytest.mark.parametrize(
-        "url",
-        [
-            "https://dromen.vught.example/api/v1/stories/",
-            "http://127.0.0.1:8001/api/v1/stories/",
-            "http://localhost:8001/api/v1/stories/",
-            "http://[::1]:8001/api/v1/stories/",
-        ],
-    )
-    def test_allowed(self, url):
-        assert services.peer_feed_url_refusal(url) is None
+    @pytest.fixture(autouse=True)
+    def _production(self, settings):
+        settings.PEER_FEED_ALLOW_HTTP = False
+        settings.PEER_FEED_ALLOW_PRIVATE = False
+
+    def test_allowed(self):
+        assert (
+            services.peer_feed_url_refusal("https://dromen.vught.example/api/v1/stories/") is None
+        )
 
     @pytest.mark.parametrize(
         "url",
         [
+            "http://127.0.0.1:8001/api/v1/stories/",
+            "http://localhost:8001/api/v1/stories/",
+            "http://[::1]:8001/api/v1/stories/",
+            "https://127.0.0.1:8001/api/v1/stories/",
+            "https://localhost/api/v1/stories/",
+            "https://[::1]/api/v1/stories/",
+            "https://10.0.0.5/api/v1/stories/",
+            "https://192.168.1.1/api/v1/stories/",
+            "https://169.254.169.254/latest/meta-data/",
+            "https://[fd00::1]/api/v1/stories/",
             "http://dromen.vught.example/api/v1/stories/",
             "ftp://dromen.vught.example/stories.json",
             "javascript:alert(1)",
@@ -233,6 +324,14 @@ class TestTheFeedAddress:
     def test_plain_http_anywhere_when_the_setting_allows_it(self, settings):
         settings.PEER_FEED_ALLOW_HTTP = True
         assert services.peer_feed_url_refusal("http://dromen.vught.example/api/v1/stories/") is None
+
+    def test_this_machine_when_both_settings_allow_it(self, settings):
+        settings.PEER_FEED_ALLOW_HTTP = settings.PEER_FEED_ALLOW_PRIVATE = True
+        assert services.peer_feed_url_refusal("http://127.0.0.1:8001/api/v1/stories/") is None
+
+    def test_the_reasons(self):
+        assert "https://" in services.peer_feed_url_refusal("http://dromen.vught.example/")
+        assert "niet op internet" in services.peer_feed_url_refusal("https://10.0.0.5/")
 
 
 def test_the_schema_file_and_the_stand_in_agree():
