@@ -17,7 +17,8 @@ def story(story_id: str = "1", **overrides) -> dict:
     """Return one story as a peer's feed lists it (stories v1)."""
     return {
         "id": story_id,
-        "url": f"https://dromen.vught.example/verhalen/{story_id}/",
+        # On the stand-in's own host (any port): a link elsewhere is not kept.
+        "url": f"http://127.0.0.1/verhalen/{story_id}/",
         "title": f"Speeltuin De Hoef {story_id}",
         "village": "Cromvoirt",
         "theme": "Spelen",
@@ -34,7 +35,7 @@ def feed(*stories: dict, name: str = "Gemeente Vught") -> dict:
     """Return a whole feed (stories v1) listing STORIES."""
     return {
         "format": "dromen-doen/stories/v1",
-        "installation": {"name": name, "url": "https://dromen.vught.example/"},
+        "installation": {"name": name, "url": "http://127.0.0.1/"},
         "generated_at": "2026-12-07T12:00:00+01:00",
         "license": "CC0-1.0",
         "next": None,

@@ -71,7 +71,7 @@ class TestAGoodFeed:
             "Spelen",
         )
         assert (kept.realised_on, kept.granted_total) == (date(2026, 9, 12), Decimal("980.50"))
-        assert kept.url == "https://dromen.vught.example/verhalen/7/"
+        assert kept.url == "http://127.0.0.1/verhalen/7/"
         peer.refresh_from_db()
         assert peer.last_error == ""
         assert peer.last_success_at == peer.last_fetched_at is not None
@@ -204,6 +204,55 @@ class TestAHostileFeed:
         services.peer_fetch(peer=peer)
         peer.refresh_from_db()
         assert (peer.last_error, _titles(peer)) == ("", ["Speeltuin De Hoef 3"])
+
+
+class TestTheLinkToTheWholeStory:
+    """A story's link must lead to the server of the feed the administrator chose: a feed that
+    points residents elsewhere (a look-alike page) keeps its story, without the link."""
+
+    def test_a_link_elsewhere_is_dropped_and_the_story_kept(self, peer, peer_server, client):
+        peer_server.answer = json_answer(
+            feed(
+                story("1"),
+                story("2", title="Bankje", url="https://dromen-vught.example.com/inloggen/"),
+            )
+        )
+        assert services.peer_fetch(peer=peer) is True
+        links = dict(PeerStory.objects.filter(peer=peer).values_list("remote_id", "url"))
+        assert links == {"1": "http://127.0.0.1/verhalen/1/", "2": ""}
+
+        page = client.get("/elders-gelukt/").content.decode()
+        assert "Bankje" in page
+        assert "dromen-vught.example.com" not in page
+        assert 'href="http://127.0.0.1/verhalen/1/"' in page
+        assert page.count("Lees het hele verhaal bij Gemeente Vught") == 1
+
+    def test_the_feeds_own_installation_address_does_not_count(self, peer, peer_server):
+        """The same feed writes installation.url, so it cannot vouch for its links."""
+        elsewhere = "https://elders.example/verhalen/1/"
+        peer_server.answer = json_answer(
+            feed(story("1", url=elsewhere)) | {"installation": {"name": "V", "url": elsewhere}}
+        )
+        services.peer_fetch(peer=peer)
+        assert PeerStory.objects.get(peer=peer).url == ""
+
+    @pytest.mark.parametrize(
+        ("url", "kept"),
+        [
+            ("https://dromen.vught.nl/verhalen/1/", True),
+            ("http://dromen.vught.nl:8443/verhalen/1/", True),  # the same server, any port
+            ("https://DROMEN.vught.nl/verhalen/1/", True),
+            ("https://dromen.vught.nl.evil.example/verhalen/1/", False),
+            ("https://evil.example/?https://dromen.vught.nl/", False),
+            ("https://dromen.vught.nl@evil.example/", False),
+            ("https://vught.nl/verhalen/1/", False),
+        ],
+    )
+    def test_the_host_must_be_the_feeds(self, url, kept):
+        from initiatives.peer_feed_format import story_link
+
+        feed_url = "https://dromen.vught.nl/api/v1/stories/"
+        assert story_link(url, feed_url=feed_url) == (url if kept else "")
 
 
 class TestWhatThePeerSaysStaysOut:
