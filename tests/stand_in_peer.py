@@ -5,6 +5,7 @@ redirect, an error). Used by the fetch, admin and "Elders gelukt" tests."""
 import contextlib
 import json
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -130,8 +131,10 @@ def redirect_answer(location: str) -> Callable:
 class StandInPeer:
     """A peer's server on 127.0.0.1 with a free port; set `answer` to choose what it sends."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        if tls is not None:  # https: the handshake happens as each request is accepted
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
         self.server.daemon_threads = True
         self.server.requests = 0
         self.server.hosts = []  # the Host header of every request, in order

@@ -4,9 +4,11 @@ problem in plain words; a good feed replaces the stories, so one withdrawn there
 
 import json
 import socket
+import ssl
 from datetime import date
 from decimal import Decimal
 
+import certifi
 import pytest
 
 from initiatives import services
@@ -22,6 +24,7 @@ from tests.stand_in_peer import (
     slow_answer,
     story,
 )
+from tests.stand_in_tls import certificates
 
 pytestmark = pytest.mark.django_db
 
@@ -332,6 +335,43 @@ class TestTheAddressItResolvesTo:
         assert lookups == ["dromen.vught.example"]
         assert peer_server.hosts == [f"dromen.vught.example:{peer_server.port}"]
         assert _titles(peer) == ["Speeltuin De Hoef 1"]
+
+
+class TestHttps:
+    """Over https the fetch connects to the checked address, yet sends the feed's name (SNI)
+    and checks the certificate against that name, not against the address."""
+
+    @pytest.fixture
+    def tls_peer(self, tmp_path, monkeypatch, dns):
+        ca, certificate, key = certificates(tmp_path, "dromen.vught.example")
+        monkeypatch.setattr(certifi, "where", lambda: str(ca))  # trust the test's own CA only
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(certificate, key)
+        server = StandInPeer(tls=context)
+        names, _lookups = dns
+        names["dromen.vught.example"] = [["127.0.0.1"]]
+        names["elders.vught.example"] = [["127.0.0.1"]]
+        yield server
+        server.stop()
+
+    def _peer(self, name: str, port: int) -> PeerInstallation:
+        return PeerInstallation.objects.create(
+            name="Gemeente Vught", feed_url=f"https://{name}:{port}/api/v1/stories/"
+        )
+
+    def test_a_certificate_for_the_feeds_name(self, tls_peer):
+        peer = self._peer("dromen.vught.example", tls_peer.port)
+        assert services.peer_fetch(peer=peer) is True, PeerInstallation.objects.get().last_error
+        assert tls_peer.hosts == [f"dromen.vught.example:{tls_peer.port}"]
+        assert _titles(peer) == ["Speeltuin De Hoef 1"]
+
+    def test_a_certificate_for_another_name_is_refused(self, tls_peer):
+        peer = self._peer("elders.vught.example", tls_peer.port)
+        assert services.peer_fetch(peer=peer) is False
+        peer.refresh_from_db()
+        assert "SSLError" in peer.last_error
+        assert tls_peer.requests == 0
+        assert _titles(peer) == []
 
 
 class TestTheFeedAddress:
