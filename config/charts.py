@@ -9,7 +9,9 @@ in the PDF.
 Each chart is a small frozen dataclass with its geometry worked out; the templates turn it
 into <svg role="img"> with a <title> and a <desc> that say in words what the chart shows.
 The colours are SVG presentation attributes (the Content Security Policy allows no inline
-style) with enough contrast on white.
+style) with enough contrast on white. Series never differ by colour alone (WCAG 1.4.1):
+lines differ in dash and marker, the second series of columns is hatched (an SVG <pattern>
+with an id of its own per chart, so two charts on one page do not share it).
 """
 
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from math import ceil, floor, log10
 
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 BACKGROUND = "#ffffff"
 # Bars and lines need 3:1 against the background (WCAG 1.4.11); these have 7.0:1 and 6.1:1.
@@ -77,6 +80,15 @@ def to_decimal(amount) -> Decimal:
 def short_week(week: str) -> str:
     """'2026-W47' → 'W47': the axis has room for little."""
     return week.rsplit("-", 1)[-1]
+
+
+def week_said(week: str) -> str:
+    """'2026-W47' → 'week 47', as a screen reader should say it in a description; any other
+    text (a label the caller chose) stays as it is."""
+    year, separator, number = week.partition("-W")
+    if separator and year.isdigit() and number.isdigit():
+        return _("week %(number)d") % {"number": int(number)}
+    return week
 
 
 def _shorten(text: str, length: int = 24) -> str:
@@ -216,6 +228,7 @@ class LegendItem:
     colour: str
     dash: str  # "" for a solid line
     marker: str  # "circle" or "square"
+    hatched: bool = False  # columns: the swatch has the chart's hatch, as the columns have
     y: int = LEGEND_Y
 
     @property
@@ -261,6 +274,7 @@ def _frame(weeks: list[str], ticks: list[tuple[float, str]], series: list[str]) 
             colour=SERIES[n % len(SERIES)],
             dash="" if n == 0 else "6 4",
             marker="circle" if n == 0 else "square",
+            hatched=n % 2 == 1,
         )
         for n, label in enumerate(series)
     )
@@ -297,6 +311,7 @@ class Column:
     text: str
     text_x: float
     gap: bool = False  # a figure left out: a dashed outline up to the threshold, not a column
+    hatched: bool = False  # the second series: hatched, so it is told apart without colour
 
     @property
     def text_y(self) -> float:
@@ -310,6 +325,12 @@ class ColumnChart:
     desc: str
     frame: Frame
     columns: tuple[Column, ...]
+    hatch_colour: str = SERIES[1]
+
+    @property
+    def hatch_id(self) -> str:
+        """The id of this chart's hatch pattern: the chart's own id makes it unique on a page."""
+        return f"{self.id}-hatch"
 
 
 def column_chart(
@@ -352,6 +373,7 @@ def column_chart(
                     text=gap_short if gap else count_text(value),
                     text_x=round(x + width / 2, 1),
                     gap=gap,
+                    hatched=s % 2 == 1,
                 )
             )
 
@@ -360,7 +382,9 @@ def column_chart(
 
     desc = " ".join(
         f"{label}: "
-        + _listing((week, said(value)) for week, value in zip(weeks, column, strict=True))
+        + _listing(
+            (week_said(week), said(value)) for week, value in zip(weeks, column, strict=True)
+        )
         + "."
         for label, column in series.items()
     )
@@ -483,7 +507,9 @@ def share_line_chart(
 
     desc = " ".join(
         f"{label}: "
-        + _listing((week, said(value)) for week, value in zip(weeks, values, strict=True))
+        + _listing(
+            (week_said(week), said(value)) for week, value in zip(weeks, values, strict=True)
+        )
         + "."
         for label, values in series.items()
     )

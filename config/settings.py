@@ -368,13 +368,15 @@ CELERY_BEAT_SCHEDULE = {
 
 # Fetching other installations' stories feeds (initiatives/peer_feed.py). Seconds to connect,
 # seconds any one read may wait, and seconds for the whole answer (a peer that sends a byte
-# now and then must not hold a worker); at most this many bytes, only the first page.
+# now and then must not hold a worker); at most this many bytes; all of these for the whole
+# fetch, over at most PEER_FETCH_MAX_PAGES pages of the feed (its `next`, same server only).
 PEER_FETCH_CONNECT_TIMEOUT_SECONDS = float(
     os.environ.get("PEER_FETCH_CONNECT_TIMEOUT_SECONDS", "5")
 )
 PEER_FETCH_READ_TIMEOUT_SECONDS = float(os.environ.get("PEER_FETCH_READ_TIMEOUT_SECONDS", "10"))
 PEER_FETCH_TOTAL_SECONDS = float(os.environ.get("PEER_FETCH_TOTAL_SECONDS", "20"))
 PEER_FETCH_MAX_BYTES = int(os.environ.get("PEER_FETCH_MAX_BYTES", str(1024 * 1024)))
+PEER_FETCH_MAX_PAGES = int(os.environ.get("PEER_FETCH_MAX_PAGES", "4"))
 # A peer's feed address must use https; plain http only when this is on (local trials: on by
 # default when DEBUG is).
 PEER_FEED_ALLOW_HTTP = env_bool("PEER_FEED_ALLOW_HTTP", DEBUG)

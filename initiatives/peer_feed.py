@@ -7,6 +7,8 @@ administrator reads it in /beheer/). Limits come from the settings PEER_FETCH_*:
 - a connect timeout, a timeout for every read, and a deadline for the whole answer, checked
   after every read: a server that sends one byte every few seconds never hits the read timeout;
 - at most PEER_FETCH_MAX_BYTES, counted as the body arrives, never more read into memory;
+- the deadline and the bytes are a Budget shared by all pages of one fetch
+  (peer_feed_pages.py follows a feed's `next`), so more pages never mean more time or memory;
 - no redirects at all: the administrator chose this address, not the peer;
 - plain http only with PEER_FEED_ALLOW_HTTP, and only addresses on the internet unless
   PEER_FEED_ALLOW_PRIVATE: the name is resolved once, every address it gives is checked, and
@@ -19,6 +21,7 @@ administrator reads it in /beheer/). Limits come from the settings PEER_FETCH_*:
 import ipaddress
 import socket
 import time
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import certifi
@@ -38,6 +41,24 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 
 class PeerFeedProblem(Exception):
     """A feed that could not be used; str() is the reason in plain words."""
+
+
+@dataclass
+class Budget:
+    """What one fetch may still spend, over all its pages: bytes, and time up to a deadline
+    (time.monotonic()). Made when the fetch starts, from the settings PEER_FETCH_*."""
+
+    bytes_left: int = field(default_factory=lambda: settings.PEER_FETCH_MAX_BYTES)
+    deadline: float = field(
+        default_factory=lambda: time.monotonic() + settings.PEER_FETCH_TOTAL_SECONDS
+    )
+
+    def check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise PeerFeedProblem(
+                _("The feed took longer than %(seconds)s seconds to arrive. We stopped waiting.")
+                % {"seconds": f"{settings.PEER_FETCH_TOTAL_SECONDS:g}"}
+            )
 
 
 def _is_private_name(host: str) -> bool:
@@ -106,26 +127,21 @@ def _checked_address(host: str, port: int) -> str:
     return addresses[0]
 
 
-def _read_limited(response: urllib3.BaseHTTPResponse) -> bytes:
-    """Return the body of RESPONSE, stopping at the size limit and at the deadline."""
-    max_bytes = settings.PEER_FETCH_MAX_BYTES
+def _read_limited(response: urllib3.BaseHTTPResponse, budget: Budget) -> bytes:
+    """Return the body of RESPONSE, stopping when BUDGET's bytes or time run out."""
     declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
+    if declared.isdigit() and int(declared) > budget.bytes_left:
         raise PeerFeedProblem(_too_big())
-    deadline = time.monotonic() + settings.PEER_FETCH_TOTAL_SECONDS
     body = bytearray()
     while True:
         chunk = response.read1(READ_SIZE, decode_content=False)
         if not chunk:
             return bytes(body)
         body += chunk
-        if len(body) > max_bytes:
+        budget.bytes_left -= len(chunk)
+        if budget.bytes_left < 0:
             raise PeerFeedProblem(_too_big())
-        if time.monotonic() > deadline:
-            raise PeerFeedProblem(
-                _("The feed took longer than %(seconds)s seconds to arrive. We stopped waiting.")
-                % {"seconds": f"{settings.PEER_FETCH_TOTAL_SECONDS:g}"}
-            )
+        budget.check_time()
 
 
 def _too_big() -> str:
@@ -183,11 +199,14 @@ def _connection_pool(scheme: str, host: str, port: int) -> urllib3.HTTPConnectio
     return urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1)
 
 
-def feed_download(url: str) -> bytes:
-    """Return the body of the feed at URL, or raise PeerFeedProblem saying what went wrong."""
+def feed_download(url: str, budget: Budget | None = None) -> bytes:
+    """Return the body of the feed at URL, or raise PeerFeedProblem saying what went wrong.
+    BUDGET: what is left of the fetch's bytes and time (a fresh one by default)."""
     refusal = feed_url_refusal(url)
     if refusal:
         raise PeerFeedProblem(refusal)
+    budget = budget or Budget()
+    budget.check_time()
     parts = urlsplit(url.strip())
     host = parts.hostname
     port = parts.port or DEFAULT_PORTS[parts.scheme]
@@ -207,7 +226,7 @@ def feed_download(url: str) -> bytes:
             )
             try:
                 _check_answer(response)
-                return _read_limited(response)
+                return _read_limited(response, budget)
             finally:
                 response.release_conn()
     # NewConnectionError is a kind of ConnectTimeoutError in urllib3: it comes first.

@@ -112,8 +112,20 @@ def _story(item: dict) -> FeedStory:
     )
 
 
+@dataclass(frozen=True)
+class FeedPage:
+    stories: list[FeedStory]
+    next: str | None  # the address of the next page (checked: a web address), if any
+
+
 def feed_stories(body: bytes) -> list[FeedStory]:
     """Return the stories in BODY, or raise PeerFeedProblem saying why the feed is refused."""
+    return feed_page(body).stories
+
+
+def feed_page(body: bytes) -> FeedPage:
+    """Return the stories in BODY and its next page's address, or raise PeerFeedProblem
+    saying why the feed is refused."""
     try:
         feed = json.loads(body)
     except (ValueError, RecursionError) as exc:
@@ -141,4 +153,4 @@ def feed_stories(body: bytes) -> list[FeedStory]:
         raise PeerFeedProblem(_("The feed holds a date that is not a date.")) from exc
     if len({story.remote_id for story in stories}) != len(stories):
         raise PeerFeedProblem(_("The feed holds the same story more than once."))
-    return stories
+    return FeedPage(stories=stories, next=feed.get("next") or None)

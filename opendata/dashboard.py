@@ -398,28 +398,33 @@ def partner_section(rows, *, year: int, village_id: int | None) -> Section | Non
 
 
 def figures_context(
-    *, village_id: int | None, village_name: str, last_monday: date, silence_days: int
+    *,
+    village_id: int | None,
+    village_name: str,
+    last_monday: date,
+    year: int,
+    silence_days: int,
 ) -> dict:
     """Everything the figures' part of the page draws, for one village (None: all) and the
-    WEEKS_SHOWN weeks up to LAST_MONDAY's."""
+    WEEKS_SHOWN weeks up to LAST_MONDAY's; money and partners of YEAR
+    (open_figures.money_year chooses it)."""
     weeks = open_figures.week_figures(
         neighbourhood_id=village_id, weeks=WEEKS_SHOWN, until=last_monday
     )
     promises = open_figures.promise_figures(
         neighbourhood_id=village_id, weeks=WEEKS_SHOWN, until=last_monday
     )
-    year = last_monday.year
     sections = [
         flow_section(weeks),
         promise_section(promises, silence_days),
         money_section(
-            open_figures.money_granted(neighbourhood_id=village_id),
+            open_figures.money_granted(neighbourhood_id=village_id, year=year),
             year=year,
             village_id=village_id,
         ),
     ]
     partners = partner_section(
-        open_figures.partner_contributions(neighbourhood_id=village_id),
+        open_figures.partner_contributions(neighbourhood_id=village_id, year=year),
         year=year,
         village_id=village_id,
     )

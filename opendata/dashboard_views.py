@@ -51,13 +51,17 @@ def _figures_html(token: str, *, village, village_name, last_monday) -> str:
     """Return the figures' part of the page, drawn once per version, language, village and
     week. VILLAGE is the chosen village's id, None for all."""
     language = translation.get_language()
-    key = f"open-data:dashboard:figures:{token}:{language}:{village}:{week_value(last_monday)}"
+    # The money's year can change within one week (on 1 January): it is part of the key.
+    year = open_figures.money_year(last_monday)
+    week = week_value(last_monday)
+    key = f"open-data:dashboard:figures:{token}:{language}:{village}:{week}:{year}"
 
     def draw() -> str:
         context = dashboard.figures_context(
             village_id=village,
             village_name=village_name,
             last_monday=last_monday,
+            year=year,
             silence_days=selectors.service_promises().silence_days,
         )
         # No request: no context processor runs, so nothing of who asks can enter the cache.

@@ -2,61 +2,27 @@
 format (figure_urls.py), the same rows and column names as the API (figure_rows.py), cached
 per open-data version with ETag and Last-Modified, no cookie set or read.
 
-CSV: UTF-8, comma-separated, a header row with the field names; null is an empty cell and
-a flag is "true" or "false". JSON: an object with the dataset's name, its licence, the
-threshold for small counts, the field names in order and the rows.
+The files are written by download_files.py, as the dreams' are: CSV with a byte-order mark
+and formula-safe text, JSON as an envelope with the dataset's name, its licence, the
+threshold for small counts (here), the field names in order and the rows.
 """
 
-import csv
-import io
-import json
-
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.views.decorators.http import require_safe
 
 from opendata import datasets, figure_rows
 from opendata.conditional import open_data_cached
+from opendata.download_files import csv_download, json_download
 from opendata.rate_limit import open_data_rate_limited
-
-LICENCE = "CC0-1.0"
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def csv_answer(dataset: datasets.Dataset, rows: list[dict]) -> HttpResponse:
-    names = [item.name for item in dataset.fields]
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(names)
-    writer.writerows([_cell(row[name]) for name in names] for row in rows)
-    response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{dataset.file_name}.csv"'
-    return response
+    return csv_download(dataset, rows)
 
 
 def json_answer(dataset: datasets.Dataset, rows: list[dict]) -> HttpResponse:
-    names = [item.name for item in dataset.fields]
-    body = {
-        "dataset": dataset.file_name,
-        "licence": LICENCE,
-        "min_count": settings.OPEN_DATA_MIN_COUNT,
-        "fields": names,
-        "rows": [{name: row[name] for name in names} for row in rows],
-    }
-    response = HttpResponse(
-        json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False),
-        content_type="application/json",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{dataset.file_name}.json"'
-    return response
+    return json_download(dataset, rows, min_count=settings.OPEN_DATA_MIN_COUNT)
 
 
 def _download(dataset: datasets.Dataset, rows, answer):

@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
 FEED_PATH = "/api/v1/stories/"
 
@@ -76,6 +77,20 @@ def send(
 def json_answer(data, **kwargs) -> Callable:
     body = json.dumps(data).encode() if not isinstance(data, bytes) else data
     return lambda handler: send(handler, body, **kwargs)
+
+
+def paged_answer(feed_url: str, page: Callable[[int], dict], *, pages: int | None) -> Callable:
+    """Answer page N (?page=N, 1 without it) with PAGE(N), its `next` pointing at page N + 1
+    on FEED_URL's server; the last of PAGES has no next (None: every page has one)."""
+
+    def answer(handler) -> None:
+        query = parse_qs(urlsplit(handler.path).query)
+        number = int(query.get("page", ["1"])[0])
+        more = pages is None or number < pages
+        data = page(number) | {"next": f"{feed_url}?page={number + 1}" if more else None}
+        send(handler, json.dumps(data).encode())
+
+    return answer
 
 
 def slow_answer(seconds: float, data) -> Callable:

@@ -193,6 +193,17 @@ def this_monday(now: datetime | None = None) -> date:
     return today - timedelta(days=today.weekday())
 
 
+def money_year(monday: date, *, now: datetime | None = None) -> int:
+    """The year whose money a page about the week of MONDAY shows. The year of the week's
+    last day, not of its Monday: in the first days of January a week's Monday can still be
+    in December (week 1 of 2026 starts on 29 December 2025), and that page should show the
+    new year. While the week is the current one, the year of today: on 30 December the new
+    year has no money yet."""
+    if monday == this_monday(now):
+        return timezone.localdate(now or timezone.now(), timezone.get_default_timezone()).year
+    return (monday + timedelta(days=6)).year
+
+
 def week_range(*, weeks: int = DEFAULT_WEEKS, until: date | None = None) -> list[date]:
     """The Mondays of WEEKS weeks up to and including the week of UNTIL (a Monday; default
     this week), oldest first. ValueError for a number outside 1..MAX_WEEKS or a day that is
@@ -525,18 +536,20 @@ def _row_names(names: dict, key: Hashable) -> str:
 
 
 def money_granted(
-    *, neighbourhood_id: int | None = None, fund_id: int | None = None
+    *, neighbourhood_id: int | None = None, fund_id: int | None = None, year: int | None = None
 ) -> list[MoneyRow]:
     """Every year's grants per fund and neighbourhood, with the totals per fund, per
     neighbourhood and per year (ids None), newest year first: cells with grants and all
     totals; with NEIGHBOURHOOD_ID or FUND_ID only the rows of that neighbourhood or fund
-    (and their totals). One query."""
+    (and their totals); with YEAR only that year's (suppression works per year, so its rows
+    are the same as without it). One query."""
+    grants = Grant.objects.filter(state=Grant.State.GRANTED, decided_at__isnull=False).annotate(
+        year=ExtractYear("decided_at", tzinfo=timezone.get_default_timezone()),
+    )
+    if year is not None:
+        grants = grants.filter(year=year)
     rows = (
-        Grant.objects.filter(state=Grant.State.GRANTED, decided_at__isnull=False)
-        .annotate(
-            year=ExtractYear("decided_at", tzinfo=timezone.get_default_timezone()),
-        )
-        .values(
+        grants.values(
             "year", "fund_id", "fund__name", "dream__neighbourhood_id", "dream__neighbourhood__name"
         )
         .annotate(count=Count("id"), amount=Sum("amount"))
@@ -588,14 +601,22 @@ def money_granted(
     return result
 
 
-def partner_contributions(*, neighbourhood_id: int | None = None) -> list[ContributionRow]:
+def partner_contributions(
+    *, neighbourhood_id: int | None = None, year: int | None = None
+) -> list[ContributionRow]:
     """Every year's partner contributions per kind and neighbourhood, with the totals per
     kind, per neighbourhood and per year (None), newest year first; with NEIGHBOURHOOD_ID only
-    that neighbourhood's rows. Empty while no partner contributed. One query."""
+    that neighbourhood's rows, with YEAR only that year's. Empty while no partner
+    contributed. One query."""
+    contributions = Contribution.objects.filter(
+        source=Contribution.Source.PARTNER, withdrawn_at__isnull=True
+    ).annotate(year=ExtractYear("created_at", tzinfo=timezone.get_default_timezone()))
+    if year is not None:
+        contributions = contributions.filter(year=year)
     rows = (
-        Contribution.objects.filter(source=Contribution.Source.PARTNER, withdrawn_at__isnull=True)
-        .annotate(year=ExtractYear("created_at", tzinfo=timezone.get_default_timezone()))
-        .values("year", "kind", "dream__neighbourhood_id", "dream__neighbourhood__name")
+        contributions.values(
+            "year", "kind", "dream__neighbourhood_id", "dream__neighbourhood__name"
+        )
         .annotate(count=Count("id"), amount=Sum("amount"), hours=Sum("hours"))
         .values_list(
             "year",

@@ -12,8 +12,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
-from initiatives.peer_feed import PeerFeedProblem, feed_download, feed_url_refusal
-from initiatives.peer_feed_format import feed_stories, story_link
+from initiatives.peer_feed import PeerFeedProblem, feed_url_refusal
+from initiatives.peer_feed_format import story_link
+from initiatives.peer_feed_pages import feed_all_stories
 from initiatives.peer_models import PeerInstallation, PeerStory
 
 logger = logging.getLogger(__name__)
@@ -24,14 +25,16 @@ peer_feed_url_refusal = feed_url_refusal
 
 
 def peer_fetch(*, peer: PeerInstallation) -> bool:
-    """Fetch PEER's feed and keep its stories; return whether that worked.
+    """Fetch PEER's feed (its first PEER_FETCH_MAX_PAGES pages) and keep its stories; return
+    whether that worked.
 
-    On any problem with the feed the stories stay as they were and last_error says why.
+    On any problem with the feed, on any of its pages, the stories stay as they were and
+    last_error says why.
     """
     # Stored text, read later by whoever opens the admin: in the installation's language.
     with translation.override(settings.LANGUAGE_CODE):
         try:
-            stories = feed_stories(feed_download(peer.feed_url))
+            stories = feed_all_stories(peer.feed_url)
         except PeerFeedProblem as problem:
             logger.info("peer %s: feed refused: %s", peer.pk, problem)
             peer_fetch_problem_record(peer=peer, problem=str(problem))

@@ -51,11 +51,38 @@ def test_a_column_left_out_reaches_up_to_the_threshold_and_says_so():
     assert left_out.height == ten.height / 2  # from the axis up to 5, as high as "under 5" goes
     assert left_out.text == "<5"
     assert left_out.colour == charts.GAP_COLOUR
-    assert chart.desc == "Ingediend: 2026-W47: minder dan 5; 2026-W48: 10."
+    assert chart.desc == "Ingediend: week 47: minder dan 5; week 48: 10."
 
     svg = render_to_string("includes/charts/column_chart.html", {"chart": chart})
     assert svg.count('fill="none" stroke="#595959" stroke-width="1.5" stroke-dasharray') == 1
     assert ">&lt;5</text>" in svg
+
+
+def test_the_second_series_is_hatched_in_its_columns_and_its_legend():
+    """Colour alone may not tell the series apart (WCAG 1.4.1): the second one is hatched."""
+    weeks = ["2026-W47", "2026-W48"]
+    series = {"Ingediend": [3, 4], "Opgepakt": [2, 1]}
+    first = charts.column_chart(weeks, series, id="chart-a", title="a")
+    second = charts.column_chart(weeks, series, id="chart-b", title="b")
+    assert [column.hatched for column in first.columns] == [False, False, True, True]
+    assert [item.hatched for item in first.frame.legend] == [False, True]
+
+    svg = render_to_string("includes/charts/column_chart.html", {"chart": first})
+    assert svg.count('<pattern id="chart-a-hatch"') == 1
+    # two hatched columns and the hatched legend swatch; the first series stays solid
+    assert svg.count('fill="url(#chart-a-hatch)"') == 3
+    assert svg.count(f'fill="{charts.SERIES[0]}"') == 3
+    # a second chart on the same page has a hatch of its own: no ids that clash
+    other = render_to_string("includes/charts/column_chart.html", {"chart": second})
+    assert '<pattern id="chart-b-hatch"' in other and "chart-a-hatch" not in other
+
+
+def test_a_description_says_week_and_its_number_not_the_iso_code():
+    chart = charts.column_chart(["2025-W52", "2026-W01"], {"Ingediend": [1, 2]}, id="c", title="t")
+    assert chart.desc == "Ingediend: week 52: 1; week 1: 2."
+    assert "W01" not in chart.desc
+    lines = charts.share_line_chart(["2026-W46"], {"Op tijd": [0.5]}, id="l", title="t")
+    assert lines.desc == "Op tijd: week 46: 50%."
 
 
 def test_only_left_out_columns_raise_the_scale_to_the_threshold():

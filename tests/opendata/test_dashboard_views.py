@@ -182,7 +182,7 @@ def test_a_count_under_the_threshold_reads_fewer_than_5_and_is_a_gap(client, wor
     ]
     assert 'stroke-dasharray="4 3"' in chart
     assert "&lt;5</text>" in chart
-    assert "2026-W46: minder dan 5" in chart
+    assert "week 46: minder dan 5" in chart
     assert "We laten nooit een aantal onder de 5 zien" in html  # the one-line explanation
 
 
@@ -331,3 +331,26 @@ def test_money_per_fund_and_village_and_what_partners_gave(client, world, now):
         ["Dit jaar is nog geen geld toegekend."]
     ]
     assert "Geld toegekend per dorp of wijk in 2026" not in drunen  # one village: per fund only
+
+
+def test_in_the_first_days_of_january_the_page_shows_the_new_years_money(client, world):
+    """Week 1 of 2026 runs from Monday 29 December 2025 to Sunday 4 January: on 2 January
+    the page is about the new year's money, not the old year's of the week's Monday."""
+    from initiatives.models import Dream
+    from tests.opendata.figures_world import fund, grant
+
+    dromenfonds = fund("Dromenfonds")
+    vlijmen = list(Dream.objects.filter(neighbourhood=world["Vlijmen"]))
+    for dream in vlijmen[:5]:
+        grant(dream, fund=dromenfonds, amount=250, on=at(2025, 12, 1))
+        grant(dream, fund=dromenfonds, amount=40, on=at(2026, 1, 2, 9))
+
+    with time_machine.travel(at(2025, 12, 30, 12), tick=False):
+        december = Tables(client.get(URL).content.decode()).tables
+    assert december["Geld toegekend per fonds in 2025"][1] == ["Dromenfonds", "5", "€ 1.250,00"]
+
+    # No new version: the same week drawn again must not serve December's cached year.
+    with time_machine.travel(at(2026, 1, 2, 12), tick=False):
+        january = Tables(client.get(URL).content.decode()).tables
+    assert january["Geld toegekend per fonds in 2026"][1] == ["Dromenfonds", "5", "€ 200,00"]
+    assert "Geld toegekend per fonds in 2025" not in january

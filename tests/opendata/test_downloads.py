@@ -52,7 +52,8 @@ def test_every_download_has_its_name_columns_and_cache_headers(client, history, 
     names = [item.name for item in dataset.fields]
     if fmt == "csv":
         assert answer["Content-Type"] == "text/csv; charset=utf-8"
-        rows = list(csv.reader(io.StringIO(answer.content.decode())))
+        assert answer.content.startswith(b"\xef\xbb\xbf")  # UTF-8 that spreadsheets recognise
+        rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
         assert rows[0] == names
         assert all(len(row) == len(names) for row in rows)
     else:
@@ -64,7 +65,7 @@ def test_every_download_has_its_name_columns_and_cache_headers(client, history, 
 
 
 def test_the_weeks_csv_has_every_selection_and_suppresses(client, history):
-    content = client.get(reverse("opendata:download_weeks_csv")).content.decode()
+    content = client.get(reverse("opendata:download_weeks_csv")).content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(content)))
     this_week = [row for row in rows if row["week_start"] == this_monday().isoformat()]
     # All, Asten, Bergen, Groen, Asten and Groen, Bergen and Groen.
@@ -73,6 +74,24 @@ def test_the_weeks_csv_has_every_selection_and_suppresses(client, history):
     assert everything["handed_in"] == "6" and everything["handed_in_suppressed"] == "false"
     bergen = next(r for r in this_week if r["neighbourhood"] == "Bergen" and r["theme"] == "")
     assert bergen["handed_in"] == "0"
+
+
+def test_a_name_typed_by_staff_never_runs_as_a_formula(client):
+    """Neighbourhood and fund names are typed by staff: in a spreadsheet "=..." would run."""
+    theme = ThemeFactory(name="Groen")
+    evil = NeighbourhoodFactory(name='=HYPERLINK("http://evil.example")')
+    monday = timezone.make_aware(
+        timezone.datetime.combine(this_monday(), timezone.datetime.min.time())
+    )
+    handed_in(6, on=monday, neighbourhood=evil, theme=theme)
+
+    content = client.get(reverse("opendata:download_weeks_csv")).content.decode("utf-8-sig")
+    names = {row["neighbourhood"] for row in csv.DictReader(io.StringIO(content))}
+    assert '\'=HYPERLINK("http://evil.example")' in names
+    assert '=HYPERLINK("http://evil.example")' not in names
+    # The JSON has the name as it is: no spreadsheet runs JSON.
+    rows = client.get(reverse("opendata:download_weeks_json")).json()["rows"]
+    assert '=HYPERLINK("http://evil.example")' in {row["neighbourhood"] for row in rows}
 
 
 def test_a_small_count_is_an_empty_cell_flagged_true(client):
@@ -92,7 +111,7 @@ def test_a_small_count_is_an_empty_cell_flagged_true(client):
         and r["theme_id"] is None
     )
     assert row["handed_in"] is None and row["handed_in_suppressed"] is True
-    content = client.get(reverse("opendata:download_weeks_csv")).content.decode()
+    content = client.get(reverse("opendata:download_weeks_csv")).content.decode("utf-8-sig")
     last = [
         r
         for r in csv.DictReader(io.StringIO(content))

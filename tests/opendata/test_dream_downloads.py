@@ -32,7 +32,12 @@ def test_json_is_every_shared_dream_as_the_api_gives_it(client, world):
 
     assert response["Content-Type"] == "application/json"
     assert response["Content-Disposition"] == 'attachment; filename="dromen.json"'
-    rows = json.loads(response.content)
+    body = json.loads(response.content)
+    # The same envelope as the figures' downloads (minus their threshold for small counts).
+    assert list(body) == ["dataset", "licence", "fields", "rows"]
+    assert body["dataset"] == "dromen" and body["licence"] == "CC0-1.0"
+    assert tuple(body["fields"]) == DREAM_FIELDS
+    rows = body["rows"]
     assert [tuple(row) for row in rows] == [DREAM_FIELDS] * (len(world.shared) + 55)
     assert rows == api_rows(client)
 
@@ -65,7 +70,7 @@ def test_csv_text_never_runs_as_a_formula(client, db):
 
 
 def test_only_shared_dreams(client, world):
-    rows = json.loads(client.get(reverse("opendata:download_dreams_json")).content)
+    rows = json.loads(client.get(reverse("opendata:download_dreams_json")).content)["rows"]
 
     assert {row["id"] for row in rows} == {d.pk for d in world.shared}
 

@@ -197,7 +197,7 @@ def test_no_answer_holds_anything_personal(client, demo, unlimited):
     ok = [url for url, response in responses if response.status_code == 200]
     assert {f"/api/v1/dreams/{pk}/" for pk in demo.shared} <= set(ok)
     assert set(_download_urls()) <= set(ok)
-    listed = json.loads(client.get(reverse("opendata:download_dreams_json")).content)
+    listed = json.loads(client.get(reverse("opendata:download_dreams_json")).content)["rows"]
     assert {row["id"] for row in listed} == set(demo.shared)
     assert _leaks(responses, demo.secrets) == []
 

@@ -351,3 +351,45 @@ def test_deadlines_around_the_holidays_are_judged_as_working_days_say(places, se
     )
     assert measured == 2 * count
     assert kept == count
+
+
+# --- the year of a week's money -----------------------------------------------------------------
+
+NEW_YEARS_WEEK = date(2025, 12, 29)  # the Monday of week 1 of 2026 (29 December to 4 January)
+
+
+@pytest.mark.parametrize(
+    ("today", "year"),
+    [
+        (at(2025, 12, 30), 2025),  # this week, still December: the new year has no money yet
+        (at(2026, 1, 1, 0), 2026),  # this week, 1 January just begun: the new year's
+        (at(2026, 1, 4, 23), 2026),  # this week, Sunday night
+        (at(2026, 1, 20), 2026),  # a week gone by: the year of its last day, not its Monday
+    ],
+)
+def test_the_money_year_of_the_week_around_new_year(today, year):
+    import time_machine
+
+    with time_machine.travel(today, tick=False):
+        assert open_figures.money_year(NEW_YEARS_WEEK) == year
+    assert open_figures.money_year(NEW_YEARS_WEEK, now=today) == year
+
+
+def test_the_money_year_of_an_ordinary_week_is_its_own():
+    assert open_figures.money_year(date(2025, 12, 22), now=at(2026, 1, 2)) == 2025
+    assert open_figures.money_year(MONDAY, now=at(2026, 11, 4)) == 2026
+
+
+def test_money_and_partners_of_one_year_only(places):
+    a, x = places["a"], places["x"]
+    dromen = fund("Dromenfonds")
+    dreams = handed_in(6, on=at(2025, 3, 2), neighbourhood=a, theme=x)
+    for dream in dreams:
+        grant(dream, fund=dromen, amount=100, on=at(2025, 12, 31, 23))  # 2025, local time
+        grant(dream, fund=dromen, amount=10, on=at(2026, 1, 1, 0))
+    rows = open_figures.money_granted(year=2026)
+    assert {row.year for row in rows} == {2026}
+    total = next(row for row in rows if row.fund_id is None and row.neighbourhood_id is None)
+    assert total.amount == Decimal("60.00")
+    assert {row.year for row in open_figures.money_granted()} == {2025, 2026}
+    assert open_figures.partner_contributions(year=2026) == []

@@ -1007,7 +1007,8 @@ class TestCharts:
         assert new_w16.height == new_w17.height / 2
         assert done_w16.height == 0
         assert new_w16.colour != done_w16.colour
-        assert chart.desc == "Nieuw: 2026-W16: 2; 2026-W17: 4. Klaar: 2026-W16: 0; 2026-W17: 1."
+        assert chart.desc == "Nieuw: week 16: 2; week 17: 4. Klaar: week 16: 0; week 17: 1."
+        assert [column.hatched for column in chart.columns] == [False, False, True, True]
 
     def test_a_week_without_a_share_breaks_the_line(self):
         chart = reports.share_line_chart(

@@ -20,6 +20,7 @@ from tests.stand_in_peer import (
     endless_answer,
     feed,
     json_answer,
+    paged_answer,
     redirect_answer,
     slow_answer,
     story,
@@ -101,12 +102,76 @@ class TestAGoodFeed:
         assert kept.title == "<script>alert(1)</script>Bankje"  # escaped where it is shown
         assert kept.dreamt == "Een bankje"
 
-    def test_a_second_page_is_not_followed(self, peer, peer_server):
-        peer_server.answer = json_answer(
-            feed(story("1")) | {"next": peer_server.feed_url + "?cursor=abc"}
+    def test_the_next_pages_are_followed(self, peer, peer_server):
+        """A feed gives its 50 newest stories per page: older ones are on the next pages."""
+        peer_server.answer = paged_answer(
+            peer_server.feed_url,
+            lambda n: feed(*(story(f"{n}-{i}") for i in range(50))),
+            pages=3,
         )
-        services.peer_fetch(peer=peer)
+        assert services.peer_fetch(peer=peer) is True
+        assert peer_server.requests == 3
+        assert PeerStory.objects.filter(peer=peer).count() == 150
+        assert PeerStory.objects.filter(peer=peer, remote_id="3-49").exists()
+
+    def test_at_most_the_pages_the_setting_allows(self, peer, peer_server, settings):
+        settings.PEER_FETCH_MAX_PAGES = 4
+        peer_server.answer = paged_answer(
+            peer_server.feed_url, lambda n: feed(story(str(n))), pages=None
+        )
+        assert services.peer_fetch(peer=peer) is True
+        assert peer_server.requests == 4
+        assert _titles(peer) == [f"Speeltuin De Hoef {n}" for n in (1, 2, 3, 4)]
+
+    def test_a_story_on_two_pages_is_kept_once(self, peer, peer_server):
+        # A story published there while we read moves the others one place down the pages.
+        peer_server.answer = paged_answer(
+            peer_server.feed_url, lambda n: feed(story("2"), story(str(n + 2))), pages=2
+        )
+        assert services.peer_fetch(peer=peer) is True
+        assert _titles(peer) == [f"Speeltuin De Hoef {n}" for n in (2, 3, 4)]
+
+    @pytest.mark.parametrize(
+        "next_page",
+        [
+            "https://elders.example/api/v1/stories/?page=2",  # another server
+            "http://127.0.0.1:1/api/v1/stories/?page=2",  # the same host, another port
+            "SELF",  # itself: a loop
+        ],
+    )
+    def test_a_next_page_elsewhere_or_seen_before_is_not_followed(
+        self, peer, peer_server, next_page
+    ):
+        next_page = peer_server.feed_url if next_page == "SELF" else next_page
+        peer_server.answer = json_answer(feed(story("1")) | {"next": next_page})
+        assert services.peer_fetch(peer=peer) is True
         assert peer_server.requests == 1
+        assert _titles(peer) == ["Speeltuin De Hoef 1"]
+
+    def test_a_bad_later_page_refuses_the_whole_fetch(self, peer, peer_server):
+        services.peer_fetch(peer=peer)
+        peer_server.answer = paged_answer(
+            peer_server.feed_url,
+            lambda n: feed(story(str(n + 10), granted_total="veel" if n == 2 else "10.00")),
+            pages=2,
+        )
+        assert services.peer_fetch(peer=peer) is False
+        peer.refresh_from_db()
+        assert "formaat" in peer.last_error
+        assert _titles(peer) == ["Speeltuin De Hoef 1"]  # not half of the new feed
+
+    def test_the_byte_limit_is_for_all_pages_together(self, peer, peer_server, settings):
+        page_size = len(json.dumps(feed(*(story(f"1-{i}") for i in range(20)))).encode())
+        settings.PEER_FETCH_MAX_BYTES = page_size * 2 + page_size // 2  # two and a half pages
+        services.peer_fetch(peer=peer)
+        peer_server.answer = paged_answer(
+            peer_server.feed_url,
+            lambda n: feed(*(story(f"{n}-{i}") for i in range(20))),
+            pages=3,
+        )
+        assert services.peer_fetch(peer=peer) is False
+        peer.refresh_from_db()
+        assert "groter dan" in peer.last_error
         assert _titles(peer) == ["Speeltuin De Hoef 1"]
 
     def test_the_stories_of_other_peers_stay(self, peer, peer_server):
