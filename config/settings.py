@@ -380,12 +380,17 @@ PEER_FETCH_READ_TIMEOUT_SECONDS = float(os.environ.get("PEER_FETCH_READ_TIMEOUT_
 PEER_FETCH_TOTAL_SECONDS = float(os.environ.get("PEER_FETCH_TOTAL_SECONDS", "20"))
 PEER_FETCH_MAX_BYTES = int(os.environ.get("PEER_FETCH_MAX_BYTES", str(1024 * 1024)))
 PEER_FETCH_MAX_PAGES = int(os.environ.get("PEER_FETCH_MAX_PAGES", "4"))
-# A peer's feed address must use https; plain http only on this machine (loopback), or
-# anywhere when this is on (local trials: on by default when DEBUG is).
+# A peer's feed address must use https; plain http only when this is on (local trials: on by
+# default when DEBUG is).
 PEER_FEED_ALLOW_HTTP = env_bool("PEER_FEED_ALLOW_HTTP", DEBUG)
+# A peer's feed must be on the internet: its name may not resolve to this machine or a private
+# network (else adding a "peer" lets someone make this server read its neighbours), unless this
+# is on (tests and trials with two installations on one machine).
+PEER_FEED_ALLOW_PRIVATE = env_bool("PEER_FEED_ALLOW_PRIVATE", False)
 # A peer not fetched without problems for this many days is not shown on "Elders gelukt":
-# a consent withdrawn there could not reach this installation meanwhile.
-PEER_STORIES_STALE_DAYS = int(os.environ.get("PEER_STORIES_STALE_DAYS", "7"))
+# a consent withdrawn there could not reach this installation meanwhile. One day (48 failed
+# half-hourly fetches): a resident who withdrew there must not stay on our page for a week.
+PEER_STORIES_STALE_DAYS = int(os.environ.get("PEER_STORIES_STALE_DAYS", "1"))
 
 # CSV exports of the dream list (initiatives/services/exports.py). A worker building one
 # renews its lease every few seconds; a lease that runs out means the worker stopped

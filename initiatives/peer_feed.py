@@ -10,16 +10,21 @@ administrator reads it in /beheer/). Limits come from the settings PEER_FETCH_*:
 - the deadline and the bytes are a Budget shared by all pages of one fetch
   (peer_feed_pages.py follows a feed's `next`), so more pages never mean more time or memory;
 - no redirects at all: the administrator chose this address, not the peer;
+- plain http only with PEER_FEED_ALLOW_HTTP, and only addresses on the internet unless
+  PEER_FEED_ALLOW_PRIVATE: the name is resolved once, every address it gives is checked, and
+  the connection goes to the checked address (urllib3 directly: requests cannot be told which
+  address to use). Proxies from the environment are therefore not used;
 - JSON only, and uncompressed (asked for with Accept-Encoding: identity), so the bytes counted
   are the bytes parsed: no small compressed answer unpacks into a large one.
 """
 
 import ipaddress
+import socket
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-import requests
+import certifi
 import urllib3
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -31,6 +36,7 @@ HEADERS = {
     "Accept-Encoding": "identity",
     "User-Agent": "Dromen.Doen peer fetch (stories v1)",
 }
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class PeerFeedProblem(Exception):
@@ -55,11 +61,12 @@ class Budget:
             )
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
+def _is_private_name(host: str) -> bool:
+    """Whether HOST, as written, is an address that is not on the internet (no DNS asked)."""
+    if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return not ipaddress.ip_address(host).is_global
     except ValueError:
         return False
 
@@ -67,8 +74,11 @@ def _is_loopback(host: str) -> bool:
 def feed_url_refusal(url: str) -> str | None:
     """Return why URL cannot be a peer's feed address, or None when it can.
 
-    https always; http only on this machine (loopback), or anywhere when PEER_FEED_ALLOW_HTTP
-    is on: over plain http anyone on the way could change what residents read here.
+    https always; plain http only when PEER_FEED_ALLOW_HTTP is on (local trials): over http
+    anyone on the way could change what residents read here. An address on this machine or in
+    a private network only when PEER_FEED_ALLOW_PRIVATE is on: otherwise whoever may add a peer
+    could make this server read its neighbours (SSRF). A name is checked again once resolved,
+    when fetching (_checked_address).
     """
     try:
         parts = urlsplit(url.strip())
@@ -80,22 +90,51 @@ def feed_url_refusal(url: str) -> str | None:
         return _("The address must start with https:// and name a server.")
     if parts.username or parts.password:
         return _("Leave the user name and password out of the address.")
-    if parts.scheme == "http" and not (settings.PEER_FEED_ALLOW_HTTP or _is_loopback(host)):
+    if parts.scheme == "http" and not settings.PEER_FEED_ALLOW_HTTP:
         return _(
             "Use an address that starts with https://, so that nobody can change the feed on "
             "the way."
         )
+    if _is_private_name(host) and not settings.PEER_FEED_ALLOW_PRIVATE:
+        return _not_on_the_internet()
     return None
 
 
-def _read_limited(response: requests.Response, budget: Budget) -> bytes:
+def _not_on_the_internet() -> str:
+    return _("This address is not on the internet. Use the public address of the other portal.")
+
+
+def _checked_address(host: str, port: int) -> str:
+    """Resolve HOST once and return the address to connect to, or raise PeerFeedProblem.
+
+    Every address the name resolves to must be on the internet (ipaddress: is_global), else
+    the name may point at this machine or a private network; the fetch then connects to the
+    address checked here, not to whatever a second lookup answers (DNS rebinding).
+    """
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise PeerFeedProblem(
+            _("We could not find the feed's server. Is the address right?")
+        ) from exc
+    addresses = [info[4][0] for info in found]
+    if not addresses:
+        raise PeerFeedProblem(_("We could not find the feed's server. Is the address right?"))
+    if not settings.PEER_FEED_ALLOW_PRIVATE and not all(
+        ipaddress.ip_address(address.split("%")[0]).is_global for address in addresses
+    ):
+        raise PeerFeedProblem(_not_on_the_internet())
+    return addresses[0]
+
+
+def _read_limited(response: urllib3.BaseHTTPResponse, budget: Budget) -> bytes:
     """Return the body of RESPONSE, stopping when BUDGET's bytes or time run out."""
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > budget.bytes_left:
         raise PeerFeedProblem(_too_big())
     body = bytearray()
     while True:
-        chunk = response.raw.read1(READ_SIZE, decode_content=False)
+        chunk = response.read1(READ_SIZE, decode_content=False)
         if not chunk:
             return bytes(body)
         body += chunk
@@ -111,16 +150,17 @@ def _too_big() -> str:
     }
 
 
-def _check_answer(response: requests.Response) -> None:
-    status = response.status_code
+def _check_answer(response: urllib3.BaseHTTPResponse) -> None:
+    # Only fixed words and the status number go into last_error: the administrator reads it,
+    # and echoing a server's Location or Content-Type would let whoever adds a peer read
+    # what some server answers.
+    status = response.status
     if 300 <= status < 400:
-        return_to = response.headers.get("Location", "")[:200]
         raise PeerFeedProblem(
             _(
-                "The feed sends us on to another address (%(address)s). We do not follow that: "
-                "if the new address is right, put it in the list."
+                "The feed sends us on to another address. We do not follow that: if the feed "
+                "has moved, put its new address in the list."
             )
-            % {"address": return_to or "?"}
         )
     if status != 200:
         raise PeerFeedProblem(
@@ -128,12 +168,35 @@ def _check_answer(response: requests.Response) -> None:
         )
     content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
     if content_type != "application/json" and not content_type.endswith("+json"):
-        raise PeerFeedProblem(
-            _("The feed did not send JSON but “%(type)s”.") % {"type": content_type[:100] or "?"}
-        )
+        raise PeerFeedProblem(_("The feed did not send JSON."))
     encoding = response.headers.get("Content-Encoding", "").strip().lower()
     if encoding not in ("", "identity"):
         raise PeerFeedProblem(_("The feed came compressed although we asked for it uncompressed."))
+
+
+def _connection_pool(scheme: str, host: str, port: int) -> urllib3.HTTPConnectionPool:
+    """Return a pool that connects to the checked address of HOST, never resolving it again.
+
+    The pool's host is the address itself; https still sends HOST as the server name (SNI)
+    and checks the certificate against HOST, and the Host header (set by the caller) names it.
+    """
+    address = _checked_address(host, port)
+    timeout = urllib3.Timeout(
+        connect=settings.PEER_FETCH_CONNECT_TIMEOUT_SECONDS,
+        read=settings.PEER_FETCH_READ_TIMEOUT_SECONDS,
+    )
+    if scheme == "https":
+        return urllib3.HTTPSConnectionPool(
+            address,
+            port,
+            timeout=timeout,
+            retries=False,
+            maxsize=1,
+            cert_reqs="CERT_REQUIRED",
+            ca_certs=certifi.where(),
+            server_hostname=host,
+        )
+    return urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1)
 
 
 def feed_download(url: str, budget: Budget | None = None) -> bytes:
@@ -144,26 +207,39 @@ def feed_download(url: str, budget: Budget | None = None) -> bytes:
         raise PeerFeedProblem(refusal)
     budget = budget or Budget()
     budget.check_time()
-    timeout = (
-        settings.PEER_FETCH_CONNECT_TIMEOUT_SECONDS,
-        settings.PEER_FETCH_READ_TIMEOUT_SECONDS,
-    )
+    parts = urlsplit(url.strip())
+    host = parts.hostname
+    port = parts.port or DEFAULT_PORTS[parts.scheme]
+    host_header = f"[{host}]" if ":" in host else host
+    if parts.port:
+        host_header += f":{parts.port}"
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:
-        with requests.get(
-            url.strip(), headers=HEADERS, timeout=timeout, stream=True, allow_redirects=False
-        ) as response:
-            _check_answer(response)
-            return _read_limited(response, budget)
-    except (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError) as exc:
+        with _connection_pool(parts.scheme, host, port) as pool:
+            response = pool.urlopen(
+                "GET",
+                target,
+                headers=HEADERS | {"Host": host_header},
+                redirect=False,
+                preload_content=False,
+                decode_content=False,
+            )
+            try:
+                _check_answer(response)
+                return _read_limited(response, budget)
+            finally:
+                response.release_conn()
+    # NewConnectionError is a kind of ConnectTimeoutError in urllib3: it comes first.
+    except (urllib3.exceptions.NewConnectionError, ConnectionRefusedError) as exc:
+        raise PeerFeedProblem(
+            _("We could not reach the feed's server. Is the address right and is it online?")
+        ) from exc
+    except (urllib3.exceptions.TimeoutError, TimeoutError) as exc:
         raise PeerFeedProblem(
             _("The feed did not answer in time (after %(seconds)s seconds).")
             % {"seconds": f"{settings.PEER_FETCH_READ_TIMEOUT_SECONDS:g}"}
         ) from exc
-    except requests.ConnectionError as exc:
-        raise PeerFeedProblem(
-            _("We could not reach the feed's server. Is the address right and is it online?")
-        ) from exc
-    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
         raise PeerFeedProblem(
             _("The connection to the feed broke off (%(reason)s).") % {"reason": type(exc).__name__}
         ) from exc

@@ -78,6 +78,22 @@ def _web_addresses(feed: dict) -> list[str]:
     return addresses
 
 
+def story_link(url: str, *, feed_url: str) -> str:
+    """Return URL if it is on the server of FEED_URL (the same host name), else "".
+
+    The link "Read the whole story at <peer>" must lead to the peer the administrator chose,
+    not wherever its feed says (a look-alike page asking residents for their details). The
+    feed's own installation.url is not trusted for this: the same feed writes it. A story
+    without its link is still shown.
+    """
+    try:
+        story_host = urlsplit(url).hostname
+        feed_host = urlsplit(feed_url.strip()).hostname
+    except ValueError:
+        return ""
+    return url if story_host and story_host == feed_host else ""
+
+
 def _text(value: str) -> str:
     return CONTROL_CHARACTERS.sub("", value).strip()
 

@@ -5,6 +5,7 @@ redirect, an error). Used by the fetch, admin and "Elders gelukt" tests."""
 import contextlib
 import json
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -18,7 +19,8 @@ def story(story_id: str = "1", **overrides) -> dict:
     """Return one story as a peer's feed lists it (stories v1)."""
     return {
         "id": story_id,
-        "url": f"https://dromen.vught.example/verhalen/{story_id}/",
+        # On the stand-in's own host (any port): a link elsewhere is not kept.
+        "url": f"http://127.0.0.1/verhalen/{story_id}/",
         "title": f"Speeltuin De Hoef {story_id}",
         "village": "Cromvoirt",
         "theme": "Spelen",
@@ -35,7 +37,7 @@ def feed(*stories: dict, name: str = "Gemeente Vught") -> dict:
     """Return a whole feed (stories v1) listing STORIES."""
     return {
         "format": "dromen-doen/stories/v1",
-        "installation": {"name": name, "url": "https://dromen.vught.example/"},
+        "installation": {"name": name, "url": "http://127.0.0.1/"},
         "generated_at": "2026-12-07T12:00:00+01:00",
         "license": "CC0-1.0",
         "next": None,
@@ -46,6 +48,7 @@ def feed(*stories: dict, name: str = "Gemeente Vught") -> dict:
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self.server.requests += 1
+        self.server.hosts.append(self.headers.get("Host"))
         # The fetch stops reading a misbehaving answer, as it should.
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self.server.answer(self)
@@ -143,10 +146,13 @@ def redirect_answer(location: str) -> Callable:
 class StandInPeer:
     """A peer's server on 127.0.0.1 with a free port; set `answer` to choose what it sends."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        if tls is not None:  # https: the handshake happens as each request is accepted
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
         self.server.daemon_threads = True
         self.server.requests = 0
+        self.server.hosts = []  # the Host header of every request, in order
         self.server.answer = json_answer(feed(story("1")))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -162,6 +168,14 @@ class StandInPeer:
     @property
     def requests(self) -> int:
         return self.server.requests
+
+    @property
+    def hosts(self) -> list[str]:
+        return self.server.hosts
+
+    @property
+    def port(self) -> int:
+        return self.server.server_address[1]
 
     @property
     def feed_url(self) -> str:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from initiatives.peer_feed import PeerFeedProblem, feed_url_refusal
+from initiatives.peer_feed_format import story_link
 from initiatives.peer_feed_pages import feed_all_stories
 from initiatives.peer_models import PeerInstallation, PeerStory
 
@@ -60,7 +61,7 @@ def _stories_replace(*, peer: PeerInstallation, stories: list) -> None:
             own_part=story.own_part,
             realised_on=story.realised_on,
             granted_total=story.granted_total,
-            url=story.url,
+            url=story_link(story.url, feed_url=peer.feed_url),
             fetched_at=now,
         )
         for story in stories

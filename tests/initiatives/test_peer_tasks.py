@@ -11,6 +11,12 @@ from tests.stand_in_peer import StandInPeer, closed_port_url, feed, json_answer,
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _peer_on_this_machine(settings):
+    # The stand-in answers over plain http on loopback.
+    settings.PEER_FEED_ALLOW_HTTP = settings.PEER_FEED_ALLOW_PRIVATE = True
+
+
 @pytest.fixture
 def peer_server():
     server = StandInPeer()

@@ -75,16 +75,21 @@ def test_nothing_from_a_peer_is_rendered_as_markup(client):
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in content
 
 
-def test_an_inactive_or_stale_peer_is_left_out(client, settings):
-    settings.PEER_STORIES_STALE_DAYS = 7
+def test_an_inactive_or_stale_peer_is_left_out(client):
+    """With the default (PEER_STORIES_STALE_DAYS=1): a peer whose fetches failed for a day is
+    gone; one that last worked 23 hours ago (a night of failures) is still shown."""
     _story(_peer(active=False), 1)
     stale = _peer("Gemeente Boxtel")
-    stale.last_success_at = timezone.now() - timedelta(days=8)
+    stale.last_success_at = timezone.now() - timedelta(hours=25)
     stale.save()
     _story(stale, 2)
     _story(_peer("Gemeente Capelle"), 3)
+    lately = _peer("Gemeente Oss")
+    lately.last_success_at = timezone.now() - timedelta(hours=23)
+    lately.save()
+    _story(lately, 4)
     content = client.get(URL).content.decode()
-    assert "Verhaal 3" in content
+    assert "Verhaal 3" in content and "Verhaal 4" in content
     assert "Verhaal 1" not in content and "Verhaal 2" not in content
 
 

@@ -197,7 +197,11 @@ def second_instance(tmp_path, second_database):
             log.close()
 
 
-def test_a_story_shared_there_is_shown_here_until_consent_is_withdrawn(client, second_instance):
+def test_a_story_shared_there_is_shown_here_until_consent_is_withdrawn(
+    client, second_instance, settings
+):
+    # The second instance answers over plain http on this machine.
+    settings.PEER_FEED_ALLOW_HTTP = settings.PEER_FEED_ALLOW_PRIVATE = True
     peer = PeerInstallation.objects.create(
         name=MUNICIPALITY, feed_url=f"{second_instance.url}/api/v1/stories/"
     )

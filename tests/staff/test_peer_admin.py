@@ -17,7 +17,8 @@ LIST = "/beheer/initiatives/peerinstallation/"
 
 @pytest.fixture
 def admin_client(client, administrator, settings):
-    settings.PEER_FEED_ALLOW_HTTP = False
+    settings.PEER_FEED_ALLOW_HTTP = False  # production's rules
+    settings.PEER_FEED_ALLOW_PRIVATE = False
     client.force_login(administrator)
     return client
 
@@ -60,6 +61,8 @@ class TestTheFeedAddress:
             ),
             ("javascript:alert(1)", "Voer een geldige URL in"),
             ("ftp://dromen.vught.example/stories.json", "Het adres moet beginnen met https://"),
+            ("https://192.168.1.10/api/v1/stories/", "Dit adres is niet op internet te bereiken"),
+            ("https://localhost:8001/api/v1/stories/", "Dit adres is niet op internet te bereiken"),
         ],
     )
     def test_an_unsafe_address_is_refused_by_its_field(self, admin_client, url, message):
@@ -92,7 +95,11 @@ class TestThePeer:
         assert "&lt;b&gt;Bankje&lt;/b&gt; aan de Maas" in content
         assert 'name="stories-0-title"' not in content  # no field to change it in
 
-    def test_fetch_now(self, admin_client, peer_server, django_capture_on_commit_callbacks):
+    def test_fetch_now(
+        self, admin_client, peer_server, django_capture_on_commit_callbacks, settings
+    ):
+        # The stand-in answers over plain http on this machine.
+        settings.PEER_FEED_ALLOW_HTTP = settings.PEER_FEED_ALLOW_PRIVATE = True
         peer_server.answer = json_answer(feed(story("4", title="Moestuin De Vlinder")))
         peer = PeerInstallation.objects.create(name="Gemeente Vught", feed_url=peer_server.feed_url)
         with django_capture_on_commit_callbacks(execute=True):
