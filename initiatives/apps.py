@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,15 @@ class InitiativesConfig(AppConfig):
         from initiatives import peer_tasks, report_tasks  # noqa: F401  (register their tasks)
 
         post_migrate.connect(_service_promises_ensure, sender=self)
+        # Every write through Django's connection raises the version the staff lists' cache
+        # is keyed by (initiatives/data_version.py).
+        connection_created.connect(_watch_writes)
+
+
+def _watch_writes(*, connection, **kwargs) -> None:
+    from initiatives import data_version
+
+    data_version.install(connection)
 
 
 def _service_promises_ensure(*, using: str = "default", **kwargs) -> None:
