@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -21,7 +22,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from config.forms import refusal_onto_form
-from initiatives import selectors, services
+from initiatives import list_cache, selectors, services
 from initiatives.exceptions import InvalidTransition, NotAllowed
 from initiatives.models import (
     CoreValue,
@@ -115,11 +116,14 @@ TRIAGE_COUNT_CAP = 1000
 @staff_area("triage")
 @require_GET
 def triage(request) -> HttpResponse:
-    # Read once: the rows' deadlines and the promise the page states come from the same row.
-    promised = selectors.service_promises()
-    waiting = selectors.waiting_to_pick_up(
-        shown=TRIAGE_SHOWN, cap=TRIAGE_COUNT_CAP, promised=promised
-    )
+    def read():
+        # Read once: the rows' deadlines and the promise the page states come from one row.
+        promised = selectors.service_promises()
+        return promised, selectors.waiting_to_pick_up(
+            shown=TRIAGE_SHOWN, cap=TRIAGE_COUNT_CAP, promised=promised
+        )
+
+    promised, waiting = list_cache.cached("triage", (TRIAGE_SHOWN, TRIAGE_COUNT_CAP), read)
     all_waiting = (
         reverse("staff:dream_list")
         + "?"
@@ -186,29 +190,42 @@ def _list_filters(form: forms.DreamFilterForm) -> dict:
     }
 
 
-def _filtered_dreams(request, *, options=None):
-    form = forms.DreamFilterForm(request.GET or None, options=options)
-    return form, selectors.staff_dream_list(user=request.user, **_list_filters(form))
+def _filter_options() -> dict:
+    """The options of the list's selects (and the hand-over's), from the staff lists' cache."""
+    return list_cache.cached("options", (), selectors.list_filter_options)
 
 
 @staff_area("dream_list")
 @require_GET
 @vary_on_headers("HX-Request")
 def dream_list(request) -> HttpResponse:
-    options = functools.cache(selectors.list_filter_options)  # read once, for both forms
-    form, dreams = _filtered_dreams(request, options=options)
+    options = functools.cache(_filter_options)  # read once, for both forms
+    form = forms.DreamFilterForm(request.GET or None, options=options)
+    filters = _list_filters(form)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     position = {name: request.GET.get(name, "")[:1000] for name in POSITION_PARAMS}
-    listing = selectors.dream_list_page(
-        dreams,
-        sort=data.get("sort", ""),
-        query=data.get("q", ""),
-        after=position["na"],
-        before=position["voor"],
-        jump=position["vanaf"],
-        number=position["pagina"],
-        per_page=PAGE_SIZE,
+
+    def page() -> selectors.DreamListPage:
+        return selectors.dream_list_page(
+            selectors.staff_dream_list(user=request.user, **filters),
+            sort=data.get("sort", ""),
+            query=data.get("q", ""),
+            after=position["na"],
+            before=position["voor"],
+            jump=position["vanaf"],
+            number=position["pagina"],
+            per_page=PAGE_SIZE,
+        )
+
+    # The same page for everyone who asks it, except "my dreams", which is each person's.
+    asked = (
+        sorted(filters.items(), key=lambda item: item[0]),
+        data.get("sort", ""),
+        sorted(position.items()),
+        PAGE_SIZE,
+        request.user.pk if filters["mine"] else None,
     )
+    listing = list_cache.cached("dreams", asked, page)
     filters = request.GET.copy()
     for name in POSITION_PARAMS:
         filters.pop(name, None)
@@ -234,7 +251,21 @@ def dream_list(request) -> HttpResponse:
         "status_hrefs": [(label, href({"vanaf": value})) for value, label in _JUMP_STATUSES]
         if listing.jump == "status"
         else [],
-        "hand_over_form": forms.HandOverForm(people=lambda: options()["contact"]),
+        # The filters' and the hand-over's fields are the same HTML for everyone who sends the
+        # same filters: written once per data version (their options are in it).
+        "filter_fields_html": lambda: list_cache.cached(
+            "filter-fields",
+            (form.is_bound, [(name, request.GET.getlist(name)) for name in form.fields]),
+            lambda: render_to_string("staff/_dream_filter_fields.html", {"form": form}),
+        ),
+        "hand_over_fields_html": lambda: list_cache.cached(
+            "hand-over-fields",
+            (),
+            lambda: render_to_string(
+                "staff/_hand_over_fields.html",
+                {"hand_over_form": forms.HandOverForm(people=lambda: options()["contact"])},
+            ),
+        ),
         "can_hand_over": can(request.user, "hand_over"),
         "can_export": can(request.user, "export"),
     }
@@ -501,7 +532,7 @@ def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
         "hand_over_form": form(
             "hand_over_form",
             lambda: forms.HandOverForm(
-                exclude=dream.contact, people=lambda: selectors.list_filter_options()["contact"]
+                exclude=dream.contact, people=lambda: _filter_options()["contact"]
             ),
         ),
         **workspace_dilemmas(dream, forms_in_use),  # issue 17: read with the dream

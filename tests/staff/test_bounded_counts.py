@@ -21,6 +21,14 @@ from tests.staff.conftest import make_staff, review_verdicts
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _lists_read_the_database(settings):
+    """What is checked here is the SQL a list sends to PostgreSQL: without the staff lists'
+    cache (initiatives/list_cache.py), every request sends it."""
+    settings.STAFF_LIST_CACHE_SECONDS = 0
+
+
 _COUNT = re.compile(r"\bCOUNT\s*\(", re.I)
 _BOUNDED_COUNT = re.compile(
     r"^SELECT\s+COUNT\(\*\)\s+FROM\s+\(SELECT\b.*\bLIMIT\s+\d+\s*\)\s*subquery$", re.I | re.S

@@ -29,6 +29,13 @@ pytestmark = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _lists_read_the_database(settings):
+    """The queries pinned here are those of a first look after a write: without the staff
+    lists' cache (initiatives/list_cache.py), every request sends them."""
+    settings.STAFF_LIST_CACHE_SECONDS = 0
+
+
 def _queries(client, url: str) -> list[str]:
     client.get(url)  # warm up: the service promises are made on first use
     with CaptureQueriesContext(connection) as queries:
