@@ -224,3 +224,30 @@ def test_the_workspace_of_an_erased_resident_offers_no_address(picked_up, enable
     content = _as(enabler).get(_workspace(picked_up)).content.decode()
     assert "@invalid" not in content
     assert "mailto:" not in content.split("contact-details-heading", 1)[1].split("</section>")[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_look_is_recorded_without_waiting_for_the_disk_and_a_change_with(picked_up, enabler):
+    """Outside a transaction (as under gunicorn) a look commits with synchronous_commit off,
+    for that one INSERT only; the connection keeps its setting, and changes wait as before."""
+    from django.db import connection
+
+    client = _as(enabler)
+    captured = []
+
+    def spy(execute, sql, params, many, context):
+        captured.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        assert client.get(reverse("staff:dream_workspace", args=[picked_up.pk])).status_code == 200
+        client.post(reverse("staff:dream_note", args=[picked_up.pk]), {"note-body": "Gebeld."})
+    look, change = AuditEntry.objects.order_by("id")
+    assert (look.action, look.method, look.user, look.status) == ("view dream", "GET", enabler, 200)
+    assert change.method == "POST"
+    audit_sqls = [sql for sql in captured if "initiatives_auditentry" in sql]
+    assert "synchronous_commit" in audit_sqls[0]
+    assert "synchronous_commit" not in audit_sqls[1]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
