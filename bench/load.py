@@ -368,6 +368,11 @@ OPEN_LOOP_PAGES = [
     ("list", "Staff dream list, pages 1-5", "list"),
     ("search_common", "List, search a common word, pages 1-3", "list_search_common"),
     ("triage", "Triage queue", "triage"),
+    # The lists' data comes from a cache until anything is written (initiatives/list_cache.py):
+    # the same pages with a write before every request (open_data.COLD_HEADER), so read anew.
+    ("list_cold", "Staff dream list, pages 1-5, a write before each", "list"),
+    ("search_common_cold", "List, search a common word, a write before each", "list_search_common"),
+    ("triage_cold", "Triage queue, a write before each", "triage"),
     ("workspace", "Workspace, 200 events", "workspace"),
     ("resident", "Resident: my dreams and a dream", "my_dream"),
     *OPEN_DATA_LOAD_PAGES,  # issue 19: the API's dream list and figures, the gallery
@@ -395,6 +400,9 @@ def _open_loop_paths(who, listed: int) -> dict[str, list[tuple[str, str]]]:
         "list": by_staff([f"{lst}?pagina={n}" for n in range(1, 6)]),
         "search_common": by_staff([f"{lst}?q={T.COMMON_WORD}&pagina={n}" for n in (1, 2, 3)]),
         "triage": by_staff(["/medewerkers/nieuwe-dromen/"]),
+        "list_cold": by_staff([f"{lst}?pagina={n}" for n in range(1, 6)]),
+        "search_common_cold": by_staff([f"{lst}?q={T.COMMON_WORD}&pagina={n}" for n in (1, 2, 3)]),
+        "triage_cold": by_staff(["/medewerkers/nieuwe-dromen/"]),
         "workspace": by_staff([f"{lst}{pk}/" for pk in who.heavy_ids]),
         "resident": resident,
     }

@@ -21,7 +21,7 @@ from django.db import connection
 from django.test import Client
 
 from bench import SLUG_PREFIX
-from initiatives import open_data_version
+from initiatives import data_version, open_data_version
 from initiatives.models import Neighbourhood, Theme
 
 # Gunicorn (bench settings) bumps the open-data version before a request with this header.
@@ -175,11 +175,14 @@ def open_loop_paths(endpoint_paths: dict[str, list[str]]) -> dict[str, list[str]
 
 def cold_open_data(get_response):
     """Middleware for the benchmark's gunicorn (bench.settings): a request with COLD_HEADER
-    first raises the open-data version, as a change in what the public sees would."""
+    first raises the open-data version and the data version of the staff lists, as a write
+    would: its answer is computed, not read from a cache."""
 
     def middleware(request):
         if request.headers.get(COLD_HEADER) == COLD_VALUE:
+            # As a write would: the open data's and the staff lists' caches are of before.
             open_data_version.bump()
+            data_version.bump()
         return get_response(request)
 
     return middleware

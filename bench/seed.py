@@ -37,7 +37,7 @@ from bench import (
     SLUG_PREFIX,
 )
 from bench import texts as T
-from initiatives import open_data_version, search_window
+from initiatives import data_version, open_data_version, search_window
 from initiatives.models import Dream, EventKind, Fund, Neighbourhood, Theme
 from initiatives.statuses import Status
 
@@ -938,8 +938,10 @@ def seed(
     search_window.forget()
     vacuumed = vacuum_as_autovacuum_would([table for table, _columns in COLUMNS.values()])
     total = generated_dreams().count() if added else existing
-    # What the public sees changed: the open data's cached answers are of the size before.
+    # What the public sees changed: the open data's cached answers are of the size before;
+    # so are the staff lists' (COPY does not pass Django's connection, which raises theirs).
     open_data_version.bump()
+    data_version.bump()
     return {
         "added_dreams": added,
         "total_dreams": total,
@@ -1056,4 +1058,5 @@ def reset() -> dict:
         cursor.execute("DELETE FROM initiatives_reportday")
         removed["initiatives_reportday"] = cursor.rowcount
     open_data_version.bump()
+    data_version.bump()
     return {"rows": removed, "seconds": time.monotonic() - started}
