@@ -9,12 +9,14 @@ What raises it is not a list of services that might change a row (one forgotten 
 that lies), but the database connection itself: every INSERT, UPDATE, DELETE or schema
 change sent through Django's connection, by the ORM, a queryset's update() or raw SQL, raises
 the version, except a write to one of UNLISTED_TABLES (sessions, the audit log, the outbox,
-sign-in attempts: written while people only read, and shown on no list). It is raised twice:
+second-factor devices, sign-in attempts: written while people only read, and shown on no
+list). It is raised:
 
-- at the first write of a transaction, so that a reader in the same process or test sees it;
-- after the transaction commits, so that a reader who read the old rows between that first
-  write and the commit, and cached them under the version of the moment, cached them under a
-  version nobody reads again.
+- at each write inside a transaction, so that the same process (the request that wrote, a
+  test) reads what it wrote;
+- after the transaction commits (at once in autocommit), so that a reader who read the old
+  rows between the write and the commit, and cached them under the version of the moment,
+  cached them under a version nobody reads again.
 
 A reader reads the version before it reads the rows; so whatever it caches is at least as new
 as its version. Writes that bypass Django (psql, COPY) do not raise it: bump() after those.
@@ -87,9 +89,9 @@ def watch_writes(execute, sql, params, many, context):
 
 
 class _PendingBump:
-    """The after-commit raise of one transaction: registered with Django's public
-    transaction.on_commit at every write, it raises the version the first time it is run
-    and does nothing after. As the outbox's kick (initiatives/outbox/kick.py): a registration
+    """The after-commit raise of one transaction: registered with on_commit (what Django's
+    transaction.on_commit calls) at every write, it raises the version the first time it is
+    run and does nothing after. As the outbox's kick (initiatives/outbox/kick.py): a registration
     made in a savepoint that is rolled back is dropped with its write, so one made by a write
     that stays survives; one never run (a rolled-back transaction) serves the next."""
 

@@ -4,8 +4,9 @@ The dream list (its page of rows, the count, the search), the triage queue and t
 the list's selects are the same for every member of staff who asks the same thing on the same
 day. The first to ask reads them from PostgreSQL; everyone after reads them from Redis, until
 the data version changes (initiatives/data_version.py: any write through the application) or
-STAFF_LIST_CACHE_SECONDS pass. Only data is cached, never HTML: each page is still written for
-its reader (their menu, their rights, their form token).
+STAFF_LIST_CACHE_SECONDS pass. What is cached is data, and the HTML of the list's filter and
+hand-over fields (the same for everyone who sends the same filters); never a page: each page
+is still written for its reader (their menu, their rights, their form token).
 
 STAFF_LIST_CACHE_SECONDS = 0 turns it off (the benchmark measures the lists that way too).
 """
@@ -30,7 +31,7 @@ _CODE_FOLDERS = ("initiatives", "staff", "templates", "config")
 
 @functools.cache
 def _code() -> str:
-    """A fingerprint of the code this process runs (read once: about 1,000 small files)."""
+    """A fingerprint of the code this process runs (read once: about 350 small files)."""
     digest = hashlib.blake2b(digest_size=8)
     base = Path(settings.BASE_DIR)
     for folder in _CODE_FOLDERS:
