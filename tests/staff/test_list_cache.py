@@ -70,7 +70,7 @@ def test_the_second_reader_gets_the_same_rows_without_reading_the_dreams(
 @pytest.mark.parametrize("url", [LIST, LIST + "?q=bankje", TRIAGE])
 def test_a_new_dream_shows_at_the_next_look(listed, enabler, neighbourhood, theme, url):
     client = _signed_in(enabler)
-    assert "Nieuwe speeltuin" not in _get(client, url)[0]
+    assert "Nieuwe bankje speeltuin" not in _get(client, url)[0]
     DreamFactory(title="Nieuwe bankje speeltuin", neighbourhood=neighbourhood, theme=theme)
     assert "Nieuwe bankje speeltuin" in _get(client, url)[0]
 
