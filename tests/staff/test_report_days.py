@@ -16,9 +16,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext, override_settings
 
+from accounts.roles import Role
 from initiatives import report_tasks, selectors, services
 from initiatives.dilemma_models import Dilemma
 from initiatives.exceptions import NotAllowed
@@ -42,6 +43,7 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
 )
+from tests.staff.conftest import make_staff
 from tests.staff.weekly_report_reference import reference_weekly_figures
 
 pytestmark = pytest.mark.django_db
@@ -245,26 +247,71 @@ class Generated:
                 self.do(services.dream_move, dream=dream, by=by, target=target)
 
 
+# What the history is lived in: not the Redis database the Celery broker uses (each test gets
+# its own in-memory cache afterwards, tests/conftest.py), and quick password hashes for staff.
+HISTORY_SETTINGS = {
+    "CACHES": {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "report-days-history",
+        }
+    },
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+}
+
+
+@pytest.fixture(scope="module")
+def generated(django_db_setup, django_db_blocker):
+    """The history, lived once for this module (some 15 s of services): in a transaction
+    rolled back after the module's last test. Each test runs in a savepoint inside it, so
+    what one test adds or stores is gone for the next, as with a history of its own."""
+    from django.contrib.auth.models import Group
+
+    with (
+        django_db_blocker.unblock(),
+        override_settings(**HISTORY_SETTINGS),
+        transaction.atomic(),
+    ):
+        for role in Role:  # as tests/conftest.py's _role_groups, for this transaction
+            Group.objects.get_or_create(name=role.value)
+        enablers = [
+            make_staff(Role.ENABLER, email="sanne@heusden.example", full_name="Sanne de Vries"),
+            make_staff(Role.ENABLER, email="mehmet@heusden.example", full_name="Mehmet Yilmaz"),
+        ]
+        comms = make_staff(Role.COMMUNICATIONS, email="fleur@heusden.example")
+        manager = make_staff(Role.MANAGER, email="marco@heusden.example")
+        promises = selectors.service_promises()
+        promises.silence_days = 10
+        promises.save()
+        rng = random.Random(15)
+        funds = [
+            FundFactory(name="Dromenfonds", year=2026, amount=200_000),
+            FundFactory(name="Buurtbudget", year=2026, amount=50_000),
+            FundFactory(name="Ééndagsfonds", year=2026, amount=30_000),
+            FundFactory(name="Dromenfonds", year=2025, amount=10_000),
+        ]
+        places = [NeighbourhoodFactory(name=name) for name in ("Vlijmen", "Drunen", "Elshout")]
+        themes = [ThemeFactory(name=name) for name in ("Groen", "Spelen en sport", "Samen")]
+        history = Generated(rng, enablers, comms, manager, funds[:3], places, themes)
+        for day_number in range(WEEKS * 7):
+            if day_number // 7 == QUIET_WEEK:
+                continue
+            history.day(FIRST_MONDAY + timedelta(days=day_number))
+        yield history
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def generated(enabler, second_enabler, comms, manager):
-    promises = selectors.service_promises()
-    promises.silence_days = 10
-    promises.save()
-    rng = random.Random(15)
-    funds = [
-        FundFactory(name="Dromenfonds", year=2026, amount=200_000),
-        FundFactory(name="Buurtbudget", year=2026, amount=50_000),
-        FundFactory(name="Ééndagsfonds", year=2026, amount=30_000),
-        FundFactory(name="Dromenfonds", year=2025, amount=10_000),
-    ]
-    places = [NeighbourhoodFactory(name=name) for name in ("Vlijmen", "Drunen", "Elshout")]
-    themes = [ThemeFactory(name=name) for name in ("Groen", "Spelen en sport", "Samen")]
-    history = Generated(rng, [enabler, second_enabler], comms, manager, funds[:3], places, themes)
-    for day_number in range(WEEKS * 7):
-        if day_number // 7 == QUIET_WEEK:
-            continue
-        history.day(FIRST_MONDAY + timedelta(days=day_number))
-    return history
+def history(generated, db):
+    """The module's history for one test, with its own random numbers and clock: what a
+    test lives on top of it is rolled back, and so must the history's own state be."""
+    rng_state, moment = generated.rng.getstate(), generated.moment
+    dreams, waiting = list(generated.dreams), list(generated.waiting_grants)
+    extra_state = generated.extra.getstate()
+    yield generated
+    generated.rng.setstate(rng_state)
+    generated.extra.setstate(extra_state)
+    generated.moment, generated.dreams, generated.waiting_grants = moment, dreams, waiting
 
 
 def _assert_varied() -> None:
@@ -310,7 +357,7 @@ def _same_figures(monday: date) -> None:
     assert fast == slow, monday
 
 
-def test_every_week_has_the_figures_of_the_full_history(generated):
+def test_every_week_has_the_figures_of_the_full_history(history):
     """Counted in memory (nothing stored yet), then from stored days: the same each week."""
     _assert_varied()
     for monday in mondays():
@@ -322,7 +369,7 @@ def test_every_week_has_the_figures_of_the_full_history(generated):
         _same_figures(monday)
 
 
-def test_the_stored_days_are_read_not_the_history(generated):
+def test_the_stored_days_are_read_not_the_history(history):
     with time_machine.travel(NOW, tick=False):
         services.report_days_store()
         with CaptureQueriesContext(connection) as queries:
@@ -335,7 +382,7 @@ def test_the_stored_days_are_read_not_the_history(generated):
             assert "initiatives_reportday" in sql and "event_mark" in sql, sql
 
 
-def test_a_row_added_into_a_counted_day_is_noticed(generated, enabler):
+def test_a_row_added_into_a_counted_day_is_noticed(history):
     """An event written into the past after its day was counted (an import, a test's
     factory): the days from then on are counted again, never shown wrong."""
     week = FIRST_MONDAY + timedelta(weeks=2)
@@ -366,7 +413,7 @@ def test_a_row_added_into_a_counted_day_is_noticed(generated, enabler):
         _same_figures(monday)
 
 
-def test_storing_twice_writes_nothing_new_and_waits_for_a_day_to_settle(generated):
+def test_storing_twice_writes_nothing_new_and_waits_for_a_day_to_settle(history):
     with time_machine.travel(NOW, tick=False):
         first = services.report_days_store()
         again = services.report_days_store()
@@ -381,7 +428,7 @@ def test_storing_twice_writes_nothing_new_and_waits_for_a_day_to_settle(generate
     assert ReportDay.objects.order_by("-day").first().day == date(2026, 5, 9)
 
 
-def test_the_build_costs_at_most_20_queries_whatever_the_history(generated):
+def test_the_build_costs_at_most_20_queries_whatever_the_history(history):
     """The snapshot's queries do not depend on the number of dreams or days (issue 15)."""
     monday = FIRST_MONDAY + timedelta(weeks=WEEKS - 1)
     with time_machine.travel(NOW, tick=False):
@@ -390,7 +437,7 @@ def test_the_build_costs_at_most_20_queries_whatever_the_history(generated):
             services.weekly_report_build(monday=monday)
     for _n in range(3):  # twice the dreams, over the same weeks
         for day_number in range(0, WEEKS * 7, 3):
-            generated.day(FIRST_MONDAY + timedelta(days=day_number))
+            history.day(FIRST_MONDAY + timedelta(days=day_number))
     with time_machine.travel(NOW, tick=False):
         services.report_days_store()
         with CaptureQueriesContext(connection) as many:
@@ -399,7 +446,7 @@ def test_the_build_costs_at_most_20_queries_whatever_the_history(generated):
     assert len(many.captured_queries) == len(few.captured_queries)  # built again: the same
 
 
-def test_the_nightly_task_and_the_command_count_the_days(generated, settings, capsys):
+def test_the_nightly_task_and_the_command_count_the_days(history, settings, capsys):
     entry = next(
         e
         for e in settings.CELERY_BEAT_SCHEDULE.values()
@@ -418,7 +465,8 @@ def test_the_nightly_task_and_the_command_count_the_days(generated, settings, ca
         call_command("report_days", "--again-from", "1 april")
 
 
-def test_a_week_end_snapshot_stays_right_after_later_work(generated, enabler, second_enabler):
+def test_a_week_end_snapshot_stays_right_after_later_work(history):
+    enabler, second_enabler = history.enablers
     """A Sunday counted just after midnight keeps its week's lists (silent dreams, dreams in
     care); what happens afterwards (hand-overs, moves, messages) does not change them, and
     a dream handed over since counts for its contact person today, as the reference has it."""
@@ -429,18 +477,16 @@ def test_a_week_end_snapshot_stays_right_after_later_work(generated, enabler, se
         services.report_days_store()
     assert ReportDay.objects.get(day=sunday).week_end is not None
     assert ReportDay.objects.get(day=sunday - timedelta(weeks=1)).week_end is not None
-    generated.moment = after_midnight + timedelta(hours=8)
+    history.moment = after_midnight + timedelta(hours=8)
     in_care = list(Dream.objects.filter(status__in=[Status.IN_CONVERSATION, Status.IN_PROGRESS]))
     assert len(in_care) >= 3
     for dream in in_care[:3]:
         to = second_enabler if dream.contact_id == enabler.pk else enabler
-        generated.do(
-            services.dreams_hand_over, dreams=[dream], by=dream.contact, to=to, note="Ziek."
-        )
+        history.do(services.dreams_hand_over, dreams=[dream], by=dream.contact, to=to, note="Ziek.")
     for dream in Dream.objects.filter(status=Status.IN_PROGRESS)[:2]:
-        generated.do(services.dream_move, dream=dream, by=dream.contact, target=Status.PAUSED)
+        history.do(services.dream_move, dream=dream, by=dream.contact, target=Status.PAUSED)
     for dream in Dream.objects.filter(status__in=[Status.PICKED_UP, Status.IN_CONVERSATION])[:3]:
-        generated.do(
+        history.do(
             services.dream_send_message, dream=dream, by=dream.contact, body="Hoe staat het?"
         )
     for monday in (last_week, last_week - timedelta(weeks=1)):
