@@ -81,8 +81,14 @@ def _card(dream: Dream) -> Card:
 
 
 def stories_newest(*, limit: int = 3) -> list[Card]:
-    """Return the newest LIMIT stories as cards (the home page): one query."""
-    return [_card(dream) for dream in _with_cover(open_stories(photos=False))[:limit]]
+    """Return the newest LIMIT stories as cards (the home page): one query, none when they
+    were read since the open data last changed (cached under its version, as the gallery)."""
+    key = f"stories:newest:{open_data_version.current().token}:{limit}"
+    cards = cache.get(key)
+    if cards is None:
+        cards = [_card(dream) for dream in _with_cover(open_stories(photos=False))[:limit]]
+        cache.set(key, cards, timeout=settings.OPEN_DATA_CACHE_SECONDS)
+    return cards
 
 
 @dataclass(frozen=True)

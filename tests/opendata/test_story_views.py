@@ -328,7 +328,33 @@ def test_the_feed_and_the_home_page_read_one_query_however_many(client, django_a
         client.get(reverse("residents:home"))
     for _n in range(4):
         shared_story(photo_role="after")
+    cache.clear()  # the factories write past the services, which would raise the version
     with django_assert_num_queries(1):
         assert client.get(reverse("stories:feed")).content.count(b"<entry>") == 5
     with django_assert_num_queries(2):
         assert client.get(reverse("residents:home")).content.count(b"portal-story-cover") == 3
+
+
+def test_the_home_pages_stories_are_cached_until_the_open_data_changes(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    publication = shared_story()
+    client.get(reverse("residents:home"))
+    with django_assert_num_queries(1):  # the promises only: the stories come from the cache
+        assert publication.title in client.get(reverse("residents:home")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publication_withdraw(dream=publication.dream, by=publication.dream.resident)
+    assert publication.title not in client.get(reverse("residents:home")).content.decode()
+    other = shared_story()
+    cache.clear()  # the factory wrote past the services
+    assert other.title in client.get(reverse("residents:home")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publication_change(
+            dream=other.dream,
+            by=other.dream.resident,
+            title="Een nieuwe titel voor het verhaal",
+            dreamt=other.dreamt,
+            own_part=other.own_part,
+        )
+    content = client.get(reverse("residents:home")).content.decode()
+    assert "Een nieuwe titel voor het verhaal" in content and other.title not in content
