@@ -1,4 +1,4 @@
-from staff.permissions import ACCESS, can
+from staff.permissions import areas_of
 
 
 def staff_access(request) -> dict:
@@ -6,4 +6,4 @@ def staff_access(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_staff:
         return {}
-    return {"staff_can": {area: can(user, area) for area in ACCESS}}
+    return {"staff_can": areas_of(user)}

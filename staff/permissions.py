@@ -119,6 +119,17 @@ def can(user, area: str) -> bool:
     return bool(roles & ACCESS[area])
 
 
+def areas_of(user) -> dict[str, bool]:
+    """Return, for every area, whether USER may use it: what can() says for each, with the
+    user's roles read once (the staff menu asks about every area on every page)."""
+    roles = roles_of(user)
+    if not roles:
+        return dict.fromkeys(ACCESS, False)
+    if user.is_superuser or Role.ADMINISTRATOR in roles:
+        return dict.fromkeys(ACCESS, True)
+    return {area: bool(roles & allowed) for area, allowed in ACCESS.items()}
+
+
 def start_parts(user) -> list[str]:
     """Return the parts of the start page USER sees, in the order of START_PARTS."""
     roles = roles_of(user)

@@ -539,3 +539,24 @@ def test_group_names_are_the_users_groups(db):
     for user in (nobody, one, two):
         assert group_names(user.pk) == {group.name for group in user.groups.all()}
     assert len(group_names(two.pk)) == 2 and group_names(nobody.pk) == set()
+
+
+def test_the_menus_areas_say_what_can_says_for_every_role(db, resident):
+    """staff.permissions.areas_of (the menu's one read of the roles) answers as can() does."""
+    from staff.permissions import ACCESS, areas_of, can
+
+    two = make_staff("Manager")
+    two.groups.add(Group.objects.get(name="Communicatieadviseur"))
+    inactive = make_staff("MogelijkMaker")
+    inactive.is_active = False
+    inactive.save()
+    admin = make_staff(None)
+    admin.is_superuser = True
+    admin.save()
+    people = [resident, make_staff(None), make_staff("MogelijkMaker"), two, inactive, admin]
+    for user in people:
+        fresh = type(user).objects.get(pk=user.pk)  # no roles read yet
+        assert areas_of(fresh) == {area: can(fresh, area) for area in ACCESS}, user
+    assert areas_of(admin) == dict.fromkeys(ACCESS, True)
+    assert not any(areas_of(inactive).values()) and not any(areas_of(resident).values())
+    assert areas_of(people[2])["dream_work"] and not areas_of(people[2])["approvals"]
