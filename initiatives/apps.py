@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished, request_started
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,10 @@ class InitiativesConfig(AppConfig):
         # Every write through Django's connection raises the version the staff lists' cache
         # is keyed by (initiatives/data_version.py).
         connection_created.connect(_watch_writes)
+        from initiatives import data_version
+
+        request_started.connect(data_version.request_started)
+        request_finished.connect(data_version.request_finished)
 
 
 def _watch_writes(*, connection, **kwargs) -> None:

@@ -32,6 +32,7 @@ import threading
 from django.core.cache import cache
 
 KEY = "data:version"
+_local = threading.local()  # the pending after-commit raise; in a request, the version read
 
 # Tables written while people only read, and shown on no staff list.
 UNLISTED_TABLES = frozenset(
@@ -55,17 +56,40 @@ _WRITTEN = re.compile(r"\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)\"?",
 
 
 def current() -> str:
-    """The version now; the first read after a start (or a lost cache) makes one."""
+    """The version now; the first read after a start (or a lost cache) makes one.
+
+    Within a request it is read once: a page asks it for each of its cached parts, and what
+    the request reads after the first ask is at least as new as it. A write in this thread
+    (bump) forgets it, so a request reads what it wrote.
+    """
+    seen = getattr(_local, "seen", None)
+    if seen is not None:
+        return seen
     version = cache.get(KEY)
     if version is None:
         cache.add(KEY, secrets.token_hex(8), timeout=None)
         version = cache.get(KEY)
-    return version if version is not None else "none-" + secrets.token_hex(8)
+    if version is None:  # no cache: a new version at every read, nothing is served from it
+        return "none-" + secrets.token_hex(8)
+    if getattr(_local, "in_request", False):
+        _local.seen = version
+    return version
 
 
 def bump() -> None:
     """Raise the version now (after writes that did not go through Django's connection)."""
+    _local.seen = None
     cache.set(KEY, secrets.token_hex(8), timeout=None)
+
+
+def request_started(**kwargs) -> None:
+    """Signal receiver: a request begins in this thread; it reads the version anew once."""
+    _local.in_request, _local.seen = True, None
+
+
+def request_finished(**kwargs) -> None:
+    """Signal receiver: the request is over; outside one (a task, a command) every read asks."""
+    _local.in_request, _local.seen = False, None
 
 
 def writes(sql: str) -> bool:
@@ -104,9 +128,6 @@ class _PendingBump:
         if not self.done:
             self.done = True
             bump()
-
-
-_local = threading.local()
 
 
 def _raised(connection) -> None:

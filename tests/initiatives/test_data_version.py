@@ -116,3 +116,30 @@ def test_raised_after_the_commit_when_an_earlier_savepoint_was_rolled_back(
 def test_without_a_cache_every_read_is_a_new_version(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     assert data_version.current() != data_version.current()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_read_once_per_request_and_anew_after_a_write_in_it(resident, neighbourhood, theme):
+    """A page asks the version for each of its cached parts: within one request the first
+    answer holds (another process's raise is seen at the next request), except after a
+    write of the request itself, which it must read back."""
+    from django.core.cache import cache
+    from django.core.signals import request_finished, request_started
+
+    dream = DreamFactory(resident=resident, neighbourhood=neighbourhood, theme=theme)
+    request_started.send(sender=None)
+    try:
+        first = data_version.current()
+        cache.set(data_version.KEY, "elsewhere", timeout=None)  # another worker's write
+        assert data_version.current() == first
+        Dream.objects.filter(pk=dream.pk).update(title="Zelf geschreven")  # this request's
+        own = data_version.current()
+        assert own not in (first, "elsewhere")
+        cache.set(data_version.KEY, "elsewhere again", timeout=None)
+        assert data_version.current() == own
+    finally:
+        request_finished.send(sender=None)
+    # Outside a request (a task, a command) every read asks the cache.
+    assert data_version.current() == "elsewhere again"
+    cache.set(data_version.KEY, "later", timeout=None)
+    assert data_version.current() == "later"
