@@ -25,9 +25,12 @@ def dream_for_resident(*, resident: User, pk: int) -> Dream:
     """
     public_events = TimelineEvent.objects.filter(public=True).select_related("actor")
     dream = (
-        dreams_of_resident(resident=resident)
-        # Issue 18: "from the assembly …"; issue 19: whether it is shared, with the dream.
-        .select_related("assembly_outcome__assembly", "publication")
+        Dream.objects.filter(resident=resident)
+        # The resident is RESIDENT (set below, not read again). Issue 18: "from the
+        # assembly …"; issue 19: whether it is shared, with the dream.
+        .select_related(
+            "neighbourhood", "theme", "contact", "assembly_outcome__assembly", "publication"
+        )
         .annotate(**list_flags(platform=True))
         .prefetch_related(
             Prefetch("events", queryset=public_events, to_attr="public_events"),
@@ -35,6 +38,7 @@ def dream_for_resident(*, resident: User, pk: int) -> Dream:
         )
         .get(pk=pk)
     )
+    dream.resident = resident
     for event in dream.public_events:
         event.shown_actor = event_actor_for_resident(event, dream)
     return dream
