@@ -321,6 +321,7 @@ PAGES = [
     ("workspace_typical", "Dream workspace, dreams at random", "workspace"),
     ("funds_public", "Funds: /fondsen/ and each fund's page (issue 16)", "resident"),
     ("funds_staff", "Managers' fund overview /medewerkers/fondsen/ (issue 16)", "list"),
+    ("home", "Home page / (an anonymous visitor: the newest stories)", "resident"),
     ("my_dreams", "Resident: /mijn-dromen/ (10 residents)", "resident"),
     ("my_dream", "Resident: /mijn-dromen/<id>/ (their dreams)", "resident"),
     ("my_dream_heavy", "Resident: /mijn-dromen/<id>/, 200 events", "resident"),
@@ -386,6 +387,7 @@ def page_requests(who: Subjects) -> dict[str, Callable[[], None]]:
             )
         ),
         "funds_staff": _get(who.manager, "/medewerkers/fondsen/"),
+        "home": _get(Client(HTTP_HOST=HOST), "/"),
         "my_dreams": rotating(*(_get(client, "/mijn-dromen/") for client, _own in who.residents)),
         "my_dream": rotating(
             *(_get(client, f"/mijn-dromen/{pk}/") for client, own in who.residents for pk in own)
