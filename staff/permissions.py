@@ -109,25 +109,23 @@ def _group_names_sql(vendor: str) -> tuple[str, tuple]:
     return groups.values_list("name", flat=True).query.sql_with_params()
 
 
-def can(user, area: str) -> bool:
-    """Return whether USER may use AREA."""
-    roles = roles_of(user)
+def _may(user, roles: set[str], allowed: frozenset[str]) -> bool:
+    """The rule: staff with one of the ALLOWED roles may; administrators always may."""
     if not roles:
         return False
-    if user.is_superuser or Role.ADMINISTRATOR in roles:
-        return True
-    return bool(roles & ACCESS[area])
+    return user.is_superuser or Role.ADMINISTRATOR in roles or bool(roles & allowed)
+
+
+def can(user, area: str) -> bool:
+    """Return whether USER may use AREA."""
+    return _may(user, roles_of(user), ACCESS[area])
 
 
 def areas_of(user) -> dict[str, bool]:
-    """Return, for every area, whether USER may use it: what can() says for each, with the
-    user's roles read once (the staff menu asks about every area on every page)."""
+    """Return, for every area, whether USER may use it, with the user's roles read once (the
+    staff menu asks about every area on every page)."""
     roles = roles_of(user)
-    if not roles:
-        return dict.fromkeys(ACCESS, False)
-    if user.is_superuser or Role.ADMINISTRATOR in roles:
-        return dict.fromkeys(ACCESS, True)
-    return {area: bool(roles & allowed) for area, allowed in ACCESS.items()}
+    return {area: _may(user, roles, allowed) for area, allowed in ACCESS.items()}
 
 
 def start_parts(user) -> list[str]:
