@@ -477,7 +477,7 @@ def run_pages(*, warmup: int, repeat: int, log=print, only: set[str] | None = No
     # The staff lists without their cache (initiatives/list_cache.py): each request reads
     # the database, as the first look after a write does; the load test measures both.
     with override_settings(
-        ROOT_URLCONF=BENCH_URLCONF, STAFF_LIST_CACHE_SECONDS=0, **lifted_rate_limits(dir(settings))
+        ROOT_URLCONF=BENCH_URLCONF, DATA_CACHE_SECONDS=0, **lifted_rate_limits(dir(settings))
     ):
         who = subjects()
         requests = page_requests(who)

@@ -4,11 +4,13 @@ The dream list (its page of rows, the count, the search), the triage queue and t
 the list's selects are the same for every member of staff who asks the same thing on the same
 day. The first to ask reads them from PostgreSQL; everyone after reads them from Redis, until
 the data version changes (initiatives/data_version.py: any write through the application) or
-STAFF_LIST_CACHE_SECONDS pass. What is cached is data, and the HTML of the list's filter and
-hand-over fields (the same for everyone who sends the same filters); never a page: each page
-is still written for its reader (their menu, their rights, their form token).
+DATA_CACHE_SECONDS pass. What is cached is data, and the HTML of the list's filter and
+hand-over fields (the same for everyone who sends the same filters); never a whole page: each
+page is still written for its reader (their menu, their messages, their form token). The
+workspace's and the resident's dream page's own parts are kept per reader, with a slot for
+the form token (config/cached_parts.py).
 
-STAFF_LIST_CACHE_SECONDS = 0 turns it off (the benchmark measures the lists that way too).
+DATA_CACHE_SECONDS = 0 turns it off (the benchmark measures the lists that way too).
 """
 
 import functools
@@ -25,18 +27,32 @@ from initiatives import data_version
 
 # Settings that change what a list holds.
 SHAPING_SETTINGS = ("DREAM_LIST_COUNT_CAP", "DREAM_SEARCH_CONSIDERED", "TIME_ZONE")
-# The code that makes what is cached: the domain, the staff side and the templates.
-_CODE_FOLDERS = ("initiatives", "staff", "templates", "config")
+# The code that makes what is cached: every app, its templates and the translations (the
+# pages' own parts are cached too: config/cached_parts.py).
+_CODE_FOLDERS = (
+    "accounts",
+    "assemblies",
+    "config",
+    "initiatives",
+    "locale",
+    "neighbourhoods",
+    "opendata",
+    "partners",
+    "residents",
+    "staff",
+    "templates",
+)
+_CODE_SUFFIXES = (".py", ".html", ".mo")
 
 
 @functools.cache
 def _code() -> str:
-    """A fingerprint of the code this process runs (read once: about 350 small files)."""
+    """A fingerprint of the code this process runs (read once: about 700 small files)."""
     digest = hashlib.blake2b(digest_size=8)
     base = Path(settings.BASE_DIR)
     for folder in _CODE_FOLDERS:
         for path in sorted((base / folder).rglob("*")):
-            if path.suffix in (".py", ".html"):
+            if path.suffix in _CODE_SUFFIXES:
                 digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -45,7 +61,7 @@ def cached[T](name: str, parts: tuple, compute: Callable[[], T]) -> T:
     """Return what COMPUTE returns for the list NAME asked with PARTS (plain values that
     decide the answer: filters, position, the person where it depends on them), from the
     cache when nothing was written since it was computed."""
-    seconds = settings.STAFF_LIST_CACHE_SECONDS
+    seconds = settings.DATA_CACHE_SECONDS
     if seconds <= 0:
         return compute()
     # The version first: what is computed after it is at least as new as it.

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from config.cached_parts import cached_part
 from config.forms import refusal_onto_form
 from initiatives import list_cache, selectors, services
 from initiatives.exceptions import InvalidTransition, NotAllowed
@@ -548,8 +549,25 @@ def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
 @require_GET
 def dream_workspace(request, pk: int) -> HttpResponse:
     # The newest events first; the link below the timeline (?geschiedenis=alle) shows all.
-    dream = _dream_or_404(pk, whole_timeline=request.GET.get("geschiedenis") == "alle")
-    return render(request, "staff/dream_workspace.html", _workspace_context(request, dream))
+    whole_timeline = request.GET.get("geschiedenis") == "alle"
+    if request.htmx:  # its answer carries the page's messages: written for this request
+        dream = _dream_or_404(pk, whole_timeline=whole_timeline)
+        return render(request, "staff/dream_workspace.html", _workspace_context(request, dream))
+
+    def write(slot: dict) -> dict:
+        dream = _dream_or_404(pk, whole_timeline=whole_timeline)
+        context = {**_workspace_context(request, dream), **slot}
+        html = render_to_string("staff/dream_workspace.html#workspace", context, request=request)
+        return {"title": dream.title, "html": html}
+
+    # The same for this reader until anything is written (their rights, whether they are the
+    # dream's contact: the reader is part of what is asked).
+    part = cached_part(request, "workspace", (pk, whole_timeline, request.user.pk), write)
+    return render(
+        request,
+        "staff/dream_workspace.html",
+        {"page_title": part["title"], "workspace_html": part["html"]},
+    )
 
 
 @staff_area("dream_view")

@@ -21,6 +21,14 @@ from tests.factories import FundFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _pages_read_the_database(settings):
+    """The queries pinned here are those of a first look after a write: without the page's
+    cache (config/cached_parts.py), every request sends them. A look from the cache reads
+    the session and the user only (tests/residents/test_page_cache.py)."""
+    settings.DATA_CACHE_SECONDS = 0
+
+
 def _queries(client, dream) -> tuple[list[str], str]:
     url = f"/mijn-dromen/{dream.pk}/"
     client.get(url)  # warm up

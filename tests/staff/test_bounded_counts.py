@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 def _lists_read_the_database(settings):
     """What is checked here is the SQL a list sends to PostgreSQL: without the staff lists'
     cache (initiatives/list_cache.py), every request sends it."""
-    settings.STAFF_LIST_CACHE_SECONDS = 0
+    settings.DATA_CACHE_SECONDS = 0
 
 
 _COUNT = re.compile(r"\bCOUNT\s*\(", re.I)

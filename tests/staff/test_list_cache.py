@@ -137,7 +137,7 @@ def test_the_queues_waiting_days_count_from_today(listed, enabler):
 
 
 def test_turned_off_every_look_reads_the_dreams(listed, enabler, settings):
-    settings.STAFF_LIST_CACHE_SECONDS = 0
+    settings.DATA_CACHE_SECONDS = 0
     client = _signed_in(enabler)
     for _ in range(2):
         assert _reads_dreams(_get(client, LIST)[1])

@@ -137,7 +137,7 @@ def test_the_situation_form_saves(client, picked_up, enabler):
 
 
 def test_the_situation_costs_the_workspace_no_query(client, picked_up, enabler, settings):
-    settings.STAFF_LIST_CACHE_SECONDS = 0  # the hand-over's options read each time, as pinned
+    settings.DATA_CACHE_SECONDS = 0  # the hand-over's options read each time, as pinned
     client.force_login(enabler)
     url = _workspace(picked_up)
     client.get(url)

@@ -1047,7 +1047,7 @@ class TestQueryCounts:
     def _lists_read_the_database(self, settings):
         """The queries pinned here are those of a first look after a write: without the
         staff lists' cache (initiatives/list_cache.py), every request sends them."""
-        settings.STAFF_LIST_CACHE_SECONDS = 0
+        settings.DATA_CACHE_SECONDS = 0
 
     def test_triage(self, client, enabler):
         client.force_login(enabler)

@@ -33,7 +33,7 @@ pytestmark = [
 def _lists_read_the_database(settings):
     """The queries pinned here are those of a first look after a write: without the staff
     lists' cache (initiatives/list_cache.py), every request sends them."""
-    settings.STAFF_LIST_CACHE_SECONDS = 0
+    settings.DATA_CACHE_SECONDS = 0
 
 
 def _queries(client, url: str) -> list[str]:
