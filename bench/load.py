@@ -375,6 +375,9 @@ OPEN_LOOP_PAGES = [
     ("triage_cold", "Triage queue, a write before each", "triage"),
     ("workspace", "Workspace, 200 events", "workspace"),
     ("resident", "Resident: my dreams and a dream", "my_dream"),
+    # Their own parts come from the cache too (config/cached_parts.py): read anew here.
+    ("workspace_cold", "Workspace, 200 events, a write before each", "workspace"),
+    ("resident_cold", "Resident: my dreams and a dream, a write before each", "my_dream"),
     ("home", "Home page, an anonymous visitor", "home"),
     *OPEN_DATA_LOAD_PAGES,  # issue 19: the API's dream list and figures, the gallery
 ]
@@ -406,6 +409,8 @@ def _open_loop_paths(who, listed: int) -> dict[str, list[tuple[str, str]]]:
         "triage_cold": by_staff(["/medewerkers/nieuwe-dromen/"]),
         "workspace": by_staff([f"{lst}{pk}/" for pk in who.heavy_ids]),
         "resident": resident,
+        "workspace_cold": by_staff([f"{lst}{pk}/" for pk in who.heavy_ids]),
+        "resident_cold": resident,
         "home": [("/", "")],  # anonymous: no cookie
     }
 

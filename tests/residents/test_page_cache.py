@@ -46,7 +46,7 @@ def _page(dream) -> str:
 
 def test_a_second_look_at_a_dream_reads_no_dream(dream, resident):
     client = _signed_in(resident)
-    first, first_sqls = _look(client, _page(dream))
+    _first, first_sqls = _look(client, _page(dream))
     second, second_sqls = _look(client, _page(dream))
     assert _reads_dreams(first_sqls)
     assert not _reads_dreams(second_sqls), second_sqls
