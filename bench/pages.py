@@ -16,7 +16,7 @@ import threading
 import time
 import tracemalloc
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -325,12 +325,22 @@ PAGES = [
     ("my_dreams", "Resident: /mijn-dromen/ (10 residents)", "resident"),
     ("my_dream", "Resident: /mijn-dromen/<id>/ (their dreams)", "resident"),
     ("my_dream_heavy", "Resident: /mijn-dromen/<id>/, 200 events", "resident"),
+    # The pages above are measured as the first look after a write (nothing cached). These
+    # are the looks after it, until the next write: their data or own part from the cache
+    # (initiatives/list_cache.py, config/cached_parts.py).
+    ("list_cached", "Dreams list, pages 1-5 (cached)", "list"),
+    ("triage_cached", "Triage queue (cached)", "list"),
+    ("workspace_cached", "Dream workspace, 200 events (cached)", "workspace"),
+    ("my_dreams_cached", "Resident: /mijn-dromen/ (cached)", "resident"),
+    ("my_dream_cached", "Resident: /mijn-dromen/<id>/ (cached)", "resident"),
     *open_data.PAGES,  # issue 19: each cached and cold
     ("dream_post", "Dream form POST /dromen/nieuw/", "post"),
     ("weekly_report", "Weekly report build (last week)", "report"),
     ("export", "CSV export of all dreams (ask, file made, download)", "export"),
 ]
 LIST = "/medewerkers/dromen/"
+# Pages measured a second time with the cache on (PAGES: "<key>_cached").
+CACHED = ("list", "triage", "workspace", "my_dreams", "my_dream")
 # `bench --pages`: which pages a run measures (in-process and under the load test). The bare
 # view is always measured: every ratio is to it.
 PAGE_SETS = {
@@ -356,7 +366,7 @@ def page_requests(who: Subjects) -> dict[str, Callable[[], None]]:
         for nb in who.neighbourhood_ids[:5]
     ]
     heavy = who.heavy_ids
-    return {
+    requests = {
         "bare": by_staff(["/bench/bare/"]),
         "triage": by_staff(["/medewerkers/nieuwe-dromen/"]),
         "list": by_staff([f"{LIST}?pagina={n}" for n in range(1, 6)]),
@@ -394,6 +404,9 @@ def page_requests(who: Subjects) -> dict[str, Callable[[], None]]:
         ),
         "my_dream_heavy": _get(who.resident, f"/mijn-dromen/{who.heavy_id}/"),
     }
+    for key in CACHED:
+        requests[f"{key}_cached"] = requests[key]
+    return requests
 
 
 def word_shares(listed: int) -> dict[str, float]:
@@ -494,9 +507,11 @@ def run_pages(*, warmup: int, repeat: int, log=print, only: set[str] | None = No
             if not wanted(key):
                 continue
             warm = warmup
-            if key in open_data.KEYS and not open_data.is_cold(key):
+            cached = key.endswith("_cached")
+            if cached or (key in open_data.KEYS and not open_data.is_cold(key)):
                 warm = max(warmup, request.count)  # every URL's answer in the cache first
-            results[key] = measure(key, request, warmup=warm, repeat=repeat, budget=PAGE_BUDGET)
+            with override_settings(DATA_CACHE_SECONDS=300) if cached else nullcontext():
+                results[key] = measure(key, request, warmup=warm, repeat=repeat, budget=PAGE_BUDGET)
             log(_line(results[key]))
         run = PageRun(
             measurements=results,
