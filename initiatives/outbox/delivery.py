@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from initiatives import data_version
 from initiatives.models import OutboxMail
 from initiatives.outbox.message import envelope_sender, outbox_bytes, outbox_message
 from initiatives.tokens import link_tokens_masked
@@ -226,7 +227,13 @@ def _mark_failed(
     else:
         changes["next_attempt_at"] = next_attempt_at
         outcome.retrying[mail.pk] = next_attempt_at
-    OutboxMail.objects.filter(pk=mail.pk, state=OutboxMail.State.PENDING).update(**changes)
+    updated = OutboxMail.objects.filter(pk=mail.pk, state=OutboxMail.State.PENDING).update(
+        **changes
+    )
+    if updated and next_attempt_at is None:
+        # The outbox is left out of the data version (its every send would empty the
+        # caches), but the dream's workspace warns about a mail given up: read it anew.
+        data_version.shown_write()
 
 
 def open_mailer():

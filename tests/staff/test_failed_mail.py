@@ -4,7 +4,7 @@ from initiatives import services
 from initiatives.models import OutboxMail
 from initiatives.statuses import Status
 from tests.factories import DreamFactory
-from tests.initiatives.outbox.retries import given_up
+from tests.initiatives.outbox.retries import dispatch_at_each_retry, given_up
 
 pytestmark = pytest.mark.django_db
 
@@ -29,3 +29,23 @@ def test_no_warning_when_every_mail_went_out(client, enabler, resident):
     content = client.get(f"/medewerkers/dromen/{dream.pk}/").content.decode()
     assert "could not be delivered" not in content
     assert "niet worden afgeleverd" not in content
+
+
+def test_a_mail_given_up_shows_on_a_workspace_read_from_the_cache(
+    client, enabler, resident, settings
+):
+    """The outbox's writes leave the cached pages alone (config/cached_parts.py), but giving a
+    mail up is shown on the dream: the next look reads the workspace anew and warns."""
+    dream = DreamFactory(resident=resident, status=Status.IN_CONVERSATION, contact=enabler)
+    services.dream_send_message(dream=dream, by=enabler, body="Kunnen we dinsdag bellen?")
+    client.force_login(enabler)
+    url = f"/medewerkers/dromen/{dream.pk}/"
+    client.get(url)
+    assert "niet worden afgeleverd" not in client.get(url).content.decode()  # from the cache
+    settings.MAILERS = {
+        "default": {"BACKEND": "tests.initiatives.failing_mail.AlwaysFailingBackend"}
+    }
+    row = OutboxMail.objects.get(dream=dream)
+    dispatch_at_each_retry(row)
+    assert row.state == OutboxMail.State.FAILED
+    assert "e-mail over deze droom kon niet worden afgeleverd" in client.get(url).content.decode()
