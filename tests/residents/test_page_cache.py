@@ -9,31 +9,16 @@ raised by every write, as in production (tests/initiatives/test_data_version.py)
 import re
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from config.cached_parts import TOKEN_SLOT
 from initiatives import services
 from initiatives.models import TimelineEvent
 from tests.factories import DreamFactory
+from tests.page_looks import look, signed_in
 
 pytestmark = pytest.mark.django_db
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
-
-
-def _signed_in(user, **kwargs) -> Client:
-    client = Client(**kwargs)
-    client.force_login(user)
-    return client
-
-
-def _look(client, url: str, status: int = 200) -> tuple[str, list[str]]:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == status, url
-    return response.content.decode(), [q["sql"] for q in queries.captured_queries]
 
 
 def _reads_dreams(sqls: list[str]) -> bool:
@@ -45,9 +30,9 @@ def _page(dream) -> str:
 
 
 def test_a_second_look_at_a_dream_reads_no_dream(dream, resident):
-    client = _signed_in(resident)
-    _first, first_sqls = _look(client, _page(dream))
-    second, second_sqls = _look(client, _page(dream))
+    client = signed_in(resident)
+    _first, first_sqls = look(client, _page(dream))
+    second, second_sqls = look(client, _page(dream))
     assert _reads_dreams(first_sqls)
     assert not _reads_dreams(second_sqls), second_sqls
     assert f"<title>{dream.title}" in second
@@ -55,10 +40,10 @@ def test_a_second_look_at_a_dream_reads_no_dream(dream, resident):
 
 
 def test_a_message_sent_with_a_cached_page_s_token_arrives(dream, resident):
-    other_device = _signed_in(resident)
-    phone = _signed_in(resident, enforce_csrf_checks=True)  # signing in writes: before the looks
-    _look(other_device, _page(dream))  # fills the cache
-    page, sqls = _look(phone, _page(dream))
+    other_device = signed_in(resident)
+    phone = signed_in(resident, enforce_csrf_checks=True)  # signing in writes: before the looks
+    look(other_device, _page(dream))  # fills the cache
+    page, sqls = look(phone, _page(dream))
     assert not _reads_dreams(sqls)
     assert TOKEN_SLOT not in page
     tokens = TOKEN.findall(page)
@@ -72,35 +57,35 @@ def test_a_message_sent_with_a_cached_page_s_token_arrives(dream, resident):
 
 
 def test_someone_else_never_gets_the_cached_page(dream, resident, other_resident):
-    mine, theirs = _signed_in(resident), _signed_in(other_resident)
-    _look(mine, _page(dream))
-    page, _ = _look(theirs, _page(dream), status=404)
+    mine, theirs = signed_in(resident), signed_in(other_resident)
+    look(mine, _page(dream))
+    page, _ = look(theirs, _page(dream), status=404)
     assert dream.story not in page
 
 
-def test_news_from_the_mogelijkmaker_shows_at_the_next_look(dream, resident, mogelijkmaker):
-    client = _signed_in(resident)
-    _look(client, _page(dream))
+def test_news_from_the_mogelijkmaker_shows_at_the_nextlook(dream, resident, mogelijkmaker):
+    client = signed_in(resident)
+    look(client, _page(dream))
     services.dream_pick_up(dream=dream, by=mogelijkmaker)
-    page, sqls = _look(client, _page(dream))
+    page, sqls = look(client, _page(dream))
     assert _reads_dreams(sqls)
     assert mogelijkmaker.get_full_name() in page
 
 
-def test_my_dreams_shows_a_new_dream_at_the_next_look(dream, resident, neighbourhood, theme):
-    client = _signed_in(resident)
-    _look(client, "/mijn-dromen/")
-    page, sqls = _look(client, "/mijn-dromen/")
+def test_my_dreams_shows_a_new_dream_at_the_nextlook(dream, resident, neighbourhood, theme):
+    client = signed_in(resident)
+    look(client, "/mijn-dromen/")
+    page, sqls = look(client, "/mijn-dromen/")
     assert not _reads_dreams(sqls)
     assert dream.title in page
     DreamFactory(resident=resident, title="Een moestuin", neighbourhood=neighbourhood, theme=theme)
-    page, sqls = _look(client, "/mijn-dromen/")
+    page, sqls = look(client, "/mijn-dromen/")
     assert _reads_dreams(sqls)
     assert "Een moestuin" in page
 
 
 def test_my_dreams_are_each_resident_s_own(dream, resident, other_resident):
-    mine, theirs = _signed_in(resident), _signed_in(other_resident)
-    _look(mine, "/mijn-dromen/")
-    page, _ = _look(theirs, "/mijn-dromen/")
+    mine, theirs = signed_in(resident), signed_in(other_resident)
+    look(mine, "/mijn-dromen/")
+    page, _ = look(theirs, "/mijn-dromen/")
     assert dream.title not in page

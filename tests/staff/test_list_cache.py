@@ -10,32 +10,17 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from initiatives import services
 from initiatives.statuses import Status
 from tests.factories import DreamFactory, NeighbourhoodFactory
+from tests.page_looks import look, signed_in
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/medewerkers/dromen/"
 TRIAGE = "/medewerkers/nieuwe-dromen/"
-
-
-def _signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _get(client, url: str) -> tuple[str, list[str]]:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode(), [q["sql"] for q in queries.captured_queries]
 
 
 def _rows(content: str) -> list[str]:
@@ -57,9 +42,9 @@ def listed(neighbourhood, theme):
 def test_the_second_reader_gets_the_same_rows_without_reading_the_dreams(
     listed, enabler, second_enabler
 ):
-    one, other = _signed_in(enabler), _signed_in(second_enabler)  # signing in writes
-    first, first_sqls = _get(one, LIST + "?sort=title")
-    second, second_sqls = _get(other, LIST + "?sort=title")
+    one, other = signed_in(enabler), signed_in(second_enabler)  # signing in writes
+    first, first_sqls = look(one, LIST + "?sort=title")
+    second, second_sqls = look(other, LIST + "?sort=title")
     assert _reads_dreams(first_sqls)
     assert not _reads_dreams(second_sqls)
     assert _rows(first) == _rows(second)
@@ -68,50 +53,50 @@ def test_the_second_reader_gets_the_same_rows_without_reading_the_dreams(
 
 
 @pytest.mark.parametrize("url", [LIST, LIST + "?q=bankje", TRIAGE])
-def test_a_new_dream_shows_at_the_next_look(listed, enabler, neighbourhood, theme, url):
-    client = _signed_in(enabler)
-    assert "Nieuwe bankje speeltuin" not in _get(client, url)[0]
+def test_a_new_dream_shows_at_the_nextlook(listed, enabler, neighbourhood, theme, url):
+    client = signed_in(enabler)
+    assert "Nieuwe bankje speeltuin" not in look(client, url)[0]
     DreamFactory(title="Nieuwe bankje speeltuin", neighbourhood=neighbourhood, theme=theme)
-    assert "Nieuwe bankje speeltuin" in _get(client, url)[0]
+    assert "Nieuwe bankje speeltuin" in look(client, url)[0]
 
 
 def test_a_dream_picked_up_leaves_the_queue_for_everyone(listed, enabler, second_enabler):
-    colleague = _signed_in(second_enabler)
-    _signed_in(enabler)
-    assert "Bankje 3" in _get(colleague, TRIAGE)[0]
+    colleague = signed_in(second_enabler)
+    signed_in(enabler)
+    assert "Bankje 3" in look(colleague, TRIAGE)[0]
     services.dream_pick_up(dream=listed[3], by=enabler)
-    content = _get(colleague, TRIAGE)[0]
+    content = look(colleague, TRIAGE)[0]
     assert "Bankje 3" not in content
     assert "Bankje 2" in content
 
 
 def test_a_change_of_status_shows_on_the_list(listed, enabler):
-    client = _signed_in(enabler)
-    _get(client, LIST + "?status=picked_up")
+    client = signed_in(enabler)
+    look(client, LIST + "?status=picked_up")
     services.dream_pick_up(dream=listed[1], by=enabler)
-    rows = _rows(_get(client, LIST + "?status=picked_up")[0])
+    rows = _rows(look(client, LIST + "?status=picked_up")[0])
     assert rows and "Bankje 1" in rows[0]
 
 
 def test_only_mine_is_each_persons_own(listed, enabler, second_enabler):
     services.dream_pick_up(dream=listed[0], by=enabler)
-    one, other = _signed_in(enabler), _signed_in(second_enabler)
-    mine = _get(one, LIST + "?mine=on")[0]
-    theirs = _get(other, LIST + "?mine=on")[0]
+    one, other = signed_in(enabler), signed_in(second_enabler)
+    mine = look(one, LIST + "?mine=on")[0]
+    theirs = look(other, LIST + "?mine=on")[0]
     assert "Bankje 0" in mine
     assert "Bankje 0" not in theirs
 
 
-def test_a_new_neighbourhood_is_in_the_filter_at_the_next_look(listed, enabler):
-    client = _signed_in(enabler)
-    assert "Kerkebuurt" not in _get(client, LIST)[0]
+def test_a_new_neighbourhood_is_in_the_filter_at_the_nextlook(listed, enabler):
+    client = signed_in(enabler)
+    assert "Kerkebuurt" not in look(client, LIST)[0]
     NeighbourhoodFactory(name="Kerkebuurt")  # as the administrator adds one in /beheer/
-    assert "Kerkebuurt" in _get(client, LIST)[0]
+    assert "Kerkebuurt" in look(client, LIST)[0]
 
 
 def test_a_refused_filter_is_named_beside_its_field_every_time(listed, enabler):
-    client = _signed_in(enabler)
-    pages = [_get(client, LIST + "?neighbourhood=999999&q=bankje")[0] for _ in range(2)]
+    client = signed_in(enabler)
+    pages = [look(client, LIST + "?neighbourhood=999999&q=bankje")[0] for _ in range(2)]
     for content in pages:
         select = re.search(r'<select name="neighbourhood"[^>]*>', content).group(0)
         assert 'aria-invalid="true"' in select
@@ -124,10 +109,10 @@ def test_a_refused_filter_is_named_beside_its_field_every_time(listed, enabler):
 def test_the_queues_waiting_days_count_from_today(listed, enabler):
     evening = timezone.localtime().replace(hour=20, minute=0) + timedelta(days=3)
     with time_machine.travel(evening, tick=False) as traveller:
-        client = _signed_in(enabler)
-        today = _get(client, TRIAGE)[0]
+        client = signed_in(enabler)
+        today = look(client, TRIAGE)[0]
         traveller.shift(timedelta(hours=6))  # after midnight: a new day, the same session
-        later, sqls = _get(client, TRIAGE)
+        later, sqls = look(client, TRIAGE)
     assert _reads_dreams(sqls), "a new day is read anew"
 
     def without_tokens(content):
@@ -138,15 +123,15 @@ def test_the_queues_waiting_days_count_from_today(listed, enabler):
 
 def test_turned_off_every_look_reads_the_dreams(listed, enabler, settings):
     settings.DATA_CACHE_SECONDS = 0
-    client = _signed_in(enabler)
+    client = signed_in(enabler)
     for _ in range(2):
-        assert _reads_dreams(_get(client, LIST)[1])
-        assert _reads_dreams(_get(client, TRIAGE)[1])
+        assert _reads_dreams(look(client, LIST)[1])
+        assert _reads_dreams(look(client, TRIAGE)[1])
 
 
 def test_a_dream_the_list_no_longer_shows_is_gone_at_once(listed, enabler, resident):
-    client = _signed_in(enabler)
-    assert "Bankje 4" in _get(client, LIST)[0]
+    client = signed_in(enabler)
+    assert "Bankje 4" in look(client, LIST)[0]
     services.dream_withdraw(dream=listed[4], by=listed[4].resident, reason="Verhuisd")
-    rows = _rows(_get(client, LIST + "?status=" + Status.WITHDRAWN)[0])
+    rows = _rows(look(client, LIST + "?status=" + Status.WITHDRAWN)[0])
     assert rows and "Bankje 4" in rows[0]

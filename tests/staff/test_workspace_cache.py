@@ -8,13 +8,11 @@ raised by every write, as in production (tests/initiatives/test_data_version.py)
 import re
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from config.cached_parts import TOKEN_SLOT
 from initiatives import services
 from initiatives.models import TimelineEvent
+from tests.page_looks import look, signed_in
 from tests.staff.test_views import _workspace
 
 pytestmark = pytest.mark.django_db
@@ -26,27 +24,14 @@ PER_REQUEST = re.compile(
 )
 
 
-def _signed_in(user, **kwargs) -> Client:
-    client = Client(**kwargs)
-    client.force_login(user)
-    return client
-
-
-def _look(client, url: str) -> tuple[str, list[str]]:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode(), [q["sql"] for q in queries.captured_queries]
-
-
 def _reads_the_dream(sqls: list[str]) -> bool:
     return any("initiatives_dream" in sql and "audit" not in sql for sql in sqls)
 
 
 def test_the_second_look_reads_no_dream_and_shows_the_same(in_conversation, enabler):
-    client = _signed_in(enabler)
-    first, first_sqls = _look(client, _workspace(in_conversation))
-    second, second_sqls = _look(client, _workspace(in_conversation))
+    client = signed_in(enabler)
+    first, first_sqls = look(client, _workspace(in_conversation))
+    second, second_sqls = look(client, _workspace(in_conversation))
     assert _reads_the_dream(first_sqls)
     assert not _reads_the_dream(second_sqls), second_sqls
     assert len(second_sqls) < len(first_sqls)
@@ -57,10 +42,10 @@ def test_the_second_look_reads_no_dream_and_shows_the_same(in_conversation, enab
 def test_every_form_of_a_cached_page_works_with_its_own_token(in_conversation, enabler):
     """A page from the cache, made for another session of the same person, carries this
     session's token in every form: a note posted with it is accepted."""
-    other_device = _signed_in(enabler)
-    browser = _signed_in(enabler, enforce_csrf_checks=True)  # signing in writes: before the look
-    _look(other_device, _workspace(in_conversation))  # fills the cache
-    page, sqls = _look(browser, _workspace(in_conversation))
+    other_device = signed_in(enabler)
+    browser = signed_in(enabler, enforce_csrf_checks=True)  # signing in writes: before the look
+    look(other_device, _workspace(in_conversation))  # fills the cache
+    page, sqls = look(browser, _workspace(in_conversation))
     assert not _reads_the_dream(sqls)  # from the cache
     tokens = TOKEN.findall(page)
     assert len(tokens) >= 8  # the note, the message, the contact moment, the practices ...
@@ -76,11 +61,11 @@ def test_every_form_of_a_cached_page_works_with_its_own_token(in_conversation, e
 
 
 def test_a_change_shows_at_the_next_look_whoever_made_it(in_conversation, enabler, second_enabler):
-    mine, theirs = _signed_in(enabler), _signed_in(second_enabler)
-    _look(mine, _workspace(in_conversation))
-    _look(theirs, _workspace(in_conversation))
+    mine, theirs = signed_in(enabler), signed_in(second_enabler)
+    look(mine, _workspace(in_conversation))
+    look(theirs, _workspace(in_conversation))
     services.dream_add_note(dream=in_conversation, by=second_enabler, body="Offerte gevraagd.")
-    page, sqls = _look(mine, _workspace(in_conversation))
+    page, sqls = look(mine, _workspace(in_conversation))
     assert _reads_the_dream(sqls)
     assert "Offerte gevraagd." in page
 
@@ -88,9 +73,9 @@ def test_a_change_shows_at_the_next_look_whoever_made_it(in_conversation, enable
 def test_each_reader_gets_their_own_workspace(in_conversation, enabler, second_enabler):
     """The contact person's forms are usable; a colleague's look right after (nothing written
     in between) shows them shown, not usable: the reader is part of what is cached."""
-    mine, theirs = _signed_in(enabler), _signed_in(second_enabler)
-    contact, _ = _look(mine, _workspace(in_conversation))
-    colleague, sqls = _look(theirs, _workspace(in_conversation))
+    mine, theirs = signed_in(enabler), signed_in(second_enabler)
+    contact, _ = look(mine, _workspace(in_conversation))
+    colleague, sqls = look(theirs, _workspace(in_conversation))
     assert _reads_the_dream(sqls)  # not the contact's page
     assert 'aria-describedby="one-face"' not in contact
     assert 'disabled aria-describedby="one-face"' in colleague
@@ -101,17 +86,17 @@ def test_text_that_looks_like_the_slot_stays_text(in_conversation, enabler):
     typed = f'name="csrfmiddlewaretoken" value="{TOKEN_SLOT}"'
     in_conversation.story = typed
     in_conversation.save(update_fields=["story"])
-    client = _signed_in(enabler)
-    _look(client, _workspace(in_conversation))
-    page, sqls = _look(client, _workspace(in_conversation))
+    client = signed_in(enabler)
+    look(client, _workspace(in_conversation))
+    page, sqls = look(client, _workspace(in_conversation))
     assert not _reads_the_dream(sqls)
     assert f"name=&quot;csrfmiddlewaretoken&quot; value=&quot;{TOKEN_SLOT}&quot;" in page
 
 
 def test_without_the_cache_every_look_reads_the_dream(in_conversation, enabler, settings):
     settings.DATA_CACHE_SECONDS = 0
-    client = _signed_in(enabler)
-    _look(client, _workspace(in_conversation))
-    page, sqls = _look(client, _workspace(in_conversation))
+    client = signed_in(enabler)
+    look(client, _workspace(in_conversation))
+    page, sqls = look(client, _workspace(in_conversation))
     assert _reads_the_dream(sqls)
     assert TOKEN_SLOT not in page
