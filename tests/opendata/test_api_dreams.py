@@ -3,6 +3,7 @@
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils.timezone import localdate
 
 from initiatives.statuses import Status
 from opendata.dream_fields import DREAM_FIELDS
@@ -43,10 +44,10 @@ def test_a_dream_has_exactly_the_documented_fields_in_order(client, world):
         "theme": story.theme.name,
         "status": "realised",
         "status_text": "Gerealiseerd",
-        "submitted_on": story.submitted_at.date().isoformat(),
-        "picked_up_on": story.picked_up_at.date().isoformat(),
-        "first_contact_on": story.first_contact_at.date().isoformat(),
-        "closed_on": story.closed_at.date().isoformat(),
+        "submitted_on": localdate(story.submitted_at).isoformat(),
+        "picked_up_on": localdate(story.picked_up_at).isoformat(),
+        "first_contact_on": localdate(story.first_contact_at).isoformat(),
+        "closed_on": localdate(story.closed_at).isoformat(),
         "dreamt": story.publication.dreamt,
         "own_part": story.publication.own_part,
         "granted_total": "1334.50",  # two grants given, the rejected one not counted

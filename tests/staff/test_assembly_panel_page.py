@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
+from django.utils.timezone import localtime
 from django.utils.translation import gettext, override
 
 from initiatives import draw_seed, sortition
@@ -312,7 +313,8 @@ class TestDeclinesAndReplacements:
         assert _quotas_hold(assembly, draw)
         (newcomer,) = replacement.result["selected"]
         page = _page(client.get(_url(assembly)))
-        assert f"Vervangende loting 1 ({replacement.drawn_at:%-d}" in page and newcomer in page
+        drawn_on = localtime(replacement.drawn_at)  # the page shows the Dutch day
+        assert f"Vervangende loting 1 ({drawn_on:%-d}" in page and newcomer in page
         assert "Het panel voldoet aan elk quotum." in page
         assert "Elke plaats is bezet." in page
         assert f"{leaving.pseudonym}:" in page  # among those who declined

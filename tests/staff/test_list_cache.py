@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from initiatives import services
 from initiatives.statuses import Status
+from initiatives.working_days import is_working_day
 from tests.factories import DreamFactory, NeighbourhoodFactory
 from tests.page_looks import look, signed_in
 
@@ -107,7 +108,11 @@ def test_a_refused_filter_is_named_beside_its_field_every_time(listed, enabler):
 
 
 def test_the_queues_waiting_days_count_from_today(listed, enabler):
+    # An evening before a working day, so that midnight adds a working day to the wait
+    # (from a Friday evening the count rightly stays the same until Monday).
     evening = timezone.localtime().replace(hour=20, minute=0) + timedelta(days=3)
+    while not (is_working_day(evening.date()) and is_working_day(evening.date() + timedelta(1))):
+        evening += timedelta(days=1)
     with time_machine.travel(evening, tick=False) as traveller:
         client = signed_in(enabler)
         today = look(client, TRIAGE)[0]

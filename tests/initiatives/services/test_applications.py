@@ -1,7 +1,6 @@
 """Applying to a fund (services/applications.py): each rule and refusal, and nothing stored
 when one refuses."""
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -186,8 +185,8 @@ class TestRefusals:
         ("change", "words"),
         [
             ({"open_for_applications": False}, "geen aanvragen|does not take applications"),
-            ({"year": date.today().year - 1}, "gesloten|closed"),
-            ({"year": date.today().year + 1}, "nog niet begonnen|not started yet"),
+            ({"year": timezone.localdate().year - 1}, "gesloten|closed"),
+            ({"year": timezone.localdate().year + 1}, "nog niet begonnen|not started yet"),
         ],
     )
     def test_a_closed_fund_or_another_year(self, resident, open_fund, dream, change, words):
