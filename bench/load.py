@@ -375,7 +375,7 @@ OPEN_LOOP_PAGES = [
     ("triage_cold", "Triage queue, a write before each", "triage"),
     ("workspace", "Workspace, 200 events", "workspace"),
     ("resident", "Resident: my dreams and a dream", "my_dream"),
-    # Their own parts come from the cache too (config/cached_parts.py): read anew here.
+    # They come from the cache too (config/cached_pages.py): read anew here.
     ("workspace_cold", "Workspace, 200 events, a write before each", "workspace"),
     ("resident_cold", "Resident: my dreams and a dream, a write before each", "my_dream"),
     ("home", "Home page, an anonymous visitor", "home"),

@@ -326,8 +326,8 @@ PAGES = [
     ("my_dream", "Resident: /mijn-dromen/<id>/ (their dreams)", "resident"),
     ("my_dream_heavy", "Resident: /mijn-dromen/<id>/, 200 events", "resident"),
     # The pages above are measured as the first look after a write (nothing cached). These
-    # are the looks after it, until the next write: their data or own part from the cache
-    # (initiatives/list_cache.py, config/cached_parts.py).
+    # are the looks after it, until the next write: their data or page from the cache
+    # (initiatives/list_cache.py, config/cached_pages.py).
     ("list_cached", "Dreams list, pages 1-5 (cached)", "list"),
     ("triage_cached", "Triage queue (cached)", "list"),
     ("workspace_cached", "Dream workspace, 200 events (cached)", "workspace"),

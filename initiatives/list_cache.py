@@ -7,8 +7,8 @@ the data version changes (initiatives/data_version.py: any write through the app
 DATA_CACHE_SECONDS pass. What is cached is data, and the HTML of the list's filter and
 hand-over fields (the same for everyone who sends the same filters); never a whole page: each
 page is still written for its reader (their menu, their messages, their form token). The
-workspace's and the resident's dream page's own parts are kept per reader, with a slot for
-the form token (config/cached_parts.py).
+workspace and the resident's pages are kept whole per reader, with slots for the form token
+and the CSP nonce (config/cached_pages.py).
 
 DATA_CACHE_SECONDS = 0 turns it off (the benchmark measures the lists that way too).
 """
@@ -28,7 +28,7 @@ from initiatives import data_version
 # Settings that change what a list holds.
 SHAPING_SETTINGS = ("DREAM_LIST_COUNT_CAP", "DREAM_SEARCH_CONSIDERED", "TIME_ZONE")
 # The code that makes what is cached: every app, its templates and the translations (the
-# pages' own parts are cached too: config/cached_parts.py).
+# workspace and the resident's pages are cached too: config/cached_pages.py).
 _CODE_FOLDERS = (
     "accounts",
     "assemblies",

@@ -6,7 +6,6 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
@@ -19,7 +18,7 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.addresses import email_ratelimit_key
 from accounts.models import NotificationMode
-from config.cached_parts import cached_part
+from config.cached_pages import cached_page
 from initiatives import selectors, services
 from initiatives.exceptions import InvalidTransition, NotAllowed
 from initiatives.models import Dream, DreamPhoto
@@ -211,14 +210,11 @@ def dream_submitted(request, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def my_dreams(request) -> HttpResponse:
-    def write(slot: dict) -> dict:
-        context = {"dreams": selectors.dreams_of_resident(resident=request.user), **slot}
-        return {
-            "html": render_to_string("residents/my_dreams.html#dreams", context, request=request)
-        }
+    def write() -> tuple[str, dict]:
+        dreams = selectors.dreams_of_resident(resident=request.user)
+        return "residents/my_dreams.html", {"dreams": dreams}
 
-    part = cached_part(request, "my-dreams", (request.user.pk,), write)
-    return render(request, "residents/my_dreams.html", {"dreams_html": part["html"]})
+    return cached_page(request, "my-dreams", (request.user.pk,), write)
 
 
 def _detail_context(dream: Dream, **extra) -> dict:
@@ -281,24 +277,12 @@ def _story_context(dream: Dream, extra: dict) -> dict:
 @login_required
 @require_GET
 def dream_detail(request, pk: int) -> HttpResponse:
-    if request.htmx:  # its answer carries the page's messages: written for this request
-        return render(
-            request, "residents/dream_detail.html", _detail_context(_own_dream(request, pk))
-        )
-
-    def write(slot: dict) -> dict:
+    def write() -> tuple[str, dict]:
         dream = _own_dream(request, pk)  # someone else's dream: 404, and nothing is kept
-        context = {**_detail_context(dream), **slot}
-        html = render_to_string("residents/dream_detail.html#detail", context, request=request)
-        return {"title": dream.title, "html": html}
+        return "residents/dream_detail.html", _detail_context(dream)
 
     # The same until anything is written; the resident is part of what is asked.
-    part = cached_part(request, "resident-dream", (pk, request.user.pk), write)
-    return render(
-        request,
-        "residents/dream_detail.html",
-        {"page_title": part["title"], "detail_html": part["html"]},
-    )
+    return cached_page(request, "resident-dream", (pk, request.user.pk), write)
 
 
 def _message_sent_text(dream: Dream) -> str:

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from config.cached_parts import cached_part
+from config.cached_pages import cached_page
 from config.forms import refusal_onto_form
 from initiatives import list_cache, selectors, services
 from initiatives.exceptions import InvalidTransition, NotAllowed
@@ -550,24 +550,14 @@ def _workspace_context(request, dream: Dream, **forms_in_use) -> dict:
 def dream_workspace(request, pk: int) -> HttpResponse:
     # The newest events first; the link below the timeline (?geschiedenis=alle) shows all.
     whole_timeline = request.GET.get("geschiedenis") == "alle"
-    if request.htmx:  # its answer carries the page's messages: written for this request
-        dream = _dream_or_404(pk, whole_timeline=whole_timeline)
-        return render(request, "staff/dream_workspace.html", _workspace_context(request, dream))
 
-    def write(slot: dict) -> dict:
+    def write() -> tuple[str, dict]:
         dream = _dream_or_404(pk, whole_timeline=whole_timeline)
-        context = {**_workspace_context(request, dream), **slot}
-        html = render_to_string("staff/dream_workspace.html#workspace", context, request=request)
-        return {"title": dream.title, "html": html}
+        return "staff/dream_workspace.html", _workspace_context(request, dream)
 
     # The same for this reader until anything is written (their rights, whether they are the
     # dream's contact: the reader is part of what is asked).
-    part = cached_part(request, "workspace", (pk, whole_timeline, request.user.pk), write)
-    return render(
-        request,
-        "staff/dream_workspace.html",
-        {"page_title": part["title"], "workspace_html": part["html"]},
-    )
+    return cached_page(request, "workspace", (pk, request.user.pk), write)
 
 
 @staff_area("dream_view")

@@ -433,7 +433,7 @@ def test_the_dream_page_reads_its_applications_in_one_query(
     client, resident, fund, dream, django_assert_max_num_queries, settings
 ):
     """However many applications, with however many lines and answers: one query."""
-    settings.DATA_CACHE_SECONDS = 0  # both looks read the page anew (config/cached_parts.py)
+    settings.DATA_CACHE_SECONDS = 0  # both looks read the page anew (config/cached_pages.py)
     client.force_login(resident)
     page = reverse("residents:dream_detail", args=[dream.pk])
 

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _pages_read_the_database(settings):
     """The queries pinned here are those of a first look after a write: without the page's
-    cache (config/cached_parts.py), every request sends them. A look from the cache reads
+    cache (config/cached_pages.py), every request sends them. A look from the cache reads
     the session and the user only (tests/residents/test_page_cache.py)."""
     settings.DATA_CACHE_SECONDS = 0
 

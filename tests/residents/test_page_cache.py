@@ -1,4 +1,4 @@
-"""The resident's own pages from the cache (config/cached_parts.py): "my dreams" and a dream's
+"""The resident's own pages from the cache (config/cached_pages.py): "my dreams" and a dream's
 page are read once, shown again without PostgreSQL until anything is written, never to
 anyone else, and every form on them carries the reader's own token.
 
@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from config.cached_parts import TOKEN_SLOT
+from config.cached_pages import NONCE_SLOT, TOKEN_SLOT
 from initiatives import services
 from initiatives.models import TimelineEvent
 from tests.factories import DreamFactory
@@ -89,3 +89,75 @@ def test_my_dreams_are_each_resident_s_own(dream, resident, other_resident):
     look(mine, "/mijn-dromen/")
     page, _ = look(theirs, "/mijn-dromen/")
     assert dream.title not in page
+
+
+# The whole page from the cache (cached_page): the menu, the language switch and the footer
+# too, with this request's form token and CSP nonce filled in.
+
+NONCE = re.compile(r'"inlineStyleNonce": "([^"]*)"')
+HEADER_TOKEN = re.compile(r'"X-CSRFToken": "([^"]*)"')
+
+
+def test_a_second_look_renders_no_template(dream, resident):
+    client = signed_in(resident)
+    first = client.get(_page(dream))
+    second = client.get(_page(dream))
+    assert first.templates and not second.templates
+    assert "Uitloggen" in second.content.decode()  # the page around the part is there
+
+
+def test_the_nonce_is_this_request_s_own(dream, resident):
+    client = signed_in(resident)
+    client.get(_page(dream))
+    response = client.get(_page(dream))
+    (nonce,) = NONCE.findall(response.content.decode())
+    assert nonce and nonce != NONCE_SLOT
+    assert f"'nonce-{nonce}'" in response.headers["Content-Security-Policy"]
+    assert NONCE.findall(client.get(_page(dream)).content.decode()) != [nonce]
+
+
+def test_the_htmx_header_s_token_is_accepted(dream, resident):
+    other_device = signed_in(resident)
+    phone = signed_in(resident, enforce_csrf_checks=True)
+    look(other_device, _page(dream))
+    page, _ = look(phone, _page(dream))
+    (token,) = HEADER_TOKEN.findall(page)
+    body = {"body": "Kan het voor de zomer?"}
+    response = phone.post(f"{_page(dream)}bericht/", body, headers={"X-CSRFToken": token})
+    assert response.status_code == 302
+    assert TimelineEvent.objects.filter(dream=dream, body="Kan het voor de zomer?").exists()
+
+
+def test_a_message_to_show_is_shown_once(dream, resident):
+    client = signed_in(resident)
+    look(client, _page(dream))
+    client.post(f"{_page(dream)}bericht/", {"body": "Wanneer hoor ik meer?"})
+    shown, _ = look(client, _page(dream))  # after the redirect
+    assert "Je bericht staat bij je droom" in shown
+    again, _ = look(client, _page(dream))
+    assert "Wanneer hoor ik meer?" in again
+    assert "Je bericht staat bij je droom" not in again
+
+
+def test_the_page_is_in_the_reader_s_language_and_comes_back_to_its_address(dream, resident):
+    client = signed_in(resident)
+    look(client, _page(dream) + "?van=mail")
+    client.post("/i18n/setlang/", {"language": "en", "next": _page(dream)})
+    page, _ = look(client, _page(dream))
+    assert "Sign out" in page and "Uitloggen" not in page
+    assert f'name="next" value="{_page(dream)}"' in page
+    page, _ = look(client, _page(dream) + "?van=mail")
+    assert f'name="next" value="{_page(dream)}?van=mail"' in page
+
+
+def test_slot_text_a_resident_typed_stays_text(resident, neighbourhood, theme):
+    typed = f'nonce="{NONCE_SLOT}" "X-CSRFToken": "{TOKEN_SLOT}"'
+    dream = DreamFactory(resident=resident, story=typed, neighbourhood=neighbourhood, theme=theme)
+    client = signed_in(resident)
+    look(client, _page(dream))
+    response = client.get(_page(dream))
+    page = response.content.decode()
+    escaped = f"nonce=&quot;{NONCE_SLOT}&quot; &quot;X-CSRFToken&quot;: &quot;{TOKEN_SLOT}&quot;"
+    assert escaped in page
+    (nonce,) = NONCE.findall(page)
+    assert nonce != NONCE_SLOT and f"'nonce-{nonce}'" in response.headers["Content-Security-Policy"]

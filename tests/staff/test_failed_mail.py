@@ -34,7 +34,7 @@ def test_no_warning_when_every_mail_went_out(client, enabler, resident):
 def test_a_mail_given_up_shows_on_a_workspace_read_from_the_cache(
     client, enabler, resident, settings
 ):
-    """The outbox's writes leave the cached pages alone (config/cached_parts.py), but giving a
+    """The outbox's writes leave the cached pages alone (config/cached_pages.py), but giving a
     mail up is shown on the dream: the next look reads the workspace anew and warns."""
     dream = DreamFactory(resident=resident, status=Status.IN_CONVERSATION, contact=enabler)
     services.dream_send_message(dream=dream, by=enabler, body="Kunnen we dinsdag bellen?")

@@ -117,7 +117,7 @@ def test_a_timeline_with_one_event_too_many_gets_the_link(client, enabler, dream
 @pytest.mark.parametrize("suffix", ["", WHOLE])
 def test_the_queries_are_the_same_for_60_and_250_events(client, enabler, dream, suffix, settings):
     # A first look after a write: the workspace from PostgreSQL, not from its cache
-    # (config/cached_parts.py), so that both looks read the events.
+    # (config/cached_pages.py), so that both looks read the events.
     settings.DATA_CACHE_SECONDS = 0
     people = [enabler, make_staff("MogelijkMaker", full_name="Mehmet Yilmaz")]
     client.force_login(enabler)

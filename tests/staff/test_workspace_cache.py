@@ -1,4 +1,4 @@
-"""The dream workspace from the cache (config/cached_parts.py): a second look reads no dream,
+"""The dream workspace from the cache (config/cached_pages.py): a second look reads no dream,
 every form on it carries the reader's own token, and a change shows at the next look.
 
 The cache here is the test's own in-memory cache (tests/conftest.py); the data version is
@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from config.cached_parts import TOKEN_SLOT
+from config.cached_pages import TOKEN_SLOT
 from initiatives import services
 from initiatives.models import TimelineEvent
 from tests.page_looks import look, signed_in
@@ -82,15 +82,17 @@ def test_each_reader_gets_their_own_workspace(in_conversation, enabler, second_e
 
 
 def test_text_that_looks_like_the_slot_stays_text(in_conversation, enabler):
-    """A resident who types the slot's attribute gets it shown as text, never a token."""
+    """A resident who types the slot's attribute gets it shown as text, never a token. (A page
+    with the slot's text outside its places is not kept: written for each look.)"""
     typed = f'name="csrfmiddlewaretoken" value="{TOKEN_SLOT}"'
     in_conversation.story = typed
     in_conversation.save(update_fields=["story"])
     client = signed_in(enabler)
     look(client, _workspace(in_conversation))
     page, sqls = look(client, _workspace(in_conversation))
-    assert not _reads_the_dream(sqls)
+    assert _reads_the_dream(sqls)
     assert f"name=&quot;csrfmiddlewaretoken&quot; value=&quot;{TOKEN_SLOT}&quot;" in page
+    assert 'name="csrfmiddlewaretoken" value="form-token-slot"' not in page
 
 
 def test_without_the_cache_every_look_reads_the_dream(in_conversation, enabler, settings):
@@ -100,3 +102,23 @@ def test_without_the_cache_every_look_reads_the_dream(in_conversation, enabler, 
     page, sqls = look(client, _workspace(in_conversation))
     assert _reads_the_dream(sqls)
     assert TOKEN_SLOT not in page
+
+
+def test_a_message_after_a_form_shows_once(in_conversation, enabler):
+    """A page with messages to show is written for its request, not read from the cache."""
+    client = signed_in(enabler)
+    look(client, _workspace(in_conversation))
+    client.post(f"{_workspace(in_conversation)}notitie/", {"note-body": "Buurman gesproken."})
+    shown, _ = look(client, _workspace(in_conversation))
+    assert "Je interne notitie is opgeslagen." in shown
+    again, _ = look(client, _workspace(in_conversation))
+    assert "Buurman gesproken." in again and "Je interne notitie is opgeslagen." not in again
+    assert not _reads_the_dream(look(client, _workspace(in_conversation))[1])  # kept again
+
+
+def test_each_reader_gets_their_own_menu(in_conversation, enabler, second_enabler):
+    mine, theirs = signed_in(enabler), signed_in(second_enabler)
+    look(mine, _workspace(in_conversation))
+    page, _ = look(theirs, _workspace(in_conversation))
+    assert f"Uitloggen ({second_enabler.get_short_name()})" in page
+    assert f"Uitloggen ({enabler.get_short_name()})" not in page
