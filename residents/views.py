@@ -47,12 +47,12 @@ def _safe_next(request, candidate: str | None, fallback: str) -> str:
 
 @require_GET
 def home(request) -> HttpResponse:
-    return render(
-        request,
-        "residents/home.html",
+    def write() -> tuple[str, dict]:
         # Realised dreams their residents share as stories (issue 19): one query.
-        {"stories": selectors.stories_newest(limit=3)},
-    )
+        return "residents/home.html", {"stories": selectors.stories_newest(limit=3)}
+
+    # The same for every visitor who is not signed in (None), and for each resident.
+    return cached_page(request, "home", (request.user.pk,), write)
 
 
 def _rate(setting: str):

@@ -9,6 +9,7 @@ raised by every write, as in production (tests/initiatives/test_data_version.py)
 import re
 
 import pytest
+from django.test import Client
 
 from config.cached_pages import NONCE_SLOT, TOKEN_SLOT
 from initiatives import services
@@ -161,3 +162,14 @@ def test_slot_text_a_resident_typed_stays_text(resident, neighbourhood, theme):
     assert escaped in page
     (nonce,) = NONCE.findall(page)
     assert nonce != NONCE_SLOT and f"'nonce-{nonce}'" in response.headers["Content-Security-Policy"]
+
+
+def test_the_home_page_is_kept_for_visitors_and_each_resident_apart(resident):
+    first, second = Client(), Client()
+    look(first, "/")
+    page, sqls = look(second, "/")
+    assert sqls == []  # from the cache, without a query
+    assert "Inloggen" in page and "Uitloggen" not in page
+    assert TOKEN.findall(page) and TOKEN_SLOT not in page and NONCE_SLOT not in page
+    page, _ = look(signed_in(resident), "/")
+    assert "Uitloggen" in page and "Inloggen" not in page
