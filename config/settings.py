@@ -294,8 +294,8 @@ RATELIMIT_ASSEMBLY_CODE_PER_IP = os.environ.get("RATELIMIT_ASSEMBLY_CODE_PER_IP"
 RATELIMIT_OPEN_DATA_PER_IP = os.environ.get("RATELIMIT_OPEN_DATA_PER_IP", "600/m")
 OPEN_DATA_CACHE_SECONDS = int(os.environ.get("OPEN_DATA_CACHE_SECONDS", "120"))
 # The staff dream list, search, triage queue and the list's options (initiatives/list_cache.py),
-# and the pages of the dream workspace, the resident's dream page and "my dreams"
-# (config/cached_pages.py), are cached per data version: read again after any write, and at
+# and the pages of the dream workspace, the resident's dream page, "my dreams" and the home
+# page (config/cached_pages.py), are cached per data version: read again after any write, and at
 # least this often. 0: not cached. (Before issue 15's sixth round: STAFF_LIST_CACHE_SECONDS.)
 DATA_CACHE_SECONDS = int(
     os.environ.get("DATA_CACHE_SECONDS", os.environ.get("STAFF_LIST_CACHE_SECONDS", "300"))

@@ -7,8 +7,8 @@ the data version changes (initiatives/data_version.py: any write through the app
 DATA_CACHE_SECONDS pass. What is cached is data, and the HTML of the list's filter and
 hand-over fields (the same for everyone who sends the same filters); never a whole page: each
 page is still written for its reader (their menu, their messages, their form token). The
-workspace and the resident's pages are kept whole per reader, with slots for the form token
-and the CSP nonce (config/cached_pages.py).
+workspace, the resident's pages and the home page are kept whole per reader, with slots for
+the form token and the CSP nonce (config/cached_pages.py).
 
 DATA_CACHE_SECONDS = 0 turns it off (the benchmark measures the lists that way too).
 """
