@@ -54,21 +54,31 @@ def _filled(request, html: str) -> str:
 
 
 def cached_page(
-    request, name: str, parts: tuple, write: Callable[[], tuple[str, dict]]
+    request,
+    name: str,
+    parts: tuple,
+    write: Callable[[], tuple[str, dict]],
+    *,
+    kept_queries: frozenset[str] = frozenset(),
 ) -> HttpResponse:
     """Return the page NAME asked with PARTS (plain values that decide it; they must name the
     reader: the menu is theirs), from the cache when nothing was written since. WRITE returns
     the template and the context to render it with; its exceptions (a dream that is not
     there: 404) pass through and nothing is kept.
 
-    An htmx request (its answer carries the page's messages) and a request with messages to
-    show get the page written for them."""
+    An htmx request (its answer carries the page's messages), a request with messages to
+    show and a request with a query parameter outside KEPT_QUERIES get the page written for
+    them: whatever someone appends to an address never fills the cache."""
 
     def written() -> HttpResponse:
         template, context = write()
         return render(request, template, context)
 
-    if request.htmx or len(get_messages(request)):  # counted, not read: they stay for the page
+    if (
+        request.htmx
+        or not kept_queries.issuperset(request.GET)
+        or len(get_messages(request))  # counted, not read: they stay for the page
+    ):
         return written()
 
     def write_page() -> dict:

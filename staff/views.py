@@ -557,7 +557,9 @@ def dream_workspace(request, pk: int) -> HttpResponse:
 
     # The same for this reader until anything is written (their rights, whether they are the
     # dream's contact: the reader is part of what is asked).
-    return cached_page(request, "workspace", (pk, request.user.pk), write)
+    return cached_page(
+        request, "workspace", (pk, request.user.pk), write, kept_queries=frozenset({"geschiedenis"})
+    )
 
 
 @staff_area("dream_view")

@@ -147,8 +147,17 @@ def test_the_page_is_in_the_reader_s_language_and_comes_back_to_its_address(drea
     page, _ = look(client, _page(dream))
     assert "Sign out" in page and "Uitloggen" not in page
     assert f'name="next" value="{_page(dream)}"' in page
-    page, _ = look(client, _page(dream) + "?van=mail")
+    page, _ = look(client, _page(dream) + "?van=mail")  # written for it, never kept
     assert f'name="next" value="{_page(dream)}?van=mail"' in page
+
+
+def test_an_address_with_something_appended_is_never_kept():
+    """Whatever someone appends to an address would otherwise fill the cache at will."""
+    client = Client()
+    look(client, "/")
+    assert look(client, "/")[1] == []
+    for _ in range(2):
+        assert look(client, "/?x=1")[1] != []  # written for each request
 
 
 def test_slot_text_a_resident_typed_stays_text(resident, neighbourhood, theme):

@@ -122,3 +122,13 @@ def test_each_reader_gets_their_own_menu(in_conversation, enabler, second_enable
     page, _ = look(theirs, _workspace(in_conversation))
     assert f"Uitloggen ({second_enabler.get_short_name()})" in page
     assert f"Uitloggen ({enabler.get_short_name()})" not in page
+
+
+def test_the_whole_timeline_is_kept_apart(in_conversation, enabler):
+    client = signed_in(enabler)
+    whole = _workspace(in_conversation) + "?geschiedenis=alle"
+    look(client, _workspace(in_conversation))
+    page, sqls = look(client, whole)
+    assert _reads_the_dream(sqls)
+    assert 'name="next" value="' + whole in page.replace("&amp;", "&")
+    assert not _reads_the_dream(look(client, whole)[1])
