@@ -4,8 +4,8 @@ A dream's workspace (staff), a resident's own pages and the home page cost 10-30
 Python to read and write, for HTML that is the same at every look until something changes.
 The page is written once and kept under the data version, exactly as the staff lists' data
 (initiatives/list_cache.py: any write through the application asks again), per reader and
-address. A request with messages to show, and an htmx request (its answer carries them),
-gets its page written for it.
+address. A request with messages to show, an htmx request (its answer carries them) and a
+request with a query parameter the page does not keep get their page written for them.
 
 Two things in a page belong to the request: the form token and the CSP nonce. The page is
 written with a slot for each, and each request fills in its own. A slot is replaced only in
