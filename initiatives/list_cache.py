@@ -4,11 +4,11 @@ The dream list (its page of rows, the count, the search), the triage queue and t
 the list's selects are the same for every member of staff who asks the same thing on the same
 day. The first to ask reads them from PostgreSQL; everyone after reads them from Redis, until
 the data version changes (initiatives/data_version.py: any write through the application) or
-DATA_CACHE_SECONDS pass. What is cached is data, and the HTML of the list's filter and
-hand-over fields (the same for everyone who sends the same filters); never a whole page: each
-page is still written for its reader (their menu, their messages, their form token). The
-workspace, the resident's pages and the home page are kept whole per reader, with slots for
-the form token and the CSP nonce (config/cached_pages.py).
+DATA_CACHE_SECONDS pass. For the lists, what is cached is data, and the HTML of the list's
+filter and hand-over fields (the same for everyone who sends the same filters); their pages
+are still written for each reader (their menu, their messages, their form token). The
+workspace, the resident's pages and the home page are kept whole per reader through this
+module too, with slots for the form token and the CSP nonce (config/cached_pages.py).
 
 DATA_CACHE_SECONDS = 0 turns it off (the benchmark measures the lists that way too).
 """
@@ -28,7 +28,7 @@ from initiatives import data_version
 # Settings that change what a list holds.
 SHAPING_SETTINGS = ("DREAM_LIST_COUNT_CAP", "DREAM_SEARCH_CONSIDERED", "TIME_ZONE")
 # The code that makes what is cached: every app, its templates and the translations (the
-# workspace and the resident's pages are cached too: config/cached_pages.py).
+# workspace, the resident's pages and the home page are cached whole: config/cached_pages.py).
 _CODE_FOLDERS = (
     "accounts",
     "assemblies",
